@@ -1,0 +1,5 @@
+"""Allow ``python -m ketaref``."""
+
+from ketaref.cli import main
+
+raise SystemExit(main())

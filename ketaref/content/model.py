@@ -1,0 +1,628 @@
+"""The content pack's data model (pydantic v2: strict, frozen, no unknown keys).
+
+Every clinical statement is a ``Statement``: its text plus the ``source`` (an id in
+``sources.yaml``) and ``locator`` (label section, table, page, question) it rests on. Quantities
+are written as text (``"0.5 mg/kg"``) and parsed into exact decimals with a unit from a fixed list.
+Cross-references between files (source ids, checklist and contraindication ids) are checked by
+``ketaref.content.pack`` once every file has been read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
+
+from ketaref.content.quantity import (
+    DOSE_UNITS,
+    RATE_UNITS,
+    TIME_UNITS,
+    Quantity,
+    QuantityError,
+    QuantityRange,
+    Unit,
+    lint_prose,
+    parse_quantity,
+    parse_range,
+)
+
+
+class Frozen(BaseModel):
+    """Base of every content model: strict types, unknown keys refused, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _clean_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if value != value.strip():
+        raise ValueError("has spaces at its start or end")
+    problems = lint_prose(value)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _parse_quantity(value: Any) -> Quantity:
+    if isinstance(value, Quantity):
+        return value
+    try:
+        return parse_quantity(value)
+    except QuantityError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _parse_range(value: Any) -> QuantityRange:
+    if isinstance(value, QuantityRange):
+        return value
+    try:
+        return parse_range(value)
+    except QuantityError as exc:
+        raise ValueError(str(exc)) from None
+
+
+_IDENTIFIER = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+#: Clinical prose: non-empty, trimmed, free of ISMP error-prone notations.
+Text = Annotated[str, AfterValidator(_clean_text)]
+#: Labels and citations: non-empty, not linted (citations quote titles verbatim).
+Label = Annotated[str, AfterValidator(_plain_text)]
+Identifier = Annotated[str, Field(pattern=_IDENTIFIER, max_length=80)]
+QuantityText = Annotated[
+    Quantity,
+    BeforeValidator(_parse_quantity),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "description": "a number, one space, a unit: “0.5 mg/kg”"}),
+]
+RangeText = Annotated[
+    QuantityRange,
+    BeforeValidator(_parse_range),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "description": "low–high and the unit once: “0.5–2 mg/kg/h”"}
+    ),
+]
+# Dates are written unquoted in YAML (2026-11-25); the loader hands them over as ISO text.
+Date = Annotated[dt.date, Strict(False)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+
+
+class SourceKind(StrEnum):
+    """What kind of publication a source is."""
+
+    LABEL = "label"
+    REGULATORY = "regulatory"
+    GUIDELINE = "guideline"
+    CONSENSUS = "consensus"
+    TRIAL = "trial"
+    META_ANALYSIS = "meta-analysis"
+    REVIEW = "review"
+    MANUFACTURER = "manufacturer"
+    DRUG_REFERENCE = "drug-reference"
+    NEWS = "news"
+
+
+class Verification(StrEnum):
+    """How far the fact sheet verified a source (shown to users until a reviewer checks it)."""
+
+    CONFIRMED = "confirmed"
+    ABSTRACT_ONLY = "abstract-only"
+    SECONDARY = "secondary"
+
+
+class Source(Frozen):
+    """One publication statements may cite."""
+
+    id: Identifier
+    citation: Label
+    url: Annotated[str, Field(pattern=r"^https://\S+$")]
+    retrieved: Date
+    kind: SourceKind
+    verification: Verification
+    note: Label | None = None
+
+
+class SourceList(Frozen):
+    """The whole of ``sources.yaml``."""
+
+    sources: Annotated[tuple[Source, ...], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+
+
+class Citation(Frozen):
+    """A further source for a statement that two publications support."""
+
+    source: Identifier
+    locator: Label
+
+
+class Statement(Frozen):
+    """One clinical fact, worded as its source says it, with where it says it."""
+
+    text: Text
+    source: Identifier
+    locator: Label
+    also_cited: tuple[Citation, ...] = ()
+
+    def citations(self) -> tuple[Citation, ...]:
+        """All citations of the statement, the primary one first."""
+        return (Citation(source=self.source, locator=self.locator), *self.also_cited)
+
+
+class CitedQuantity(Statement):
+    """A number the app computes with, and the statement it comes from."""
+
+    value: QuantityText
+
+
+class CitedRange(Statement):
+    """A published range (e.g. an infusion rate range) and the statement it comes from."""
+
+    value: RangeText
+
+
+class Disagreement(Frozen):
+    """Where sources differ: every side with its own source, and a neutral note."""
+
+    topic: Label
+    note: Text
+    statements: Annotated[tuple[Statement, ...], Field(min_length=2)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocols
+
+
+class RegulatoryStatus(StrEnum):
+    """Exactly one per protocol (content-style.md, "Status words")."""
+
+    FDA_APPROVED = "fda-approved-labelling"
+    CONSENSUS_OFF_LABEL = "consensus-off-label"
+    RESEARCH_ONLY = "research-only"
+
+    @property
+    def label(self) -> str:
+        """The wording users see."""
+        return {
+            "fda-approved-labelling": "FDA-approved labelling",
+            "consensus-off-label": "consensus, off-label",
+            "research-only": "research only",
+        }[self.value]
+
+
+class Route(StrEnum):
+    """How the drug is given."""
+
+    NASAL = "intranasal"
+    INTRAVENOUS = "intravenous"
+    SUBCUTANEOUS = "subcutaneous"
+    ORAL = "oral"
+    MIXED = "several routes"
+
+
+class EvidenceLevel(Statement):
+    """An evidence level with the grading system it belongs to (e.g. CANMAT, ASRA)."""
+
+    grading_system: Label
+
+
+class ScheduleRow(Statement):
+    """One row of the dose and schedule table, e.g. induction weeks 1–4."""
+
+    phase: Label
+    doses: tuple[QuantityText, ...] = ()
+    dose_range: RangeText | None = None
+    frequency: Label | None = None
+    duration: QuantityText | None = None
+
+    @model_validator(mode="after")
+    def _units_make_sense(self) -> ScheduleRow:
+        for dose in self.doses:
+            if dose.unit not in DOSE_UNITS | RATE_UNITS:
+                raise ValueError(f"dose {dose} is not in a dose or rate unit")
+        if self.duration is not None and self.duration.unit not in TIME_UNITS:
+            raise ValueError(f"duration {self.duration} is not a time")
+        return self
+
+
+class MonitoringPoint(Statement):
+    """A time point at which something is checked, e.g. blood pressure at 40 minutes."""
+
+    when: Label
+    after_dose: QuantityText | None = None
+
+
+class SiteDefined(Frozen):
+    """A value no published source gives: the site sets it by local policy."""
+
+    label: Label
+    reason: Text
+
+
+class Observation(Frozen):
+    """Minimum observation after dosing: a cited statement, or site-defined where none exists."""
+
+    statement: Statement | None = None
+    minimum: QuantityText | None = None
+    site_defined: SiteDefined | None = None
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Observation:
+        if (self.statement is None) == (self.site_defined is None):
+            raise ValueError("give either a cited statement or a site_defined entry, not both")
+        if self.minimum is not None and self.statement is None:
+            raise ValueError("a minimum observation time needs the statement it comes from")
+        return self
+
+
+class EvidenceFinding(Statement):
+    """What one study found, for research protocols whose evidence conflicts."""
+
+    study: Label
+    finding: Literal["positive", "negative", "mixed", "pooled"]
+
+
+# --- calculator parameters (what the dose calculator computes comes from here) ------------
+
+
+class WeightLimits(Frozen):
+    """Plausibility checks on a typed weight: input checks a site may set, not clinical limits."""
+
+    refuse_below: QuantityText
+    refuse_above: QuantityText
+    warn_below: QuantityText | None = None
+    warn_above: QuantityText | None = None
+    basis: Text
+
+    @model_validator(mode="after")
+    def _ordered_in_kg(self) -> WeightLimits:
+        limits = [self.refuse_below, self.warn_below, self.warn_above, self.refuse_above]
+        present = [q for q in limits if q is not None]
+        if any(q.unit is not Unit.KG for q in present):
+            raise ValueError("weight limits must be in kg")
+        values = [q.value for q in present]
+        if values != sorted(values) or len(set(values)) != len(values):
+            raise ValueError(
+                "weight limits must rise: refuse_below < warn_below < warn_above < refuse_above"
+            )
+        return self
+
+
+class FixedDoseRegimen(Frozen):
+    """Fixed doses given as a number of devices (e.g. SPRAVATO 56 mg = 2 devices)."""
+
+    kind: Literal["fixed-device"]
+    allowed_doses: Annotated[tuple[CitedQuantity, ...], Field(min_length=1)]
+    standard_dose: CitedQuantity | None = None
+    per_device: CitedQuantity
+    device_interval: CitedQuantity | None = None
+
+    @model_validator(mode="after")
+    def _units(self) -> FixedDoseRegimen:
+        for dose in (*self.allowed_doses, *([self.standard_dose] if self.standard_dose else [])):
+            if dose.value.unit is not Unit.MG:
+                raise ValueError(
+                    f"a fixed dose must be in mg, not {dose.value.unit} ({dose.value})"
+                )
+        if self.per_device.value.unit is not Unit.MG:
+            raise ValueError("per_device must be in mg")
+        if self.standard_dose and self.standard_dose.value not in {
+            d.value for d in self.allowed_doses
+        }:
+            raise ValueError("standard_dose must be one of allowed_doses")
+        if self.device_interval and self.device_interval.value.unit not in TIME_UNITS:
+            raise ValueError("device_interval must be a time")
+        return self
+
+
+class WeightBasedRegimen(Frozen):
+    """A dose per kilogram (bolus or over a duration) or a rate per kilogram per hour."""
+
+    kind: Literal["weight-based"]
+    name: Label
+    dose_unit: Literal["mg/kg", "mg/kg/h"]
+    standard_dose: CitedQuantity | None = None
+    allowed_range: CitedRange | None = None
+    warn_above: CitedQuantity | None = None
+    standard_duration: CitedQuantity | None = None
+
+    @model_validator(mode="after")
+    def _units(self) -> WeightBasedRegimen:
+        expected = Unit(self.dose_unit)
+        named = {
+            "standard_dose": self.standard_dose.value if self.standard_dose else None,
+            "allowed_range": self.allowed_range.value if self.allowed_range else None,
+            "warn_above": self.warn_above.value if self.warn_above else None,
+        }
+        for field, quantity in named.items():
+            if quantity is not None and quantity.unit is not expected:
+                raise ValueError(
+                    f"{field} is in {quantity.unit}, but this regimen doses in {expected}"
+                    " (a mg / mg/kg / mg/kg/h mix-up?)"
+                )
+        if self.standard_dose is None and self.allowed_range is None:
+            raise ValueError("give a standard_dose, an allowed_range, or both")
+        if (
+            self.standard_dose
+            and self.allowed_range
+            and not self.allowed_range.value.contains(self.standard_dose.value)
+        ):
+            raise ValueError("standard_dose lies outside allowed_range")
+        if self.standard_duration and self.standard_duration.value.unit not in TIME_UNITS:
+            raise ValueError("standard_duration must be a time")
+        return self
+
+
+Regimen = Annotated[FixedDoseRegimen | WeightBasedRegimen, Field(discriminator="kind")]
+
+
+class Rounding(Frozen):
+    """Display rounding of computed values (exact values are always shown beside them)."""
+
+    mg: Annotated[str, Field(pattern=r"^(1|0\.1|0\.01)$")] = "0.1"
+    ml: Annotated[str, Field(pattern=r"^(1|0\.1|0\.01)$")] = "0.01"
+
+
+class Dosing(Frozen):
+    """What the dose calculator may compute for a protocol, every number cited."""
+
+    regimens: Annotated[tuple[Regimen, ...], Field(min_length=1)]
+    weight_limits: WeightLimits | None = None
+    rounding: Rounding = Rounding()
+
+    @model_validator(mode="after")
+    def _one_regimen_per_unit(self) -> Dosing:
+        units = [r.dose_unit if isinstance(r, WeightBasedRegimen) else "mg" for r in self.regimens]
+        if len(units) != len(set(units)):
+            raise ValueError(
+                "two regimens dose in the same unit; the calculator could not tell them apart"
+            )
+        if (
+            any(isinstance(r, WeightBasedRegimen) for r in self.regimens)
+            and self.weight_limits is None
+        ):
+            raise ValueError("a weight-based regimen needs weight_limits")
+        return self
+
+
+class Protocol(Frozen):
+    """A published protocol: indication, status, evidence, dose and schedule, monitoring."""
+
+    id: Identifier
+    title: Label
+    indication: Label
+    synonyms: tuple[Label, ...] = ()
+    route: Route
+    regulatory_status: RegulatoryStatus
+    status_statement: Statement
+    evidence_levels: tuple[EvidenceLevel, ...] = ()
+    summary: tuple[Statement, ...] = ()
+    population: tuple[Statement, ...] = ()
+    schedule: tuple[ScheduleRow, ...] = ()
+    administration: tuple[Statement, ...] = ()
+    pre_dose: tuple[Statement, ...] = ()
+    monitoring: tuple[MonitoringPoint, ...] = ()
+    observation: Observation | None = None
+    readiness_to_leave: tuple[Statement, ...] = ()
+    warnings: tuple[Statement, ...] = ()
+    evidence: tuple[EvidenceFinding, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    dosing: Dosing | None = None
+    checklist: Identifier | None = None
+    contraindications: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _research_rules(self) -> Protocol:
+        if self.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
+            if self.dosing is not None:
+                raise ValueError("a research-only protocol has no dose calculator")
+            for statement in self.all_statements():
+                if re.search(r"\brecommend", statement.text, re.IGNORECASE):
+                    raise ValueError(
+                        "research-only entries describe what was studied and never say"
+                        f" “recommended”: {statement.text[:60]}…"
+                    )
+        elif self.checklist is None or self.contraindications is None:
+            raise ValueError(
+                "a protocol a clinic can run needs a checklist and a contraindications list"
+            )
+        return self
+
+    def all_statements(self) -> list[Statement]:
+        """Every cited statement in the protocol, in reading order."""
+        return list(_statements_in(self))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checklists
+
+
+class PausePoint(StrEnum):
+    """The three pauses of a session, in the WHO Surgical Safety Checklist manner."""
+
+    BEFORE_DOSING = "before-dosing"
+    DURING = "during"
+    BEFORE_DISCHARGE = "before-discharge"
+
+    @property
+    def label(self) -> str:
+        """The heading printed for the pause point."""
+        return {
+            "before-dosing": "Before dosing",
+            "during": "During the session",
+            "before-discharge": "Before discharge",
+        }[self.value]
+
+
+class ChecklistItem(Frozen):
+    """One line a nurse ticks or fills in.
+
+    A cited item carries ``source`` and ``locator``; a site-defined item carries ``site_defined``
+    (no published standard gives it) and has blank lines to write the local rule in.
+    """
+
+    id: Identifier
+    text: Text
+    kind: Literal["tick", "write-in", "timed-observation"] = "tick"
+    fields: tuple[Label, ...] = ()
+    after_dose: QuantityText | None = None
+    source: Identifier | None = None
+    locator: Label | None = None
+    also_cited: tuple[Citation, ...] = ()
+    site_defined: SiteDefined | None = None
+
+    @model_validator(mode="after")
+    def _cited_or_site_defined(self) -> ChecklistItem:
+        cited = self.source is not None and self.locator is not None
+        if (self.source is None) != (self.locator is None):
+            raise ValueError("source and locator go together")
+        if cited == (self.site_defined is not None):
+            raise ValueError(
+                "an item is either cited (source and locator) or site_defined, not both"
+            )
+        if self.kind == "timed-observation" and not self.fields:
+            raise ValueError(
+                "a timed observation needs fields to record (e.g. Time, Blood pressure)"
+            )
+        return self
+
+    def citations(self) -> tuple[Citation, ...]:
+        """All citations of the item, none for site-defined items."""
+        if self.source is None or self.locator is None:
+            return ()
+        return (Citation(source=self.source, locator=self.locator), *self.also_cited)
+
+
+class ChecklistSection(Frozen):
+    """The items for one pause point."""
+
+    pause_point: PausePoint
+    items: Annotated[tuple[ChecklistItem, ...], Field(min_length=1)]
+
+
+class Checklist(Frozen):
+    """A per-session checklist printed for a protocol and filled in by pen."""
+
+    id: Identifier
+    title: Label
+    synonyms: tuple[Label, ...] = ()
+    notices: tuple[Statement, ...] = ()
+    sections: Annotated[tuple[ChecklistSection, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _pause_points_in_order(self) -> Checklist:
+        order = [s.pause_point for s in self.sections]
+        if order != sorted(order, key=list(PausePoint).index) or len(order) != len(set(order)):
+            raise ValueError(
+                "sections must be before-dosing, during, before-discharge, each at most once"
+            )
+        ids = [i.id for s in self.sections for i in s.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"item ids repeat: {', '.join(duplicates)}")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
+# Contraindications
+
+
+class Contraindication(Statement):
+    """One entry of a contraindication list."""
+
+    severity: Literal["contraindication", "relative-contraindication", "warning", "precaution"]
+    synonyms: tuple[Label, ...] = ()
+
+
+class ContraindicationList(Frozen):
+    """Who must not (or only with caution) receive a product, as one source lists it."""
+
+    id: Identifier
+    title: Label
+    applies_to: Label
+    synonyms: tuple[Label, ...] = ()
+    basis: Statement
+    items: Annotated[tuple[Contraindication, ...], Field(min_length=1)]
+    notes: tuple[Statement, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest
+
+_SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class FileEntry(Frozen):
+    """The expected digest and length of one file of the pack."""
+
+    sha256: _SHA256
+    bytes: Annotated[int, Field(ge=0)]
+
+
+class Review(Frozen):
+    """A named clinician's sign-off of this content version."""
+
+    name: Label
+    role: Label
+    date: Date
+    scope: Label
+
+
+class Manifest(Frozen):
+    """``manifest.yaml``: version, dates, review sign-offs and every file's digest."""
+
+    content_version: Annotated[str, Field(pattern=r"^\d+(\.\d+){1,3}$")]
+    released: Date
+    expires: Date | None = None
+    intended_use: Text
+    reviews: tuple[Review, ...] = ()
+    changes: tuple[Label, ...] = ()
+    files: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry]
+
+    def version_tuple(self) -> tuple[int, ...]:
+        """The content version as integers, for ordering versions."""
+        return tuple(int(part) for part in self.content_version.split("."))
+
+
+def _statements_in(value: Any) -> Any:
+    """Yield every Statement nested in ``value`` (models, tuples), depth first."""
+    if isinstance(value, Statement):
+        yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _statements_in(getattr(value, name))
+    elif isinstance(value, tuple):
+        for element in value:
+            yield from _statements_in(element)
+
+
+def statements_in(value: Any) -> list[Statement]:
+    """Every cited Statement nested in a content item, in reading order."""
+    return list(_statements_in(value))

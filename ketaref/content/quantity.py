@@ -1,0 +1,207 @@
+"""Quantities with units, written and read the ISMP way.
+
+Content files write every quantity as text: ``"0.5 mg/kg"``, ``"40 min"``, ``"0.5–2 mg/kg/h"``.
+This module parses that text into exact ``Decimal`` values with a unit from a fixed list, formats
+values back without trailing zeros and with a leading zero, and lints free text for the error-prone
+notations the Institute for Safe Medication Practices (ISMP) lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    """The fixed list of units content may use. Dose units never double as rate units."""
+
+    MG = "mg"
+    MCG = "mcg"
+    MG_PER_KG = "mg/kg"
+    MG_PER_KG_PER_H = "mg/kg/h"
+    MG_PER_H = "mg/h"
+    ML = "mL"
+    ML_PER_H = "mL/h"
+    MG_PER_ML = "mg/mL"
+    KG = "kg"
+    MIN = "min"
+    H = "h"
+    DAY = "day"
+    WEEK = "week"
+    MMHG = "mmHg"
+    PERCENT = "%"
+    DEVICE = "device"
+
+
+# Plural spellings authors may write; they mean the same unit.
+_PLURALS = {"devices": Unit.DEVICE, "days": Unit.DAY, "weeks": Unit.WEEK}
+_UNIT_BY_TEXT = {u.value: u for u in Unit} | _PLURALS
+
+DOSE_UNITS = frozenset({Unit.MG, Unit.MCG, Unit.MG_PER_KG})
+RATE_UNITS = frozenset({Unit.MG_PER_KG_PER_H, Unit.MG_PER_H, Unit.ML_PER_H})
+TIME_UNITS = frozenset({Unit.MIN, Unit.H, Unit.DAY, Unit.WEEK})
+
+EN_DASH = "–"
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_QUANTITY_RE = re.compile(
+    rf"^(?P<low>{_NUMBER})(?:{EN_DASH}(?P<high>{_NUMBER}))?(?P<space> ?)(?P<unit>\S+)$"
+)
+
+# Abbreviations ISMP lists as error-prone, with what to write instead.
+FORBIDDEN_ABBREVIATIONS = {
+    "U": "write “units” in full",
+    "IU": "write “units” in full",
+    "cc": "write mL",
+    "QD": "write “daily”",
+    "QOD": "write “every other day”",
+    "SC": "write “subcutaneous”",
+    "SQ": "write “subcutaneous”",
+    "HS": "write “at bedtime”",
+    "µg": "write mcg",
+    "μg": "write mcg",
+    "ug": "write mcg",
+}
+
+
+class QuantityError(ValueError):
+    """A quantity text that cannot be read; the message says how to write it."""
+
+
+def format_decimal(value: Decimal) -> str:
+    """Format a number ISMP-style: leading zero, no trailing zero, no exponent."""
+    if not value.is_finite():
+        raise QuantityError(f"{value} is not a finite number")
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """An exact value with a unit, e.g. 0.5 mg/kg."""
+
+    value: Decimal
+    unit: Unit
+
+    def __str__(self) -> str:
+        return f"{format_decimal(self.value)} {self.unit.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityRange:
+    """A closed range with one unit, e.g. 0.5–2 mg/kg/h."""
+
+    low: Decimal
+    high: Decimal
+    unit: Unit
+
+    def __str__(self) -> str:
+        return f"{format_decimal(self.low)}{EN_DASH}{format_decimal(self.high)} {self.unit.value}"
+
+    def contains(self, quantity: Quantity) -> bool:
+        """Whether ``quantity`` (in the same unit) lies inside the range, ends included."""
+        return quantity.unit is self.unit and self.low <= quantity.value <= self.high
+
+
+def _number_problem(text: str) -> str | None:
+    if text.startswith("."):
+        return f"write a leading zero: 0{text}"
+    if "." in text and text.endswith("0"):
+        return f"drop the trailing zero: write {format_decimal(Decimal(text))}"
+    if len(text) > 1 and text.startswith("0") and not text.startswith("0."):
+        return f"drop the leading zeros: write {format_decimal(Decimal(text))}"
+    return None
+
+
+def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
+    if not isinstance(text, str):
+        raise QuantityError(f"expected a quantity as text such as “0.5 mg/kg”, got {text!r}")
+    stripped = text.strip()
+    if stripped != text:
+        raise QuantityError(f"“{text}” has spaces at its start or end")
+    for bad, advice in FORBIDDEN_ABBREVIATIONS.items():
+        if re.search(rf"(?<![\w.]){re.escape(bad)}(?![\w])", text):
+            raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
+    if re.search(r"\d\s*-\s*\d", text):
+        raise QuantityError(
+            f"“{text}”: write a range with an en dash and the unit once, e.g. 0.5–2 mg/kg/h"
+        )
+    if re.match(r"^\.\d", text) or re.search(rf"{EN_DASH}\.\d", text):
+        raise QuantityError(
+            f"“{text}”: write a leading zero before the decimal point (0.5, not .5)"
+        )
+    match = _QUANTITY_RE.match(text)
+    if not match:
+        raise QuantityError(
+            f"“{text}” is not a quantity: write a number, one space and a unit, e.g. “0.5 mg/kg”"
+        )
+    for part in ("low", "high"):
+        number = match.group(part)
+        if number is not None and (problem := _number_problem(number)):
+            raise QuantityError(f"“{text}”: {problem}")
+    unit_text = match.group("unit")
+    unit = _UNIT_BY_TEXT.get(unit_text)
+    if unit is None:
+        allowed = ", ".join(u.value for u in Unit)
+        raise QuantityError(f"“{text}”: unknown unit “{unit_text}”; allowed units: {allowed}")
+    if not match.group("space"):
+        raise QuantityError(f"“{text}”: put one space between the number and the unit")
+    try:
+        low = Decimal(match.group("low"))
+        high = Decimal(match.group("high")) if match.group("high") else None
+    except InvalidOperation as exc:  # the regex admits only digits, so this is a guard
+        raise QuantityError(f"“{text}” is not a number") from exc
+    return low, high, unit
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse ``"0.5 mg/kg"`` into a Quantity; raise QuantityError with advice otherwise."""
+    low, high, unit = _parse_parts(text)
+    if high is not None:
+        raise QuantityError(f"“{text}” is a range; a single value is expected here")
+    return Quantity(low, unit)
+
+
+def parse_range(text: str) -> QuantityRange:
+    """Parse ``"0.5–2 mg/kg/h"`` into a QuantityRange; raise QuantityError otherwise."""
+    low, high, unit = _parse_parts(text)
+    if high is None:
+        raise QuantityError(
+            f"“{text}” is a single value; a range such as “0.5–2 mg/kg/h” is expected"
+        )
+    if high <= low:
+        raise QuantityError(f"“{text}”: the upper end must be above the lower end")
+    return QuantityRange(low, high, unit)
+
+
+_PROSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?<![\d.])\.\d+\s*(?:mg|mcg|mL|kg|h|min)\b"),
+        "write a leading zero (0.5, not .5)",
+    ),
+    (
+        re.compile(r"(?<![\d.])\d+\.\d*0\s?(?:mg|mcg|mL|kg|mmHg)\b"),
+        "drop the trailing zero (5 mg, not 5.0 mg)",
+    ),
+    (
+        re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:mg|mcg|mL|kg|mmHg)\b"),
+        "put one space before the unit",
+    ),
+)
+
+
+def lint_prose(text: str) -> list[str]:
+    """Return ISMP problems found in free text (an empty list when it is clean)."""
+    problems = []
+    for pattern, advice in _PROSE_RULES:
+        for match in pattern.finditer(text):
+            problems.append(f"“{match.group(0)}”: {advice}")
+    for bad, advice in FORBIDDEN_ABBREVIATIONS.items():
+        # Whole words only, so "U.S." or "SCI" do not trip the rule.
+        if re.search(rf"(?<![\w.]){re.escape(bad)}(?![\w.])", text):
+            problems.append(f"“{bad}” is an ISMP error-prone abbreviation: {advice}")
+    return problems

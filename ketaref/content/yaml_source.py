@@ -1,0 +1,215 @@
+"""Safe YAML reading with line marks, for content files a person edited by hand.
+
+Built on libyaml's event stream (fast, no Python objects constructed by the YAML library), this
+reader accepts only plain data — mappings with text keys, sequences, text, whole numbers,
+``true``/``false`` and ``null`` — and refuses what hides surprises: anchors and aliases (and so
+alias bombs), explicit tags, duplicate keys, more than one document, deep nesting, and plain
+scalars that YAML 1.1 tools would read as something else (``no`` → false, ``1:30`` → 90,
+``013`` → 11, ``0.5`` → a float): those must be quoted.
+
+It records where each value sits, so a problem found later can name its line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import events
+
+try:  # libyaml is in every PyYAML wheel; the pure-Python parser is the fallback.
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    from yaml import Loader as _Parser  # type: ignore[assignment]
+
+MAX_DEPTH = 40
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YAML11 = yaml.resolver.Resolver()
+_KIND_WORDS = {"bool": "a yes/no value", "int": "a number", "float": "a number", "null": "empty"}
+
+
+class YamlProblem(Exception):
+    """A file that is not acceptable YAML; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Document:
+    """Parsed data plus where each key and value was written."""
+
+    data: Any
+    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path) -> tuple[int, int] | None:
+        """The (line, column) for ``path``: its value, its key, or the nearest parent."""
+        for length in range(len(path), -1, -1):
+            prefix = path[:length]
+            if length == len(path) and prefix in self.value_marks:
+                return self.value_marks[prefix]
+            if prefix in self.key_marks:
+                return self.key_marks[prefix]
+            if prefix in self.value_marks:
+                return self.value_marks[prefix]
+        return None
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 strictly; a bad byte is reported with its line."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlProblem(
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise YamlProblem("is empty", 1, 1)
+    return text
+
+
+def _mark(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _resolve_plain(value: str, event: Any) -> Any:
+    if value in ("true", "false"):
+        return value == "true"
+    if value in ("null", "~", ""):
+        return None
+    if _INT.match(value):
+        return int(value)
+    yaml11_tag = _YAML11.resolve(yaml.ScalarNode, value, (True, False))
+    if yaml11_tag == "tag:yaml.org,2002:timestamp" and _DATE.match(value):
+        return value  # an ISO date; the model turns it into a date
+    if yaml11_tag != "tag:yaml.org,2002:str":
+        kind = _KIND_WORDS.get(yaml11_tag.rsplit(":", 1)[-1], "non-text value")
+        line, column = _mark(event)
+        raise YamlProblem(
+            f"“{value}” would be read as {kind} by other YAML tools; put it in quotes",
+            line,
+            column,
+        )
+    return value
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.parser = _Parser(text)
+        self.doc = Document(None)
+
+    def next(self) -> Any:
+        return self.parser.get_event()
+
+    def build(self) -> Document:
+        self._expect(self.next(), events.StreamStartEvent)
+        start = self.next()
+        if isinstance(start, events.StreamEndEvent):
+            raise YamlProblem("is empty", 1, 1)
+        self._expect(start, events.DocumentStartEvent)
+        self.doc.data = self._node(self.next(), (), 0)
+        self._expect(self.next(), events.DocumentEndEvent)
+        end = self.next()
+        if not isinstance(end, events.StreamEndEvent):
+            line, column = _mark(end)
+            raise YamlProblem("holds more than one YAML document; keep one per file", line, column)
+        if not isinstance(self.doc.data, dict):
+            raise YamlProblem("must be a mapping of keys to values at the top level", 1, 1)
+        return self.doc
+
+    @staticmethod
+    def _expect(event: Any, kind: type) -> None:
+        if not isinstance(event, kind):
+            line, column = _mark(event)
+            raise YamlProblem(f"unexpected {type(event).__name__}", line, column)
+
+    def _check_node(self, event: Any, depth: int) -> None:
+        line, column = _mark(event)
+        if isinstance(event, events.AliasEvent):
+            raise YamlProblem(
+                f"uses the alias *{event.anchor}; aliases are not allowed, write the value out",
+                line,
+                column,
+            )
+        if getattr(event, "anchor", None):
+            raise YamlProblem(
+                f"uses the anchor &{event.anchor}; anchors are not allowed, write values out",
+                line,
+                column,
+            )
+        if getattr(event, "tag", None):
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem(f"uses the tag {tag}; tags are not allowed", line, column)
+        if depth > MAX_DEPTH:
+            raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
+
+    def _node(self, event: Any, path: Path, depth: int) -> Any:
+        self._check_node(event, depth)
+        self.doc.value_marks[path] = _mark(event)
+        if isinstance(event, events.ScalarEvent):
+            if event.implicit[0] and not event.style:
+                return _resolve_plain(event.value, event)
+            return event.value
+        if isinstance(event, events.SequenceStartEvent):
+            items = []
+            while not isinstance(item := self.next(), events.SequenceEndEvent):
+                items.append(self._node(item, (*path, len(items)), depth + 1))
+            return items
+        if isinstance(event, events.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            while not isinstance(key_event := self.next(), events.MappingEndEvent):
+                self._check_node(key_event, depth + 1)
+                line, column = _mark(key_event)
+                if not isinstance(key_event, events.ScalarEvent):
+                    raise YamlProblem("a key must be plain text", line, column)
+                key = key_event.value
+                if key_event.implicit[0] and not key_event.style:
+                    key = _resolve_plain(key, key_event)
+                if not isinstance(key, str) or not key:
+                    raise YamlProblem(f"the key {key_event.value!r} must be text", line, column)
+                if key == "<<":
+                    raise YamlProblem("merge keys (<<) are not allowed", line, column)
+                if key in mapping:
+                    first = self.doc.key_marks[(*path, key)][0]
+                    raise YamlProblem(
+                        f"the key “{key}” appears twice (first on line {first})", line, column
+                    )
+                self.doc.key_marks[(*path, key)] = (line, column)
+                mapping[key] = self._node(self.next(), (*path, key), depth + 1)
+            return mapping
+        line, column = _mark(event)
+        raise YamlProblem(f"unexpected {type(event).__name__}", line, column)
+
+
+def _tab_at(text: str, line_index: int) -> bool:
+    lines = text.splitlines()
+    return line_index < len(lines) and "\t" in lines[line_index]
+
+
+def parse(raw: bytes) -> Document:
+    """Parse the bytes of one content file; raise YamlProblem naming line and column."""
+    text = decode(raw)
+    try:
+        return _Builder(text).build()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "is not valid YAML"
+        if mark and _tab_at(text, mark.line):
+            problem = "a tab character; YAML indents with spaces only"
+        raise YamlProblem(f"is not valid YAML: {problem}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"is not valid YAML: {exc}") from None

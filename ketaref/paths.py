@@ -1,0 +1,75 @@
+"""Where ketaref's resources and per-user state live.
+
+This is the only module that knows the three ways ketaref runs:
+
+* from a source checkout: ``resources/`` sits beside the ``ketaref`` package;
+* from an installed wheel: ``resources`` is package data at ``ketaref/resources``;
+* from a PyInstaller bundle: ``resources`` is collected under ``sys._MEIPASS``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resources_dir() -> Path:
+    """Return the directory holding the bundled content pack, fonts and icons."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    candidates = []
+    if frozen_root:
+        candidates.append(Path(frozen_root) / "resources")
+    candidates += [_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources"]
+    for candidate in candidates:
+        if (candidate / "content" / "manifest.yaml").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "ketaref's bundled resources are missing; looked in: "
+        + ", ".join(str(c) for c in candidates)
+        + ". Reinstall ketaref."
+    )
+
+
+def bundled_content_dir() -> Path:
+    """Return the directory of the content pack shipped with the app."""
+    return resources_dir() / "content"
+
+
+def fonts_dir() -> Path:
+    """Return the directory of the bundled fonts."""
+    return resources_dir() / "fonts"
+
+
+def icons_dir() -> Path:
+    """Return the directory of the bundled icons."""
+    return resources_dir() / "icons"
+
+
+def state_dir() -> Path:
+    """Return the per-user state directory (logs, trusted-pack copy, rollback record).
+
+    ``KETAREF_STATE_DIR`` overrides it (tests, IT trials). Nothing about patients is
+    ever written here.
+    """
+    override = os.environ.get("KETAREF_STATE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "Ketaref"
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "ketaref"
+
+
+def machine_policy_path() -> Path:
+    """Return where IT's machine policy file is read from (``KETAREF_POLICY`` overrides)."""
+    override = os.environ.get("KETAREF_POLICY")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        program_data = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData"))
+        return program_data / "Ketaref" / "policy.toml"
+    return Path("/etc/ketaref/policy.toml")
