@@ -140,8 +140,8 @@ class Source(Frozen):
     citation: Label
     url: Annotated[str, Field(pattern=r"^https://\S+$")]
     retrieved: Date
-    kind: SourceKind
-    verification: Verification
+    kind: Annotated[SourceKind, Strict(False)]
+    verification: Annotated[Verification, Strict(False)]
     note: Label | None = None
 
 
@@ -418,8 +418,8 @@ class Protocol(Frozen):
     title: Label
     indication: Label
     synonyms: tuple[Label, ...] = ()
-    route: Route
-    regulatory_status: RegulatoryStatus
+    route: Annotated[Route, Strict(False)]
+    regulatory_status: Annotated[RegulatoryStatus, Strict(False)]
     status_statement: Statement
     evidence_levels: tuple[EvidenceLevel, ...] = ()
     summary: tuple[Statement, ...] = ()
@@ -522,7 +522,7 @@ class ChecklistItem(Frozen):
 class ChecklistSection(Frozen):
     """The items for one pause point."""
 
-    pause_point: PausePoint
+    pause_point: Annotated[PausePoint, Strict(False)]
     items: Annotated[tuple[ChecklistItem, ...], Field(min_length=1)]
 
 

@@ -99,7 +99,7 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     current = data
     for part in loc:
         if (isinstance(current, dict) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and part < len(current)
+            isinstance(current, (list, tuple)) and isinstance(part, int) and part < len(current)
         ):
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str):
@@ -141,7 +141,7 @@ def validation_problems(
 # Reading
 
 
-def _read_limited(path: Path, display: str) -> bytes:
+def read_limited(path: Path, display: str) -> bytes:
     """Read a file of at most MAX_FILE_BYTES; raise ContentError otherwise."""
     try:
         if path.is_symlink():
@@ -194,7 +194,7 @@ def parse_model(
 
 def read_manifest(directory: Path) -> tuple[Manifest, bytes]:
     """Read and validate ``manifest.yaml``; raise ContentError if it cannot be used."""
-    raw = _read_limited(directory / MANIFEST, MANIFEST)
+    raw = read_limited(directory / MANIFEST, MANIFEST)
     manifest, problems = parse_model(raw, Manifest, MANIFEST)
     if problems:
         raise ContentError(problems)
@@ -246,7 +246,7 @@ def _verify_files(
             problems.append(ContentProblem(MANIFEST, None, None, f"lists “{name}”: {reason}"))
             continue
         try:
-            raw = _read_limited(directory / name, name)
+            raw = read_limited(directory / name, name)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue

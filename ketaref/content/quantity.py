@@ -88,7 +88,14 @@ class Quantity:
     unit: Unit
 
     def __str__(self) -> str:
-        return f"{format_decimal(self.value)} {self.unit.value}"
+        return f"{format_decimal(self.value)} {unit_text(self.unit, self.value)}"
+
+
+def unit_text(unit: Unit, value: Decimal) -> str:
+    """The unit as written after ``value``: devices, days and weeks take a plural."""
+    if unit in (Unit.DEVICE, Unit.DAY, Unit.WEEK) and value != 1:
+        return f"{unit.value}s"
+    return unit.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +107,8 @@ class QuantityRange:
     unit: Unit
 
     def __str__(self) -> str:
-        return f"{format_decimal(self.low)}{EN_DASH}{format_decimal(self.high)} {self.unit.value}"
+        low, high = format_decimal(self.low), format_decimal(self.high)
+        return f"{low}{EN_DASH}{high} {unit_text(self.unit, self.high)}"
 
     def contains(self, quantity: Quantity) -> bool:
         """Whether ``quantity`` (in the same unit) lies inside the range, ends included."""

@@ -166,7 +166,7 @@ class _Builder:
             items = []
             while not isinstance(item := self.next(), events.SequenceEndEvent):
                 items.append(self._node(item, (*path, len(items)), depth + 1))
-            return items
+            return tuple(items)
         if isinstance(event, events.MappingStartEvent):
             mapping: dict[str, Any] = {}
             while not isinstance(key_event := self.next(), events.MappingEndEvent):

@@ -1,0 +1,36 @@
+"""What every command shares: exit codes, error reporting, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error to report as one line on stderr, with the exit code it maps to."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+def fail(error: CliError) -> int:
+    """Print ``error`` as one line on stderr and return its exit code."""
+    print(f"ketaref: {error.message}", file=sys.stderr)
+    return error.exit_code
+
+
+def notice(message: str) -> None:
+    """Tell the user something on stderr without failing."""
+    print(f"ketaref: {message}", file=sys.stderr)
+
+
+def print_json(document: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    print(json.dumps(document, indent=2, ensure_ascii=False))

@@ -1,0 +1,162 @@
+"""``ketaref content …``: validate, seal, list, show and schema of content packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, notice, print_json
+from ketaref.content.problems import ContentError
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def active_or_exit() -> Any:
+    """The content pack in use, after telling the user on stderr about any refused site pack."""
+    from ketaref.content.active import load_active_content
+
+    try:
+        active = load_active_content()
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise CliError(
+            f"the bundled content is invalid ({exc.summary}); reinstall ketaref", 1
+        ) from None
+    for message in active.notices:
+        notice(message)
+    return active
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from ketaref import paths
+    from ketaref.content.pack import load_pack
+
+    directory = Path(args.directory) if args.directory else paths.bundled_content_dir()
+    started = time.perf_counter()
+    try:
+        library = load_pack(directory)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"ketaref: {directory}: {exc.summary}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    elapsed = (time.perf_counter() - started) * 1000
+    counts = f"{len(library.protocols)} protocols, {len(library.checklists)} checklists, " + (
+        f"{len(library.contraindications)} contraindication lists"
+    )
+    print(
+        f"ketaref: {directory}: valid — content {library.version} ({library.pack_hash}), "
+        f"{counts}, {len(library.sources)} sources; checked in {elapsed:.0f} ms",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _seal(args: argparse.Namespace) -> int:
+    from ketaref.content.seal import seal
+
+    try:
+        sealed = seal(Path(args.directory))
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"ketaref: {args.directory}: {exc.summary}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    except OSError as exc:
+        raise CliError(f"cannot write {args.directory}/manifest.yaml: {exc.strerror}") from None
+    print(
+        f"ketaref: sealed {len(sealed)} files into {args.directory}/manifest.yaml", file=sys.stderr
+    )
+    return EXIT_OK
+
+
+def _summary(kind: str, item: Any) -> dict[str, Any]:
+    from ketaref.content.model import Protocol
+
+    entry: dict[str, Any] = {"id": item.id, "kind": kind, "title": item.title}
+    if isinstance(item, Protocol):
+        entry |= {
+            "status": item.regulatory_status.value,
+            "indication": item.indication,
+            "checklist": item.checklist,
+            "contraindications": item.contraindications,
+        }
+    else:
+        entry |= {"status": None, "indication": getattr(item, "applies_to", None)}
+    return entry
+
+
+def _list(args: argparse.Namespace) -> int:
+    library = active_or_exit().library
+    entries = [_summary(kind, item) for kind, item in library.items()]
+    if args.json:
+        print_json(entries)
+        return EXIT_OK
+    for entry in entries:
+        status = entry["status"] or ""
+        print(f"{entry['kind']:<18} {entry['id']:<28} {status:<24} {entry['title']}")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from ketaref.content.render_text import render_item
+
+    library = active_or_exit().library
+    found = library.item(args.id)
+    if found is None:
+        known = ", ".join(item.id for _, item in library.items())
+        raise CliError(
+            f"no protocol, checklist or contraindication list “{args.id}”; known: {known}"
+        )
+    kind, item = found
+    if args.json:
+        document = item.model_dump(mode="json")
+        document["kind"] = kind
+        document["content_version"] = library.version
+        document["pack_hash"] = library.pack_hash
+        document["reviewed"] = library.reviewed
+        print_json(document)
+    else:
+        sys.stdout.write(render_item(library, kind, item))
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from ketaref.content.schema import content_schema
+
+    print(json.dumps(content_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+    """Add ``ketaref content`` and its sub-commands."""
+    content = subparsers.add_parser("content", help="validate, seal, list and show content packs")
+    commands = content.add_subparsers(dest="content_command", metavar="COMMAND", required=True)
+    groups["content"] = commands
+
+    validate = commands.add_parser("validate", help="check a pack and list every problem")
+    validate.add_argument("directory", nargs="?", help="pack folder (default: the one in use)")
+    validate.set_defaults(handler=_validate)
+
+    seal = commands.add_parser("seal", help="record every file's sha256 and length in the manifest")
+    seal.add_argument("directory", help="pack folder")
+    seal.set_defaults(handler=_seal)
+
+    listing = commands.add_parser(
+        "list", help="every protocol, checklist and contraindication list"
+    )
+    listing.add_argument("--json", action="store_true", help="print one JSON document")
+    listing.set_defaults(handler=_list)
+
+    show = commands.add_parser("show", help="one item with every statement and its citation")
+    show.add_argument("id", help="protocol, checklist or contraindication list id")
+    show.add_argument("--json", action="store_true", help="print the item's full model as JSON")
+    show.set_defaults(handler=_show)
+
+    schema = commands.add_parser("schema", help="JSON Schema of the content files")
+    schema.set_defaults(handler=_schema)

@@ -1,0 +1,160 @@
+"""Plain-text rendering of content items: every statement followed by its citation.
+
+Used by ``ketaref content show`` and anywhere content must be read without the GUI. Statements on
+sources the fact sheet could not confirm in full text are marked, so a reader knows what to check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ketaref.content.model import (
+    Checklist,
+    ChecklistItem,
+    Citation,
+    ContraindicationList,
+    Disagreement,
+    Observation,
+    Protocol,
+    SiteDefined,
+    Statement,
+    Verification,
+)
+from ketaref.content.pack import Library, cited_sources
+
+NOT_REVIEWED = "not yet clinically reviewed"
+SITE_DEFINED_WORDS = "set by local policy — no published standard"
+
+#: Headings for the fields of items, in the order they are shown.
+HEADINGS = {
+    "status_statement": "Regulatory status",
+    "evidence_levels": "Evidence",
+    "summary": "Summary",
+    "population": "Population",
+    "schedule": "Dose and schedule",
+    "administration": "Administration",
+    "pre_dose": "Before dosing",
+    "monitoring": "Monitoring",
+    "observation": "Minimum observation",
+    "readiness_to_leave": "Readiness to leave",
+    "warnings": "Warnings",
+    "evidence": "What studies found",
+    "disagreements": "Where sources differ",
+    "basis": "Basis",
+    "items": "Items",
+    "notes": "Notes",
+    "notices": "About this checklist",
+}
+
+_VERIFICATION_MARK = {
+    Verification.CONFIRMED: "",
+    Verification.ABSTRACT_ONLY: "; abstract only",
+    Verification.SECONDARY: "; secondary source, check against the primary",
+}
+
+
+def citation_text(library: Library, citations: tuple[Citation, ...]) -> str:
+    """``[source-id, locator; verification]`` for each citation."""
+    parts = []
+    for citation in citations:
+        source = library.sources.get(citation.source)
+        mark = _VERIFICATION_MARK[source.verification] if source else "; unknown source"
+        parts.append(f"{citation.source}, {citation.locator}{mark}")
+    return "[" + " | ".join(parts) + "]"
+
+
+def _prefix(statement: Statement) -> str:
+    """The structured part of a statement (phase, doses, time point…) before its text."""
+    bits = []
+    for name in ("phase", "study", "when", "grading_system", "severity"):
+        value = getattr(statement, name, None)
+        if value:
+            bits.append(str(value))
+    doses = getattr(statement, "doses", ())
+    if doses:
+        bits.append(" or ".join(str(d) for d in doses))
+    for name in ("dose_range", "value", "frequency", "duration", "after_dose"):
+        value = getattr(statement, name, None)
+        if value is not None:
+            bits.append(str(value))
+    return (" · ".join(bits) + ": ") if bits else ""
+
+
+def statement_line(library: Library, statement: Statement) -> str:
+    """One statement as a line of text with its citation."""
+    return f"{_prefix(statement)}{statement.text} {citation_text(library, statement.citations())}"
+
+
+def _site_defined(site: SiteDefined) -> str:
+    return f"{site.label}: ________ ({SITE_DEFINED_WORDS}; {site.reason})"
+
+
+def _item_line(library: Library, item: ChecklistItem) -> str:
+    box = "[ ]" if item.kind == "tick" else "___"
+    fields = f" ({', '.join(item.fields)})" if item.fields else ""
+    if item.site_defined:
+        return f"{box} {item.text}{fields} — {_site_defined(item.site_defined)}"
+    return f"{box} {item.text}{fields} {citation_text(library, item.citations())}"
+
+
+def _lines_for(library: Library, value: Any) -> list[str]:
+    if isinstance(value, Statement):
+        return [statement_line(library, value)]
+    if isinstance(value, Observation):
+        if value.site_defined:
+            return [_site_defined(value.site_defined)]
+        return _lines_for(library, value.statement)
+    if isinstance(value, Disagreement):
+        lines = [f"{value.topic}: {value.note}"]
+        lines += ["  " + line for s in value.statements for line in _lines_for(library, s)]
+        return lines
+    if isinstance(value, tuple):
+        return [line for element in value for line in _lines_for(library, element)]
+    return []
+
+
+def _header(
+    library: Library, kind: str, item: Protocol | Checklist | ContraindicationList
+) -> list[str]:
+    lines = [item.title, f"{kind} {item.id}"]
+    if isinstance(item, Protocol):
+        lines.append(f"Indication: {item.indication}. Route: {item.route.value}.")
+        lines.append(f"Status: {item.regulatory_status.label}")
+        links = [f"checklist {item.checklist}" if item.checklist else "no session checklist"]
+        if item.contraindications:
+            links.append(f"contraindications {item.contraindications}")
+        lines.append("See also: " + "; ".join(links))
+    if isinstance(item, ContraindicationList):
+        lines.append(f"Applies to: {item.applies_to}")
+    review = "clinically reviewed" if library.reviewed else NOT_REVIEWED.upper()
+    lines.append(f"Content {library.version} ({library.pack_hash}) — {review}")
+    return lines
+
+
+def render_item(
+    library: Library, kind: str, item: Protocol | Checklist | ContraindicationList
+) -> str:
+    """The whole item as plain text, statement by statement, each with its citation."""
+    lines = _header(library, kind, item)
+    if isinstance(item, Checklist):
+        for notice in item.notices:
+            lines += ["", statement_line(library, notice)]
+        for section in item.sections:
+            lines += ["", section.pause_point.label.upper()]
+            lines += ["  " + _item_line(library, i) for i in section.items]
+    else:
+        for name in type(item).model_fields:
+            if name not in HEADINGS:
+                continue
+            body = _lines_for(library, getattr(item, name))
+            if body:
+                lines += ["", HEADINGS[name].upper()] + ["  • " + line for line in body]
+    cited = sorted(set(cited_sources(item)))
+    if cited:
+        lines += ["", "SOURCES"]
+        for source_id in cited:
+            source = library.sources[source_id]
+            lines.append(
+                f"  [{source.id}] {source.citation} {source.url} ({source.verification.value})"
+            )
+    return "\n".join(lines) + "\n"

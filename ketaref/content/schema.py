@@ -1,0 +1,33 @@
+"""JSON Schema of the content files, for authors' editors (built only when asked for)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ketaref.content.model import (
+    Checklist,
+    ContraindicationList,
+    Manifest,
+    Protocol,
+    SourceList,
+)
+
+SCHEMA_FILES = {
+    "manifest.yaml": Manifest,
+    "sources.yaml": SourceList,
+    "protocols/*.yaml": Protocol,
+    "checklists/*.yaml": Checklist,
+    "contraindications/*.yaml": ContraindicationList,
+}
+
+
+def content_schema() -> dict[str, Any]:
+    """One JSON document: the schema of each kind of content file, keyed by file pattern."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ketaref content pack",
+        "files": {
+            pattern: model.model_json_schema(mode="validation")
+            for pattern, model in SCHEMA_FILES.items()
+        },
+    }
