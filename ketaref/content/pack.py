@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import re
+import stat
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -27,7 +29,7 @@ from ketaref.content.model import (
     statements_in,
 )
 from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.yaml_source import Document, YamlProblem, parse
+from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
 
 MAX_FILE_BYTES = 1024 * 1024
 MANIFEST = "manifest.yaml"
@@ -90,50 +92,185 @@ class Library:
 
 
 # ------------------------------------------------------------------------------------------
-# Pydantic errors → problems with lines
+# Pydantic errors → problems with lines, in words an author or IT admin understands
+
+#: Patterns of the model, in words.
+_PATTERN_WORDS = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens, e.g. spravato-trd",
+    r"^https://\S+$": "a web address starting with https://",
+    r"^\d+(\.\d+){1,3}$": 'dotted whole numbers in quotes, e.g. "2026.11.0"',
+    r"^[0-9a-f]{64}$": "64 lowercase hex digits (run `ketaref content seal`)",
+    r"^[A-Za-z0-9_./-]+\.yaml$": "a path inside the pack ending in .yaml",
+    r"^(1|0\.1|0\.01)$": 'one of "1", "0.1" or "0.01"',
+}
+_SHAPES = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "tuple_type": "a list (lines starting with “- ”)",
+    "dict_type": "a block of “key: value” lines",
+    "model_type": "a block of “key: value” lines",
+    "model_attributes_type": "a block of “key: value” lines",
+}
+#: Marks pydantic puts in an error location that are not keys of the data.
+_KEY_MARK = "[key]"
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """Follow ``loc`` through the data, skipping parts pydantic adds (union tags, ...)."""
+def _describe(value: Any) -> str:
+    """A value as the author wrote it, in words."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text “{value[:40]}”"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of keys"
+    return type(value).__name__
+
+
+def _data_path(data: Any, loc: DataPath, missing: bool) -> DataPath:
+    """Follow ``loc`` through the data, skipping what pydantic adds (union tags, [key]).
+
+    For a ``missing`` key the path ends with that key, which the data does not have.
+    """
     path: list[str | int] = []
     current = data
-    for part in loc:
-        if (isinstance(current, dict) and part in current) or (
-            isinstance(current, (list, tuple)) and isinstance(part, int) and part < len(current)
-        ):
+    for index, part in enumerate(loc):
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, tuple) and isinstance(part, int) and part < len(current)
+        if in_mapping or in_list:
             current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str):
-            path.append(part)  # a missing or unknown key: locate its parent, name it
+        elif missing and index == len(loc) - 1:
+            path.append(part)  # name the missing key; Document.position finds its parent
             break
         else:
-            continue
+            continue  # a union tag or a [key] mark: not in the data
         path.append(part)
     return tuple(path)
 
 
-def _message(error: Any, path: tuple[str | int, ...]) -> str:
+def _where(path: tuple[str | int, ...]) -> str:
+    """``dosing › regimens #1 › per_device`` (entries counted from 1)."""
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int) and parts:
+            parts[-1] += f" #{part + 1}"
+        else:
+            parts.append(str(part))
+    return " › ".join(parts)
+
+
+def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
     kind = error["type"]
-    where = ".".join(str(p) for p in path) or "the file"
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
     last = path[-1] if path else ""
     if kind == "extra_forbidden":
-        return f"unknown key “{last}” (check its spelling; see `ketaref content schema`)"
+        return f"unknown key “{last}” (check its spelling; `ketaref content schema` lists the keys)"
     if kind == "missing":
-        return f"“{where}” is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if kind in ("string_type", "int_type", "bool_type", "tuple_type", "dict_type", "model_type"):
-        message = f"{message} (got {type(error['input']).__name__}: {str(error['input'])[:40]!r})"
-    return f"{where}: {message}"
+        return f"the key “{last}” is missing"
+    if kind in _SHAPES:
+        message = f"must be {_SHAPES[kind]}, not {_describe(value)}"
+        if kind == "string_type" and isinstance(value, (bool, int)):
+            message += "; put it in quotes"
+    elif kind in ("enum", "literal_error"):
+        choices = str(ctx.get("expected", "")).replace("'", "")
+        message = f"“{value}” is not allowed here; use one of: {choices}"
+    elif kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        expected = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")
+        message = f"“{str(value)[:60]}” is not {expected}"
+    elif kind.startswith("date"):
+        message = f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length')} entries"
+    elif kind == "too_long":
+        message = f"has more than {ctx.get('max_length')} entries"
+    elif kind == "string_too_long":
+        message = f"is longer than {ctx.get('max_length')} characters"
+    elif kind == "greater_than_equal":
+        message = f"must be at least {ctx.get('ge')}, not {value}"
+    elif kind == "union_tag_invalid":
+        tags = str(ctx.get("expected_tags", "")).replace("'", "")
+        message = f"{ctx.get('discriminator', 'kind')} “{ctx.get('tag')}” is not one of: {tags}"
+    elif kind == "union_tag_not_found":
+        message = f"needs a “{str(ctx.get('discriminator', 'kind')).strip(chr(39))}” key"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+    where = _where(path)
+    return f"{where}: {message}" if where else message
+
+
+def _node_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _strings_under(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield from _strings_under(child, (*path, key))
+    elif isinstance(node, (list, tuple)):
+        for index, child in enumerate(node):
+            yield from _strings_under(child, (*path, index))
+
+
+def _pinpoint(data: Any, path: DataPath, message: str) -> DataPath:
+    """For a problem found across a whole block: the value or key its message quotes."""
+    try:
+        node = _node_at(data, path)
+    except (KeyError, IndexError, TypeError):
+        return path
+    quoted = [
+        (len(text), sub)
+        for sub, text in _strings_under(node, path)
+        if len(text) >= 3 and (text in message or (len(text) > 60 and text[:60] in message))
+    ]
+    if quoted:
+        return max(quoted, key=lambda found: found[0])[1]
+    if isinstance(node, dict):
+        named = [
+            (match.start(), key)
+            for key in node
+            if (match := re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", message))
+        ]
+        if named:
+            return (*path, min(named)[1])
+    return path
 
 
 def validation_problems(
     error: ValidationError, document: Document, file: str
 ) -> list[ContentProblem]:
     """Turn a pydantic ValidationError into problems pointing at lines of ``file``."""
+    details = error.errors()
+    locations = [tuple(detail["loc"]) for detail in details]
     problems = []
-    for detail in error.errors():
-        path = _data_path(document.data, tuple(detail["loc"]))
-        position = document.position(path) or (None, None)
-        problems.append(ContentProblem(file, position[0], position[1], _message(detail, path)))
+    for detail, loc in zip(details, locations, strict=True):
+        # pydantic re-checks a list's minimum length without the entries that failed;
+        # that second error only repeats the first.
+        if detail["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locations
+        ):
+            continue
+        path = _data_path(document.data, loc, missing=detail["type"] == "missing")
+        message = _message(detail, path)
+        if _KEY_MARK in loc:
+            position = document.key_marks.get(path) or document.position(path)
+        else:
+            if detail["type"] == "value_error":
+                path = _pinpoint(document.data, path, message)
+            position = document.position(path)
+        line, column = position or (None, None)
+        problems.append(ContentProblem(file, line, column, message))
     return problems
 
 
@@ -141,63 +278,90 @@ def validation_problems(
 # Reading
 
 
+def _refuse(display: str, message: str) -> ContentError:
+    return ContentError([ContentProblem(display, None, None, message)])
+
+
+def _link_inside(path: Path, display: str) -> Path | None:
+    """The first symbolic link among the parts of ``path`` named by ``display``, if any."""
+    current = path
+    for _ in PurePosixPath(display).parts:
+        if current.is_symlink():
+            return current
+        current = current.parent
+    return None
+
+
 def read_limited(path: Path, display: str) -> bytes:
-    """Read a file of at most MAX_FILE_BYTES; raise ContentError otherwise."""
+    """Read the regular file ``path`` of at most MAX_FILE_BYTES; raise ContentError otherwise.
+
+    ``display`` is the file's name inside the pack; no part of it may be a symbolic link (a
+    linked file or folder could pull in anything on the machine). FIFOs and devices are refused
+    without blocking.
+    """
+    link = _link_inside(path, display)
+    if link is not None:
+        where = "is" if link == path else "lies in a folder that is"
+        raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
     try:
-        if path.is_symlink():
-            raise ContentError(
-                [
-                    ContentProblem(
-                        display, None, None, "is a symbolic link; packs hold plain files only"
-                    )
-                ]
-            )
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+        descriptor = os.open(path, flags)
     except FileNotFoundError:
-        raise ContentError([ContentProblem(display, None, None, "is missing")]) from None
+        raise _refuse(display, "is missing") from None
     except IsADirectoryError:
-        raise ContentError(
-            [ContentProblem(display, None, None, "is a folder, not a file")]
-        ) from None
+        raise _refuse(display, "is a folder, not a file") from None
     except OSError as exc:
-        raise ContentError(
-            [ContentProblem(display, None, None, f"cannot be read: {exc.strerror}")]
-        ) from None
+        raise _refuse(display, f"cannot be read: {exc.strerror}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a special file"
+            raise _refuse(display, f"is {kind}, not a plain file")
+        try:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise _refuse(display, f"cannot be read: {exc.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ContentError(
-            [
-                ContentProblem(
-                    display,
-                    None,
-                    None,
-                    f"is larger than the {MAX_FILE_BYTES // 1024} KiB limit for a content file",
-                )
-            ]
+        raise _refuse(
+            display, f"is larger than the {MAX_FILE_BYTES // 1024} KiB limit for a content file"
         )
     return data
+
+
+def _parse(
+    raw: bytes, model: type[BaseModel], display: str
+) -> tuple[Any, Document | None, list[ContentProblem]]:
+    """Parse one file's bytes into ``model``; return (item or None, document, problems)."""
+    try:
+        document = parse(raw)
+    except YamlProblem as exc:
+        return None, None, [ContentProblem(display, exc.line, exc.column, exc.message)]
+    try:
+        return model.model_validate(document.data), document, []
+    except ValidationError as exc:
+        return None, document, validation_problems(exc, document, display)
 
 
 def parse_model(
     raw: bytes, model: type[BaseModel], display: str
 ) -> tuple[Any, list[ContentProblem]]:
     """Parse one file's bytes into ``model``; return (item or None, problems)."""
-    try:
-        document = parse(raw)
-    except YamlProblem as exc:
-        return None, [ContentProblem(display, exc.line, exc.column, exc.message)]
-    try:
-        return model.model_validate(document.data), []
-    except ValidationError as exc:
-        return None, validation_problems(exc, document, display)
+    item, _, problems = _parse(raw, model, display)
+    return item, problems
+
+
+def _read_manifest(directory: Path) -> tuple[Manifest, bytes, Document]:
+    raw = read_limited(directory / MANIFEST, MANIFEST)
+    manifest, document, problems = _parse(raw, Manifest, MANIFEST)
+    if problems or document is None:
+        raise ContentError(problems)
+    return manifest, raw, document
 
 
 def read_manifest(directory: Path) -> tuple[Manifest, bytes]:
     """Read and validate ``manifest.yaml``; raise ContentError if it cannot be used."""
-    raw = read_limited(directory / MANIFEST, MANIFEST)
-    manifest, problems = parse_model(raw, Manifest, MANIFEST)
-    if problems:
-        raise ContentError(problems)
+    manifest, raw, _ = _read_manifest(directory)
     return manifest, raw
 
 
@@ -215,11 +379,15 @@ def check_manifest_path(name: str) -> str | None:
 
 
 def pack_files(directory: Path) -> list[str]:
-    """Every file in the pack folder except the manifest and its signature, as POSIX paths."""
+    """Every file in the pack folder except the manifest and its signature, as POSIX paths.
+
+    Hidden folders (``.git``) are skipped; symbolic links are listed, not followed.
+    """
     found = []
     for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d in (".", ".."))
-        for name in sorted(files):
+        linked = sorted(d for d in dirs if (Path(root) / d).is_symlink())
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
+        for name in sorted(files + linked):
             relative = (Path(root) / name).relative_to(directory).as_posix()
             if relative not in (MANIFEST, SIGNATURE):
                 found.append(relative)
@@ -227,7 +395,7 @@ def pack_files(directory: Path) -> list[str]:
 
 
 def _verify_files(
-    directory: Path, manifest: Manifest
+    directory: Path, manifest: Manifest, manifest_document: Document
 ) -> tuple[dict[str, bytes], list[ContentProblem]]:
     problems: list[ContentProblem] = []
     contents: dict[str, bytes] = {}
@@ -243,7 +411,8 @@ def _verify_files(
             )
     for name, entry in manifest.files.items():
         if reason := check_manifest_path(name):
-            problems.append(ContentProblem(MANIFEST, None, None, f"lists “{name}”: {reason}"))
+            line, column = manifest_document.key_marks.get(("files", name), (None, None))
+            problems.append(ContentProblem(MANIFEST, line, column, f"lists “{name}”: {reason}"))
             continue
         try:
             raw = read_limited(directory / name, name)
@@ -273,16 +442,28 @@ def _verify_files(
     return contents, problems
 
 
-def _line_of(raw: bytes, key: str, value: str) -> int | None:
-    """The first line where ``key: value`` is written (for problems found after parsing)."""
-    for number, line in enumerate(raw.decode("utf-8").splitlines(), start=1):
-        stripped = line.strip().lstrip("- ")
-        if (
-            stripped.startswith(f"{key}:")
-            and stripped.split(":", 1)[1].strip().strip("\"'") == value
-        ):
-            return number
-    return None
+def _paths_with(data: Any, key: str, value: str, path: DataPath = ()) -> Iterator[DataPath]:
+    """Every place in parsed data where ``key: value`` is written, in file order."""
+    if isinstance(data, dict):
+        for child_key, child in data.items():
+            if child_key == key and child == value:
+                yield (*path, key)
+            else:
+                yield from _paths_with(child, key, value, (*path, child_key))
+    elif isinstance(data, (list, tuple)):
+        for index, child in enumerate(data):
+            yield from _paths_with(child, key, value, (*path, index))
+
+
+def _problems_at(
+    file: str, document: Document, key: str, value: str, message: str
+) -> list[ContentProblem]:
+    """One problem for each place ``key: value`` is written in ``document``."""
+    problems = []
+    for path in _paths_with(document.data, key, value):
+        line, column = document.position(path) or (None, None)
+        problems.append(ContentProblem(file, line, column, message))
+    return problems or [ContentProblem(file, None, None, message)]
 
 
 def cited_sources(item: Any) -> list[str]:
@@ -293,96 +474,98 @@ def cited_sources(item: Any) -> list[str]:
     return cited
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """One content file after parsing: its name, where it was written, and its model."""
+
+    file: str
+    document: Document
+    item: Any
+
+
 def _cross_check(
-    sources: Mapping[str, Source],
-    items: dict[str, tuple[str, Any]],
-    contents: Mapping[str, bytes],
+    sources: Mapping[str, Source], items: Mapping[str, _Parsed]
 ) -> list[ContentProblem]:
     problems: list[ContentProblem] = []
     links = (
         ("checklist", Checklist, "checklist"),
         ("contraindications", ContraindicationList, "contraindications list"),
     )
-    for file, item in items.values():
-        for source_id in sorted(set(cited_sources(item)) - set(sources)):
-            line = _line_of(contents[file], "source", source_id)
-            problems.append(
-                ContentProblem(
-                    file,
-                    line,
-                    1 if line else None,
-                    f"cites the source “{source_id}”, which is not in {SOURCES}",
-                )
-            )
-        if not isinstance(item, Protocol):
+    for parsed in items.values():
+        for source_id in sorted(set(cited_sources(parsed.item)) - set(sources)):
+            message = f"cites the source “{source_id}”, which is not in {SOURCES}"
+            problems += _problems_at(parsed.file, parsed.document, "source", source_id, message)
+        if not isinstance(parsed.item, Protocol):
             continue
         for field_name, kind, noun in links:
-            ref = getattr(item, field_name)
-            if ref is not None and not isinstance(items.get(ref, (None, None))[1], kind):
-                line = _line_of(contents[file], field_name, ref)
-                problems.append(
-                    ContentProblem(
-                        file,
-                        line,
-                        1 if line else None,
-                        f"{field_name}: there is no {noun} “{ref}” in this pack",
-                    )
-                )
+            ref = getattr(parsed.item, field_name)
+            target = items.get(ref) if ref is not None else None
+            if ref is not None and not (target and isinstance(target.item, kind)):
+                message = f"{field_name}: there is no {noun} “{ref}” in this pack"
+                problems += _problems_at(parsed.file, parsed.document, field_name, ref, message)
     return problems
+
+
+def _read_sources(raw: bytes) -> tuple[dict[str, Source], list[ContentProblem]]:
+    source_list, document, problems = _parse(raw, SourceList, SOURCES)
+    sources: dict[str, Source] = {}
+    for index, source in enumerate(source_list.sources if source_list else ()):
+        if source.id in sources:
+            assert document is not None  # a parsed model always has its document
+            line, column = document.position(("sources", index, "id")) or (None, None)
+            message = f"the source id “{source.id}” appears twice"
+            problems.append(ContentProblem(SOURCES, line, column, message))
+        sources[source.id] = source
+    return sources, problems
+
+
+def _read_items(contents: Mapping[str, bytes]) -> tuple[dict[str, _Parsed], list[ContentProblem]]:
+    problems: list[ContentProblem] = []
+    items: dict[str, _Parsed] = {}
+    for name, raw in contents.items():
+        folder = PurePosixPath(name).parts[0]
+        if folder not in KIND_DIRS:
+            continue
+        item, document, item_problems = _parse(raw, KIND_DIRS[folder], name)
+        problems += item_problems
+        if item is None or document is None:
+            continue
+        line, column = document.position(("id",)) or (None, None)
+        stem = PurePosixPath(name).stem
+        if item.id != stem:
+            message = f"id “{item.id}” must match the file name “{stem}”"
+            problems.append(ContentProblem(name, line, column, message))
+        if item.id in items:
+            message = f"id “{item.id}” is also used by {items[item.id].file}"
+            problems.append(ContentProblem(name, line, column, message))
+            continue
+        items[item.id] = _Parsed(name, document, item)
+    return items, problems
 
 
 def load_pack(directory: Path) -> Library:
     """Load and fully check the pack in ``directory``; raise ContentError listing every problem."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ContentError(
-            [ContentProblem(str(directory), None, None, "is not a folder holding a content pack")]
-        )
-    manifest, manifest_bytes = read_manifest(directory)
-    contents, problems = _verify_files(directory, manifest)
+        raise _refuse(str(directory), "is not a folder holding a content pack")
+    manifest, manifest_bytes, manifest_document = _read_manifest(directory)
+    contents, problems = _verify_files(directory, manifest, manifest_document)
     if SOURCES not in manifest.files:
-        problems.append(ContentProblem(MANIFEST, None, None, f"does not list {SOURCES}"))
+        line, column = manifest_document.position(("files",)) or (None, None)
+        problems.append(ContentProblem(MANIFEST, line, column, f"does not list {SOURCES}"))
 
     sources: dict[str, Source] = {}
     if SOURCES in contents:
-        source_list, source_problems = parse_model(contents[SOURCES], SourceList, SOURCES)
+        sources, source_problems = _read_sources(contents[SOURCES])
         problems += source_problems
-        for source in source_list.sources if source_list else ():
-            if source.id in sources:
-                problems.append(
-                    ContentProblem(
-                        SOURCES, None, None, f"the source id “{source.id}” appears twice"
-                    )
-                )
-            sources[source.id] = source
-
-    items: dict[str, tuple[str, Any]] = {}
-    for name, raw in contents.items():
-        folder = PurePosixPath(name).parts[0]
-        if folder not in KIND_DIRS:
-            continue
-        item, item_problems = parse_model(raw, KIND_DIRS[folder], name)
-        problems += item_problems
-        if item is None:
-            continue
-        stem = PurePosixPath(name).stem
-        if item.id != stem:
-            problems.append(
-                ContentProblem(name, 1, 1, f"id “{item.id}” must match the file name “{stem}”")
-            )
-        if item.id in items:
-            problems.append(
-                ContentProblem(name, 1, 1, f"id “{item.id}” is also used by {items[item.id][0]}")
-            )
-            continue
-        items[item.id] = (name, item)
-
-    problems += _cross_check(sources, items, contents)
+    items, item_problems = _read_items(contents)
+    problems += item_problems
+    problems += _cross_check(sources, items)
     if problems:
         raise ContentError(problems)
 
     def of(kind: type) -> Mapping[str, Any]:
-        chosen = {i: item for i, (_, item) in sorted(items.items()) if isinstance(item, kind)}
+        chosen = {i: p.item for i, p in sorted(items.items()) if isinstance(p.item, kind)}
         return MappingProxyType(chosen)
 
     return Library(

@@ -66,6 +66,13 @@ FORBIDDEN_ABBREVIATIONS = {
 }
 
 
+#: Whole words only, so "U.S." or "SCI" do not trip the rule, but "10U" and "2 cc." do.
+_ABBREVIATION_PATTERNS = {
+    bad: re.compile(rf"(?<![^\W\d]|\.){re.escape(bad)}(?!\w|\.\w)")
+    for bad in FORBIDDEN_ABBREVIATIONS
+}
+
+
 class QuantityError(ValueError):
     """A quantity text that cannot be read; the message says how to write it."""
 
@@ -116,12 +123,10 @@ class QuantityRange:
 
 
 def _number_problem(text: str) -> str | None:
-    if text.startswith("."):
-        return f"write a leading zero: 0{text}"
     if "." in text and text.endswith("0"):
-        return f"drop the trailing zero: write {format_decimal(Decimal(text))}"
+        return f"drop the trailing zero ({format_decimal(Decimal(text))}, not {text})"
     if len(text) > 1 and text.startswith("0") and not text.startswith("0."):
-        return f"drop the leading zeros: write {format_decimal(Decimal(text))}"
+        return f"drop the leading zeros ({format_decimal(Decimal(text))}, not {text})"
     return None
 
 
@@ -131,8 +136,9 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
     stripped = text.strip()
     if stripped != text:
         raise QuantityError(f"“{text}” has spaces at its start or end")
-    for bad, advice in FORBIDDEN_ABBREVIATIONS.items():
-        if re.search(rf"(?<![\w.]){re.escape(bad)}(?![\w])", text):
+    for bad, pattern in _ABBREVIATION_PATTERNS.items():
+        if pattern.search(text):
+            advice = FORBIDDEN_ABBREVIATIONS[bad]
             raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
     if re.search(r"\d\s*-\s*\d", text):
         raise QuantityError(
@@ -186,18 +192,24 @@ def parse_range(text: str) -> QuantityRange:
     return QuantityRange(low, high, unit)
 
 
+#: Units whose number needs ISMP care in prose ("5.0 mg", ".5 mL", "5mg", "2-4 mg").
+_PROSE_UNIT = r"(?:mg|mcg|mL|kg|mmHg|min|h)(?!\w)"
 _PROSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"(?<![\d.])\.\d+\s*(?:mg|mcg|mL|kg|h|min)\b"),
+        re.compile(rf"(?<![\d.])\.\d+\s*{_PROSE_UNIT}"),
         "write a leading zero (0.5, not .5)",
     ),
     (
-        re.compile(r"(?<![\d.])\d+\.\d*0\s?(?:mg|mcg|mL|kg|mmHg)\b"),
+        re.compile(rf"(?<![\d.])\d+\.\d*0\s?(?:{_PROSE_UNIT}|%)"),
         "drop the trailing zero (5 mg, not 5.0 mg)",
     ),
     (
-        re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:mg|mcg|mL|kg|mmHg)\b"),
+        re.compile(rf"(?<![\w.])\d+(?:\.\d+)?{_PROSE_UNIT}"),
         "put one space before the unit",
+    ),
+    (
+        re.compile(rf"(?<![\w.])\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\s?{_PROSE_UNIT}"),
+        "write a range with an en dash (0.5–2 mg), not a hyphen",
     ),
 )
 
@@ -208,8 +220,8 @@ def lint_prose(text: str) -> list[str]:
     for pattern, advice in _PROSE_RULES:
         for match in pattern.finditer(text):
             problems.append(f"“{match.group(0)}”: {advice}")
-    for bad, advice in FORBIDDEN_ABBREVIATIONS.items():
-        # Whole words only, so "U.S." or "SCI" do not trip the rule.
-        if re.search(rf"(?<![\w.]){re.escape(bad)}(?![\w.])", text):
+    for bad, pattern in _ABBREVIATION_PATTERNS.items():
+        if pattern.search(text):
+            advice = FORBIDDEN_ABBREVIATIONS[bad]
             problems.append(f"“{bad}” is an ISMP error-prone abbreviation: {advice}")
     return problems

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from ketaref.content.model import (
     Checklist,
     ContraindicationList,
@@ -12,7 +14,7 @@ from ketaref.content.model import (
     SourceList,
 )
 
-SCHEMA_FILES = {
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "manifest.yaml": Manifest,
     "sources.yaml": SourceList,
     "protocols/*.yaml": Protocol,

@@ -25,12 +25,28 @@ except ImportError:  # pragma: no cover
     from yaml import Loader as _Parser  # type: ignore[assignment]
 
 MAX_DEPTH = 40
-Path = tuple[str | int, ...]
+DataPath = tuple[str | int, ...]
 
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YAML11 = yaml.resolver.Resolver()
-_KIND_WORDS = {"bool": "a yes/no value", "int": "a number", "float": "a number", "null": "empty"}
+_KIND_WORDS = {
+    "bool": "a yes/no value",
+    "int": "a number",
+    "float": "a number",
+    "null": "empty",
+    "timestamp": "a date or time",
+}
+#: libyaml's wording → what an author should look for.
+_PARSER_WORDS = {
+    "found unexpected end of stream": "the file ends in the middle of a value; is it cut short?",
+    "exceeded maximum nesting depth": f"is nested more than {MAX_DEPTH} levels deep",
+    "mapping values are not allowed here": (
+        "a “: ” where a value was expected; put text that holds “: ” in quotes"
+    ),
+    "could not find expected ':'": "a line without “key: value” where one was expected",
+    "found unexpected ':'": "a “:” that does not belong; put the text in quotes",
+}
 
 
 class YamlProblem(Exception):
@@ -48,10 +64,10 @@ class Document:
     """Parsed data plus where each key and value was written."""
 
     data: Any
-    value_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    value_marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
 
-    def position(self, path: Path) -> tuple[int, int] | None:
+    def position(self, path: DataPath) -> tuple[int, int] | None:
         """The (line, column) for ``path``: its value, its key, or the nearest parent."""
         for length in range(len(path), -1, -1):
             prefix = path[:length]
@@ -70,8 +86,11 @@ def decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlProblem(
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            line,
+            column,
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -91,7 +110,9 @@ def _resolve_plain(value: str, event: Any) -> Any:
         return None
     if _INT.match(value):
         return int(value)
-    yaml11_tag = _YAML11.resolve(yaml.ScalarNode, value, (True, False))
+    yaml11_tag: str = _YAML11.resolve(  # type: ignore[no-untyped-call]
+        yaml.ScalarNode, value, (True, False)
+    )
     if yaml11_tag == "tag:yaml.org,2002:timestamp" and _DATE.match(value):
         return value  # an ISO date; the model turns it into a date
     if yaml11_tag != "tag:yaml.org,2002:str":
@@ -155,7 +176,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
 
-    def _node(self, event: Any, path: Path, depth: int) -> Any:
+    def _node(self, event: Any, path: DataPath, depth: int) -> Any:
         self._check_node(event, depth)
         self.doc.value_marks[path] = _mark(event)
         if isinstance(event, events.ScalarEvent):
@@ -163,7 +184,7 @@ class _Builder:
                 return _resolve_plain(event.value, event)
             return event.value
         if isinstance(event, events.SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while not isinstance(item := self.next(), events.SequenceEndEvent):
                 items.append(self._node(item, (*path, len(items)), depth + 1))
             return tuple(items)
@@ -207,9 +228,12 @@ def parse(raw: bytes) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        problem = exc.problem or exc.context or "is not valid YAML"
+        problem = str(exc.problem or exc.context or "")
         if mark and _tab_at(text, mark.line):
             problem = "a tab character; YAML indents with spaces only"
+        if problem == "exceeded maximum nesting depth":
+            raise YamlProblem(_PARSER_WORDS[problem], line, column) from None
+        problem = _PARSER_WORDS.get(problem, problem)
         raise YamlProblem(f"is not valid YAML: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"is not valid YAML: {exc}") from None
