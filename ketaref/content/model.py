@@ -102,8 +102,24 @@ RangeText = Annotated[
         {"type": "string", "description": "low–high and the unit once: “0.5–2 mg/kg/h”"}
     ),
 ]
+
+
+def _date_text(value: Any) -> Any:
+    # Lax pydantic would also read a number as days since 1970; a date must be written as one.
+    if isinstance(value, dt.date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("must be a date written as YYYY-MM-DD")
+
+
 # Dates are written unquoted in YAML (2026-11-25); the loader hands them over as ISO text.
-Date = Annotated[dt.date, Strict(False)]
+Date = Annotated[
+    dt.date,
+    Strict(False),
+    BeforeValidator(_date_text),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
 
 
 # ---------------------------------------------------------------------------------------------

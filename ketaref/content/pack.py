@@ -32,6 +32,8 @@ from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
 
 MAX_FILE_BYTES = 1024 * 1024
+#: Problems reported for one file; a file with more is broken as a whole, not in places.
+MAX_PROBLEMS_PER_FILE = 100
 MANIFEST = "manifest.yaml"
 SIGNATURE = "manifest.sig"
 SOURCES = "sources.yaml"
@@ -251,10 +253,15 @@ def validation_problems(
     error: ValidationError, document: Document, file: str
 ) -> list[ContentProblem]:
     """Turn a pydantic ValidationError into problems pointing at lines of ``file``."""
-    details = error.errors()
+    details = error.errors(include_url=False)
     locations = [tuple(detail["loc"]) for detail in details]
-    problems = []
+    problems: list[ContentProblem] = []
     for detail, loc in zip(details, locations, strict=True):
+        if len(problems) == MAX_PROBLEMS_PER_FILE:
+            more = len(details) - MAX_PROBLEMS_PER_FILE
+            message = f"… and up to {more:,} more problems; fix these first"
+            problems.append(ContentProblem(file, None, None, message))
+            break
         # pydantic re-checks a list's minimum length without the entries that failed;
         # that second error only repeats the first.
         if detail["type"] == "too_short" and any(

@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover
     from yaml import Loader as _Parser  # type: ignore[assignment]
 
 MAX_DEPTH = 40
+#: Scalars, lists and mappings one file may hold (spravato-trd.yaml holds about 500).
+MAX_VALUES = 20_000
 DataPath = tuple[str | int, ...]
 
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
@@ -103,10 +105,19 @@ def _mark(event: Any) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
+#: First characters with which a plain scalar may mean something other than text in YAML 1.1;
+#: a scalar starting with any other character is text without asking the resolver.
+_SPECIAL_FIRST = frozenset(char for char in _YAML11.yaml_implicit_resolvers if char is not None)
+
+
 def _resolve_plain(value: str, event: Any) -> Any:
+    if not value:
+        return None
+    if value[0] not in _SPECIAL_FIRST:
+        return value
     if value in ("true", "false"):
         return value == "true"
-    if value in ("null", "~", ""):
+    if value in ("null", "~"):
         return None
     if _INT.match(value):
         return int(value)
@@ -126,13 +137,44 @@ def _resolve_plain(value: str, event: Any) -> Any:
     return value
 
 
+def _refuse_decorations(event: Any) -> None:
+    """Refuse aliases, anchors and tags, which plain data never needs."""
+    line, column = _mark(event)
+    if isinstance(event, events.AliasEvent):
+        raise YamlProblem(
+            f"uses the alias *{event.anchor}; aliases are not allowed, write the value out",
+            line,
+            column,
+        )
+    if event.anchor is not None:
+        raise YamlProblem(
+            f"uses the anchor &{event.anchor}; anchors are not allowed, write values out",
+            line,
+            column,
+        )
+    tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+    raise YamlProblem(f"uses the tag {tag}; tags are not allowed", line, column)
+
+
+_Scalar = events.ScalarEvent
+_SequenceStart = events.SequenceStartEvent
+_SequenceEnd = events.SequenceEndEvent
+_MappingStart = events.MappingStartEvent
+_MappingEnd = events.MappingEndEvent
+
+
 class _Builder:
+    """Builds plain data from libyaml's events, recording where every key and value sits.
+
+    This loop runs once per value of every content file, so it is written for speed: scalars
+    are handled inline, and only containers recurse (at most MAX_DEPTH deep).
+    """
+
     def __init__(self, text: str):
         self.parser = _Parser(text)
+        self.next = self.parser.get_event
         self.doc = Document(None)
-
-    def next(self) -> Any:
-        return self.parser.get_event()
+        self.values = 0
 
     def build(self) -> Document:
         self._expect(self.next(), events.StreamStartEvent)
@@ -140,7 +182,7 @@ class _Builder:
         if isinstance(start, events.StreamEndEvent):
             raise YamlProblem("is empty", 1, 1)
         self._expect(start, events.DocumentStartEvent)
-        self.doc.data = self._node(self.next(), (), 0)
+        self.doc.data = self._value(self.next(), (), 0)
         self._expect(self.next(), events.DocumentEndEvent)
         end = self.next()
         if not isinstance(end, events.StreamEndEvent):
@@ -156,62 +198,75 @@ class _Builder:
             line, column = _mark(event)
             raise YamlProblem(f"unexpected {type(event).__name__}", line, column)
 
-    def _check_node(self, event: Any, depth: int) -> None:
-        line, column = _mark(event)
-        if isinstance(event, events.AliasEvent):
+    def _count(self, event: Any) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            line, column = _mark(event)
             raise YamlProblem(
-                f"uses the alias *{event.anchor}; aliases are not allowed, write the value out",
+                f"holds more than {MAX_VALUES:,} values; split it into smaller files",
                 line,
                 column,
             )
-        if getattr(event, "anchor", None):
-            raise YamlProblem(
-                f"uses the anchor &{event.anchor}; anchors are not allowed, write values out",
-                line,
-                column,
-            )
-        if getattr(event, "tag", None):
-            tag = event.tag.replace("tag:yaml.org,2002:", "!!")
-            raise YamlProblem(f"uses the tag {tag}; tags are not allowed", line, column)
-        if depth > MAX_DEPTH:
-            raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
 
-    def _node(self, event: Any, path: DataPath, depth: int) -> Any:
-        self._check_node(event, depth)
-        self.doc.value_marks[path] = _mark(event)
-        if isinstance(event, events.ScalarEvent):
+    def _value(self, event: Any, path: DataPath, depth: int) -> Any:
+        """The value that starts with ``event``, placed at ``path``."""
+        kind = type(event)
+        if kind is _Scalar and event.anchor is None and event.tag is None:
+            self._count(event)
+            mark = event.start_mark
+            self.doc.value_marks[path] = (mark.line + 1, mark.column + 1)
             if event.implicit[0] and not event.style:
                 return _resolve_plain(event.value, event)
             return event.value
-        if isinstance(event, events.SequenceStartEvent):
-            items: list[Any] = []
-            while not isinstance(item := self.next(), events.SequenceEndEvent):
-                items.append(self._node(item, (*path, len(items)), depth + 1))
-            return tuple(items)
-        if isinstance(event, events.MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            while not isinstance(key_event := self.next(), events.MappingEndEvent):
-                self._check_node(key_event, depth + 1)
-                line, column = _mark(key_event)
-                if not isinstance(key_event, events.ScalarEvent):
-                    raise YamlProblem("a key must be plain text", line, column)
-                key = key_event.value
-                if key_event.implicit[0] and not key_event.style:
-                    key = _resolve_plain(key, key_event)
-                if not isinstance(key, str) or not key:
-                    raise YamlProblem(f"the key {key_event.value!r} must be text", line, column)
-                if key == "<<":
-                    raise YamlProblem("merge keys (<<) are not allowed", line, column)
-                if key in mapping:
-                    first = self.doc.key_marks[(*path, key)][0]
-                    raise YamlProblem(
-                        f"the key “{key}” appears twice (first on line {first})", line, column
-                    )
-                self.doc.key_marks[(*path, key)] = (line, column)
-                mapping[key] = self._node(self.next(), (*path, key), depth + 1)
-            return mapping
-        line, column = _mark(event)
-        raise YamlProblem(f"unexpected {type(event).__name__}", line, column)
+        if (
+            kind in (_Scalar, events.AliasEvent)
+            or event.anchor is not None
+            or event.tag is not None
+        ):
+            _refuse_decorations(event)  # a decorated scalar or container, or an alias
+        if depth >= MAX_DEPTH:
+            line, column = _mark(event)
+            raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
+        self._count(event)
+        self.doc.value_marks[path] = _mark(event)
+        if kind is _SequenceStart:
+            return self._sequence(path, depth)
+        return self._mapping(path, depth)
+
+    def _sequence(self, path: DataPath, depth: int) -> tuple[Any, ...]:
+        items: list[Any] = []
+        value = self._value
+        while type(event := self.next()) is not _SequenceEnd:
+            items.append(value(event, (*path, len(items)), depth + 1))
+        return tuple(items)
+
+    def _mapping(self, path: DataPath, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        key_marks = self.doc.key_marks
+        while type(event := self.next()) is not _MappingEnd:
+            line, column = _mark(event)
+            if type(event) is events.AliasEvent or (
+                type(event) is _Scalar and (event.anchor is not None or event.tag is not None)
+            ):
+                _refuse_decorations(event)
+            if type(event) is not _Scalar:
+                raise YamlProblem("a key must be plain text", line, column)
+            key = event.value
+            if event.implicit[0] and not event.style:
+                key = _resolve_plain(key, event)
+            if not isinstance(key, str) or not key:
+                raise YamlProblem(f"the key {event.value!r} must be text", line, column)
+            if key == "<<":
+                raise YamlProblem("merge keys (<<) are not allowed", line, column)
+            key_path = (*path, key)
+            if key in mapping:
+                first = key_marks[key_path][0]
+                raise YamlProblem(
+                    f"the key “{key}” appears twice (first on line {first})", line, column
+                )
+            key_marks[key_path] = (line, column)
+            mapping[key] = self._value(self.next(), key_path, depth + 1)
+        return mapping
 
 
 def _tab_at(text: str, line_index: int) -> bool:
