@@ -225,19 +225,20 @@ def _strings_under(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
             yield from _strings_under(child, (*path, index))
 
 
-def _pinpoint(data: Any, path: DataPath, message: str) -> DataPath:
-    """For a problem found across a whole block: the value or key its message quotes."""
+def _pinpoint(document: Document, path: DataPath, message: str) -> tuple[int, int] | None:
+    """Where a problem found across a whole block sits: at a value its message quotes (long
+    enough to be telling), else at the first key it names, else at the block."""
     try:
-        node = _node_at(data, path)
+        node = _node_at(document.data, path)
     except (KeyError, IndexError, TypeError):
-        return path
+        return document.position(path)
     quoted = [
         (len(text), sub)
         for sub, text in _strings_under(node, path)
-        if len(text) >= 3 and (text in message or (len(text) > 60 and text[:60] in message))
+        if len(text) >= 8 and (text in message or (len(text) > 60 and text[:60] in message))
     ]
     if quoted:
-        return max(quoted, key=lambda found: found[0])[1]
+        return document.position(max(quoted, key=lambda found: found[0])[1])
     if isinstance(node, dict):
         named = [
             (match.start(), key)
@@ -245,8 +246,8 @@ def _pinpoint(data: Any, path: DataPath, message: str) -> DataPath:
             if (match := re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", message))
         ]
         if named:
-            return (*path, min(named)[1])
-    return path
+            return document.key_position((*path, min(named)[1]))
+    return document.position(path)
 
 
 def validation_problems(
@@ -271,10 +272,10 @@ def validation_problems(
         path = _data_path(document.data, loc, missing=detail["type"] == "missing")
         message = _message(detail, path)
         if _KEY_MARK in loc:
-            position = document.key_marks.get(path) or document.position(path)
+            position = document.key_position(path)
+        elif detail["type"] == "value_error":
+            position = _pinpoint(document, path, message)
         else:
-            if detail["type"] == "value_error":
-                path = _pinpoint(document.data, path, message)
             position = document.position(path)
         line, column = position or (None, None)
         problems.append(ContentProblem(file, line, column, message))
@@ -299,6 +300,15 @@ def _link_inside(path: Path, display: str) -> Path | None:
     return None
 
 
+def _read_at_most(descriptor: int, limit: int) -> bytes:
+    chunks = []
+    remaining = limit
+    while remaining > 0 and (chunk := os.read(descriptor, remaining)):
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
 def read_limited(path: Path, display: str) -> bytes:
     """Read the regular file ``path`` of at most MAX_FILE_BYTES; raise ContentError otherwise.
 
@@ -320,15 +330,16 @@ def read_limited(path: Path, display: str) -> bytes:
         raise _refuse(display, "is a folder, not a file") from None
     except OSError as exc:
         raise _refuse(display, f"cannot be read: {exc.strerror}") from None
-    with os.fdopen(descriptor, "rb") as stream:
+    try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
             kind = "a folder" if stat.S_ISDIR(mode) else "a special file"
             raise _refuse(display, f"is {kind}, not a plain file")
-        try:
-            data = stream.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise _refuse(display, f"cannot be read: {exc.strerror}") from None
+        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _refuse(display, f"cannot be read: {exc.strerror}") from None
+    finally:
+        os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(
             display, f"is larger than the {MAX_FILE_BYTES // 1024} KiB limit for a content file"
@@ -418,7 +429,7 @@ def _verify_files(
             )
     for name, entry in manifest.files.items():
         if reason := check_manifest_path(name):
-            line, column = manifest_document.key_marks.get(("files", name), (None, None))
+            line, column = manifest_document.key_position(("files", name)) or (None, None)
             problems.append(ContentProblem(MANIFEST, line, column, f"lists “{name}”: {reason}"))
             continue
         try:
@@ -491,15 +502,23 @@ class _Parsed:
 
 
 def _cross_check(
-    sources: Mapping[str, Source], items: Mapping[str, _Parsed]
+    sources: Mapping[str, Source] | None, items: Mapping[str, _Parsed], unread: set[str]
 ) -> list[ContentProblem]:
+    """Source ids, checklist and contraindication links that lead nowhere.
+
+    ``sources`` is None when sources.yaml could not be read, and ``unread`` holds the names
+    of content files that could not be: their problems are reported already, and every
+    reference to them would only repeat those.
+    """
     problems: list[ContentProblem] = []
     links = (
         ("checklist", Checklist, "checklist"),
         ("contraindications", ContraindicationList, "contraindications list"),
     )
     for parsed in items.values():
-        for source_id in sorted(set(cited_sources(parsed.item)) - set(sources)):
+        for source_id in sorted(set(cited_sources(parsed.item)) - set(sources or ())):
+            if sources is None:
+                break
             message = f"cites the source “{source_id}”, which is not in {SOURCES}"
             problems += _problems_at(parsed.file, parsed.document, "source", source_id, message)
         if not isinstance(parsed.item, Protocol):
@@ -507,6 +526,8 @@ def _cross_check(
         for field_name, kind, noun in links:
             ref = getattr(parsed.item, field_name)
             target = items.get(ref) if ref is not None else None
+            if ref in unread:
+                continue
             if ref is not None and not (target and isinstance(target.item, kind)):
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.document, field_name, ref, message)
@@ -558,16 +579,20 @@ def load_pack(directory: Path) -> Library:
     manifest, manifest_bytes, manifest_document = _read_manifest(directory)
     contents, problems = _verify_files(directory, manifest, manifest_document)
     if SOURCES not in manifest.files:
-        line, column = manifest_document.position(("files",)) or (None, None)
+        line, column = manifest_document.key_position(("files",)) or (None, None)
         problems.append(ContentProblem(MANIFEST, line, column, f"does not list {SOURCES}"))
 
     sources: dict[str, Source] = {}
+    source_problems: list[ContentProblem] = []
     if SOURCES in contents:
         sources, source_problems = _read_sources(contents[SOURCES])
         problems += source_problems
     items, item_problems = _read_items(contents)
     problems += item_problems
-    problems += _cross_check(sources, items)
+    read = {parsed.file for parsed in items.values()}
+    unread = {PurePosixPath(name).stem for name in manifest.files if name not in read}
+    sources_read = SOURCES in contents and not source_problems
+    problems += _cross_check(sources if sources_read else None, items, unread)
     if problems:
         raise ContentError(problems)
 

@@ -81,6 +81,10 @@ class Document:
                 return self.value_marks[prefix]
         return None
 
+    def key_position(self, path: DataPath) -> tuple[int, int] | None:
+        """The (line, column) of the key that ends ``path``, else as ``position``."""
+        return self.key_marks.get(path) or self.position(path)
+
 
 def decode(raw: bytes) -> str:
     """Decode UTF-8 strictly; a bad byte is reported with its line."""
@@ -252,12 +256,12 @@ class _Builder:
             if type(event) is not _Scalar:
                 raise YamlProblem("a key must be plain text", line, column)
             key = event.value
+            if key == "<<" and not event.style:
+                raise YamlProblem("merge keys (<<) are not allowed", line, column)
             if event.implicit[0] and not event.style:
                 key = _resolve_plain(key, event)
             if not isinstance(key, str) or not key:
                 raise YamlProblem(f"the key {event.value!r} must be text", line, column)
-            if key == "<<":
-                raise YamlProblem("merge keys (<<) are not allowed", line, column)
             key_path = (*path, key)
             if key in mapping:
                 first = key_marks[key_path][0]

@@ -1,0 +1,139 @@
+"""Helpers to break copies of the bundled pack the way a clumsy or hostile editor would."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from ketaref.content.pack import pack_files
+from ketaref.content.seal import replace_files_block
+
+PROTOCOL = "protocols/spravato-trd.yaml"
+CHECKLIST = "checklists/spravato-session.yaml"
+CONTRAINDICATIONS = "contraindications/spravato-contraindications.yaml"
+SOURCES = "sources.yaml"
+MANIFEST = "manifest.yaml"
+
+#: ``FILE:LINE:COL: message`` or, for problems of a whole file, ``FILE: message``.
+PROBLEM_LINE = re.compile(
+    r"^(?P<file>[^:\s][^:]*):(?:(?P<line>\d+):(?P<column>\d+):)? (?P<message>\S.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One problem as the CLI printed it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+
+def edit(pack: Path, name: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in a pack file by ``new`` (which must be there)."""
+    path = pack / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(pack: Path, name: str, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line of the ``occurrence``-th line holding ``needle``."""
+    found = 0
+    for number, line in enumerate((pack / name).read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            found += 1
+            if found == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not in {name}")
+
+
+def force_seal(pack: Path) -> None:
+    """Re-record every file's hash without parsing anything, as a hostile editor could.
+
+    ``ketaref content seal`` refuses files that do not parse; this gets such files past the
+    hash check so the parser and the model are what must refuse them.
+    """
+    lines = ["files:"]
+    for name in pack_files(pack):
+        if (pack / name).is_file() and not (pack / name).is_symlink():
+            raw = (pack / name).read_bytes()
+            lines += [
+                f"  {name}:",
+                f"    sha256: {hashlib.sha256(raw).hexdigest()}",
+                f"    bytes: {len(raw)}",
+            ]
+    manifest = pack / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(replace_files_block(text, "\n".join(lines) + "\n"), encoding="utf-8")
+
+
+def add_manifest_entry(pack: Path, name: str, sha256: str = "a" * 64, size: int = 1) -> int:
+    """List ``name`` in the manifest's files block; return the line it is on."""
+    manifest = pack / MANIFEST
+    text = manifest.read_text(encoding="utf-8")
+    entry = f"  {name}:\n    sha256: {sha256}\n    bytes: {size}\n"
+    manifest.write_text(text.replace("files:\n", "files:\n" + entry, 1), encoding="utf-8")
+    return line_of(pack, MANIFEST, "files:") + 1
+
+
+def snapshot(directory: Path) -> dict[str, bytes | str]:
+    """Every file's bytes (a link's target) under ``directory``, to prove nothing changed."""
+    found: dict[str, bytes | str] = {}
+    for root, dirs, files in os.walk(directory):
+        for name in dirs + files:
+            path = Path(root) / name
+            relative = path.relative_to(directory).as_posix()
+            if path.is_symlink():
+                found[relative] = f"-> {os.readlink(path)}"
+            elif path.is_file():
+                found[relative] = path.read_bytes()
+            elif not path.is_dir():
+                found[relative] = "special file"
+    return found
+
+
+def run_cli(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ketaref ARGS`` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "ketaref", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def refused(pack: Path, *command: str) -> list[Reported]:
+    """Run ``ketaref content validate PACK`` (or ``command``); check it failed like a linter.
+
+    Asserts exit 1, no traceback, every stdout line in ``FILE:LINE:COL: message`` form, one
+    summary line on stderr, and the pack left byte for byte as it was. Returns the problems.
+    """
+    before = snapshot(pack)
+    result = run_cli(*(command or ("content", "validate")), pack)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    reported = []
+    for text in result.stdout.splitlines():
+        match = PROBLEM_LINE.match(text)
+        assert match, f"not FILE:LINE:COL: message: {text!r}"
+        line = int(match["line"]) if match["line"] else None
+        column = int(match["column"]) if match["column"] else None
+        reported.append(Reported(match["file"], line, column, match["message"]))
+    assert reported, "no problem printed"
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert snapshot(pack) == before, "validating changed the pack"
+    return reported
+
+
+def one_about(reported: list[Reported], fragment: str) -> Reported:
+    """The problem whose message holds ``fragment`` (exactly one must)."""
+    matching = [r for r in reported if fragment in r.message]
+    assert len(matching) == 1, f"{fragment!r} in {reported}"
+    return matching[0]

@@ -1,0 +1,753 @@
+"""Broken, tampered and hostile packs, each built from a copy of the real one.
+
+Every case goes through the real command line (``python -m ketaref content validate DIR``): exit 1,
+every problem as ``FILE:LINE:COL: message`` naming the right file and line, no traceback, and the
+pack left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ketaref.content.pack import load_pack
+from ketaref.content.problems import ContentError
+from ketaref.content.yaml_source import MAX_VALUES, parse
+from tests.content.packs import (
+    CHECKLIST,
+    CONTRAINDICATIONS,
+    MANIFEST,
+    PROTOCOL,
+    SOURCES,
+    add_manifest_entry,
+    edit,
+    force_seal,
+    line_of,
+    one_about,
+    refused,
+    run_cli,
+)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The problem a broken pack must produce: file, line (None: the file as a whole), words."""
+
+    file: str
+    line: int | None
+    fragment: str
+
+
+CASES: dict[str, Callable[[Path], Expected]] = {}
+
+
+def case(function: Callable[[Path], Expected]) -> Callable[[Path], Expected]:
+    """Register a way to break a pack; it returns the problem that must be reported."""
+    CASES[function.__name__] = function
+    return function
+
+
+def breaks(pack: Path, name: str, old: str, new: str, needle: str, fragment: str) -> Expected:
+    """Edit, re-record the hashes, and expect ``fragment`` on the line holding ``needle``."""
+    edit(pack, name, old, new)
+    force_seal(pack)
+    return Expected(name, line_of(pack, name, needle), fragment)
+
+
+# --- YAML that is not plain data ---------------------------------------------------------------
+
+
+@case
+def truncated_file(pack: Path) -> Expected:
+    text = (pack / PROTOCOL).read_text(encoding="utf-8")
+    cut = text.index('"Each device delivers two') + len('"Each device')
+    (pack / PROTOCOL).write_text(text[:cut], encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, text[:cut].count("\n") + 1, "cut short")
+
+
+@case
+def empty_file(pack: Path) -> Expected:
+    (pack / CHECKLIST).write_bytes(b"")
+    force_seal(pack)
+    return Expected(CHECKLIST, 1, "is empty")
+
+
+@case
+def only_comments(pack: Path) -> Expected:
+    (pack / CHECKLIST).write_text("# nothing here yet\n", encoding="utf-8")
+    force_seal(pack)
+    return Expected(CHECKLIST, 1, "is empty")
+
+
+@case
+def tab_indentation(pack: Path) -> Expected:
+    return breaks(
+        pack, PROTOCOL, "administration:\n  - text", "administration:\n\t- text", "\t- text", "tab"
+    )
+
+
+@case
+def duplicate_key(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "route: intranasal",
+        "route: intranasal\nroute: oral",
+        "route: oral",
+        "appears twice",
+    )
+
+
+@case
+def anchor_and_alias(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "route: intranasal",
+        "route: &r intranasal\nsynonyms_again: *r",
+        "&r",
+        "anchors are not allowed",
+    )
+
+
+@case
+def alias_without_anchor(pack: Path) -> Expected:
+    return breaks(pack, PROTOCOL, "route: intranasal", "route: *r", "route: *r", "alias")
+
+
+@case
+def alias_bomb(pack: Path) -> Expected:
+    rows = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        rows.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    (pack / PROTOCOL).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, 1, "anchor")
+
+
+@case
+def python_object_tag(pack: Path) -> Expected:
+    marker = pack.parent / "pwned"
+    return breaks(
+        pack,
+        PROTOCOL,
+        "route: intranasal",
+        f'route: !!python/object/apply:os.system ["touch {marker}"]',
+        "route: !!python",
+        "tags are not allowed",
+    )
+
+
+@case
+def custom_tag(pack: Path) -> Expected:
+    return breaks(
+        pack, CHECKLIST, "pause_point: during", "pause_point: !pause during", "!pause", "tag !pause"
+    )
+
+
+@case
+def merge_key(pack: Path) -> Expected:
+    return breaks(
+        pack, PROTOCOL, "route: intranasal", "route: intranasal\n<<: {}", "<<", "merge keys"
+    )
+
+
+@case
+def two_documents(pack: Path) -> Expected:
+    text = (pack / CONTRAINDICATIONS).read_text(encoding="utf-8")
+    (pack / CONTRAINDICATIONS).write_text(text + "---\nid: again\n", encoding="utf-8")
+    force_seal(pack)
+    return Expected(CONTRAINDICATIONS, text.count("\n") + 1, "more than one YAML document")
+
+
+@case
+def list_at_top(pack: Path) -> Expected:
+    (pack / CHECKLIST).write_text("- id: spravato-session\n", encoding="utf-8")
+    force_seal(pack)
+    return Expected(CHECKLIST, 1, "mapping of keys to values")
+
+
+@case
+def not_utf8(pack: Path) -> Expected:
+    raw = (pack / PROTOCOL).read_bytes().replace(b"route: intranasal", b"route: intran\xe4sal")
+    (pack / PROTOCOL).write_bytes(raw)
+    force_seal(pack)
+    return Expected(PROTOCOL, line_of_bytes(raw, b"intran\xe4sal"), "not UTF-8")
+
+
+@case
+def deep_block_nesting(pack: Path) -> Expected:
+    text = "".join("  " * level + f"k{level}:\n" for level in range(60)) + "  " * 60 + "end\n"
+    (pack / PROTOCOL).write_text(text, encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, 41, "nested more than 40 levels")
+
+
+@case
+def deep_flow_nesting(pack: Path) -> Expected:
+    (pack / PROTOCOL).write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, 1, "nested more than 40 levels")
+
+
+@case
+def eight_megabytes(pack: Path) -> Expected:
+    (pack / PROTOCOL).write_bytes(b"id: spravato-trd\n# " + b"x" * (8 * 1024 * 1024) + b"\n")
+    force_seal(pack)
+    return Expected(PROTOCOL, None, "larger than the 1024 KiB limit")
+
+
+@case
+def too_many_values(pack: Path) -> Expected:
+    values_before = len(parse((pack / PROTOCOL).read_bytes()).value_marks) + 1  # and the list
+    rows = "".join(f"  - synonym {n}\n" for n in range(30_000))
+    with (pack / PROTOCOL).open("a", encoding="utf-8") as stream:
+        stream.write(f"more_synonyms:\n{rows}")
+    force_seal(pack)
+    first_too_many = MAX_VALUES + 1 - values_before - 1  # counted from 0
+    return Expected(PROTOCOL, line_of(pack, PROTOCOL, f"- synonym {first_too_many}"), "more than")
+
+
+# --- YAML 1.1 surprises: values other tools would not read as text ------------------------------
+
+
+@case
+def unquoted_no(pack: Path) -> Expected:
+    return breaks(pack, PROTOCOL, "route: intranasal", "route: no", "route: no", "yes/no value")
+
+
+@case
+def sexagesimal_time(pack: Path) -> Expected:
+    return breaks(pack, PROTOCOL, 'locator: "Highlights §3"', "locator: 1:30", "1:30", "quotes")
+
+
+@case
+def octal_looking_number(pack: Path) -> Expected:
+    return breaks(pack, PROTOCOL, 'locator: "Highlights §3"', "locator: 013", "013", "quotes")
+
+
+@case
+def unquoted_decimal(pack: Path) -> Expected:
+    return breaks(pack, PROTOCOL, 'value: "28 mg"', "value: 0.5", "value: 0.5", "quotes")
+
+
+# --- model: types, keys, values -----------------------------------------------------------------
+
+
+@case
+def number_for_text(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        'indication: "Treatment-resistant depression"',
+        "indication: 12",
+        "indication: 12",
+        "must be text, not the number 12",
+    )
+
+
+@case
+def text_for_list(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        CHECKLIST,
+        "synonyms: [",
+        'synonyms: "Spravato"\nold_synonyms: [',
+        'synonyms: "Spravato"',
+        "must be a list",
+    )
+
+
+@case
+def unknown_key(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "route: intranasal",
+        "route: intranasal\nroutes: oral",
+        "routes:",
+        "unknown key “routes”",
+    )
+
+
+@case
+def missing_key(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        'indication: "Treatment-resistant depression"\n',
+        "",
+        "id:",
+        "“indication” is missing",
+    )
+
+
+@case
+def unknown_status(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "regulatory_status: fda-approved-labelling",
+        "regulatory_status: approved",
+        "regulatory_status",
+        "use one of: fda-approved-labelling",
+    )
+
+
+@case
+def bad_id_spelling(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        SOURCES,
+        "  - id: spravato-dailymed-2025",
+        "  - id: Spravato_DailyMed",
+        "Spravato_DailyMed",
+        "lowercase letters",
+    )
+
+
+@case
+def date_as_number(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        SOURCES,
+        "retrieved: 2026-11-25",
+        "retrieved: 20261125",
+        "retrieved: 20261125",
+        "YYYY-MM-DD",
+    )
+
+
+@case
+def impossible_date(pack: Path) -> Expected:
+    return breaks(
+        pack, SOURCES, "retrieved: 2026-11-25", "retrieved: 2026-13-01", "2026-13-01", "not a date"
+    )
+
+
+@case
+def http_url(pack: Path) -> Expected:
+    return breaks(pack, SOURCES, "url: https://", "url: http://", "url: http://", "https://")
+
+
+# --- cross-references ---------------------------------------------------------------------------
+
+
+@case
+def unknown_source(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "source: jnj-mi-2025",
+        "source: jnj-mi-2052",
+        "jnj-mi-2052",
+        "not in sources.yaml",
+    )
+
+
+@case
+def unknown_checklist(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "checklist: spravato-session",
+        "checklist: spravato-sesion",
+        "checklist: spravato-sesion",
+        "no checklist “spravato-sesion”",
+    )
+
+
+@case
+def clinic_protocol_without_checklist(pack: Path) -> Expected:
+    edit(pack, PROTOCOL, "checklist: spravato-session\n", "")
+    force_seal(pack)
+    # The problem sits where the links are written: at the contraindications link beside it.
+    return Expected(PROTOCOL, line_of(pack, PROTOCOL, "contraindications:"), "needs a checklist")
+
+
+@case
+def id_not_file_name(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "id: spravato-trd",
+        "id: spravato-trd-2",
+        "id: spravato-trd-2",
+        "must match the file name",
+    )
+
+
+@case
+def duplicate_item_id(pack: Path) -> Expected:
+    shutil.copy(pack / PROTOCOL, pack / "protocols/spravato-session.yaml")
+    edit(pack, "protocols/spravato-session.yaml", "id: spravato-trd", "id: spravato-session")
+    force_seal(pack)
+    return Expected(
+        "protocols/spravato-session.yaml", 1, "also used by checklists/spravato-session.yaml"
+    )
+
+
+@case
+def duplicate_source_id(pack: Path) -> Expected:
+    text = (pack / SOURCES).read_text(encoding="utf-8")
+    first = text.index("  - id: spravato-dailymed-2025")
+    entry = text[first : text.index("  - id:", first + 1)]
+    (pack / SOURCES).write_text(text + entry, encoding="utf-8")
+    force_seal(pack)
+    return Expected(
+        SOURCES, line_of(pack, SOURCES, "id: spravato-dailymed-2025", 2), "appears twice"
+    )
+
+
+@case
+def research_protocol_says_recommended(pack: Path) -> Expected:
+    text = (pack / PROTOCOL).read_text(encoding="utf-8")
+    text = text[: text.index("dosing:\n")] + text[text.index("checklist:") :]
+    text = text.replace(
+        "regulatory_status: fda-approved-labelling", "regulatory_status: research-only"
+    )
+    text = text.replace(
+        "Adults with treatment-resistant depression.",
+        "Recommended for adults with treatment-resistant depression.",
+    )
+    (pack / PROTOCOL).write_text(text, encoding="utf-8")
+    force_seal(pack)
+    return Expected(
+        PROTOCOL, line_of(pack, PROTOCOL, "Recommended for adults"), "never say “recommended”"
+    )
+
+
+# --- ISMP: quantities and prose ------------------------------------------------------------------
+
+
+def _quantity(pack: Path, written: str, fragment: str) -> Expected:
+    return breaks(pack, PROTOCOL, 'value: "28 mg"', f'value: "{written}"', written, fragment)
+
+
+@case
+def naked_decimal(pack: Path) -> Expected:
+    return _quantity(pack, ".5 mg", "leading zero")
+
+
+@case
+def trailing_zero(pack: Path) -> Expected:
+    return _quantity(pack, "28.0 mg", "trailing zero")
+
+
+@case
+def no_space_before_unit(pack: Path) -> Expected:
+    return _quantity(pack, "28mg", "one space")
+
+
+@case
+def microgram_sign(pack: Path) -> Expected:
+    return _quantity(pack, "28 µg", "mcg")
+
+
+@case
+def cubic_centimetre(pack: Path) -> Expected:
+    return _quantity(pack, "2 cc", "mL")
+
+
+@case
+def units_abbreviated(pack: Path) -> Expected:
+    return _quantity(pack, "2 U", "units")
+
+
+@case
+def unknown_unit(pack: Path) -> Expected:
+    return _quantity(pack, "28 grains", "unknown unit")
+
+
+@case
+def hyphen_range(pack: Path) -> Expected:
+    return breaks(
+        pack, PROTOCOL, 'doses: ["56 mg"]', 'dose_range: "56-84 mg"', "56-84 mg", "en dash"
+    )
+
+
+def _prose(pack: Path, written: str, fragment: str) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        '"Each device delivers two sprays totalling 28 mg."',
+        f'"Each device delivers {written}."',
+        f"delivers {written}",
+        fragment,
+    )
+
+
+@case
+def prose_naked_decimal(pack: Path) -> Expected:
+    return _prose(pack, ".5 mg", "leading zero")
+
+
+@case
+def prose_trailing_zero(pack: Path) -> Expected:
+    return _prose(pack, "5.0 mg", "trailing zero")
+
+
+@case
+def prose_no_space(pack: Path) -> Expected:
+    return _prose(pack, "5mg", "one space")
+
+
+@case
+def prose_microgram_sign(pack: Path) -> Expected:
+    return _prose(pack, "28 µg", "write mcg")
+
+
+@case
+def prose_cc(pack: Path) -> Expected:
+    return _prose(pack, "0.2 cc", "write mL")
+
+
+@case
+def prose_units(pack: Path) -> Expected:
+    return _prose(pack, "10 U", "units")
+
+
+@case
+def prose_hyphen_range(pack: Path) -> Expected:
+    return _prose(pack, "28-56 mg", "en dash")
+
+
+@case
+def fixed_dose_in_mg_per_kg(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        'value: "84 mg"',
+        'value: "84 mg/kg"',
+        "84 mg/kg",
+        "fixed dose must be in mg",
+    )
+
+
+@case
+def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
+    text = (pack / PROTOCOL).read_text(encoding="utf-8")
+    # Test data only (0.5 mg/kg over 40 minutes: clinical-facts.md, APA consensus), with the
+    # standard dose written in mg where the regimen doses in mg/kg.
+    regimen = """dosing:
+  regimens:
+    - kind: weight-based
+      name: "Infusion"
+      dose_unit: mg/kg
+      standard_dose:
+        value: "0.5 mg"
+        text: "The consensus statement calls 0.5 mg/kg over 40 minutes the standard dose."
+        source: jnj-mi-2025
+        locator: "page"
+  weight_limits:
+    refuse_below: "2 kg"
+    refuse_above: "300 kg"
+    basis: "Input check for typing errors."
+"""
+    text = text[: text.index("dosing:\n")] + regimen + text[text.index("checklist:") :]
+    (pack / PROTOCOL).write_text(text, encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, line_of(pack, PROTOCOL, "standard_dose:"), "mix-up")
+
+
+# --- the manifest and the files it lists ---------------------------------------------------------
+
+
+@case
+def byte_changed_after_sealing(pack: Path) -> Expected:
+    raw = bytearray((pack / PROTOCOL).read_bytes())
+    raw[raw.index(b"56 mg")] = ord("8")
+    (pack / PROTOCOL).write_bytes(bytes(raw))
+    return Expected(PROTOCOL, None, "changed after sealing")
+
+
+@case
+def line_added_after_sealing(pack: Path) -> Expected:
+    with (pack / CHECKLIST).open("a", encoding="utf-8") as stream:
+        stream.write("# an afterthought\n")
+    return Expected(CHECKLIST, None, "changed after sealing")
+
+
+@case
+def unlisted_file(pack: Path) -> Expected:
+    shutil.copy(pack / PROTOCOL, pack / "protocols/extra.yaml")
+    return Expected("protocols/extra.yaml", None, "not listed")
+
+
+@case
+def listed_file_missing(pack: Path) -> Expected:
+    (pack / CONTRAINDICATIONS).unlink()
+    return Expected(CONTRAINDICATIONS, None, "is missing")
+
+
+@case
+def parent_path_in_manifest(pack: Path) -> Expected:
+    (pack.parent / "outside.yaml").write_text("id: outside\n", encoding="utf-8")
+    line = add_manifest_entry(pack, "../outside.yaml")
+    return Expected(MANIFEST, line, "leaves the pack")
+
+
+@case
+def absolute_path_in_manifest(pack: Path) -> Expected:
+    line = add_manifest_entry(pack, "/etc/ketaref.yaml")
+    return Expected(MANIFEST, line, "leaves the pack")
+
+
+@case
+def manifest_lists_itself(pack: Path) -> Expected:
+    line = add_manifest_entry(pack, "manifest.yaml")
+    return Expected(MANIFEST, line, "does not list itself")
+
+
+@case
+def symlinked_file(pack: Path) -> Expected:
+    outside = pack.parent / "elsewhere.yaml"
+    shutil.copy(pack / PROTOCOL, outside)
+    (pack / PROTOCOL).unlink()
+    (pack / PROTOCOL).symlink_to(outside)
+    return Expected(PROTOCOL, None, "symbolic link")
+
+
+@case
+def symlinked_folder(pack: Path) -> Expected:
+    outside = pack.parent / "elsewhere"
+    shutil.move(pack / "checklists", outside)
+    (pack / "checklists").symlink_to(outside, target_is_directory=True)
+    return Expected(CHECKLIST, None, "folder that is a symbolic link")
+
+
+@case
+def fifo_listed(pack: Path) -> Expected:
+    os.mkfifo(pack / "protocols/pipe.yaml")
+    add_manifest_entry(pack, "protocols/pipe.yaml")
+    return Expected("protocols/pipe.yaml", None, "special file")
+
+
+@case
+def folder_where_a_file_should_be(pack: Path) -> Expected:
+    (pack / CONTRAINDICATIONS).unlink()
+    (pack / CONTRAINDICATIONS).mkdir()
+    return Expected(CONTRAINDICATIONS, None, "is a folder")
+
+
+@case
+def manifest_float_version(pack: Path) -> Expected:
+    edit(pack, MANIFEST, 'content_version: "2026.11.0"', "content_version: 2026.11")
+    return Expected(MANIFEST, line_of(pack, MANIFEST, "content_version"), "quotes")
+
+
+@case
+def manifest_unquoted_dotted_version(pack: Path) -> Expected:
+    edit(pack, MANIFEST, 'content_version: "2026.11.0"', "content_version: 2026.11.0.1.2")
+    return Expected(MANIFEST, line_of(pack, MANIFEST, "content_version"), "dotted whole numbers")
+
+
+@case
+def manifest_without_sources(pack: Path) -> Expected:
+    text = (pack / MANIFEST).read_text(encoding="utf-8")
+    start = text.index("  sources.yaml:")
+    (pack / MANIFEST).write_text(text[:start] + text[start:].split("\n", 3)[3], encoding="utf-8")
+    return Expected(MANIFEST, line_of(pack, MANIFEST, "files:"), "does not list sources.yaml")
+
+
+@case
+def manifest_missing(pack: Path) -> Expected:
+    (pack / MANIFEST).unlink()
+    return Expected(MANIFEST, None, "is missing")
+
+
+def line_of_bytes(raw: bytes, needle: bytes) -> int:
+    """The 1-based line of ``needle`` in ``raw``."""
+    return raw[: raw.index(needle)].count(b"\n") + 1
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_pack_is_refused_with_file_and_line(name: str, pack_copy: Path) -> None:
+    expected = CASES[name](pack_copy)
+    reported = refused(pack_copy)
+    problem = one_about(reported, expected.fragment)
+    assert problem.file == expected.file, reported
+    assert problem.line == expected.line, reported
+    if expected.line is not None:
+        assert problem.column is not None and problem.column >= 1
+    assert not (pack_copy.parent / "pwned").exists()
+
+
+def test_every_problem_of_every_file_is_listed(pack_copy: Path) -> None:
+    edit(pack_copy, PROTOCOL, "route: intranasal", "route: no")
+    edit(pack_copy, CHECKLIST, "pause_point: during", "pause_point: meanwhile")
+    edit(pack_copy, SOURCES, "url: https://", "url: http://")
+    force_seal(pack_copy)
+    shutil.copy(pack_copy / SOURCES, pack_copy / "protocols/stray.yaml")
+    reported = refused(pack_copy)
+    assert {r.file for r in reported} == {PROTOCOL, CHECKLIST, SOURCES, "protocols/stray.yaml"}
+
+
+def test_a_file_broken_everywhere_is_reported_in_bounded_words(pack_copy: Path) -> None:
+    rows = "".join(f"unknown_{n}: x\n" for n in range(500))
+    edit(pack_copy, PROTOCOL, "route: intranasal\n", f"route: intranasal\n{rows}")
+    force_seal(pack_copy)
+    reported = refused(pack_copy)
+    assert len(reported) == 101
+    assert "more problems" in reported[-1].message
+
+
+def test_missing_folder_is_refused(tmp_path: Path) -> None:
+    reported = refused(tmp_path / "no-such-pack")
+    assert "not a folder" in reported[0].message
+
+
+def test_seal_refuses_a_pack_that_does_not_parse(pack_copy: Path) -> None:
+    manifest = (pack_copy / MANIFEST).read_bytes()
+    edit(pack_copy, PROTOCOL, "route: intranasal", "route: no")
+    reported = refused(pack_copy, "content", "seal")
+    assert one_about(reported, "yes/no value").line == line_of(pack_copy, PROTOCOL, "route: no")
+    assert (pack_copy / MANIFEST).read_bytes() == manifest
+
+
+def test_seal_refuses_a_symlinked_file(pack_copy: Path) -> None:
+    manifest = (pack_copy / MANIFEST).read_bytes()
+    (pack_copy / "protocols/linked.yaml").symlink_to(pack_copy / PROTOCOL)
+    reported = refused(pack_copy, "content", "seal")
+    assert one_about(reported, "symbolic link").file == "protocols/linked.yaml"
+    assert (pack_copy / MANIFEST).read_bytes() == manifest
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["eight_megabytes", "alias_bomb", "deep_flow_nesting", "deep_block_nesting", "too_many_values"],
+)
+def test_hostile_file_is_refused_in_well_under_a_second(name: str, pack_copy: Path) -> None:
+    CASES[name](pack_copy)
+    started = time.perf_counter()
+    with pytest.raises(ContentError):
+        load_pack(pack_copy)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_seal_after_an_edit_makes_the_pack_valid_and_keeps_the_manifest_comments(
+    pack_copy: Path,
+) -> None:
+    before = (pack_copy / MANIFEST).read_text(encoding="utf-8")
+    edit(
+        pack_copy,
+        PROTOCOL,
+        "Adults with treatment-resistant",
+        "Adult patients with treatment-resistant",
+    )
+    sealed = run_cli("content", "seal", pack_copy)
+    assert sealed.returncode == 0, sealed.stdout + sealed.stderr
+    after = (pack_copy / MANIFEST).read_text(encoding="utf-8")
+    assert after.split("files:")[0] == before.split("files:")[0]
+    assert after != before
+    assert run_cli("content", "validate", pack_copy).returncode == 0
+    assert run_cli("content", "seal", pack_copy).returncode == 0
+    assert (pack_copy / MANIFEST).read_text(encoding="utf-8") == after
+    assert not [p for p in pack_copy.iterdir() if p.name.startswith(".")]
