@@ -81,7 +81,7 @@ def format_decimal(value: Decimal) -> str:
     """Format a number ISMP-style: leading zero, no trailing zero, no exponent."""
     if not value.is_finite():
         raise QuantityError(f"{value} is not a finite number")
-    text = format(value.normalize(), "f")
+    text = format(value, "f")  # not normalize(): it rounds to the context's 28 digits
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text

@@ -32,6 +32,11 @@ DataPath = tuple[str | int, ...]
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YAML11 = yaml.resolver.Resolver()
+#: Numbers YAML 1.2 tools read where YAML 1.1 sees text: 1e3, 0o17, .inf and the like.
+_YAML12_NUMBER = re.compile(
+    r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"
+    r"|^0o[0-7]+$|^0x[0-9a-fA-F]+$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
 _KIND_WORDS = {
     "bool": "a yes/no value",
     "int": "a number",
@@ -130,6 +135,8 @@ def _resolve_plain(value: str, event: Any) -> Any:
     )
     if yaml11_tag == "tag:yaml.org,2002:timestamp" and _DATE.match(value):
         return value  # an ISO date; the model turns it into a date
+    if yaml11_tag == "tag:yaml.org,2002:str" and _YAML12_NUMBER.match(value):
+        yaml11_tag = "tag:yaml.org,2002:float"
     if yaml11_tag != "tag:yaml.org,2002:str":
         kind = _KIND_WORDS.get(yaml11_tag.rsplit(":", 1)[-1], "non-text value")
         line, column = _mark(event)

@@ -1,0 +1,129 @@
+"""The safe YAML reader: plain data comes back as written; anything else is a YamlProblem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from ketaref.content.yaml_source import (
+    _SPECIAL_FIRST,
+    _YAML11,
+    Document,
+    YamlProblem,
+    parse,
+)
+
+# Text that survives a YAML round trip: no control characters, no surrogates, no line or
+# paragraph separators (YAML folds those), no byte-order mark.
+safe_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufeff"),
+    max_size=20,
+)
+keys = safe_text.filter(lambda key: key not in ("", "<<"))
+scalars = st.none() | st.booleans() | st.integers() | safe_text
+plain_data = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4),
+    max_leaves=25,
+)
+
+
+def as_read(value: Any) -> Any:
+    """The reader gives lists back as tuples."""
+    if isinstance(value, list):
+        return tuple(as_read(v) for v in value)
+    if isinstance(value, dict):
+        return {k: as_read(v) for k, v in value.items()}
+    return value
+
+
+@given(st.dictionaries(keys, plain_data, min_size=1, max_size=5))
+@example({"route": "no", "time": "1:30", "octal": "013", "dose": "0.5", "date": "2026-11-25"})
+def test_plain_data_dumped_by_pyyaml_reads_back_equal(data: dict[str, Any]) -> None:
+    for style in (False, None):
+        dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=style)
+        assert parse(dumped.encode("utf-8")).data == as_read(data)
+
+
+@given(st.binary(max_size=300))
+@example(b"\xff\xfe")
+@example(b"a: &x [1]\nb: *x\n")
+@example(b"\xef\xbb\xbf")
+@example(b"? [a]\n: b\n")
+def test_arbitrary_bytes_give_a_document_or_a_yaml_problem(raw: bytes) -> None:
+    try:
+        document = parse(raw)
+    except YamlProblem as problem:
+        assert problem.message
+        assert problem.line is None or problem.line >= 1
+    else:
+        assert isinstance(document, Document)
+        assert isinstance(document.data, dict)
+
+
+yaml_ish = st.text(alphabet="-:[]{}&*!|>'\"#%@`,?~<= \n\tab01.xyz", max_size=120)
+
+
+@given(yaml_ish)
+@example("a: !!binary aGk=\n")
+@example("- [\n")
+@example("a: {b: c, b: d}\n")
+def test_yaml_like_text_gives_a_document_or_a_yaml_problem(text: str) -> None:
+    try:
+        parse(text.encode("utf-8"))
+    except YamlProblem as problem:
+        assert problem.message
+
+
+def test_marks_point_at_keys_and_values() -> None:
+    document = parse(b"id: x\nitems:\n  - text: first\n    source: s\n")
+    assert document.key_position(("items", 0, "source")) == (4, 5)
+    assert document.position(("items", 0, "source")) == (4, 13)
+    # a key that is not there is located at its parent
+    assert document.position(("items", 0, "locator")) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (b"a: yes\n", "yes/no value"),
+        (b"a: 1:30\n", "number"),
+        (b"a: 013\n", "number"),
+        (b"a: 0.5\n", "number"),
+        (b"a: 1e3\n", "number"),
+        (b"a: 0o17\n", "number"),
+        (b"a: .inf\n", "number"),
+        (b"a: 2026-11-25 10:00:00\n", "date or time"),
+    ],
+)
+def test_yaml_11_surprises_must_be_quoted(text: bytes, fragment: str) -> None:
+    with pytest.raises(YamlProblem, match=fragment) as raised:
+        parse(text)
+    assert raised.value.line == 1
+    quoted = text.replace(b": ", b': "', 1).rstrip(b"\n") + b'"\n'
+    assert parse(quoted).data
+
+
+def test_keys_are_checked_like_values() -> None:
+    with pytest.raises(YamlProblem, match="yes/no value"):
+        parse(b"yes: 1\n")
+    assert parse(b'"yes": 1\n').data == {"yes": 1}
+
+
+def test_plain_dates_and_whole_numbers_are_allowed() -> None:
+    assert parse(b"released: 2026-11-25\nbytes: 4592\nflag: true\nnothing:\n").data == {
+        "released": "2026-11-25",
+        "bytes": 4592,
+        "flag": True,
+        "nothing": None,
+    }
+
+
+def test_the_fast_path_knows_every_first_character_yaml_11_resolves() -> None:
+    # Plain scalars starting with any other character are taken as text without the resolver.
+    assert None not in _YAML11.yaml_implicit_resolvers
+    assert set(_YAML11.yaml_implicit_resolvers) == _SPECIAL_FIRST
