@@ -67,10 +67,11 @@ FORBIDDEN_ABBREVIATIONS = {
 
 
 #: Whole words only, so "U.S." or "SCI" do not trip the rule, but "10U" and "2 cc." do.
-_ABBREVIATION_PATTERNS = {
-    bad: re.compile(rf"(?<![^\W\d]|\.){re.escape(bad)}(?!\w|\.\w)")
-    for bad in FORBIDDEN_ABBREVIATIONS
-}
+_ABBREVIATION = re.compile(
+    r"(?<![^\W\d]|\.)(?P<bad>"
+    + "|".join(re.escape(bad) for bad in sorted(FORBIDDEN_ABBREVIATIONS, key=len, reverse=True))
+    + r")(?!\w|\.\w)"
+)
 
 
 class QuantityError(ValueError):
@@ -136,10 +137,10 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
     stripped = text.strip()
     if stripped != text:
         raise QuantityError(f"“{text}” has spaces at its start or end")
-    for bad, pattern in _ABBREVIATION_PATTERNS.items():
-        if pattern.search(text):
-            advice = FORBIDDEN_ABBREVIATIONS[bad]
-            raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
+    if abbreviation := _ABBREVIATION.search(text):
+        bad = abbreviation["bad"]
+        advice = FORBIDDEN_ABBREVIATIONS[bad]
+        raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
     if re.search(r"\d\s*-\s*\d", text):
         raise QuantityError(
             f"“{text}”: write a range with an en dash and the unit once, e.g. 0.5–2 mg/kg/h"
@@ -214,14 +215,21 @@ _PROSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+#: What every rule above needs somewhere in the text: a digit, then (after spaces) a unit.
+#: Most statements have none, and one search spares them the four rules.
+_NUMBER_THEN_UNIT = re.compile(rf"\d\s*(?:{_PROSE_UNIT}|%)")
+
+
 def lint_prose(text: str) -> list[str]:
     """Return ISMP problems found in free text (an empty list when it is clean)."""
     problems = []
-    for pattern, advice in _PROSE_RULES:
-        for match in pattern.finditer(text):
-            problems.append(f"“{match.group(0)}”: {advice}")
-    for bad, pattern in _ABBREVIATION_PATTERNS.items():
-        if pattern.search(text):
+    if _NUMBER_THEN_UNIT.search(text):
+        for pattern, advice in _PROSE_RULES:
+            for match in pattern.finditer(text):
+                problems.append(f"“{match.group(0)}”: {advice}")
+    found = {match["bad"] for match in _ABBREVIATION.finditer(text)}
+    for bad in FORBIDDEN_ABBREVIATIONS:
+        if bad in found:
             advice = FORBIDDEN_ABBREVIATIONS[bad]
             problems.append(f"“{bad}” is an ISMP error-prone abbreviation: {advice}")
     return problems

@@ -13,6 +13,7 @@ It records where each value sits, so a problem found later can name its line and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,9 +184,11 @@ class _Builder:
 
     def __init__(self, text: str):
         self.parser = _Parser(text)
-        self.next = self.parser.get_event
+        self.next: Callable[[], Any] = self.parser.get_event
         self.doc = Document(None)
+        self.value_marks = self.doc.value_marks
         self.values = 0
+        self.plain_keys: set[str] = set()
 
     def build(self) -> Document:
         self._expect(self.next(), events.StreamStartEvent)
@@ -209,23 +212,24 @@ class _Builder:
             line, column = _mark(event)
             raise YamlProblem(f"unexpected {type(event).__name__}", line, column)
 
-    def _count(self, event: Any) -> None:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            line, column = _mark(event)
-            raise YamlProblem(
-                f"holds more than {MAX_VALUES:,} values; split it into smaller files",
-                line,
-                column,
-            )
+    @staticmethod
+    def _too_many(event: Any) -> None:
+        line, column = _mark(event)
+        raise YamlProblem(
+            f"holds more than {MAX_VALUES:,} values; split it into smaller files",
+            line,
+            column,
+        )
 
     def _value(self, event: Any, path: DataPath, depth: int) -> Any:
         """The value that starts with ``event``, placed at ``path``."""
         kind = type(event)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self._too_many(event)
         if kind is _Scalar and event.anchor is None and event.tag is None:
-            self._count(event)
             mark = event.start_mark
-            self.doc.value_marks[path] = (mark.line + 1, mark.column + 1)
+            self.value_marks[path] = (mark.line + 1, mark.column + 1)
             if event.implicit[0] and not event.style:
                 return _resolve_plain(event.value, event)
             return event.value
@@ -238,11 +242,25 @@ class _Builder:
         if depth >= MAX_DEPTH:
             line, column = _mark(event)
             raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
-        self._count(event)
-        self.doc.value_marks[path] = _mark(event)
+        self.value_marks[path] = _mark(event)
         if kind is _SequenceStart:
             return self._sequence(path, depth)
         return self._mapping(path, depth)
+
+    def _key(self, event: Any) -> str:
+        """The text of a key, refusing what is not plain text; plain keys are remembered."""
+        key = event.value
+        line, column = _mark(event)
+        if key == "<<" and not event.style:
+            raise YamlProblem("merge keys (<<) are not allowed", line, column)
+        plain = event.implicit[0] and not event.style
+        if plain:
+            key = _resolve_plain(key, event)
+        if not isinstance(key, str) or not key:
+            raise YamlProblem(f"the key {event.value!r} must be text", line, column)
+        if plain:
+            self.plain_keys.add(key)  # the same few key names recur all through a file
+        return key
 
     def _sequence(self, path: DataPath, depth: int) -> tuple[Any, ...]:
         items: list[Any] = []
@@ -254,21 +272,17 @@ class _Builder:
     def _mapping(self, path: DataPath, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         key_marks = self.doc.key_marks
+        plain_keys = self.plain_keys
         while type(event := self.next()) is not _MappingEnd:
-            line, column = _mark(event)
-            if type(event) is events.AliasEvent or (
-                type(event) is _Scalar and (event.anchor is not None or event.tag is not None)
-            ):
-                _refuse_decorations(event)
-            if type(event) is not _Scalar:
+            mark = event.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if type(event) is not _Scalar or event.anchor is not None or event.tag is not None:
+                if type(event) in (_Scalar, events.AliasEvent):
+                    _refuse_decorations(event)
                 raise YamlProblem("a key must be plain text", line, column)
             key = event.value
-            if key == "<<" and not event.style:
-                raise YamlProblem("merge keys (<<) are not allowed", line, column)
-            if event.implicit[0] and not event.style:
-                key = _resolve_plain(key, event)
-            if not isinstance(key, str) or not key:
-                raise YamlProblem(f"the key {event.value!r} must be text", line, column)
+            if key not in plain_keys or event.style:
+                key = self._key(event)
             key_path = (*path, key)
             if key in mapping:
                 first = key_marks[key_path][0]
