@@ -712,6 +712,14 @@ def test_seal_refuses_a_pack_that_does_not_parse(pack_copy: Path) -> None:
     assert (pack_copy / MANIFEST).read_bytes() == manifest
 
 
+def test_seal_refuses_a_file_that_is_not_content(pack_copy: Path) -> None:
+    manifest = (pack_copy / MANIFEST).read_bytes()
+    (pack_copy / "protocols/notes.txt").write_text("to do\n", encoding="utf-8")
+    reported = refused(pack_copy, "content", "seal")
+    assert one_about(reported, "content files are").file == "protocols/notes.txt"
+    assert (pack_copy / MANIFEST).read_bytes() == manifest
+
+
 def test_seal_refuses_a_symlinked_file(pack_copy: Path) -> None:
     manifest = (pack_copy / MANIFEST).read_bytes()
     (pack_copy / "protocols/linked.yaml").symlink_to(pack_copy / PROTOCOL)

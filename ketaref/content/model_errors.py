@@ -1,0 +1,205 @@
+"""Pydantic's validation errors as problems an author or IT admin can act on.
+
+Each error's location is followed through the parsed data to the line and column of the offending
+value or key (``yaml_source.Document`` recorded them), and its message is re-worded: "indication:
+must be text, not the number 12; put it in quotes" rather than "Input should be a valid string".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from ketaref.content.problems import ContentProblem
+from ketaref.content.yaml_source import DataPath, Document
+
+#: Problems reported for one file; a file with more is broken as a whole, not in places.
+MAX_PROBLEMS_PER_FILE = 100
+
+#: Patterns of the model, in words.
+_PATTERN_WORDS = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens, e.g. spravato-trd",
+    r"^https://\S+$": "a web address starting with https://",
+    r"^\d+(\.\d+){1,3}$": 'dotted whole numbers in quotes, e.g. "2026.11.0"',
+    r"^[0-9a-f]{64}$": "64 lowercase hex digits (run `ketaref content seal`)",
+    r"^[A-Za-z0-9_./-]+\.yaml$": "a path inside the pack ending in .yaml",
+    r"^(1|0\.1|0\.01)$": 'one of "1", "0.1" or "0.01"',
+}
+_SHAPES = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+    "tuple_type": "a list (lines starting with “- ”)",
+    "dict_type": "a block of “key: value” lines",
+    "model_type": "a block of “key: value” lines",
+    "model_attributes_type": "a block of “key: value” lines",
+}
+#: Marks pydantic puts in an error location that are not keys of the data.
+_KEY_MARK = "[key]"
+
+
+def _describe(value: Any) -> str:
+    """A value as the author wrote it, in words."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text “{value[:40]}”"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a block of keys"
+    return type(value).__name__
+
+
+def _data_path(data: Any, loc: DataPath, missing: bool) -> DataPath:
+    """Follow ``loc`` through the data, skipping what pydantic adds (union tags, [key]).
+
+    For a ``missing`` key the path ends with that key, which the data does not have.
+    """
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, tuple) and isinstance(part, int) and part < len(current)
+        if in_mapping or in_list:
+            current = current[part]
+        elif missing and index == len(loc) - 1:
+            path.append(part)  # name the missing key; Document.position finds its parent
+            break
+        else:
+            continue  # a union tag or a [key] mark: not in the data
+        path.append(part)
+    return tuple(path)
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    """``dosing › regimens #1 › per_device`` (entries counted from 1)."""
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int) and parts:
+            parts[-1] += f" #{part + 1}"
+        else:
+            parts.append(str(part))
+    return " › ".join(parts)
+
+
+def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    last = path[-1] if path else ""
+    if kind == "extra_forbidden":
+        return f"unknown key “{last}” (check its spelling; `ketaref content schema` lists the keys)"
+    if kind == "missing":
+        return f"the key “{last}” is missing"
+    if kind in _SHAPES:
+        message = f"must be {_SHAPES[kind]}, not {_describe(value)}"
+        if kind == "string_type" and isinstance(value, (bool, int)):
+            message += "; put it in quotes"
+    elif kind in ("enum", "literal_error"):
+        choices = str(ctx.get("expected", "")).replace("'", "")
+        message = f"“{value}” is not allowed here; use one of: {choices}"
+    elif kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        expected = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")
+        message = f"“{str(value)[:60]}” is not {expected}"
+    elif kind.startswith("date"):
+        message = f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length')} entries"
+    elif kind == "too_long":
+        message = f"has more than {ctx.get('max_length')} entries"
+    elif kind == "string_too_long":
+        message = f"is longer than {ctx.get('max_length')} characters"
+    elif kind == "greater_than_equal":
+        message = f"must be at least {ctx.get('ge')}, not {value}"
+    elif kind == "union_tag_invalid":
+        tags = str(ctx.get("expected_tags", "")).replace("'", "")
+        message = f"{ctx.get('discriminator', 'kind')} “{ctx.get('tag')}” is not one of: {tags}"
+    elif kind == "union_tag_not_found":
+        message = f"needs a “{str(ctx.get('discriminator', 'kind')).strip(chr(39))}” key"
+    else:
+        message = str(error["msg"]).removeprefix("Value error, ")
+    where = _where(path)
+    return f"{where}: {message}" if where else message
+
+
+def _node_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _strings_under(node: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            yield from _strings_under(child, (*path, key))
+    elif isinstance(node, (list, tuple)):
+        for index, child in enumerate(node):
+            yield from _strings_under(child, (*path, index))
+
+
+def _pinpoint(document: Document, path: DataPath, message: str) -> tuple[int, int] | None:
+    """Where a problem found across a whole block sits: at a value its message quotes (long
+    enough to be telling), else at the first key it names, else at the block."""
+    try:
+        node = _node_at(document.data, path)
+    except (KeyError, IndexError, TypeError):
+        return document.position(path)
+    quoted = [
+        (len(text), sub)
+        for sub, text in _strings_under(node, path)
+        if len(text) >= 8 and (text in message or (len(text) > 60 and text[:60] in message))
+    ]
+    if quoted:
+        return document.position(max(quoted, key=lambda found: found[0])[1])
+    if isinstance(node, dict):
+        named = [
+            (match.start(), key)
+            for key in node
+            if (match := re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", message))
+        ]
+        if named:
+            return document.key_position((*path, min(named)[1]))
+    return document.position(path)
+
+
+def validation_problems(
+    error: ValidationError, document: Document, file: str
+) -> list[ContentProblem]:
+    """Turn a pydantic ValidationError into problems pointing at lines of ``file``."""
+    details = error.errors(include_url=False)
+    locations = [tuple(detail["loc"]) for detail in details]
+    problems: list[ContentProblem] = []
+    for detail, loc in zip(details, locations, strict=True):
+        if len(problems) == MAX_PROBLEMS_PER_FILE:
+            more = len(details) - MAX_PROBLEMS_PER_FILE
+            message = f"… and up to {more:,} more problems; fix these first"
+            problems.append(ContentProblem(file, None, None, message))
+            break
+        # pydantic re-checks a list's minimum length without the entries that failed;
+        # that second error only repeats the first.
+        if detail["type"] == "too_short" and any(
+            other[: len(loc)] == loc and len(other) > len(loc) for other in locations
+        ):
+            continue
+        path = _data_path(document.data, loc, missing=detail["type"] == "missing")
+        message = _message(detail, path)
+        if _KEY_MARK in loc:
+            position = document.key_position(path)
+        elif detail["type"] == "value_error":
+            position = _pinpoint(document, path, message)
+        else:
+            position = document.position(path)
+        line, column = position or (None, None)
+        problems.append(ContentProblem(file, line, column, message))
+    return problems
