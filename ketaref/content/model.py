@@ -81,13 +81,14 @@ def _parse_range(value: Any) -> QuantityRange:
         raise ValueError(str(exc)) from None
 
 
-_IDENTIFIER = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: Ids of sources and items (an item's id is also its file name): ``spravato-trd``.
+IDENTIFIER_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 #: Clinical prose: non-empty, trimmed, free of ISMP error-prone notations.
 Text = Annotated[str, AfterValidator(_clean_text)]
 #: Labels and citations: non-empty, not linted (citations quote titles verbatim).
 Label = Annotated[str, AfterValidator(_plain_text)]
-Identifier = Annotated[str, Field(pattern=_IDENTIFIER, max_length=80)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=80)]
 QuantityText = Annotated[
     Quantity,
     BeforeValidator(_parse_quantity),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ketaref.content.model import (
+    IDENTIFIER_PATTERN,
     Checklist,
     ContraindicationList,
     Manifest,
@@ -41,6 +43,7 @@ KIND_DIRS: Mapping[str, type[BaseModel]] = MappingProxyType(
 )
 
 ContentItem = Protocol | Checklist | ContraindicationList
+_FILE_STEM = re.compile(IDENTIFIER_PATTERN)
 
 
 def pack_hash(manifest_bytes: bytes) -> str:
@@ -204,23 +207,34 @@ def check_manifest_path(name: str) -> str | None:
     ):
         folders = ", ".join(f"{d}/" for d in KIND_DIRS)
         return f"content files are {SOURCES} or YAML files directly in {folders}"
+    if name != SOURCES and not _FILE_STEM.fullmatch(pure.stem):
+        return "a content file's name is its id: lowercase letters, digits and hyphens, then .yaml"
     return None
 
 
 def pack_files(directory: Path) -> list[str]:
-    """Every file in the pack folder except the manifest and its signature, as POSIX paths.
+    """Everything in the pack folder but the manifest and its signature, as POSIX paths.
 
-    Hidden folders (``.git``) are skipped; symbolic links are listed, not followed.
+    Files of the pack sit at the top or one folder down, so the listing goes no deeper: a folder
+    found one level down is listed itself (it does not belong in a pack). Hidden folders
+    (``.git``) are skipped; symbolic links are listed, never followed.
     """
     found = []
-    for root, dirs, files in os.walk(directory, followlinks=False):
-        linked = sorted(d for d in dirs if (Path(root) / d).is_symlink())
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in linked)
-        for name in sorted(files + linked):
-            relative = (Path(root) / name).relative_to(directory).as_posix()
-            if relative not in (MANIFEST, SIGNATURE):
-                found.append(relative)
+    for top in _entries(directory):
+        if top.name in (MANIFEST, SIGNATURE):
+            continue
+        if top.is_dir(follow_symlinks=False):
+            found += [f"{top.name}/{entry.name}" for entry in _entries(Path(top.path))]
+        else:
+            found.append(top.name)
     return found
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` by name, without hidden folders."""
+    with os.scandir(folder) as scan:
+        entries = [e for e in scan if not (e.name.startswith(".") and e.is_dir())]
+    return sorted(entries, key=lambda entry: entry.name)
 
 
 def _verify_files(
@@ -229,15 +243,13 @@ def _verify_files(
     problems: list[ContentProblem] = []
     contents: dict[str, bytes] = {}
     for name in pack_files(directory):
-        if name not in manifest.files:
-            problems.append(
-                ContentProblem(
-                    name,
-                    None,
-                    None,
-                    f"is not listed in {MANIFEST}; remove it or run `ketaref content seal`",
-                )
-            )
+        if name in manifest.files:
+            continue
+        if (directory / name).is_dir() and not (directory / name).is_symlink():
+            message = "is a folder that does not belong in a pack; remove it"
+        else:
+            message = f"is not listed in {MANIFEST}; remove it or run `ketaref content seal`"
+        problems.append(ContentProblem(name, None, None, message))
     for name, entry in manifest.files.items():
         if reason := check_manifest_path(name):
             line, column = manifest_document.key_position(("files", name)) or (None, None)

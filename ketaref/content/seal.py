@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path, PurePosixPath
 
 from ketaref.atomic import write_atomically
-from ketaref.content.model import SourceList
+from ketaref.content.model import Manifest, SourceList
 from ketaref.content.pack import (
     KIND_DIRS,
     MANIFEST,
@@ -73,6 +73,9 @@ def seal(directory: Path) -> list[str]:
         raise ContentError(problems, "not sealed: fix these problems first")
     manifest_path = directory / MANIFEST
     text = manifest_path.read_bytes().decode("utf-8")
-    sealed = replace_files_block(text, _files_block(entries))
-    write_atomically(manifest_path, sealed.encode("utf-8"))
+    sealed = replace_files_block(text, _files_block(entries)).encode("utf-8")
+    _, manifest_problems = parse_model(sealed, Manifest, MANIFEST)
+    if manifest_problems:  # never write a manifest the loader would refuse
+        raise ContentError(manifest_problems, "not sealed: the new manifest would not be valid")
+    write_atomically(manifest_path, sealed)
     return sorted(entries)

@@ -638,6 +638,13 @@ def folder_where_a_file_should_be(pack: Path) -> Expected:
 
 
 @case
+def nested_folder(pack: Path) -> Expected:
+    (pack / "protocols/old/older").mkdir(parents=True)
+    shutil.copy(pack / PROTOCOL, pack / "protocols/old/older/spravato-trd.yaml")
+    return Expected("protocols/old", None, "does not belong in a pack")
+
+
+@case
 def manifest_float_version(pack: Path) -> Expected:
     edit(pack, MANIFEST, 'content_version: "2026.11.0"', "content_version: 2026.11")
     return Expected(MANIFEST, line_of(pack, MANIFEST, "content_version"), "quotes")
@@ -717,6 +724,14 @@ def test_seal_refuses_a_file_that_is_not_content(pack_copy: Path) -> None:
     (pack_copy / "protocols/notes.txt").write_text("to do\n", encoding="utf-8")
     reported = refused(pack_copy, "content", "seal")
     assert one_about(reported, "content files are").file == "protocols/notes.txt"
+    assert (pack_copy / MANIFEST).read_bytes() == manifest
+
+
+def test_seal_refuses_a_file_name_that_is_not_an_id(pack_copy: Path) -> None:
+    manifest = (pack_copy / MANIFEST).read_bytes()
+    shutil.copy(pack_copy / PROTOCOL, pack_copy / "protocols/SPRAVATO copy.yaml")
+    reported = refused(pack_copy, "content", "seal")
+    assert one_about(reported, "file's name is its id").file == "protocols/SPRAVATO copy.yaml"
     assert (pack_copy / MANIFEST).read_bytes() == manifest
 
 
