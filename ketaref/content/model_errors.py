@@ -98,7 +98,10 @@ def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
     if kind == "extra_forbidden":
         return f"unknown key “{last}” (check its spelling; `ketaref content schema` lists the keys)"
     if kind == "missing":
-        return f"the key “{last}” is missing"
+        parent = _where(path[:-1])
+        return (
+            f"{parent}: the key “{last}” is missing" if parent else f"the key “{last}” is missing"
+        )
     if kind in _SHAPES:
         message = f"must be {_SHAPES[kind]}, not {_describe(value)}"
         if kind == "string_type" and isinstance(value, (bool, int)):
@@ -120,11 +123,13 @@ def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
         message = f"is longer than {ctx.get('max_length')} characters"
     elif kind == "greater_than_equal":
         message = f"must be at least {ctx.get('ge')}, not {value}"
-    elif kind == "union_tag_invalid":
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        discriminator = str(ctx.get("discriminator", "kind")).strip("'")
         tags = str(ctx.get("expected_tags", "")).replace("'", "")
-        message = f"{ctx.get('discriminator', 'kind')} “{ctx.get('tag')}” is not one of: {tags}"
-    elif kind == "union_tag_not_found":
-        message = f"needs a “{str(ctx.get('discriminator', 'kind')).strip(chr(39))}” key"
+        if kind == "union_tag_invalid":
+            message = f"{discriminator} “{ctx.get('tag')}” is not one of: {tags}"
+        else:
+            message = f"needs a “{discriminator}” key"
     else:
         message = str(error["msg"]).removeprefix("Value error, ")
     where = _where(path)

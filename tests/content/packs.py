@@ -25,6 +25,10 @@ PROBLEM_LINE = re.compile(
 )
 
 
+#: Wording of pydantic's own messages, which a nurse or IT admin should never have to read.
+PYDANTIC_JARGON = ("Input should", "Value error", "validation error", "type=", "pydantic", "[key]")
+
+
 @dataclass(frozen=True)
 class Reported:
     """One problem as the CLI printed it."""
@@ -126,6 +130,8 @@ def refused(pack: Path, *command: str) -> list[Reported]:
         line = int(match["line"]) if match["line"] else None
         column = int(match["column"]) if match["column"] else None
         reported.append(Reported(match["file"], line, column, match["message"]))
+        jargon = [word for word in PYDANTIC_JARGON if word in match["message"]]
+        assert not jargon, f"pydantic's words, not ours: {text!r}"
     assert reported, "no problem printed"
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert snapshot(pack) == before, "validating changed the pack"

@@ -290,6 +290,26 @@ def missing_key(pack: Path) -> Expected:
 
 
 @case
+def statement_without_locator(pack: Path) -> Expected:
+    edit(pack, PROTOCOL, '    locator: "Medication Guide passage"\n', "")
+    force_seal(pack)
+    line = line_of(pack, PROTOCOL, "Adults with treatment-resistant depression.")
+    return Expected(PROTOCOL, line, "population #1: the key “locator” is missing")
+
+
+@case
+def unknown_regimen_kind(pack: Path) -> Expected:
+    return breaks(
+        pack,
+        PROTOCOL,
+        "kind: fixed-device",
+        "kind: fixed",
+        "kind: fixed",
+        "kind “fixed” is not one of",
+    )
+
+
+@case
 def unknown_status(pack: Path) -> Expected:
     return breaks(
         pack,
