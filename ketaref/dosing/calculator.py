@@ -306,22 +306,26 @@ def calculate(
     """Calculate a dose for ``protocol`` from the clinician's text; raise DoseInputError."""
     if protocol.dosing is None:
         raise DoseInputError(NO_CALCULATOR, field="protocol")
+    # Read every input first, so a mistyped value is named even where the input is not used.
+    typed_weight = parse_weight(weight) if weight is not None else None
     typed_dose = parse_dose(dose) if dose is not None else None
+    typed_duration = parse_duration(duration) if duration is not None else None
+    typed_concentration = parse_concentration(concentration) if concentration is not None else None
     regimen = _choose_regimen(protocol.dosing, typed_dose)
     if isinstance(regimen, FixedDoseRegimen):
         for name, value in (
-            ("weight", weight),
-            ("duration", duration),
-            ("concentration", concentration),
+            ("weight", typed_weight),
+            ("duration", typed_duration),
+            ("concentration", typed_concentration),
         ):
             if value is not None:
                 raise DoseInputError(
                     f"this protocol gives fixed doses as a number of devices; a {name} is not "
-                    f"used: leave it out",
+                    "used: leave it out",
                     field=name,
                 )
         return _fixed_device(protocol, regimen, typed_dose)
-    if weight is None:
+    if typed_weight is None:
         raise DoseInputError(
             "no weight given: this protocol doses by weight; type e.g. 70 kg or 154 lb",
             field="weight",
@@ -332,10 +336,10 @@ def calculate(
         protocol,
         regimen,
         limits,
-        weight=parse_weight(weight),
+        weight=typed_weight,
         dose=typed_dose,
-        duration=parse_duration(duration) if duration is not None else None,
-        concentration=parse_concentration(concentration) if concentration is not None else None,
+        duration=typed_duration,
+        concentration=typed_concentration,
     )
 
 
@@ -390,9 +394,7 @@ def _weight_warnings(weight: Weight, limits: WeightLimits) -> list[str]:
     """Refuse a weight outside the pack's hard checks; return warnings for the soft ones."""
     kg = weight.kg
     typed = weight.entered_text()
-    shown = (
-        typed if not weight.in_pounds else f"{typed} ({Amount(kg, 'kg', WEIGHT_STEP).display()})"
-    )
+    shown = f"{typed} ({format_decimal(kg)} kg)" if weight.in_pounds else typed
     basis = f"the content pack's weight checks: {limits.basis}"
     if kg < limits.refuse_below.value:
         raise DoseInputError(
