@@ -274,9 +274,13 @@ def _regimen_label(regimen: FixedDoseRegimen | WeightBasedRegimen) -> str:
     return "fixed dose (mg, as a number of devices)"
 
 
-def _choose_regimen(dosing: Dosing, dose: Quantity | None) -> FixedDoseRegimen | WeightBasedRegimen:
-    """The regimen whose unit the typed dose is in, or the only regimen when no dose is typed."""
+def _choose_regimen(
+    dosing: Dosing, dose: Quantity | None, regimen_unit: str | None
+) -> FixedDoseRegimen | WeightBasedRegimen:
+    """The regimen whose unit the typed dose is in; with no dose, the named or only regimen."""
     by_unit = {_regimen_unit(r): r for r in dosing.regimens}
+    if dose is None and regimen_unit in by_unit:
+        return by_unit[regimen_unit]
     offered = one_of(
         [f"{unit} ({getattr(r, 'name', 'fixed dose')})" for unit, r in by_unit.items()]
     )
@@ -302,8 +306,13 @@ def calculate(
     dose: str | None = None,
     duration: str | None = None,
     concentration: str | None = None,
+    regimen_unit: str | None = None,
 ) -> DoseResult:
-    """Calculate a dose for ``protocol`` from the clinician's text; raise DoseInputError."""
+    """Calculate a dose for ``protocol`` from the clinician's text; raise DoseInputError.
+
+    ``regimen_unit`` (``"mg"``, ``"mg/kg"``, ``"mg/kg/h"``) picks the regimen when no dose is
+    typed (the GUI's regimen choice); a typed dose always picks the regimen by its own unit.
+    """
     if protocol.dosing is None:
         raise DoseInputError(NO_CALCULATOR, field="protocol")
     # Read every input first, so a mistyped value is named even where the input is not used.
@@ -311,7 +320,7 @@ def calculate(
     typed_dose = parse_dose(dose) if dose is not None else None
     typed_duration = parse_duration(duration) if duration is not None else None
     typed_concentration = parse_concentration(concentration) if concentration is not None else None
-    regimen = _choose_regimen(protocol.dosing, typed_dose)
+    regimen = _choose_regimen(protocol.dosing, typed_dose, regimen_unit)
     if isinstance(regimen, FixedDoseRegimen):
         for name, value in (
             ("weight", typed_weight),
@@ -477,9 +486,12 @@ def _weight_based(
     label = "dose" if basis is regimen.standard_dose else "published range"
     sources = [ParameterSource(label, str(basis.value), basis)]
     entered: list[str] = []
-    if duration is None and regimen.standard_duration:
-        duration = regimen.standard_duration.value
-        sources.append(ParameterSource("duration", str(duration), regimen.standard_duration))
+    standard_duration = regimen.standard_duration
+    if duration is None and standard_duration:
+        duration = standard_duration.value
+    if standard_duration and duration and minutes(duration) == minutes(standard_duration.value):
+        # Typed or not, the protocol's standard duration is cited as such (40 min = 0.6667 h).
+        sources.append(ParameterSource("duration", str(duration), standard_duration))
     elif duration is not None:
         entered.append(f"duration {duration}")
     if concentration is not None:

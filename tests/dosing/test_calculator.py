@@ -203,6 +203,9 @@ def test_two_regimens_need_the_dose_to_tell_them_apart() -> None:
     with pytest.raises(DoseInputError, match="more than one regimen") as caught:
         calculate(TWO_REGIMENS, weight="70 kg")
     assert "mg/kg (single infusion) or mg/kg/h (continuous infusion)" in caught.value.message
+    # the GUI names the regimen it shows when the dose field is empty
+    shown_regimen = calculate(TWO_REGIMENS, weight="70 kg", regimen_unit="mg/kg")
+    assert shown_regimen.to_json()["dose_mg"] == "35"  # the standard 0.5 mg/kg × 70 kg
     assert (
         calculate(TWO_REGIMENS, weight="70 kg", dose="2 mg/kg/h").to_json()["rate_mg_per_h"]
         == "140"
