@@ -502,39 +502,42 @@ def _weight_based(
     steps = [conversion] if conversion else []
     weight_text = f"{format_decimal(kg)} kg"
     span = minutes(duration) if duration else None
+    # Each value is numerator ÷ denominator of exact products, so no rounding error builds up.
+    total: tuple[Decimal, Decimal] | None
+    rate: tuple[Decimal, Decimal] | None
     per_kg: Amount | None
-    rate_mg_h: Amount | None
-    total_mg: Amount | None
-    volume: Amount | None = None
-    pump: Amount | None = None
     if regimen.dose_unit == "mg/kg":
         per_kg = Amount(dose.value, "mg/kg")
-        total_mg = Amount(dose.value * kg, "mg", mg_step)
-        rate_mg_h = _quotient(total_mg.value * 60, span, "mg/h", mg_step) if span else None
+        total = (dose.value * kg, Decimal(1))
+        rate = (dose.value * kg * 60, span) if span else None
+    else:
+        per_kg = _quotient(dose.value * span, Decimal(60), "mg/kg", PER_KG_STEP) if span else None
+        total = (dose.value * kg * span, Decimal(60)) if span else None
+        rate = (dose.value * kg, Decimal(1))
+    total_mg = _quotient(*total, "mg", mg_step) if total else None
+    rate_mg_h = _quotient(*rate, "mg/h", mg_step) if rate else None
+
+    if regimen.dose_unit == "mg/kg":
+        assert total_mg is not None
         step = f"{dose} × {weight_text} = {total_mg.exact_text()}"
         if duration and rate_mg_h:
             step += f" over {duration} → {rate_mg_h.exact_text()}"
-        steps.append(step)
-        if concentration:
-            volume = _quotient(total_mg.value, concentration.value, "mL", ml_step)
-            steps.append(f"{total_mg.exact_text()} ÷ {concentration} = {volume.exact_text()}")
-            if span and rate_mg_h:
-                pump = _quotient(total_mg.value * 60, span * concentration.value, "mL/h", ml_step)
-                steps.append(f"{rate_mg_h.exact_text()} ÷ {concentration} = {pump.exact_text()}")
     else:
-        rate_mg_h = Amount(dose.value * kg, "mg/h", mg_step)
-        per_kg = _quotient(dose.value * span, Decimal(60), "mg/kg", PER_KG_STEP) if span else None
-        total_mg = _quotient(rate_mg_h.value * span, Decimal(60), "mg", mg_step) if span else None
+        assert rate_mg_h is not None
         step = f"{dose} × {weight_text} = {rate_mg_h.exact_text()}"
         if duration and total_mg:
             step += f"; over {duration} → {total_mg.exact_text()}"
-        steps.append(step)
-        if concentration:
-            pump = _quotient(rate_mg_h.value, concentration.value, "mL/h", ml_step)
+    steps.append(step)
+
+    volume = pump = None
+    if concentration:
+        mg_per_ml = concentration.value
+        if total and total_mg:
+            volume = _quotient(total[0], total[1] * mg_per_ml, "mL", ml_step)
+            steps.append(f"{total_mg.exact_text()} ÷ {concentration} = {volume.exact_text()}")
+        if rate and rate_mg_h:
+            pump = _quotient(rate[0], rate[1] * mg_per_ml, "mL/h", ml_step)
             steps.append(f"{rate_mg_h.exact_text()} ÷ {concentration} = {pump.exact_text()}")
-            if span and total_mg:
-                volume = _quotient(rate_mg_h.value * span, 60 * concentration.value, "mL", ml_step)
-                steps.append(f"{total_mg.exact_text()} ÷ {concentration} = {volume.exact_text()}")
     return DoseResult(
         protocol_id=protocol.id,
         regimen=_regimen_label(regimen),

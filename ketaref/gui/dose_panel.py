@@ -141,10 +141,7 @@ class DosePanel(QWidget):
             return order
 
         self.weight_edit = self._line_edit("e.g. 70", "Weight", "Patient's weight, a number")
-        self.weight_unit = QComboBox()
-        self.weight_unit.addItems(list(_WEIGHT_UNITS))
-        self._describe(self.weight_unit, "Weight unit", "Kilograms or pounds")
-        self.weight_unit.currentIndexChanged.connect(self._recalculate)
+        self.weight_unit = self._unit_choice(_WEIGHT_UNITS, "Weight unit", "Kilograms or pounds")
         form.addRow("&Weight:", self._row(self.weight_edit, self.weight_unit))
         order += [self.weight_edit, self.weight_unit]
 
@@ -165,10 +162,7 @@ class DosePanel(QWidget):
         order.append(self.dose_edit)
 
         self.duration_edit = self._line_edit("optional", "Duration", "Infusion duration, a number")
-        self.duration_unit = QComboBox()
-        self.duration_unit.addItems(list(_DURATION_UNITS))
-        self._describe(self.duration_unit, "Duration unit", "Minutes or hours")
-        self.duration_unit.currentIndexChanged.connect(self._recalculate)
+        self.duration_unit = self._unit_choice(_DURATION_UNITS, "Duration unit", "Minutes or hours")
         form.addRow("D&uration:", self._row(self.duration_edit, self.duration_unit))
         order += [self.duration_edit, self.duration_unit]
 
@@ -187,6 +181,13 @@ class DosePanel(QWidget):
         self._describe(edit, name, description)
         edit.textChanged.connect(self._recalculate)
         return edit
+
+    def _unit_choice(self, units: tuple[str, ...], name: str, description: str) -> QComboBox:
+        choice = QComboBox()
+        choice.addItems(list(units))
+        self._describe(choice, name, description)
+        choice.currentIndexChanged.connect(self._recalculate)
+        return choice
 
     @staticmethod
     def _describe(widget: QWidget, name: str, description: str) -> None:

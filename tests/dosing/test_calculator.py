@@ -179,7 +179,7 @@ def test_rate_with_duration_and_concentration() -> None:
     assert (document["rate_ml_per_h"], document["volume_ml"]) == ("7", "28")
     assert result.formula == (
         "1 mg/kg/h × 70 kg = 70 mg/h; over 4 h → 280 mg; "
-        "70 mg/h ÷ 10 mg/mL = 7 mL/h; 280 mg ÷ 10 mg/mL = 28 mL"
+        "280 mg ÷ 10 mg/mL = 28 mL; 70 mg/h ÷ 10 mg/mL = 7 mL/h"
     )
 
 
