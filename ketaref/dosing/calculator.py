@@ -404,7 +404,7 @@ def _weight_warnings(weight: Weight, limits: WeightLimits) -> list[str]:
     kg = weight.kg
     typed = weight.entered_text()
     shown = f"{typed} ({format_decimal(kg)} kg)" if weight.in_pounds else typed
-    basis = f"the content pack's weight checks: {limits.basis}"
+    basis = f"the content pack's weight checks: {limits.basis.rstrip('.')}"
     if kg < limits.refuse_below.value:
         raise DoseInputError(
             f"weight {shown} is below {limits.refuse_below}, the lowest weight this protocol's "

@@ -263,7 +263,8 @@ class DosePanel(QWidget):
             try:
                 self._result = calculate(self._protocol, **inputs)
             except DoseInputError as exc:
-                self._message = f"Not calculated: {exc.message.rstrip('.')}."
+                ending = "." if exc.message[-1:].isalnum() else ""
+                self._message = f"Not calculated: {exc.message}{ending}"
                 self._refused = True
         if self._result is None or self._result.warnings != previous_warnings:
             # New warnings need a new acknowledgement.
