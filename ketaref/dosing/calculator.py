@@ -13,7 +13,7 @@ read from the pack, so it is exact; a quotient that does not end (35 mg × 60 ÷
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
@@ -140,7 +140,7 @@ class ParameterSource:
 
 @dataclass(frozen=True)
 class DoseResult:
-    """A calculated dose with its working. Values are exact; ``display()`` shows them rounded."""
+    """A calculated dose with its working. Amounts are exact; ``Amount.display()`` rounds them."""
 
     protocol_id: str
     regimen: str
@@ -160,7 +160,7 @@ class DoseResult:
     formula: str = ""
     sources: tuple[ParameterSource, ...] = ()
     entered_without_source: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -438,6 +438,7 @@ def _check_dose(
                 field="dose",
             )
         dose = regimen.standard_dose.value
+    noun = "rate" if regimen.dose_unit == "mg/kg/h" else "dose"
     basis: CitedQuantity | CitedRange
     if regimen.standard_dose and dose.value == regimen.standard_dose.value.value:
         basis = regimen.standard_dose
@@ -453,7 +454,7 @@ def _check_dose(
     else:
         side = "above" if dose.value > allowed_range.value.high else "below"
         raise DoseInputError(
-            f"dose “{dose}” is {side} this protocol's published range {allowed_range.value} "
+            f"{noun} “{dose}” is {side} this protocol's published range {allowed_range.value} "
             f"({allowed_range.source}, {allowed_range.locator})",
             field="dose",
         )
@@ -461,7 +462,7 @@ def _check_dose(
     if regimen.warn_above and dose.value > regimen.warn_above.value.value:
         warn = regimen.warn_above
         warnings.append(
-            f"dose {dose} is above {warn.value}: {warn.text} ({warn.source}, {warn.locator})"
+            f"{noun} {dose} is above {warn.value}: {warn.text} ({warn.source}, {warn.locator})"
         )
     return dose, basis, warnings
 

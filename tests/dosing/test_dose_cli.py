@@ -95,7 +95,7 @@ def test_soft_warning_is_printed_and_still_exits_zero(
         (["--weight", "1e9 kg"], "“1e9 kg”"),
         (["--weight", "1000000000 kg"], "too many digits"),
         (["--weight", "300 kg", "--dose", "0.5 mg/kg"], "above 250 kg"),
-        (["--weight", "70 kg", "--dose", "3 mg/kg/h"], "--dose: dose “3 mg/kg/h” is above"),
+        (["--weight", "70 kg", "--dose", "3 mg/kg/h"], "--dose: rate “3 mg/kg/h” is above"),
         (["--weight", "70 kg", "--dose", "84 mg"], "is in mg, but this protocol doses in"),
         (["--weight", "70 kg", "--duration", "40"], "--duration: duration “40” has no unit"),
         (["--weight", "70 kg", "--concentration", "10 mg"], "--concentration:"),
