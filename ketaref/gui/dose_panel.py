@@ -8,6 +8,7 @@ with an acknowledge box, or the calculator's refusal in words. Nothing typed her
 from __future__ import annotations
 
 import itertools
+import re
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -255,7 +256,24 @@ class DosePanel(QWidget):
         inputs = self._inputs()
         previous_warnings = self._result.warnings if self._result else ()
         self._result, self._message, self._refused = None, "", False
-        if self.weight_edit is not None and inputs["weight"] is None:
+        number_fields = (
+            self.weight_edit,
+            self.dose_edit,
+            self.duration_edit,
+            self.concentration_edit,
+        )
+        with_letters = [
+            edit.accessibleName().lower()
+            for edit in number_fields
+            if edit is not None and re.search(r"[^\d.,\s-]", edit.text())
+        ]
+        if with_letters:
+            self._message = (
+                f"Not calculated: type only a number in the {with_letters[0]} field; "
+                "its unit is beside it."
+            )
+            self._refused = True
+        elif self.weight_edit is not None and inputs["weight"] is None:
             self._message = "Type the weight to see the dose."
         elif self.fixed_dose_choice is not None and inputs["dose"] is None:
             self._message = "Choose a dose to see the number of devices."

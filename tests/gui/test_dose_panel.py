@@ -111,6 +111,13 @@ def test_bad_typing_is_named(qtbot: QtBot, panel: DosePanel) -> None:
     assert "use a decimal point, not a comma" in panel.message()
     type_into(qtbot, panel.weight_edit, "0")
     assert "is zero" in panel.message()
+    type_into(qtbot, panel.weight_edit, "70 kg")
+    assert panel.message() == (
+        "Not calculated: type only a number in the weight field; its unit is beside it."
+    )
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.concentration_edit, "nan")
+    assert "only a number in the concentration field" in panel.message()
 
 
 def test_switching_to_the_rate_regimen(qtbot: QtBot, panel: DosePanel) -> None:
