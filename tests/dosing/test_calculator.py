@@ -281,3 +281,20 @@ def test_weight_is_required() -> None:
 
 def test_json_has_exactly_the_contract_keys() -> None:
     assert tuple(calculate(INFUSION, weight="70 kg").to_json()) == JSON_KEYS
+
+
+def test_pack_refuses_a_fixed_dose_that_is_not_whole_devices() -> None:
+    from pydantic import ValidationError
+
+    from ketaref.content.model import FixedDoseRegimen
+    from tests.dosing.fake_protocols import cited
+
+    with pytest.raises(ValidationError, match="70 mg is not a whole number of devices of 28 mg"):
+        FixedDoseRegimen.model_validate(
+            {
+                "kind": "fixed-device",
+                "allowed_doses": [cited("56 mg"), cited("70 mg")],
+                "per_device": cited("28 mg"),
+            },
+            strict=False,
+        )
