@@ -218,7 +218,8 @@ class DoseResult:
             lines.append(f"Weight: {self.weight_kg.display()}{entered}")
         lines.extend(self._dose_lines())
         lines.append(f"Formula: {self.formula}")
-        lines.append(self.rounding_note())
+        if self.devices is None:  # fixed doses are whole numbers: nothing to round
+            lines.append(self.rounding_note())
         lines.extend(f"Source: {s.text()}" for s in self.sources)
         lines.extend(
             f"Entered by the clinician, not from the protocol: {entered}"

@@ -44,6 +44,7 @@ def test_spravato_devices(bundled_library: Library, dose: str, devices: int) -> 
     assert ("per device", "spravato-hl-2020", "Highlights §3") in cited
     assert ("rest between devices", "spravato-hcp", "/dosing-and-administration") in cited
     assert not result.needs_acknowledgement
+    assert not any(line.startswith("Display rounding") for line in result.summary_lines(False))
 
 
 def test_spravato_refuses_other_doses_and_says_what_to_give(bundled_library: Library) -> None:
