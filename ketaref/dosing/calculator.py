@@ -269,9 +269,17 @@ def _regimen_unit(regimen: FixedDoseRegimen | WeightBasedRegimen) -> str:
     return regimen.dose_unit if isinstance(regimen, WeightBasedRegimen) else "mg"
 
 
-def _regimen_label(regimen: FixedDoseRegimen | WeightBasedRegimen) -> str:
+def _regimen_name(regimen: FixedDoseRegimen | WeightBasedRegimen) -> str:
+    """The regimen's name without its unit: “Bolus (mg/kg)” → “Bolus”."""
     if isinstance(regimen, WeightBasedRegimen):
-        return f"{regimen.name} ({regimen.dose_unit})"
+        return regimen.name.removesuffix(f" ({regimen.dose_unit})")
+    return "fixed dose"
+
+
+def regimen_label(regimen: FixedDoseRegimen | WeightBasedRegimen) -> str:
+    """The regimen's name with its unit once: “Bolus (mg/kg)”."""
+    if isinstance(regimen, WeightBasedRegimen):
+        return f"{_regimen_name(regimen)} ({regimen.dose_unit})"
     return "fixed dose (mg, as a number of devices)"
 
 
@@ -282,9 +290,7 @@ def _choose_regimen(
     by_unit = {_regimen_unit(r): r for r in dosing.regimens}
     if dose is None and regimen_unit in by_unit:
         return by_unit[regimen_unit]
-    offered = one_of(
-        [f"{unit} ({getattr(r, 'name', 'fixed dose')})" for unit, r in by_unit.items()]
-    )
+    offered = one_of([f"{unit} ({_regimen_name(r)})" for unit, r in by_unit.items()])
     if dose is None:
         if len(dosing.regimens) == 1:
             return dosing.regimens[0]
@@ -388,7 +394,7 @@ def _fixed_device(
     assert protocol.dosing is not None
     return DoseResult(
         protocol_id=protocol.id,
-        regimen=_regimen_label(regimen),
+        regimen=regimen_label(regimen),
         rounding=protocol.dosing.rounding,
         entered_dose=dose,
         dose_mg=Amount(dose.value, "mg", Decimal(protocol.dosing.rounding.mg)),
@@ -404,7 +410,7 @@ def _weight_warnings(weight: Weight, limits: WeightLimits) -> list[str]:
     """Refuse a weight outside the pack's hard checks; return warnings for the soft ones."""
     kg = weight.kg
     typed = weight.entered_text()
-    shown = f"{typed} ({format_decimal(kg)} kg)" if weight.in_pounds else typed
+    shown = f"“{typed}” ({format_decimal(kg)} kg)" if weight.in_pounds else f"“{typed}”"
     basis = f"the content pack's weight checks: {limits.basis.rstrip('.')}"
     if kg < limits.refuse_below.value:
         raise DoseInputError(
@@ -542,7 +548,7 @@ def _weight_based(
             steps.append(f"{rate_mg_h.exact_text()} ÷ {concentration} = {pump.exact_text()}")
     return DoseResult(
         protocol_id=protocol.id,
-        regimen=_regimen_label(regimen),
+        regimen=regimen_label(regimen),
         rounding=rounding,
         weight=weight,
         entered_dose=dose,

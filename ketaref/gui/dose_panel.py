@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ketaref.content.model import FixedDoseRegimen, Protocol, WeightBasedRegimen
 from ketaref.content.pack import Library
 from ketaref.content.quantity import format_decimal
-from ketaref.dosing.calculator import DoseResult, calculate
+from ketaref.dosing.calculator import DoseResult, calculate, regimen_label
 from ketaref.dosing.units import DoseInputError
 
 _WEIGHT_UNITS = ("kg", "lb")
@@ -148,7 +148,7 @@ class DosePanel(QWidget):
 
         self.regimen_choice = QComboBox()
         for regimen in self._weight_based:
-            self.regimen_choice.addItem(f"{regimen.name} ({regimen.dose_unit})")
+            self.regimen_choice.addItem(regimen_label(regimen))
         self._describe(self.regimen_choice, "Regimen", "Which of the protocol's regimens to use")
         self.regimen_choice.currentIndexChanged.connect(self._regimen_changed)
         if len(self._weight_based) > 1:

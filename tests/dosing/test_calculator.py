@@ -250,7 +250,7 @@ def test_dose_above_warn_level_needs_acknowledgement() -> None:
     [
         ("19.9 kg", "below 20 kg, the lowest weight"),
         ("250.1 kg", "above 250 kg, the highest weight"),
-        ("44 lb", "44 lb (19.95806428 kg) is below 20 kg"),  # 44 × 0.45359237
+        ("44 lb", "“44 lb” (19.95806428 kg) is below 20 kg"),  # 44 × 0.45359237
     ],
 )
 def test_weight_outside_the_packs_checks_is_refused(weight: str, words: str) -> None:

@@ -80,7 +80,7 @@ def test_soft_warning_is_printed_and_still_exits_zero(
         capsys, "--protocol", "test-iv", "--dose", "0.5 mg/kg", "--weight", "160 kg", "--json"
     )
     assert code == 0
-    assert json.loads(out)["warnings"][0].startswith("weight 160 kg is above 150 kg")
+    assert json.loads(out)["warnings"][0].startswith("weight “160 kg” is above 150 kg")
 
 
 @pytest.mark.parametrize(
@@ -151,3 +151,42 @@ def test_a_real_process_prints_one_line_and_no_traceback() -> None:
         "ketaref: --dose: dose “nan mg” is not a finite number: "
         "type e.g. 84 mg, 0.5 mg/kg or 1 mg/kg/h\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("weight", "words"),
+    [
+        ("70", "has no unit"),
+        ("70 stone", "unknown unit “stone”"),
+        ("0 kg", "is zero"),
+        ("-70 kg", "is negative"),
+        ("nan kg", "not a finite number"),
+        ("inf lb", "not a finite number"),
+        ("1e9 kg", "without an exponent"),
+        ("400 kg", "above 350 kg"),
+    ],
+)
+def test_bundled_iv_protocol_refuses_bad_weights(
+    capsys: pytest.CaptureFixture[str], weight: str, words: str
+) -> None:
+    code, out, err = run(capsys, "--protocol", "iv-ketamine-trd", "--weight", weight)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ketaref: --weight: weight “{weight}”")
+    assert err.count("\n") == 1 and words in err
+
+
+def test_bundled_iv_protocol_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "--protocol", "iv-ketamine-trd", "--weight", "70 kg", "--concentration", "10 mg/mL"
+    )
+    assert code == 0
+    # 0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h; 3.5 mL; 5.25 mL/h
+    assert "Dose: 0.5 mg/kg → 35 mg\nOver 40 min: 52.5 mg/h\n" in out
+    assert "At 10 mg/mL: volume 3.5 mL, pump rate 5.25 mL/h" in out
+    assert "Source: dose 0.5 mg/kg: sanacora-reply-2017, reply text" in out
+
+
+def test_research_only_protocol_has_no_calculator(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--protocol", "iv-ketamine-ptsd", "--weight", "70 kg")
+    assert (code, out) == (2, "")
+    assert err == "ketaref: iv-ketamine-ptsd: this protocol has no dose calculator\n"

@@ -95,7 +95,7 @@ def test_hard_limit_refuses_in_words_without_a_dialog(qtbot: QtBot, panel: DoseP
     type_into(qtbot, panel.weight_edit, "300")
     assert panel.result() is None and panel.dose_lines() == []
     assert panel.message().startswith(
-        "Not calculated: weight 300 kg is above 250 kg, the highest weight"
+        "Not calculated: weight “300 kg” is above 250 kg, the highest weight"
     )
     assert panel.message() in shown_text(panel)
     assert "Dose:" not in shown_text(panel)
@@ -189,3 +189,19 @@ def test_result_text_is_selectable(qtbot: QtBot, panel: DosePanel) -> None:
     formula = next(label for label in panel.findChildren(QLabel) if "Formula:" in label.text())
     assert formula.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     assert formula.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_bundled_chronic_pain_protocol(qtbot: QtBot, bundled_library: Library) -> None:
+    panel = DosePanel(bundled_library, bundled_library.protocols["iv-ketamine-chronic-pain"])
+    qtbot.addWidget(panel)
+    assert panel.regimen_choice is not None and panel.dose_edit is not None
+    regimens = [panel.regimen_choice.itemText(i) for i in range(panel.regimen_choice.count())]
+    assert regimens == ["Bolus (mg/kg)", "Infusion rate (mg/kg/h)"]
+    type_into(qtbot, panel.weight_edit, "70")
+    assert "gives a range, 0–0.35 mg/kg, and no single standard dose" in panel.message()
+    type_into(qtbot, panel.dose_edit, "0.35")
+    # 0.35 mg/kg × 70 kg = 24.5 mg
+    assert "Dose: 0.35 mg/kg → 24.5 mg" in panel.dose_lines()
+    assert "Source: published range 0–0.35 mg/kg: cohen-2018-gc, Dosing range (1)" in (
+        panel.dose_lines()
+    )
