@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from hypothesis import example, given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from ketaref.content.model import Protocol
 from ketaref.content.quantity import format_decimal
-from ketaref.dosing.calculator import calculate
+from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.dosing.units import KG_PER_LB, DoseInputError, parse_dose, parse_weight
 from tests.dosing.fake_protocols import BOLUS_OVER_TIME, FIXED_BOLUS, RATE_RANGE, make_protocol
 
@@ -112,7 +113,35 @@ def test_refusals_are_only_ever_dose_input_errors(
     except DoseInputError as exc:
         assert exc.message.strip() and "\n" not in exc.message
         return
-    assert result.to_json()["formula"]
+    assert_ismp(result)
+
+
+# A number with a trailing zero after the point, or a bare leading point: 35.0, 3.50, .5
+NOT_ISMP = re.compile(r"(?<![\d.])(\d+\.\d*0|\.\d+)(?![\d.])")
+
+
+def assert_ismp(result: DoseResult) -> None:
+    """Every number the result prints or exports is written the ISMP way."""
+    document = result.to_json()
+    texts = [*result.summary_lines(False), document["formula"], *document["warnings"]]
+    texts += [value for value in document.values() if isinstance(value, str)]
+    for text in texts:
+        # Version-like strings (2026.11.0) never occur in results; content versions are elsewhere.
+        assert not NOT_ISMP.search(text), text
+
+
+@given(kilograms, doses_per_kg, st.integers(1, 600), st.decimals(1, 100, places=2))
+def test_results_never_print_trailing_zeros(
+    kg: Decimal, per_kg: Decimal, minutes: int, mg_per_ml: Decimal
+) -> None:
+    result = calculate(
+        PROTOCOL,
+        weight=text(kg, "kg"),
+        dose=text(per_kg, "mg/kg"),
+        duration=f"{minutes} min",
+        concentration=text(mg_per_ml, "mg/mL"),
+    )
+    assert_ismp(result)
 
 
 @settings(max_examples=300)
