@@ -52,7 +52,7 @@ def main() -> None:
     print(f"spravato-trd 84 mg + lines   {fixed * 1e6:8.1f} µs  ({fixed / bare:.0f}× bare)")
     for protocol, regimen in weight_based:
         standard, allowed = regimen.standard_dose, regimen.allowed_range
-        dose = str(standard.value) if standard else f"{allowed.value.low} {regimen.dose_unit}"
+        dose = str(standard.value) if standard else f"{allowed.value.high} {regimen.dose_unit}"
         per_call = best_of(
             5,
             lambda p=protocol, d=dose: calculate(
