@@ -48,8 +48,8 @@ def main() -> None:
 
     bare = best_of(5, bare_arithmetic, 2000)
     fixed = best_of(5, lambda: calculate(spravato, dose="84 mg").summary_lines(False), 2000)
-    print(f"bare Decimal arithmetic      {bare * 1e6:8.1f} µs")
-    print(f"spravato-trd 84 mg + lines   {fixed * 1e6:8.1f} µs  ({fixed / bare:.0f}× bare)")
+    print(f"bare Decimal arithmetic              {bare * 1e6:8.1f} µs")
+    print(f"spravato-trd 84 mg + summary lines   {fixed * 1e6:8.1f} µs  ({fixed / bare:.0f}× bare)")
     for protocol, regimen in weight_based:
         standard, allowed = regimen.standard_dose, regimen.allowed_range
         dose = str(standard.value) if standard else f"{allowed.value.high} {regimen.dose_unit}"
@@ -61,15 +61,17 @@ def main() -> None:
             2000,
         )
         label = f"{protocol.id} {dose}"
-        print(f"{label:<28} {per_call * 1e6:8.1f} µs  ({per_call / bare:.0f}× bare)")
+        print(f"{label:<36} {per_call * 1e6:8.1f} µs  ({per_call / bare:.0f}× bare)")
 
     version = min(process_seconds("--version") for _ in range(3))
     dose = min(
         process_seconds("dose", "--protocol", "spravato-trd", "--dose", "84 mg", "--json")
         for _ in range(3)
     )
-    print(f"ketaref --version            {version * 1000:8.0f} ms")
-    print(f"ketaref dose … --json        {dose * 1000:8.0f} ms  ({dose / version:.2f}× --version)")
+    print(f"ketaref --version                    {version * 1000:8.0f} ms")
+    print(
+        f"ketaref dose … --json                {dose * 1000:8.0f} ms  ({dose / version:.2f}× --version)"
+    )
 
 
 if __name__ == "__main__":
