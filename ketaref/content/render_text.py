@@ -104,6 +104,7 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
     """The numbers the dose calculator uses, each with its citation, and the weight checks."""
     lines = []
     for regimen in dosing.regimens:
+        parts: dict[str, Statement | tuple[Statement, ...] | None]
         if isinstance(regimen, FixedDoseRegimen):
             lines.append("Fixed doses by device")
             parts = {
