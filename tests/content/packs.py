@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ketaref.content.pack import pack_files
 from ketaref.content.seal import replace_files_block
+from ketaref.content.yaml_source import DataPath, Document, parse
 
 PROTOCOL = "protocols/spravato-trd.yaml"
 CHECKLIST = "checklists/spravato-session.yaml"
@@ -45,6 +46,68 @@ def edit(pack: Path, name: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _document(pack: Path, name: str) -> Document:
+    return parse((pack / name).read_bytes())
+
+
+def _lines(pack: Path, name: str) -> list[str]:
+    return (pack / name).read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _write_lines(pack: Path, name: str, lines: list[str]) -> None:
+    (pack / name).write_text("".join(lines), encoding="utf-8")
+
+
+def value_line(pack: Path, name: str, path: DataPath) -> int:
+    """The line the value at ``path`` (``("schedule", 0, "phase")``) is written on."""
+    position = _document(pack, name).position(path)
+    assert position, path
+    return position[0]
+
+
+def set_value(pack: Path, name: str, path: DataPath, written: str) -> int:
+    """Write ``written`` in place of the one-line value at ``path``; return its line.
+
+    Tests edit by structure, not by wording, so the clinical text can change under them.
+    """
+    document = _document(pack, name)
+    assert path in document.value_marks, path
+    line, column = document.value_marks[path]
+    lines = _lines(pack, name)
+    lines[line - 1] = lines[line - 1][: column - 1] + written + "\n"
+    _write_lines(pack, name, lines)
+    return line
+
+
+def drop_key(pack: Path, name: str, path: DataPath) -> None:
+    """Remove the line of the key at ``path`` (its value must be on that line)."""
+    line, _ = _document(pack, name).key_marks[path]
+    lines = _lines(pack, name)
+    del lines[line - 1]
+    _write_lines(pack, name, lines)
+
+
+def insert_beside(pack: Path, name: str, path: DataPath, key_and_value: str) -> int:
+    """Insert ``key: value`` after the line of the key at ``path``, at the same indent."""
+    line, column = _document(pack, name).key_marks[path]
+    lines = _lines(pack, name)
+    lines.insert(line, " " * (column - 1) + key_and_value + "\n")
+    _write_lines(pack, name, lines)
+    return line + 1
+
+
+def cut_top_level_block(pack: Path, name: str, key: str) -> str:
+    """Remove the top-level ``key`` and everything under it; return what was removed."""
+    line, _ = _document(pack, name).key_marks[(key,)]
+    lines = _lines(pack, name)
+    end = line
+    while end < len(lines) and (not lines[end].strip() or lines[end][0] in " #"):
+        end += 1
+    removed = "".join(lines[line - 1 : end])
+    _write_lines(pack, name, lines[: line - 1] + lines[end:])
+    return removed
 
 
 def line_of(pack: Path, name: str, needle: str, occurrence: int = 1) -> int:
@@ -138,8 +201,8 @@ def refused(pack: Path, *command: str) -> list[Reported]:
     return reported
 
 
-def one_about(reported: list[Reported], fragment: str) -> Reported:
-    """The problem whose message holds ``fragment`` (exactly one must)."""
-    matching = [r for r in reported if fragment in r.message]
+def one_about(reported: list[Reported], fragment: str, file: str | None = None) -> Reported:
+    """The problem (of ``file``) whose message holds ``fragment``: exactly one must."""
+    matching = [r for r in reported if fragment in r.message and file in (None, r.file)]
     assert len(matching) == 1, f"{fragment!r} in {reported}"
     return matching[0]

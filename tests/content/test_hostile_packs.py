@@ -18,7 +18,7 @@ import pytest
 
 from ketaref.content.pack import load_pack
 from ketaref.content.problems import ContentError
-from ketaref.content.yaml_source import MAX_VALUES, parse
+from ketaref.content.yaml_source import MAX_VALUES, DataPath, parse
 from tests.content.packs import (
     CHECKLIST,
     CONTRAINDICATIONS,
@@ -26,12 +26,17 @@ from tests.content.packs import (
     PROTOCOL,
     SOURCES,
     add_manifest_entry,
+    cut_top_level_block,
+    drop_key,
     edit,
     force_seal,
+    insert_beside,
     line_of,
     one_about,
     refused,
     run_cli,
+    set_value,
+    value_line,
 )
 
 
@@ -60,16 +65,32 @@ def breaks(pack: Path, name: str, old: str, new: str, needle: str, fragment: str
     return Expected(name, line_of(pack, name, needle), fragment)
 
 
+def changes(pack: Path, name: str, path: DataPath, written: str, fragment: str) -> Expected:
+    """Write ``written`` as the value at ``path``, re-record the hashes, expect ``fragment``
+    on that line."""
+    line = set_value(pack, name, path, written)
+    force_seal(pack)
+    return Expected(name, line, fragment)
+
+
+#: Places in the bundled SPRAVATO files every edit below starts from (structure, not wording).
+FIRST_ADMINISTRATION = ("administration", 0)
+PER_DEVICE = ("dosing", "regimens", 0, "per_device", "value")
+SECOND_ALLOWED_DOSE = ("dosing", "regimens", 0, "allowed_doses", 1, "value")
+FIRST_SOURCE = ("sources", 0)
+
+
 # --- YAML that is not plain data ---------------------------------------------------------------
 
 
 @case
 def truncated_file(pack: Path) -> Expected:
-    text = (pack / PROTOCOL).read_text(encoding="utf-8")
-    cut = text.index('"Each device delivers two') + len('"Each device')
-    (pack / PROTOCOL).write_text(text[:cut], encoding="utf-8")
+    line = value_line(pack, PROTOCOL, (*FIRST_ADMINISTRATION, "text"))
+    lines = (pack / PROTOCOL).read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = "".join(lines[: line - 1]) + lines[line - 1][: lines[line - 1].index('"') + 12]
+    (pack / PROTOCOL).write_text(cut, encoding="utf-8")
     force_seal(pack)
-    return Expected(PROTOCOL, text[:cut].count("\n") + 1, "cut short")
+    return Expected(PROTOCOL, line, "cut short")
 
 
 @case
@@ -88,9 +109,12 @@ def only_comments(pack: Path) -> Expected:
 
 @case
 def tab_indentation(pack: Path) -> Expected:
-    return breaks(
-        pack, PROTOCOL, "administration:\n  - text", "administration:\n\t- text", "\t- text", "tab"
-    )
+    line = value_line(pack, PROTOCOL, FIRST_ADMINISTRATION)
+    lines = (pack / PROTOCOL).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[line - 1] = "\t" + lines[line - 1].lstrip(" ")
+    (pack / PROTOCOL).write_text("".join(lines), encoding="utf-8")
+    force_seal(pack)
+    return Expected(PROTOCOL, line, "tab")
 
 
 @case
@@ -225,17 +249,17 @@ def unquoted_no(pack: Path) -> Expected:
 
 @case
 def sexagesimal_time(pack: Path) -> Expected:
-    return breaks(pack, PROTOCOL, 'locator: "Highlights §3"', "locator: 1:30", "1:30", "quotes")
+    return changes(pack, PROTOCOL, (*FIRST_ADMINISTRATION, "locator"), "1:30", "quotes")
 
 
 @case
 def octal_looking_number(pack: Path) -> Expected:
-    return breaks(pack, PROTOCOL, 'locator: "Highlights §3"', "locator: 013", "013", "quotes")
+    return changes(pack, PROTOCOL, (*FIRST_ADMINISTRATION, "locator"), "013", "quotes")
 
 
 @case
 def unquoted_decimal(pack: Path) -> Expected:
-    return breaks(pack, PROTOCOL, 'value: "28 mg"', "value: 0.5", "value: 0.5", "quotes")
+    return changes(pack, PROTOCOL, PER_DEVICE, "0.5", "quotes")
 
 
 # --- model: types, keys, values -----------------------------------------------------------------
@@ -243,26 +267,14 @@ def unquoted_decimal(pack: Path) -> Expected:
 
 @case
 def number_for_text(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        'indication: "Treatment-resistant depression"',
-        "indication: 12",
-        "indication: 12",
-        "must be text, not the number 12",
-    )
+    return changes(pack, PROTOCOL, ("indication",), "12", "must be text, not the number 12")
 
 
 @case
 def text_for_list(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        CHECKLIST,
-        "synonyms: [",
-        'synonyms: "Spravato"\nold_synonyms: [',
-        'synonyms: "Spravato"',
-        "must be a list",
-    )
+    edit(pack, PROTOCOL, "\nsynonyms:", '\nsynonyms: "Spravato"\nold_synonyms:')
+    force_seal(pack)
+    return Expected(PROTOCOL, line_of(pack, PROTOCOL, 'synonyms: "Spravato"'), "must be a list")
 
 
 @case
@@ -279,21 +291,16 @@ def unknown_key(pack: Path) -> Expected:
 
 @case
 def missing_key(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        'indication: "Treatment-resistant depression"\n',
-        "",
-        "id:",
-        "“indication” is missing",
-    )
+    drop_key(pack, PROTOCOL, ("indication",))
+    force_seal(pack)
+    return Expected(PROTOCOL, 1, "the key “indication” is missing")
 
 
 @case
 def statement_without_locator(pack: Path) -> Expected:
-    edit(pack, PROTOCOL, '    locator: "Medication Guide passage"\n', "")
+    drop_key(pack, PROTOCOL, ("population", 0, "locator"))
     force_seal(pack)
-    line = line_of(pack, PROTOCOL, "Adults with treatment-resistant depression.")
+    line = value_line(pack, PROTOCOL, ("population", 0))
     return Expected(PROTOCOL, line, "population #1: the key “locator” is missing")
 
 
@@ -323,38 +330,22 @@ def unknown_status(pack: Path) -> Expected:
 
 @case
 def bad_id_spelling(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        SOURCES,
-        "  - id: spravato-dailymed-2025",
-        "  - id: Spravato_DailyMed",
-        "Spravato_DailyMed",
-        "lowercase letters",
-    )
+    return changes(pack, SOURCES, (*FIRST_SOURCE, "id"), "Spravato_Label", "lowercase letters")
 
 
 @case
 def date_as_number(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        SOURCES,
-        "retrieved: 2026-11-25",
-        "retrieved: 20261125",
-        "retrieved: 20261125",
-        "YYYY-MM-DD",
-    )
+    return changes(pack, SOURCES, (*FIRST_SOURCE, "retrieved"), "20261125", "YYYY-MM-DD")
 
 
 @case
 def impossible_date(pack: Path) -> Expected:
-    return breaks(
-        pack, SOURCES, "retrieved: 2026-11-25", "retrieved: 2026-13-01", "2026-13-01", "not a date"
-    )
+    return changes(pack, SOURCES, (*FIRST_SOURCE, "retrieved"), "2026-13-01", "not a date")
 
 
 @case
 def http_url(pack: Path) -> Expected:
-    return breaks(pack, SOURCES, "url: https://", "url: http://", "url: http://", "https://")
+    return changes(pack, SOURCES, (*FIRST_SOURCE, "url"), "http://example.org/label", "https://")
 
 
 # --- cross-references ---------------------------------------------------------------------------
@@ -362,31 +353,20 @@ def http_url(pack: Path) -> Expected:
 
 @case
 def unknown_source(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        "source: jnj-mi-2025",
-        "source: jnj-mi-2052",
-        "jnj-mi-2052",
-        "not in sources.yaml",
-    )
+    path = ("status_statement", "source")
+    return changes(pack, PROTOCOL, path, "no-such-source", "“no-such-source”, which is not in")
 
 
 @case
 def unknown_checklist(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        "checklist: spravato-session",
-        "checklist: spravato-sesion",
-        "checklist: spravato-sesion",
-        "no checklist “spravato-sesion”",
+    return changes(
+        pack, PROTOCOL, ("checklist",), "spravato-sesion", "no checklist “spravato-sesion”"
     )
 
 
 @case
 def clinic_protocol_without_checklist(pack: Path) -> Expected:
-    edit(pack, PROTOCOL, "checklist: spravato-session\n", "")
+    drop_key(pack, PROTOCOL, ("checklist",))
     force_seal(pack)
     # The problem sits where the links are written: at the contraindications link beside it.
     return Expected(PROTOCOL, line_of(pack, PROTOCOL, "contraindications:"), "needs a checklist")
@@ -416,39 +396,28 @@ def duplicate_item_id(pack: Path) -> Expected:
 
 @case
 def duplicate_source_id(pack: Path) -> Expected:
-    text = (pack / SOURCES).read_text(encoding="utf-8")
-    first = text.index("  - id: spravato-dailymed-2025")
-    entry = text[first : text.index("  - id:", first + 1)]
-    (pack / SOURCES).write_text(text + entry, encoding="utf-8")
+    first, second = (value_line(pack, SOURCES, ("sources", n)) for n in (0, 1))
+    lines = (pack / SOURCES).read_text(encoding="utf-8").splitlines(keepends=True)
+    (pack / SOURCES).write_text("".join(lines + lines[first - 1 : second - 1]), encoding="utf-8")
     force_seal(pack)
-    return Expected(
-        SOURCES, line_of(pack, SOURCES, "id: spravato-dailymed-2025", 2), "appears twice"
-    )
+    return Expected(SOURCES, len(lines) + 1, "appears twice")
 
 
 @case
 def research_protocol_says_recommended(pack: Path) -> Expected:
-    text = (pack / PROTOCOL).read_text(encoding="utf-8")
-    text = text[: text.index("dosing:\n")] + text[text.index("checklist:") :]
-    text = text.replace(
-        "regulatory_status: fda-approved-labelling", "regulatory_status: research-only"
-    )
-    text = text.replace(
-        "Adults with treatment-resistant depression.",
-        "Recommended for adults with treatment-resistant depression.",
-    )
-    (pack / PROTOCOL).write_text(text, encoding="utf-8")
+    cut_top_level_block(pack, PROTOCOL, "dosing")
+    set_value(pack, PROTOCOL, ("regulatory_status",), "research-only")
+    sentence = '"Recommended for adults in the studies this protocol describes."'
+    line = set_value(pack, PROTOCOL, ("population", 0, "text"), sentence)
     force_seal(pack)
-    return Expected(
-        PROTOCOL, line_of(pack, PROTOCOL, "Recommended for adults"), "never say “recommended”"
-    )
+    return Expected(PROTOCOL, line, "never say “recommended”")
 
 
 # --- ISMP: quantities and prose ------------------------------------------------------------------
 
 
 def _quantity(pack: Path, written: str, fragment: str) -> Expected:
-    return breaks(pack, PROTOCOL, 'value: "28 mg"', f'value: "{written}"', written, fragment)
+    return changes(pack, PROTOCOL, PER_DEVICE, f'"{written}"', fragment)
 
 
 @case
@@ -488,20 +457,14 @@ def unknown_unit(pack: Path) -> Expected:
 
 @case
 def hyphen_range(pack: Path) -> Expected:
-    return breaks(
-        pack, PROTOCOL, 'doses: ["56 mg"]', 'dose_range: "56-84 mg"', "56-84 mg", "en dash"
-    )
+    line = insert_beside(pack, PROTOCOL, ("schedule", 0, "phase"), 'dose_range: "56-84 mg"')
+    force_seal(pack)
+    return Expected(PROTOCOL, line, "en dash")
 
 
 def _prose(pack: Path, written: str, fragment: str) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        '"Each device delivers two sprays totalling 28 mg."',
-        f'"Each device delivers {written}."',
-        f"delivers {written}",
-        fragment,
-    )
+    path = (*FIRST_ADMINISTRATION, "text")
+    return changes(pack, PROTOCOL, path, f'"Each device delivers {written}."', fragment)
 
 
 @case
@@ -541,22 +504,16 @@ def prose_hyphen_range(pack: Path) -> Expected:
 
 @case
 def fixed_dose_in_mg_per_kg(pack: Path) -> Expected:
-    return breaks(
-        pack,
-        PROTOCOL,
-        'value: "84 mg"',
-        'value: "84 mg/kg"',
-        "84 mg/kg",
-        "fixed dose must be in mg",
-    )
+    return changes(pack, PROTOCOL, SECOND_ALLOWED_DOSE, '"84 mg/kg"', "fixed dose must be in mg")
 
 
 @case
 def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
-    text = (pack / PROTOCOL).read_text(encoding="utf-8")
+    cut_top_level_block(pack, PROTOCOL, "dosing")
+    source = parse((pack / PROTOCOL).read_bytes()).data["status_statement"]["source"]
     # Test data only (0.5 mg/kg over 40 minutes: clinical-facts.md, APA consensus), with the
     # standard dose written in mg where the regimen doses in mg/kg.
-    regimen = """dosing:
+    regimen = f"""dosing:
   regimens:
     - kind: weight-based
       name: "Infusion"
@@ -564,15 +521,15 @@ def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
       standard_dose:
         value: "0.5 mg"
         text: "The consensus statement calls 0.5 mg/kg over 40 minutes the standard dose."
-        source: jnj-mi-2025
+        source: {source}
         locator: "page"
   weight_limits:
     refuse_below: "2 kg"
     refuse_above: "300 kg"
     basis: "Input check for typing errors."
 """
-    text = text[: text.index("dosing:\n")] + regimen + text[text.index("checklist:") :]
-    (pack / PROTOCOL).write_text(text, encoding="utf-8")
+    with (pack / PROTOCOL).open("a", encoding="utf-8") as stream:
+        stream.write(regimen)
     force_seal(pack)
     return Expected(PROTOCOL, line_of(pack, PROTOCOL, "standard_dose:"), "mix-up")
 
@@ -583,7 +540,7 @@ def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
 @case
 def byte_changed_after_sealing(pack: Path) -> Expected:
     raw = bytearray((pack / PROTOCOL).read_bytes())
-    raw[raw.index(b"56 mg")] = ord("8")
+    raw[raw.index(b"intranasal")] = ord("I")
     (pack / PROTOCOL).write_bytes(bytes(raw))
     return Expected(PROTOCOL, None, "changed after sealing")
 
@@ -666,14 +623,14 @@ def nested_folder(pack: Path) -> Expected:
 
 @case
 def manifest_float_version(pack: Path) -> Expected:
-    edit(pack, MANIFEST, 'content_version: "2026.11.0"', "content_version: 2026.11")
-    return Expected(MANIFEST, line_of(pack, MANIFEST, "content_version"), "quotes")
+    line = set_value(pack, MANIFEST, ("content_version",), "2026.11")
+    return Expected(MANIFEST, line, "quotes")
 
 
 @case
 def manifest_unquoted_dotted_version(pack: Path) -> Expected:
-    edit(pack, MANIFEST, 'content_version: "2026.11.0"', "content_version: 2026.11.0.1.2")
-    return Expected(MANIFEST, line_of(pack, MANIFEST, "content_version"), "dotted whole numbers")
+    line = set_value(pack, MANIFEST, ("content_version",), "2026.11.0.1.2")
+    return Expected(MANIFEST, line, "dotted whole numbers")
 
 
 @case
@@ -699,7 +656,7 @@ def line_of_bytes(raw: bytes, needle: bytes) -> int:
 def test_broken_pack_is_refused_with_file_and_line(name: str, pack_copy: Path) -> None:
     expected = CASES[name](pack_copy)
     reported = refused(pack_copy)
-    problem = one_about(reported, expected.fragment)
+    problem = one_about(reported, expected.fragment, expected.file)
     assert problem.file == expected.file, reported
     assert problem.line == expected.line, reported
     if expected.line is not None:
@@ -779,12 +736,8 @@ def test_seal_after_an_edit_makes_the_pack_valid_and_keeps_the_manifest_comments
     pack_copy: Path,
 ) -> None:
     before = (pack_copy / MANIFEST).read_text(encoding="utf-8")
-    edit(
-        pack_copy,
-        PROTOCOL,
-        "Adults with treatment-resistant",
-        "Adult patients with treatment-resistant",
-    )
+    with (pack_copy / PROTOCOL).open("a", encoding="utf-8") as stream:
+        stream.write("# reviewed the wording\n")
     sealed = run_cli("content", "seal", pack_copy)
     assert sealed.returncode == 0, sealed.stdout + sealed.stderr
     after = (pack_copy / MANIFEST).read_text(encoding="utf-8")
