@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -57,12 +58,6 @@ def _clean_text(value: str) -> str:
     return value
 
 
-def _plain_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
 def _parse_quantity(value: Any) -> Quantity:
     if isinstance(value, Quantity):
         return value
@@ -86,8 +81,11 @@ IDENTIFIER_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 #: Clinical prose: non-empty, trimmed, free of ISMP error-prone notations.
 Text = Annotated[str, AfterValidator(_clean_text)]
+#: Text with something in it besides spaces (checked by pydantic-core, without a Python call:
+#: labels are the most frequent values of a pack).
+NOT_BLANK_PATTERN = r"\S"
 #: Labels and citations: non-empty, not linted (citations quote titles verbatim).
-Label = Annotated[str, AfterValidator(_plain_text)]
+Label = Annotated[str, Field(pattern=NOT_BLANK_PATTERN)]
 Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=80)]
 QuantityText = Annotated[
     Quantity,
@@ -481,7 +479,7 @@ class Protocol(Frozen):
 
     def all_statements(self) -> list[Statement]:
         """Every cited statement in the protocol, in reading order."""
-        return list(_statements_in(self))
+        return statements_in(self)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,18 +634,48 @@ class Manifest(Frozen):
         return tuple(int(part) for part in self.content_version.split("."))
 
 
-def _statements_in(value: Any) -> Any:
-    """Yield every Statement nested in ``value`` (models, tuples), depth first."""
+def _may_hold_statements(annotation: Any, seen: set[type]) -> bool:
+    """Whether a value of ``annotation`` can be or contain a Statement."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if issubclass(annotation, Statement):
+            return True
+        if annotation in seen:
+            return False
+        seen.add(annotation)
+        return any(
+            _may_hold_statements(field.annotation, seen)
+            for field in annotation.model_fields.values()
+        )
+    return any(_may_hold_statements(argument, seen) for argument in get_args(annotation))
+
+
+@cache
+def _statement_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``model`` that can hold statements (most fields hold only text)."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if _may_hold_statements(field.annotation, set())
+    )
+
+
+def _collect_statements(value: Any, found: list[Statement]) -> None:
+    """Append every Statement nested in ``value`` (models, tuples) to ``found``, depth first."""
     if isinstance(value, Statement):
-        yield value
+        found.append(value)
     if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _statements_in(getattr(value, name))
+        for name in _statement_fields(type(value)):
+            child = getattr(value, name)
+            if child is not None:
+                _collect_statements(child, found)
     elif isinstance(value, tuple):
-        for element in value:
-            yield from _statements_in(element)
+        for child in value:
+            _collect_statements(child, found)
 
 
 def statements_in(value: Any) -> list[Statement]:
     """Every cited Statement nested in a content item, in reading order."""
-    return list(_statements_in(value))
+    found: list[Statement] = []
+    if isinstance(value, (BaseModel, tuple)):
+        _collect_statements(value, found)
+    return found

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ketaref.content.model import NOT_BLANK_PATTERN
 from ketaref.content.problems import ContentProblem
 from ketaref.content.yaml_source import DataPath, Document
 
@@ -109,6 +110,8 @@ def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
     elif kind in ("enum", "literal_error"):
         choices = str(ctx.get("expected", "")).replace("'", "")
         message = f"“{value}” is not allowed here; use one of: {choices}"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK_PATTERN:
+        message = "must not be empty"
     elif kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         expected = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")

@@ -7,11 +7,13 @@ half-loaded pack. What comes out is an immutable ``Library``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -31,7 +33,7 @@ from ketaref.content.model import (
 )
 from ketaref.content.model_errors import validation_problems
 from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
+from ketaref.content.yaml_source import DataPath, YamlProblem, parse
 
 MAX_FILE_BYTES = 1024 * 1024
 MANIFEST = "manifest.yaml"
@@ -159,40 +161,50 @@ def read_limited(path: Path, display: str) -> bytes:
     return data
 
 
-def _parse(
-    raw: bytes, model: type[BaseModel], display: str
-) -> tuple[Any, Document | None, list[ContentProblem]]:
-    """Parse one file's bytes into ``model``; return (item or None, document, problems)."""
+def _parse(raw: bytes, model: type[BaseModel], display: str) -> tuple[Any, list[ContentProblem]]:
+    """Parse one file's bytes into ``model``; return (item or None, problems).
+
+    Files are read without line marks first; only a file with a problem is read again with
+    them, to say where the problem is.
+    """
     try:
-        document = parse(raw)
+        data = parse(raw, marks=False).data
     except YamlProblem as exc:
-        return None, None, [ContentProblem(display, exc.line, exc.column, exc.message)]
+        return None, [ContentProblem(display, exc.line, exc.column, exc.message)]
     try:
-        return model.model_validate(document.data), document, []
+        return model.model_validate(data), []
     except ValidationError as exc:
-        return None, document, validation_problems(exc, document, display)
+        return None, validation_problems(exc, parse(raw), display)
 
 
 def parse_model(
     raw: bytes, model: type[BaseModel], display: str
 ) -> tuple[Any, list[ContentProblem]]:
     """Parse one file's bytes into ``model``; return (item or None, problems)."""
-    item, _, problems = _parse(raw, model, display)
-    return item, problems
+    return _parse(raw, model, display)
 
 
-def _read_manifest(directory: Path) -> tuple[Manifest, bytes, Document]:
+def _problem_at(
+    file: str, raw: bytes, path: DataPath, message: str, key: bool = False
+) -> ContentProblem:
+    """A problem at the value (or ``key``) at ``path`` of a file that parsed before."""
+    document = parse(raw)
+    position = document.key_position(path) if key else document.position(path)
+    line, column = position or (None, None)
+    return ContentProblem(file, line, column, message)
+
+
+def _read_manifest(directory: Path) -> tuple[Manifest, bytes]:
     raw = read_limited(directory / MANIFEST, MANIFEST)
-    manifest, document, problems = _parse(raw, Manifest, MANIFEST)
-    if problems or document is None:
+    manifest, problems = _parse(raw, Manifest, MANIFEST)
+    if problems:
         raise ContentError(problems)
-    return manifest, raw, document
+    return manifest, raw
 
 
 def read_manifest(directory: Path) -> tuple[Manifest, bytes]:
     """Read and validate ``manifest.yaml``; raise ContentError if it cannot be used."""
-    manifest, raw, _ = _read_manifest(directory)
-    return manifest, raw
+    return _read_manifest(directory)
 
 
 def check_manifest_path(name: str) -> str | None:
@@ -238,7 +250,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def _verify_files(
-    directory: Path, manifest: Manifest, manifest_document: Document
+    directory: Path, manifest: Manifest, manifest_bytes: bytes
 ) -> tuple[dict[str, bytes], list[ContentProblem]]:
     problems: list[ContentProblem] = []
     contents: dict[str, bytes] = {}
@@ -252,8 +264,8 @@ def _verify_files(
         problems.append(ContentProblem(name, None, None, message))
     for name, entry in manifest.files.items():
         if reason := check_manifest_path(name):
-            line, column = manifest_document.key_position(("files", name)) or (None, None)
-            problems.append(ContentProblem(MANIFEST, line, column, f"lists “{name}”: {reason}"))
+            message = f"lists “{name}”: {reason}"
+            problems.append(_problem_at(MANIFEST, manifest_bytes, ("files", name), message, True))
             continue
         try:
             raw = read_limited(directory / name, name)
@@ -296,10 +308,13 @@ def _paths_with(data: Any, key: str, value: str, path: DataPath = ()) -> Iterato
             yield from _paths_with(child, key, value, (*path, index))
 
 
-def _problems_at(
-    file: str, document: Document, key: str, value: str, message: str
-) -> list[ContentProblem]:
-    """One problem for each place ``key: value`` is written in ``document``."""
+def _problems_at(file: str, raw: bytes, key: str, value: str, message: str) -> list[ContentProblem]:
+    """One problem for each place ``key: value`` is written in the file ``raw``.
+
+    The file is parsed again for its line marks: keeping every file's marks for the few
+    problems found across files would cost more than re-reading the one file that has them.
+    """
+    document = parse(raw)
     problems = []
     for path in _paths_with(document.data, key, value):
         line, column = document.position(path) or (None, None)
@@ -309,18 +324,22 @@ def _problems_at(
 
 def cited_sources(item: Any) -> list[str]:
     """Every source id an item cites, statements and checklist items alike."""
-    cited = [c.source for s in statements_in(item) for c in s.citations()]
+    cited: list[str] = []
+    cited_things: list[Any] = statements_in(item)
     if isinstance(item, Checklist):
-        cited += [c.source for s in item.sections for i in s.items for c in i.citations()]
+        cited_things += [i for s in item.sections for i in s.items if i.source is not None]
+    for thing in cited_things:
+        cited.append(thing.source)
+        cited += [citation.source for citation in thing.also_cited]
     return cited
 
 
 @dataclass(frozen=True)
 class _Parsed:
-    """One content file after parsing: its name, where it was written, and its model."""
+    """One content file after parsing: its name, its bytes, and its model."""
 
     file: str
-    document: Document
+    raw: bytes
     item: Any
 
 
@@ -343,7 +362,7 @@ def _cross_check(
             if sources is None:
                 break
             message = f"cites the source “{source_id}”, which is not in {SOURCES}"
-            problems += _problems_at(parsed.file, parsed.document, "source", source_id, message)
+            problems += _problems_at(parsed.file, parsed.raw, "source", source_id, message)
         if not isinstance(parsed.item, Protocol):
             continue
         for field_name, kind, noun in links:
@@ -353,19 +372,17 @@ def _cross_check(
                 continue
             if ref is not None and not (target and isinstance(target.item, kind)):
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
-                problems += _problems_at(parsed.file, parsed.document, field_name, ref, message)
+                problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
     return problems
 
 
 def _read_sources(raw: bytes) -> tuple[dict[str, Source], list[ContentProblem]]:
-    source_list, document, problems = _parse(raw, SourceList, SOURCES)
+    source_list, problems = _parse(raw, SourceList, SOURCES)
     sources: dict[str, Source] = {}
     for index, source in enumerate(source_list.sources if source_list else ()):
         if source.id in sources:
-            assert document is not None  # a parsed model always has its document
-            line, column = document.position(("sources", index, "id")) or (None, None)
             message = f"the source id “{source.id}” appears twice"
-            problems.append(ContentProblem(SOURCES, line, column, message))
+            problems.append(_problem_at(SOURCES, raw, ("sources", index, "id"), message))
         sources[source.id] = source
     return sources, problems
 
@@ -377,33 +394,49 @@ def _read_items(contents: Mapping[str, bytes]) -> tuple[dict[str, _Parsed], list
         folder = PurePosixPath(name).parts[0]
         if folder not in KIND_DIRS:
             continue
-        item, document, item_problems = _parse(raw, KIND_DIRS[folder], name)
+        item, item_problems = _parse(raw, KIND_DIRS[folder], name)
         problems += item_problems
-        if item is None or document is None:
+        if item is None:
             continue
-        line, column = document.position(("id",)) or (None, None)
         stem = PurePosixPath(name).stem
         if item.id != stem:
             message = f"id “{item.id}” must match the file name “{stem}”"
-            problems.append(ContentProblem(name, line, column, message))
+            problems.append(_problem_at(name, raw, ("id",), message))
         if item.id in items:
             message = f"id “{item.id}” is also used by {items[item.id].file}"
-            problems.append(ContentProblem(name, line, column, message))
+            problems.append(_problem_at(name, raw, ("id",), message))
             continue
-        items[item.id] = _Parsed(name, document, item)
+        items[item.id] = _Parsed(name, raw, item)
     return items, problems
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of short-lived objects and no reference cycles; the
+    cycle collector would walk them over and over for nothing (a fifth of a large pack's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_pack(directory: Path) -> Library:
     """Load and fully check the pack in ``directory``; raise ContentError listing every problem."""
-    directory = Path(directory)
+    with _cycle_collector_paused():
+        return _load_pack(Path(directory))
+
+
+def _load_pack(directory: Path) -> Library:
     if not directory.is_dir():
         raise _refuse(str(directory), "is not a folder holding a content pack")
-    manifest, manifest_bytes, manifest_document = _read_manifest(directory)
-    contents, problems = _verify_files(directory, manifest, manifest_document)
+    manifest, manifest_bytes = _read_manifest(directory)
+    contents, problems = _verify_files(directory, manifest, manifest_bytes)
     if SOURCES not in manifest.files:
-        line, column = manifest_document.key_position(("files",)) or (None, None)
-        problems.append(ContentProblem(MANIFEST, line, column, f"does not list {SOURCES}"))
+        message = f"does not list {SOURCES}"
+        problems.append(_problem_at(MANIFEST, manifest_bytes, ("files",), message, key=True))
 
     sources: dict[str, Source] = {}
     source_problems: list[ContentProblem] = []

@@ -66,12 +66,27 @@ FORBIDDEN_ABBREVIATIONS = {
 }
 
 
-#: Whole words only, so "U.S." or "SCI" do not trip the rule, but "10U" and "2 cc." do.
+#: Candidates for the abbreviations; the pattern starts with them so the search skips
+#: quickly through text that has none.
 _ABBREVIATION = re.compile(
-    r"(?<![^\W\d]|\.)(?P<bad>"
+    "(?P<bad>"
     + "|".join(re.escape(bad) for bad in sorted(FORBIDDEN_ABBREVIATIONS, key=len, reverse=True))
     + r")(?!\w|\.\w)"
 )
+
+
+def _abbreviations(text: str) -> list[str]:
+    """The ISMP abbreviations standing as words in ``text``, in order.
+
+    Whole words only, so "U.S.", "SCI" and "drug" do not trip the rule, but "10U" and
+    "2 cc." do: a letter or a point may not come just before, a digit may.
+    """
+    found = []
+    for match in _ABBREVIATION.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        if not (before == "." or (before.isalnum() and not before.isdigit()) or before == "_"):
+            found.append(match["bad"])
+    return found
 
 
 class QuantityError(ValueError):
@@ -137,8 +152,8 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
     stripped = text.strip()
     if stripped != text:
         raise QuantityError(f"“{text}” has spaces at its start or end")
-    if abbreviation := _ABBREVIATION.search(text):
-        bad = abbreviation["bad"]
+    if abbreviations := _abbreviations(text):
+        bad = abbreviations[0]
         advice = FORBIDDEN_ABBREVIATIONS[bad]
         raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
     if re.search(r"\d\s*-\s*\d", text):
@@ -195,21 +210,24 @@ def parse_range(text: str) -> QuantityRange:
 
 #: Units whose number needs ISMP care in prose ("5.0 mg", ".5 mL", "5mg", "2-4 mg").
 _PROSE_UNIT = r"(?:mg|mcg|mL|kg|mmHg|min|h)(?!\w)"
+# Each rule starts with the character it needs and looks behind only then ("\d(?<![\w.]\d)"
+# is a digit with no letter, digit or point before it): a pattern that starts with a look-behind
+# is tried at every position of the text, one that starts with a digit only at digits.
 _PROSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(rf"(?<![\d.])\.\d+\s*{_PROSE_UNIT}"),
+        re.compile(rf"\.(?<![\d.]\.)\d+\s*{_PROSE_UNIT}"),
         "write a leading zero (0.5, not .5)",
     ),
     (
-        re.compile(rf"(?<![\d.])\d+\.\d*0\s?(?:{_PROSE_UNIT}|%)"),
+        re.compile(rf"\d(?<![\d.]\d)\d*\.\d*0\s?(?:{_PROSE_UNIT}|%)"),
         "drop the trailing zero (5 mg, not 5.0 mg)",
     ),
     (
-        re.compile(rf"(?<![\w.])\d+(?:\.\d+)?{_PROSE_UNIT}"),
+        re.compile(rf"\d(?<![\w.]\d)\d*(?:\.\d+)?{_PROSE_UNIT}"),
         "put one space before the unit",
     ),
     (
-        re.compile(rf"(?<![\w.])\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\s?{_PROSE_UNIT}"),
+        re.compile(rf"\d(?<![\w.]\d)\d*(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\s?{_PROSE_UNIT}"),
         "write a range with an en dash (0.5–2 mg), not a hyphen",
     ),
 )
@@ -227,7 +245,7 @@ def lint_prose(text: str) -> list[str]:
         for pattern, advice in _PROSE_RULES:
             for match in pattern.finditer(text):
                 problems.append(f"“{match.group(0)}”: {advice}")
-    found = {match["bad"] for match in _ABBREVIATION.finditer(text)}
+    found = set(_abbreviations(text))
     for bad in FORBIDDEN_ABBREVIATIONS:
         if bad in found:
             advice = FORBIDDEN_ABBREVIATIONS[bad]

@@ -175,18 +175,26 @@ _MappingStart = events.MappingStartEvent
 _MappingEnd = events.MappingEndEvent
 
 
+class _MarksNeeded(Exception):
+    """A problem found without line marks whose message needs them: parse again with marks."""
+
+
 class _Builder:
     """Builds plain data from libyaml's events, recording where every key and value sits.
 
     This loop runs once per value of every content file, so it is written for speed: scalars
-    are handled inline, and only containers recurse (at most MAX_DEPTH deep).
+    are handled without a further call, and only containers recurse (at most MAX_DEPTH deep).
+    With ``marks`` off it records no positions at all (the loader's first pass: most files
+    have no problem, and a file that has one is read again with marks).
     """
 
-    def __init__(self, text: str):
-        self.parser = _Parser(text)
+    def __init__(self, raw: bytes, marks: bool):
+        self.parser = _Parser(raw)  # UTF-8 bytes: libyaml reads them without a copy as text
         self.next: Callable[[], Any] = self.parser.get_event
         self.doc = Document(None)
+        self.marks = marks
         self.value_marks = self.doc.value_marks
+        self.key_marks = self.doc.key_marks
         self.values = 0
         self.plain_keys: set[str] = set()
 
@@ -221,18 +229,26 @@ class _Builder:
             column,
         )
 
-    def _value(self, event: Any, path: DataPath, depth: int) -> Any:
-        """The value that starts with ``event``, placed at ``path``."""
-        kind = type(event)
+    def _scalar(self, event: Any, path: DataPath) -> Any:
+        """The value of an undecorated scalar event, placed at ``path``."""
         self.values += 1
         if self.values > MAX_VALUES:
             self._too_many(event)
-        if kind is _Scalar and event.anchor is None and event.tag is None:
+        if self.marks:
             mark = event.start_mark
             self.value_marks[path] = (mark.line + 1, mark.column + 1)
-            if event.implicit[0] and not event.style:
-                return _resolve_plain(event.value, event)
-            return event.value
+        if event.implicit[0] and not event.style:
+            return _resolve_plain(event.value, event)
+        return event.value
+
+    def _value(self, event: Any, path: DataPath, depth: int) -> Any:
+        """The value that starts with ``event``, placed at ``path``."""
+        kind = type(event)
+        if kind is _Scalar and event.anchor is None and event.tag is None:
+            return self._scalar(event, path)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self._too_many(event)
         if (
             kind in (_Scalar, events.AliasEvent)
             or event.anchor is not None
@@ -242,55 +258,83 @@ class _Builder:
         if depth >= MAX_DEPTH:
             line, column = _mark(event)
             raise YamlProblem(f"is nested more than {MAX_DEPTH} levels deep", line, column)
-        self.value_marks[path] = _mark(event)
+        if self.marks:
+            self.value_marks[path] = _mark(event)
         if kind is _SequenceStart:
             return self._sequence(path, depth)
         return self._mapping(path, depth)
 
     def _key(self, event: Any) -> str:
         """The text of a key, refusing what is not plain text; plain keys are remembered."""
+        if type(event) is not _Scalar or event.anchor is not None or event.tag is not None:
+            if type(event) in (_Scalar, events.AliasEvent):
+                _refuse_decorations(event)
+            raise YamlProblem("a key must be plain text", *_mark(event))
         key = event.value
-        line, column = _mark(event)
         if key == "<<" and not event.style:
-            raise YamlProblem("merge keys (<<) are not allowed", line, column)
+            raise YamlProblem("merge keys (<<) are not allowed", *_mark(event))
         plain = event.implicit[0] and not event.style
         if plain:
             key = _resolve_plain(key, event)
         if not isinstance(key, str) or not key:
-            raise YamlProblem(f"the key {event.value!r} must be text", line, column)
+            raise YamlProblem(f"the key {event.value!r} must be text", *_mark(event))
         if plain:
             self.plain_keys.add(key)  # the same few key names recur all through a file
         return key
 
     def _sequence(self, path: DataPath, depth: int) -> tuple[Any, ...]:
         items: list[Any] = []
-        value = self._value
+        marks = self.marks
         while type(event := self.next()) is not _SequenceEnd:
-            items.append(value(event, (*path, len(items)), depth + 1))
+            item_path = (*path, len(items)) if marks else path
+            if type(event) is _Scalar and event.anchor is None and event.tag is None:
+                items.append(self._scalar(event, item_path))  # most items: no deeper call
+            else:
+                items.append(self._value(event, item_path, depth + 1))
         return tuple(items)
 
     def _mapping(self, path: DataPath, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
-        key_marks = self.doc.key_marks
+        marks = self.marks
         plain_keys = self.plain_keys
         while type(event := self.next()) is not _MappingEnd:
-            mark = event.start_mark
-            line, column = mark.line + 1, mark.column + 1
-            if type(event) is not _Scalar or event.anchor is not None or event.tag is not None:
-                if type(event) in (_Scalar, events.AliasEvent):
-                    _refuse_decorations(event)
-                raise YamlProblem("a key must be plain text", line, column)
-            key = event.value
-            if key not in plain_keys or event.style:
+            if (
+                type(event) is _Scalar
+                and event.value in plain_keys
+                and not event.style
+                and event.anchor is None
+                and event.tag is None
+            ):
+                key = event.value  # a plain key already checked in this file
+            else:
                 key = self._key(event)
-            key_path = (*path, key)
             if key in mapping:
-                first = key_marks[key_path][0]
+                if not marks:
+                    raise _MarksNeeded
+                first = self.key_marks[(*path, key)][0]
                 raise YamlProblem(
-                    f"the key “{key}” appears twice (first on line {first})", line, column
+                    f"the key “{key}” appears twice (first on line {first})", *_mark(event)
                 )
-            key_marks[key_path] = (line, column)
-            mapping[key] = self._value(self.next(), key_path, depth + 1)
+            if marks:
+                key_path = (*path, key)
+                self.key_marks[key_path] = _mark(event)
+            else:
+                key_path = path
+            event = self.next()
+            if type(event) is not _Scalar or event.anchor is not None or event.tag is not None:
+                mapping[key] = self._value(event, key_path, depth + 1)
+                continue
+            # Most values are undecorated scalars: _scalar, written out (this is the hot loop).
+            self.values += 1
+            if self.values > MAX_VALUES:
+                self._too_many(event)
+            if marks:
+                mark: Any = event.start_mark
+                self.value_marks[key_path] = (mark.line + 1, mark.column + 1)
+            if event.implicit[0] and not event.style:
+                mapping[key] = _resolve_plain(event.value, event)
+            else:
+                mapping[key] = event.value
         return mapping
 
 
@@ -299,11 +343,18 @@ def _tab_at(text: str, line_index: int) -> bool:
     return line_index < len(lines) and "\t" in lines[line_index]
 
 
-def parse(raw: bytes) -> Document:
-    """Parse the bytes of one content file; raise YamlProblem naming line and column."""
+def parse(raw: bytes, *, marks: bool = True) -> Document:
+    """Parse the bytes of one content file; raise YamlProblem naming line and column.
+
+    With ``marks`` off the Document records no positions (faster; for files that are
+    expected to be fine); every problem is still found and placed.
+    """
     text = decode(raw)
     try:
-        return _Builder(text).build()
+        try:
+            return _Builder(raw, marks).build()
+        except _MarksNeeded:
+            return _Builder(raw, marks=True).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

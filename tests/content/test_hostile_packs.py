@@ -305,6 +305,11 @@ def statement_without_locator(pack: Path) -> Expected:
 
 
 @case
+def blank_locator(pack: Path) -> Expected:
+    return changes(pack, PROTOCOL, (*FIRST_ADMINISTRATION, "locator"), '"  "', "must not be empty")
+
+
+@case
 def unknown_regimen_kind(pack: Path) -> Expected:
     return breaks(
         pack,
