@@ -18,9 +18,13 @@ SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 def active_or_exit() -> Any:
     """The content pack in use, after telling the user on stderr about any refused site pack."""
     from ketaref.content.active import load_active_content
+    from ketaref.policy import load_policy
 
+    policy = load_policy()
+    for problem in policy.problems:
+        notice(problem)
     try:
-        active = load_active_content()
+        active = load_active_content(policy)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
