@@ -208,6 +208,7 @@ class _SiteGate:
 
     def kept_copy(self) -> tuple[Library, bool, str | None] | None:
         """The last trusted copy if it still verifies: (library, expired, notice)."""
+        self._remove_stale(keep=self.record.manifest_sha256 if self.record else None)
         if self.record is None:
             return None
         copy = self.packs / self.record.manifest_sha256
