@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError
+from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, print_json
 from ketaref.content.problems import ContentError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -78,6 +78,26 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from ketaref.content.diff import as_json, diff_packs, render_text
+    from ketaref.content.pack import load_pack
+
+    libraries = []
+    for directory in (args.old, args.new):
+        try:
+            libraries.append(load_pack(Path(directory)))
+        except ContentError as exc:
+            for problem in exc.problems:
+                print(f"{directory}: {problem}", file=sys.stderr)
+            raise CliError(f"{directory}: cannot compare: {exc.summary}") from None
+    result = diff_packs(*libraries)
+    if args.json:
+        print_json(as_json(result))
+    else:
+        sys.stdout.write(render_text(result))
+    return EXIT_CHECK_FAILED if result.flagged else EXIT_OK
+
+
 def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add keygen, sign, verify and diff to the ``content`` group."""
     commands = groups["content"]
@@ -102,3 +122,20 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     verify.add_argument("directory", help="pack folder")
     verify.add_argument("--key", required=True, help="the public key file (NAME.pub)")
     verify.set_defaults(handler=_verify)
+
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two packs in clinical terms",
+        description=(
+            "Per protocol, checklist and contraindication list: doses, times and thresholds"
+            " changed (with the factor), statements added, removed or reworded, citations and"
+            " sources changed. A number that changed tenfold or more, changed unit, or went to or"
+            " from zero is flagged unless the statement carries a change_reason new in this"
+            " version. Exit 0: no flagged change; 1: at least one flagged change; 2: a pack"
+            " could not be read (its problems go to stderr)."
+        ),
+    )
+    diff.add_argument("old", help="the pack as it was (folder)")
+    diff.add_argument("new", help="the pack as it is now (folder)")
+    diff.add_argument("--json", action="store_true", help="print one JSON document")
+    diff.set_defaults(handler=_diff)

@@ -169,6 +169,9 @@ class Statement(Frozen):
     source: Identifier
     locator: Label
     also_cited: tuple[Citation, ...] = ()
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     def citations(self) -> tuple[Citation, ...]:
         """All citations of the statement, the primary one first."""
@@ -299,6 +302,9 @@ class WeightLimits(Frozen):
     warn_below: QuantityText | None = None
     warn_above: QuantityText | None = None
     basis: Text
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     @model_validator(mode="after")
     def _ordered_in_kg(self) -> WeightLimits:
@@ -496,6 +502,9 @@ class ChecklistItem(Frozen):
     locator: Label | None = None
     also_cited: tuple[Citation, ...] = ()
     site_defined: SiteDefined | None = None
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     @model_validator(mode="after")
     def _cited_or_site_defined(self) -> ChecklistItem:

@@ -21,9 +21,17 @@ def make_pack(
     *,
     expires: str | None = None,
     local_note: str | None = None,
+    small: bool = False,
 ) -> Path:
-    """A copy of the bundled pack at ``version``, sealed and (with ``key``) signed."""
+    """A copy of the bundled pack at ``version``, sealed and (with ``key``) signed.
+
+    ``small`` keeps only the sources and the contraindication lists: a real, valid pack that stays
+    quick to load however much content the bundled pack gains (for tests that load hundreds).
+    """
     shutil.copytree(paths.bundled_content_dir(), target)
+    if small:
+        shutil.rmtree(target / "protocols")
+        shutil.rmtree(target / "checklists")
     manifest = target / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8")
     start = text.index('content_version: "') + len('content_version: "')
@@ -32,7 +40,7 @@ def make_pack(
         text = text.replace("\nreleased:", f"\nexpires: {expires}\nreleased:", 1)
     manifest.write_text(text, encoding="utf-8")
     if local_note:  # a different pack under the same version: one changed byte is enough
-        with (target / "protocols" / "spravato-trd.yaml").open("a", encoding="utf-8") as stream:
+        with (target / "sources.yaml").open("a", encoding="utf-8") as stream:
             stream.write(f"# {local_note}\n")
     if key is None:
         from ketaref.content.seal import seal
@@ -69,19 +77,33 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     return Keys(private, public, other_private, other_public)
 
 
+def build_packs(root: Path, keys: Keys, small: bool) -> dict[str, Path]:
+    """Signed packs: versions, a same-version variant, expired, foreign, unsigned."""
+    return {
+        "v1": make_pack(root / "v1", "2026.12.0", keys.private, small=small),
+        "v2": make_pack(root / "v2", "2026.12.1", keys.private, small=small),
+        "v3": make_pack(root / "v3", "2027.1.0", keys.private, small=small),
+        "v2-variant": make_pack(
+            root / "v2b", "2026.12.1", keys.private, local_note="variant", small=small
+        ),
+        "expired": make_pack(
+            root / "expired", "2026.12.2", keys.private, expires="2026-01-31", small=small
+        ),
+        "foreign": make_pack(root / "foreign", "2026.12.3", keys.other_private, small=small),
+        "unsigned": make_pack(root / "unsigned", "2026.12.4", None, small=small),
+    }
+
+
 @pytest.fixture(scope="session")
 def packs(tmp_path_factory: pytest.TempPathFactory, keys: Keys) -> dict[str, Path]:
-    """Signed packs built once: versions, a same-version variant, expired, foreign, unsigned."""
-    root = tmp_path_factory.mktemp("packs")
-    return {
-        "v1": make_pack(root / "v1", "2026.12.0", keys.private),
-        "v2": make_pack(root / "v2", "2026.12.1", keys.private),
-        "v3": make_pack(root / "v3", "2027.1.0", keys.private),
-        "v2-variant": make_pack(root / "v2b", "2026.12.1", keys.private, local_note="variant"),
-        "expired": make_pack(root / "expired", "2026.12.2", keys.private, expires="2026-01-31"),
-        "foreign": make_pack(root / "foreign", "2026.12.3", keys.other_private),
-        "unsigned": make_pack(root / "unsigned", "2026.12.4", None),
-    }
+    """Full copies of the bundled pack, re-versioned and signed."""
+    return build_packs(tmp_path_factory.mktemp("packs"), keys, small=False)
+
+
+@pytest.fixture(scope="session")
+def small_packs(tmp_path_factory: pytest.TempPathFactory, keys: Keys) -> dict[str, Path]:
+    """The same packs, cut down to sources and contraindication lists (quick to load)."""
+    return build_packs(tmp_path_factory.mktemp("small-packs"), keys, small=True)
 
 
 @dataclass

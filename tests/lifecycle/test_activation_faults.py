@@ -25,6 +25,7 @@ def failing_on_call(number: int | None) -> Iterator[list[str]]:
     """Count file operations; make the ``number``-th (1-based) raise OSError. Yields the log."""
     calls: list[str] = []
     originals: dict[str, Callable[..., Any]] = {n: getattr(os, n) for n in FILE_OPERATIONS}
+    originals["fsync"] = lambda fd: None  # counted, but durability is not what is tested here
 
     def wrap(name: str) -> Callable[..., Any]:
         def operation(*args: Any, **kwargs: Any) -> Any:
@@ -45,20 +46,28 @@ def trust_state_bytes() -> bytes:
     return (paths.state_dir() / "trust-state.json").read_bytes()
 
 
-def trust_v1_then_publish_v2(site: Site, packs: dict[str, Path]) -> bytes:
+def trust_v1_then_publish_v2(site: Site, packs: dict[str, Path], snapshot: Path) -> bytes:
     """A machine that trusts 2026.12.0, with 2026.12.1 just published; return its record."""
-    shutil.rmtree(paths.state_dir() / "trusted-pack", ignore_errors=True)
-    (paths.state_dir() / "trust-state.json").unlink(missing_ok=True)
-    site.publish(packs["v1"])
-    assert load_active_content().library.version == "2026.12.0"
+    state = paths.state_dir()
+    shutil.rmtree(state / "trusted-pack", ignore_errors=True)
+    (state / "trust-state.json").unlink(missing_ok=True)
+    if snapshot.exists():
+        shutil.copytree(snapshot / "trusted-pack", state / "trusted-pack")
+        shutil.copy2(snapshot / "trust-state.json", state / "trust-state.json")
+    else:
+        site.publish(packs["v1"])
+        assert load_active_content().library.version == "2026.12.0"
+        shutil.copytree(state / "trusted-pack", snapshot / "trusted-pack")
+        shutil.copy2(state / "trust-state.json", snapshot / "trust-state.json")
     site.publish(packs["v2"])
     return trust_state_bytes()
 
 
 def test_a_failed_activation_keeps_the_previous_pack_and_record(
-    site: Site, packs: dict[str, Path]
+    site: Site, small_packs: dict[str, Path], tmp_path: Path
 ) -> None:
-    trust_v1_then_publish_v2(site, packs)
+    snapshot = tmp_path / "snapshot"
+    trust_v1_then_publish_v2(site, small_packs, snapshot)
     with failing_on_call(None) as calls:
         assert load_active_content().library.version == "2026.12.1"
     total = len(calls)
@@ -66,7 +75,7 @@ def test_a_failed_activation_keeps_the_previous_pack_and_record(
 
     kept_old = 0
     for number in range(1, total + 1):
-        before = trust_v1_then_publish_v2(site, packs)
+        before = trust_v1_then_publish_v2(site, small_packs, snapshot)
         with failing_on_call(number):
             active = load_active_content()
         record = trust_state_bytes()
