@@ -234,8 +234,8 @@ def _read_policy_file(path: Path) -> tuple[dict[str, object], list[str], bool]:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return {}, [f"{path}:{line}: is not UTF-8 text; save the file as UTF-8"], True
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        return {}, [f"{path}:{bad_line}: is not UTF-8 text; save the file as UTF-8"], True
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))

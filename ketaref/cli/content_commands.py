@@ -37,10 +37,9 @@ def active_or_exit() -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ketaref import paths
     from ketaref.content.pack import load_pack
 
-    directory = Path(args.directory) if args.directory else paths.bundled_content_dir()
+    directory = Path(args.directory) if args.directory else active_or_exit().library.directory
     started = time.perf_counter()
     try:
         library = load_pack(directory)

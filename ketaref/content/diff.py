@@ -191,7 +191,7 @@ def _compare(old: Any, new: Any, path: str, reasons: Reasons) -> Iterator[Change
         yield _numeric_change(old, new, path, reasons)
     elif isinstance(old, BaseModel) and type(old) is type(new):
         if "change_reason" in type(old).model_fields:
-            reasons = Reasons(old.change_reason, new.change_reason)
+            reasons = Reasons(getattr(old, "change_reason"), getattr(new, "change_reason"))  # noqa: B009
         for name in type(old).model_fields:
             if name != "change_reason":
                 yield from _compare(

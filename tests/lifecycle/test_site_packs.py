@@ -13,6 +13,7 @@ import pytest
 from ketaref import paths
 from ketaref.content.active import load_active_content
 from ketaref.content.pack import load_pack
+from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site, state_record
 
 BUNDLED_VERSION = load_pack(paths.bundled_content_dir()).version
@@ -257,3 +258,13 @@ def test_every_cli_command_says_why_on_one_line(site: Site, packs: dict[str, Pat
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith(f"ketaref: the site pack at {site.shared} was refused")
+
+
+def test_validate_without_a_folder_checks_the_pack_in_use(
+    site: Site, packs: dict[str, Path], cli: Cli
+) -> None:
+    site.publish(packs["v1"])
+    copy = load_active_content().library.directory
+    result = cli("content", "validate")
+    assert result.returncode == 0
+    assert f"ketaref: {copy}: valid — content 2026.12.0" in result.stderr
