@@ -13,7 +13,9 @@ turns signature checks off. A missing policy file is normal: most machines have 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -47,6 +49,8 @@ DEFAULT_ORIGIN = "default"
 USER_ORIGIN = "user"
 
 _MAX_POLICY_BYTES = 256 * 1024
+#: Where Group Policy puts ketaref's machine policy on Windows (under HKEY_LOCAL_MACHINE).
+REGISTRY_KEY = r"Software\Policies\Ketaref"
 
 
 class PolicyValueError(ValueError):
@@ -239,23 +243,72 @@ def _read_policy_file(path: Path) -> tuple[dict[str, object], list[str], bool]:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        where = f"{path}:{found.group(1)}" if found else f"{path}"
-        return {}, [f"{where}: is not valid TOML: {reason}"], True
+        position = f"{path}:{found.group(1)}" if found else f"{path}"
+        return {}, [f"{position}: is not valid TOML: {reason}"], True
 
+    def where(key: str) -> str:
+        line = _line_of_key(text, key)
+        return f"{path}:{line}" if line else str(path)
+
+    values, problems = _check_values(data, _converters(path.parent), where)
+    return values, problems, True
+
+
+def _check_values(
+    data: Mapping[str, object],
+    converters: Mapping[str, Callable[[object], object]],
+    where: Callable[[str], str],
+) -> tuple[dict[str, object], list[str]]:
+    """Check and convert raw policy values; problems name ``where(key)``."""
     values: dict[str, object] = {}
     problems: list[str] = []
-    converters = _converters(path.parent)
     for key, raw_value in data.items():
-        line = _line_of_key(text, key)
-        where = f"{path}:{line}" if line else str(path)
         if key not in converters:
-            problems.append(f"{where}: unknown key “{key}” (known keys: {', '.join(POLICY_KEYS)})")
+            problems.append(
+                f"{where(key)}: unknown key “{key}” (known keys: {', '.join(POLICY_KEYS)})"
+            )
             continue
         try:
             values[key] = converters[key](raw_value)
         except PolicyValueError as exc:
-            problems.append(f"{where}: {key} {exc}")
-    return values, problems, True
+            problems.append(f"{where(key)}: {key} {exc}")
+    return values, problems
+
+
+def registry_value(value: object, kind: int) -> object:
+    """A Group Policy registry value as the TOML value it stands for.
+
+    REG_DWORD 0/1 is false/true, REG_MULTI_SZ a list, REG_EXPAND_SZ text with %VARIABLES% expanded.
+    """
+    reg_expand_sz, reg_dword, reg_multi_sz = 2, 4, 7
+    if kind == reg_dword and value in (0, 1):
+        return bool(value)
+    if kind == reg_multi_sz and isinstance(value, list):
+        return [str(item) for item in value]
+    if kind == reg_expand_sz and isinstance(value, str):
+        return os.path.expandvars(value)
+    return value
+
+
+def _registry_values() -> dict[str, object] | None:
+    """The values IT set through Group Policy, or None (not Windows, no such key, or overridden)."""
+    if sys.platform != "win32" or os.environ.get("KETAREF_POLICY"):
+        return None
+    import winreg
+
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, REGISTRY_KEY)
+    except OSError:
+        return None
+    values: dict[str, object] = {}
+    with key:
+        for index in range(1024):
+            try:
+                name, value, kind = winreg.EnumValue(key, index)
+            except OSError:
+                break
+            values[name] = registry_value(value, kind)
+    return values
 
 
 def _check_user_value(key: str, value: object) -> object:
@@ -264,26 +317,38 @@ def _check_user_value(key: str, value: object) -> object:
 
 
 def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
-    """Read the machine policy and combine it with the user's settings (GUI: from QSettings)."""
+    """Read the machine policy and combine it with the user's settings (GUI: from QSettings).
+
+    On Windows, values IT sets through Group Policy (``HKLM\\Software\\Policies\\Ketaref``)
+    win over the same keys in the policy file.
+    """
     path = paths.machine_policy_path()
-    machine, problems, found = _read_policy_file(path)
+    file_values, problems, found = _read_policy_file(path)
+    machine = {key: (value, f"machine policy {path}") for key, value in file_values.items()}
+    registry = _registry_values()
+    if registry is not None:
+        origin = f"Group Policy HKLM\\{REGISTRY_KEY}"
+        checked, registry_problems = _check_values(
+            registry, _converters(path.parent), lambda key: f"{origin}\\{key}"
+        )
+        problems += registry_problems
+        machine |= {key: (value, origin) for key, value in checked.items()}
     if problems:
         machine = {}  # all or nothing: a broken policy is not half applied
         problems.append(
             f"{path}: the machine policy was not applied; using built-in defaults"
             " (signed content stays required)"
         )
-    locked = set(machine.get("locked", ())) | MACHINE_ONLY_KEYS  # type: ignore[call-overload]
+    locked_keys = machine.get("locked", ((), ""))[0]
+    locked = set(locked_keys) | MACHINE_ONLY_KEYS  # type: ignore[call-overload]
 
     settings: dict[str, Setting] = {}
     for key in POLICY_KEYS:
-        value, origin = DEFAULTS[key], DEFAULT_ORIGIN
-        if key in machine:
-            value, origin = machine[key], f"machine policy {path}"
+        value, origin = machine.get(key, (DEFAULTS[key], DEFAULT_ORIGIN))
         if user_settings and key in user_settings and key not in locked:
             try:
                 value, origin = _check_user_value(key, user_settings[key]), USER_ORIGIN
             except PolicyValueError as exc:
                 problems.append(f"user settings: {key} {exc}; using {origin} value")
         settings[key] = Setting(key, value, origin, key in locked)
-    return Policy(settings, tuple(problems), path, found)
+    return Policy(settings, tuple(problems), path, found or registry is not None)

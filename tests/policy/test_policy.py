@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ketaref import policy
 from ketaref.policy import POLICY_KEYS, load_policy
 from tests.conftest import Cli
 
@@ -185,3 +186,45 @@ def test_every_cli_command_reports_a_broken_policy(policy_file: Path, cli: Cli) 
     result = cli("--version")
     assert result.returncode == 0
     assert f"{policy_file}:1: content_dir must be a folder or file path" in result.stderr
+
+
+def test_group_policy_values_win_over_the_file(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No Windows registry here: stand in for what winreg returns on a managed Windows machine.
+    policy_file.write_text('clinic_name = "From file"\ndefault_paper = "a4"\n')
+    registry = {
+        "clinic_name": policy.registry_value("From Group Policy", 1),
+        "require_signed_content": policy.registry_value(1, 4),
+        "locked": policy.registry_value(["clinic_name"], 7),
+    }
+    monkeypatch.setattr(policy, "_registry_values", lambda: registry)
+    loaded = load_policy({"clinic_name": "Mine"})
+    assert loaded.problems == ()
+    assert loaded.get("clinic_name") == "From Group Policy"
+    assert loaded.setting("clinic_name").origin == r"Group Policy HKLM\Software\Policies\Ketaref"
+    assert loaded.is_locked("clinic_name")
+    assert loaded.get("default_paper") == "a4"
+    assert loaded.require_signed_content is True
+
+
+def test_a_wrong_group_policy_value_is_reported_and_signing_stays_on(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = {"require_signed_content": policy.registry_value(7, 4), "content_dir": "C:\\x"}
+    monkeypatch.setattr(policy, "_registry_values", lambda: registry)
+    loaded = load_policy()
+    assert loaded.problems[0] == (
+        r"Group Policy HKLM\Software\Policies\Ketaref\require_signed_content:"
+        " require_signed_content must be true or false (no quotes), not a number"
+    )
+    assert loaded.require_signed_content
+    assert loaded.content_dir is None
+
+
+def test_registry_values_read_as_their_toml_counterparts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETAREF_SITE", "/srv/site")
+    assert policy.registry_value(0, 4) is False
+    assert policy.registry_value(["a.pub", "b.pub"], 7) == ["a.pub", "b.pub"]
+    assert policy.registry_value("$KETAREF_SITE/pack", 2) == "/srv/site/pack"
+    assert policy.registry_value("text", 1) == "text"
