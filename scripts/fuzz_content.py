@@ -21,8 +21,11 @@ import tempfile
 from pathlib import Path
 
 import atheris
+import cryptography.hazmat.primitives.serialization  # noqa: F401  (libraries: not instrumented)
+import pydantic  # noqa: F401
+import yaml  # noqa: F401
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=["ketaref"]):
     from ketaref import paths
     from ketaref.content.model import Manifest
     from ketaref.content.pack import MANIFEST, load_pack, pack_files, parse_model

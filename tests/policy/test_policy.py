@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,25 @@ def test_registry_values_read_as_their_toml_counterparts(monkeypatch: pytest.Mon
     assert policy.registry_value(["a.pub", "b.pub"], 7) == ["a.pub", "b.pub"]
     assert policy.registry_value("$KETAREF_SITE/pack", 2) == "/srv/site/pack"
     assert policy.registry_value("text", 1) == "text"
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "packaging" / "policy.example.toml"
+
+
+def test_the_example_policy_sets_nothing_as_shipped(
+    policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KETAREF_POLICY", str(EXAMPLE))
+    loaded = load_policy()
+    assert loaded.problems == ()
+    assert {origin for _, _, origin, _ in loaded.settings()} == {"default"}
+
+
+def test_the_example_policy_documents_every_key_with_a_valid_value(policy_file: Path) -> None:
+    commented = re.findall(r"^# (\w+ = .+)$", EXAMPLE.read_text(encoding="utf-8"), re.MULTILINE)
+    assert [line.split(" = ")[0] for line in commented] == list(POLICY_KEYS)
+    policy_file.write_text("\n".join(commented) + "\n")
+    loaded = load_policy()
+    assert loaded.problems == ()
+    for key in ("clinic_name", "require_signed_content", "expired_content", "locked"):
+        assert loaded.get(key) == policy.DEFAULTS[key], key
