@@ -35,6 +35,7 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
+    from ketaref.content.pack import read_manifest
     from ketaref.content.signing import SigningError, sign_pack
 
     try:
@@ -48,6 +49,12 @@ def _sign(args: argparse.Namespace) -> int:
             f"cannot write the signature into {args.directory}: {exc.strerror}"
         ) from None
     print(f"ketaref: sealed and signed {args.directory} with key {signer}", file=sys.stderr)
+    if not read_manifest(Path(args.directory))[0].reviews:
+        print(
+            "ketaref: note: this version has no review sign-off; the app will show it as"
+            " “not yet clinically reviewed”",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

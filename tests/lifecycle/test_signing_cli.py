@@ -46,6 +46,7 @@ def test_sign_then_verify(key_dir: Path, pack_copy: Path, cli: Cli) -> None:
     signed = cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key")
     assert signed.returncode == 0, signed.stderr
     assert "sealed and signed" in signed.stderr
+    assert "no review sign-off" in signed.stderr  # the bundled pack is not yet reviewed
     verified = cli("content", "verify", pack_copy, "--key", key_dir / "clinic.pub")
     assert verified.returncode == 0, verified.stderr
     assert "signature by key" in verified.stderr and "holds" in verified.stderr
