@@ -607,7 +607,8 @@ class Review(Frozen):
 class Manifest(Frozen):
     """``manifest.yaml``: version, dates, review sign-offs and every file's digest."""
 
-    content_version: Annotated[str, Field(pattern=r"^\d+(\.\d+){1,3}$")]
+    # ASCII digits only: other scripts' digits would give a second spelling of the same version.
+    content_version: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+){1,3}$")]
     released: Date
     expires: Date | None = None
     intended_use: Text

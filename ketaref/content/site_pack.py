@@ -80,13 +80,14 @@ def read_trust_state(state: Path) -> TrustRecord | None:
     """The trust record in ``state``, None if there is none yet."""
     path = state / TRUST_STATE
     try:
-        document = json.loads(path.read_bytes())
+        with path.open("rb") as stream:
+            document = json.loads(stream.read(64 * 1024))
         record = TrustRecord(str(document["version"]), str(document["manifest_sha256"]))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise TrustStateError(f"{path} cannot be read ({exc})") from None
-    if not re.fullmatch(r"\d+(\.\d+){1,3}", record.version) or not re.fullmatch(
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise TrustStateError(f"{path} cannot be read ({type(exc).__name__})") from None
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+){1,3}", record.version) or not re.fullmatch(
         r"[0-9a-f]{64}", record.manifest_sha256
     ):
         raise TrustStateError(f"{path} does not hold a version and a manifest hash")
