@@ -101,6 +101,7 @@ def write_trust_state(state: Path, record: TrustRecord) -> None:
 
 
 def describe(library: Library) -> str:
+    """A pack as users see it named: version and pack hash, e.g. ``2026.12.0 (3f9c0a1b22de)``."""
     return f"{library.version} ({library.pack_hash})"
 
 
