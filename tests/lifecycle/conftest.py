@@ -13,6 +13,11 @@ import pytest
 from ketaref import paths
 from ketaref.content.signing import generate_keypair, sign_pack
 
+#: The one content item a small pack keeps besides sources.yaml.
+SMALL_PACK_ITEM = "contraindications/" + min(
+    item.name for item in (paths.bundled_content_dir() / "contraindications").iterdir()
+)
+
 
 def make_pack(
     target: Path,
@@ -25,13 +30,16 @@ def make_pack(
 ) -> Path:
     """A copy of the bundled pack at ``version``, sealed and (with ``key``) signed.
 
-    ``small`` keeps only the sources and the contraindication lists: a real, valid pack that stays
+    ``small`` keeps only the sources and one contraindication list: a real, valid pack that stays
     quick to load however much content the bundled pack gains (for tests that load hundreds).
     """
     shutil.copytree(paths.bundled_content_dir(), target)
     if small:
         shutil.rmtree(target / "protocols")
         shutil.rmtree(target / "checklists")
+        for item in (target / "contraindications").iterdir():
+            if item.relative_to(target).as_posix() != SMALL_PACK_ITEM:
+                item.unlink()
     manifest = target / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8")
     start = text.index('content_version: "') + len('content_version: "')
