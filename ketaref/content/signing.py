@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -98,31 +99,43 @@ def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path,
     return private_path, public_path
 
 
-def load_private_key(path: Path) -> Ed25519PrivateKey:
-    """Read a ``.key`` file written by :func:`generate_keypair`."""
-    data = _read_key_file(path, "the private key")
+def _load_pem(path: Path, kind: str, load: Any, expected: type, what: str, suffix: str) -> Any:
+    """Read a PEM key file with ``load``; raise SigningError unless it holds an ``expected``."""
+    data = _read_key_file(path, f"the {kind}")
     try:
-        key = serialization.load_pem_private_key(data, password=None)
+        key = load(data)
     except (ValueError, TypeError):
         raise SigningError(
-            f"{path} is not an unencrypted PEM private key (made by `ketaref content keygen`)"
+            f"{path} is not {what} (a {suffix} file made by `ketaref content keygen`)"
         ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SigningError(f"{path} is not an Ed25519 key")
+    if not isinstance(key, expected):
+        raise SigningError(f"{path} is not an Ed25519 {kind}")
+    return key
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Read a ``.key`` file written by :func:`generate_keypair`."""
+    key: Ed25519PrivateKey = _load_pem(
+        path,
+        "private key",
+        lambda data: serialization.load_pem_private_key(data, password=None),
+        Ed25519PrivateKey,
+        "an unencrypted PEM private key",
+        ".key",
+    )
     return key
 
 
 def load_public_key(path: Path) -> PublicKey:
     """Read a ``.pub`` file written by :func:`generate_keypair`."""
-    data = _read_key_file(path, "the public key")
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError):
-        raise SigningError(
-            f"{path} is not a PEM public key (a .pub file made by `ketaref content keygen`)"
-        ) from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise SigningError(f"{path} is not an Ed25519 public key")
+    key: Ed25519PublicKey = _load_pem(
+        path,
+        "public key",
+        serialization.load_pem_public_key,
+        Ed25519PublicKey,
+        "a PEM public key",
+        ".pub",
+    )
     return PublicKey(key, key_id(key), Path(path))
 
 
