@@ -14,7 +14,7 @@ from ketaref import paths
 from ketaref.content.active import load_active_content
 from ketaref.content.pack import load_pack
 from tests.conftest import Cli
-from tests.lifecycle.conftest import Keys, Site, state_record
+from tests.lifecycle.conftest import Keys, Site, make_pack, state_record, write_policy
 
 BUNDLED_VERSION = load_pack(paths.bundled_content_dir()).version
 
@@ -268,3 +268,15 @@ def test_validate_without_a_folder_checks_the_pack_in_use(
     result = cli("content", "validate")
     assert result.returncode == 0
     assert f"ketaref: {copy}: valid — content 2026.12.0" in result.stderr
+
+
+def test_an_expired_bundled_pack_is_still_used_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = make_pack(tmp_path / "bundled", "2026.1.0", None, expires="2026-01-31")
+    monkeypatch.setattr(paths, "bundled_content_dir", lambda: bundled)
+    write_policy({"expired_content": "block"})  # nothing to fall back to from the bundled pack
+    active = load_active_content(today=dt.date(2026, 2, 1))
+    assert active.origin == "bundled"
+    assert active.expired
+    assert active.notices == ("the bundled content expired on 2026-01-31; install an update",)
