@@ -7,6 +7,8 @@ shares its package files), and is imported only here, when a print dialog opens.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtGui import QImage
 
 POINTS_PER_INCH = 72
@@ -14,11 +16,15 @@ POINTS_PER_INCH = 72
 
 def render_pages(data: bytes, dpi: float) -> list[QImage]:
     """Every page of the PDF ``data`` as an image at ``dpi`` dots per inch."""
+    return list(iter_pages(data, dpi))
+
+
+def iter_pages(data: bytes, dpi: float) -> Iterator[QImage]:
+    """The pages of the PDF ``data`` one at a time (a page at print resolution is large)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
     try:
-        images = []
         for index in range(len(document)):
             page = document[index]
             bitmap = page.render(scale=dpi / POINTS_PER_INCH, prefer_bgrx=True, rev_byteorder=True)
@@ -29,8 +35,7 @@ def render_pages(data: bytes, dpi: float) -> list[QImage]:
                 bitmap.stride,
                 QImage.Format.Format_RGBX8888,
             )
-            images.append(image.copy())  # the bitmap's memory goes with the page
+            yield image.copy()  # the bitmap's memory goes with the page
             page.close()
-        return images
     finally:
         document.close()
