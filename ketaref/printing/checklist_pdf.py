@@ -18,9 +18,9 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Sequence
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ketaref import __version__
 from ketaref.atomic import write_atomically
@@ -39,6 +39,12 @@ from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails
+
+
+def escape(text: str) -> str:
+    """Text made safe for reportlab's paragraph markup (&, < and > only; quotes stay)."""
+    return _html_escape(text, quote=False)
+
 
 __all__ = [
     "PatientDetails",
@@ -220,26 +226,33 @@ def _styles() -> dict[str, Any]:
         "section": style("section", 12.5, 15, fontName=fonts.BOLD),
         "item": style("item", 10.5, 13.5),
         "small": style("small", 8, 10, textColor=GREY_TEXT),
+        "small_indented": style("small_indented", 8, 10, textColor=GREY_TEXT, leftIndent=INDENT),
         "dose": style("dose", 10.5, 14),
         "refs_head": style("refs_head", 9.5, 12, fontName=fonts.BOLD, spaceBefore=4, spaceAfter=2),
         "ref": style("ref", 7, 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=1.5),
     }
 
 
-def _box(size: float) -> Any:
+def _item_line(text: Any, tick_box: bool) -> Any:
+    """An item's text, indented, with an empty square to tick in front of it when asked."""
     from reportlab.platypus import Flowable
 
-    class TickBox(Flowable):  # type: ignore[misc]
-        """An empty square to tick by pen."""
+    class ItemLine(Flowable):  # type: ignore[misc]
+        """Cheaper than a two-cell table, of which a checklist would have dozens."""
 
         def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-            return size, size
+            width, self.text_height = text.wrap(available_width - INDENT, available_height)
+            self.width = width + INDENT
+            self.height = max(self.text_height, TICK_BOX + 1) if tick_box else self.text_height
+            return self.width, self.height
 
         def draw(self) -> None:
-            self.canv.setLineWidth(1.3)
-            self.canv.rect(0, 0, size, size)
+            if tick_box:
+                self.canv.setLineWidth(1.3)
+                self.canv.rect(0, self.height - 1 - TICK_BOX, TICK_BOX, TICK_BOX)
+            text.drawOn(self.canv, INDENT, self.height - self.text_height)
 
-    return TickBox()
+    return ItemLine()
 
 
 class _Layout:
@@ -433,17 +446,14 @@ class _Layout:
 
     def item_parts(self, item: ChecklistItem, pause_point: PausePoint) -> list[Any]:
         """The flowables of one item: its line, then boxes or lines to write in."""
-        from reportlab.platypus import Spacer, Table
+        from reportlab.platypus import Spacer
 
         if item.site_defined:
             suffix = f'<font size="8" color="{GREY_TEXT}">({SITE_DEFINED_WORDS})</font>'
         else:
             suffix = _cite_markup(self.references.cite(item.citations()))
         text = self.paragraph(f"{escape(item.text)} {suffix}", "item")
-        box = _box(TICK_BOX) if item.kind == "tick" else ""
-        line = Table([[box, text]], colWidths=[INDENT, self.width - INDENT])
-        line.setStyle(_table_style([*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        parts: list[Any] = [line]
+        parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
         if item.kind == "write-in":
             parts += [Spacer(1, 4), self.write_in_row(list(item.fields))]
         elif item.kind == "timed-observation":
@@ -453,12 +463,10 @@ class _Layout:
         parts.append(Spacer(1, 6))
         return parts
 
-    def indented(self, flowable: Any) -> Any:
-        """``flowable`` shifted right to line up with the item text."""
-        from reportlab.platypus import Table
-
-        table = Table([["", flowable]], colWidths=[INDENT, self.width - INDENT])
-        table.setStyle(_table_style(_NO_PADDING))
+    @staticmethod
+    def indented(table: Any) -> Any:
+        """``table`` (``INDENT`` narrower than the frame) lined up with the item text."""
+        table.hAlign = "RIGHT"
         return table
 
     def write_in_row(self, labels: list[str]) -> Any:
@@ -518,9 +526,9 @@ class _Layout:
         )
         rule.setStyle(_table_style([*_NO_PADDING, ("LINEBELOW", (0, 1), (-1, -1), 0.8, RULE_GREY)]))
         why = self.paragraph(
-            f"{escape(SITE_DEFINED_WORDS.capitalize())}: {escape(site.reason)}", "small"
+            f"{escape(SITE_DEFINED_WORDS.capitalize())}: {escape(site.reason)}", "small_indented"
         )
-        return [self.indented(rule), Spacer(1, 2), self.indented(why)]
+        return [self.indented(rule), Spacer(1, 2), why]
 
     # --- references -----------------------------------------------------------------------
 
