@@ -40,12 +40,6 @@ from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails
 
-
-def escape(text: str) -> str:
-    """Text made safe for reportlab's paragraph markup (&, < and > only; quotes stay)."""
-    return _html_escape(text, quote=False)
-
-
 __all__ = [
     "PatientDetails",
     "PrintError",
@@ -80,6 +74,11 @@ INK = "#000000"
 GREY_TEXT = "#4d4d4d"
 RULE_GREY = "#8c8c8c"
 BAR_FILL = "#dcdcdc"
+
+
+def escape(text: str) -> str:
+    """Text made safe for reportlab's paragraph markup (&, < and > only; quotes stay)."""
+    return _html_escape(text, quote=False)
 
 
 # ---------------------------------------------------------------------------------------------
