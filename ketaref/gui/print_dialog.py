@@ -231,6 +231,7 @@ class PrintDialog(QDialog):
         while self.pages_layout.count():
             old = self.pages_layout.takeAt(0).widget()
             if old is not None:
+                old.setParent(None)  # gone from the dialog now, not at the next event loop pass
                 old.deleteLater()
         for image in self.page_images:
             pixmap = QPixmap.fromImage(image)
@@ -254,6 +255,18 @@ class PrintDialog(QDialog):
     def _set_ready(self, ready: bool) -> None:
         self.save_button.setEnabled(ready)
         self.print_button.setEnabled(ready)
+
+    def done(self, result: int) -> None:
+        """Close, forgetting the patient: the fields, the PDF and its page images."""
+        self._debounce.stop()
+        for line_edit in (self.patient_name, self.patient_id, self.weight):
+            line_edit.blockSignals(True)
+            line_edit.clear()
+            line_edit.blockSignals(False)
+        self.pdf = None
+        self.page_images = []
+        self._show_pages(self.devicePixelRatioF())
+        super().done(result)
 
     # --- saving -----------------------------------------------------------------------------
 

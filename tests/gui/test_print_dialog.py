@@ -169,3 +169,13 @@ def test_printing_paints_every_page_of_the_same_pdf(dialog: PrintDialog, tmp_pat
     dialog.print_to(printer)
     assert page_count(printed) == page_count(saved)
     assert page_size(printed) == page_size(saved)
+
+
+def test_closing_forgets_the_patient(qtbot: QtBot, dialog: PrintDialog) -> None:
+    type_into(qtbot, dialog, dialog.patient_name, CANARY)
+    assert dialog.pdf is not None
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert dialog.patient_name.text() == ""
+    assert dialog.pdf is None
+    assert preview_pages(dialog) == []
