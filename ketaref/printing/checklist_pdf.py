@@ -67,6 +67,8 @@ TICK_BOX = 16
 INDENT = 28
 WRITE_IN_HEIGHT = 30
 OBSERVATION_ROW_HEIGHT = 24
+TIME_COLUMN_WIDTH = 72
+DUE_COLUMN_WIDTH = 110
 FOOTER_SIZE = 7
 FOOTER_LEADING = 8.6
 INTENDED_USE_SIZE = 6.5
@@ -205,7 +207,6 @@ class _References:
 
 
 def _styles() -> dict[str, Any]:
-    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
     def style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
@@ -215,7 +216,7 @@ def _styles() -> dict[str, Any]:
 
     return {
         "clinic": style("clinic", 11, 14, fontName=fonts.BOLD),
-        "review": style("review", 9.5, 12, fontName=fonts.BOLD, alignment=TA_RIGHT),
+        "review": style("review", 9.5, 12, fontName=fonts.BOLD),
         "title": style("title", 18, 22, fontName=fonts.BOLD, spaceBefore=2, spaceAfter=3),
         "protocol": style("protocol", 9.5, 12.5),
         "field_label": style("field_label", 7, 8.5, textColor=GREY_TEXT),
@@ -306,19 +307,31 @@ class _Layout:
         clinician: str,
         session_date: dt.date | None,
     ) -> list[Any]:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.platypus import Spacer, Table
 
-        review = "" if self.library.reviewed else NOT_REVIEWED.upper()
-        top = Table(
-            [
-                [
-                    self.paragraph(escape(clinic_name) or "&nbsp;", "clinic"),
-                    self.paragraph(escape(review), "review"),
-                ]
-            ],
-            colWidths=[self.width * 0.55, self.width * 0.45],
-        )
-        top.setStyle(_table_style([*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        if clinic_name:
+            clinic = self.paragraph(escape(clinic_name), "clinic")
+        else:  # no clinic name in the machine policy: a line to write it on
+            clinic = self.paragraph("Clinic: ______________________________", "small")
+        commands = [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if self.library.reviewed:
+            top = Table([[clinic]], colWidths=[self.width])
+        else:
+            # A boxed mark, as wide as its words, at the top right of the first page.
+            mark = NOT_REVIEWED.upper()
+            mark_width = stringWidth(mark, fonts.BOLD, 9.5) + 12
+            top = Table(
+                [[clinic, self.paragraph(mark, "review")]],
+                colWidths=[self.width - mark_width, mark_width],
+            )
+            commands += [
+                ("BOX", (1, 0), (1, 0), 1.5, INK),
+                ("LEFTPADDING", (1, 0), (1, 0), 5),
+                ("TOPPADDING", (1, 0), (1, 0), 3),
+                ("BOTTOMPADDING", (1, 0), (1, 0), 4),
+            ]
+        top.setStyle(_table_style(commands))
         status = escape(self.protocol.regulatory_status.label)
         date_text = session_date.isoformat() if session_date else ""
         fields = [
@@ -498,7 +511,7 @@ class _Layout:
         header = [self.paragraph(escape(label), "field_label") for label in labels]
         table = Table(
             [header] + [[""] * len(labels) for _ in range(rows)],
-            colWidths=_column_widths(labels, width),
+            colWidths=_column_widths(labels, width, due_column=item.after_dose is not None),
             rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * rows,
         )
         table.setStyle(
@@ -601,13 +614,21 @@ def _cite_markup(cite: str) -> str:
     return f'<font size="7.5" color="{GREY_TEXT}">{cite}</font>'
 
 
-def _column_widths(labels: list[str], width: float) -> list[float]:
-    """Narrow columns for clock times, the rest shared out evenly."""
-    narrow = [label.lower().startswith("time") and len(label) <= 6 for label in labels]
-    narrow_width = min(80.0, width / len(labels))
-    wide_count = len(labels) - sum(narrow)
-    wide_width = (width - narrow_width * sum(narrow)) / wide_count if wide_count else 0
-    return [narrow_width if n else wide_width for n in narrow]
+def _column_widths(labels: list[str], width: float, due_column: bool = False) -> list[float]:
+    """Narrow columns for clock times (and the due time, if first), the rest shared evenly."""
+    fixed = [
+        DUE_COLUMN_WIDTH
+        if due_column and index == 0
+        else TIME_COLUMN_WIDTH
+        if label.strip().lower() in ("time", "clock time")
+        else None
+        for index, label in enumerate(labels)
+    ]
+    free = [f for f in fixed if f is None]
+    if not free or sum(f or 0 for f in fixed) > width / 2:
+        return [width / len(labels)] * len(labels)
+    share = (width - sum(f or 0 for f in fixed)) / len(free)
+    return [share if f is None else f for f in fixed]
 
 
 # ---------------------------------------------------------------------------------------------
