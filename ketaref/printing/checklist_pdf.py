@@ -226,7 +226,9 @@ def _styles() -> dict[str, Any]:
         "section": style("section", 12.5, 15, fontName=fonts.BOLD),
         "item": style("item", 10.5, 13.5),
         "small": style("small", 8, 10, textColor=GREY_TEXT),
-        "small_indented": style("small_indented", 8, 10, textColor=GREY_TEXT, leftIndent=INDENT),
+        "small_indented": style(
+            "small_indented", 7.5, 9.3, textColor=GREY_TEXT, leftIndent=INDENT, spaceAfter=2
+        ),
         "dose": style("dose", 10.5, 14),
         "refs_head": style("refs_head", 9.5, 12, fontName=fonts.BOLD, spaceBefore=4, spaceAfter=2),
         "ref": style("ref", 7, 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=1.5),
@@ -466,12 +468,12 @@ class _Layout:
             suffix = _cite_markup(self.references.cite(item.citations()))
         text = self.paragraph(f"{escape(item.text)} {suffix}", "item")
         parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
+        if item.site_defined:
+            parts += self.local_rule(item)
         if item.kind == "write-in":
             parts += [Spacer(1, 4), self.write_in_row(list(item.fields))]
         elif item.kind == "timed-observation":
             parts += [Spacer(1, 4), self.observation_table(item, pause_point)]
-        if item.site_defined:
-            parts += [Spacer(1, 3), *self.local_rule(item)]
         parts.append(Spacer(1, 6))
         return parts
 
@@ -526,21 +528,33 @@ class _Layout:
         return self.indented(table)
 
     def local_rule(self, item: ChecklistItem) -> list[Any]:
-        """Blank lines for the site's own rule, and why no published value is printed."""
+        """Where no published value exists: a line for the site's rule (unless the item's own
+        boxes take it), and why no published value is printed."""
         from reportlab.platypus import Spacer, Table
 
         assert item.site_defined is not None
         site = item.site_defined
+        reason = site.reason[:1].upper() + site.reason[1:]
+        why = self.paragraph(f"Why local: {escape(reason)}", "small_indented")
+        if item.fields:
+            return [why]
+        label = self.paragraph(f"{escape(site.label)} (local rule):", "small")
+        label_width = min(self.width / 2, 200.0)
         rule = Table(
-            [[self.paragraph(f"{escape(site.label)} (local rule):", "small")], [""], [""]],
-            colWidths=[self.width - INDENT],
-            rowHeights=[None, 22, 22],
+            [[label, ""]],
+            colWidths=[label_width, self.width - INDENT - label_width],
+            rowHeights=[WRITE_IN_HEIGHT - 6],
         )
-        rule.setStyle(_table_style([*_NO_PADDING, ("LINEBELOW", (0, 1), (-1, -1), 0.8, RULE_GREY)]))
-        why = self.paragraph(
-            f"{escape(SITE_DEFINED_WORDS.capitalize())}: {escape(site.reason)}", "small_indented"
+        rule.setStyle(
+            _table_style(
+                [
+                    *_NO_PADDING,
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
+                ]
+            )
         )
-        return [self.indented(rule), Spacer(1, 2), why]
+        return [self.indented(rule), Spacer(1, 3), why]
 
     # --- references -----------------------------------------------------------------------
 
@@ -550,7 +564,7 @@ class _Layout:
         A source's first entry gives its full citation; later entries of the same source (other
         locators) refer back to it, which keeps the list short enough for the page.
         """
-        from reportlab.platypus import Table
+        from reportlab.platypus import KeepTogether, Table
 
         entries = []
         first_number: dict[str, int] = {}
@@ -574,18 +588,26 @@ class _Layout:
         rows = [
             entries[i : i + 2] + [""] * (i + 2 - len(entries)) for i in range(0, len(entries), 2)
         ]
+        if not rows:
+            return []
         column = (self.width - 14) / 2
-        table = Table(rows, colWidths=[column + 14, column])
-        table.setStyle(
-            _table_style(
-                [
-                    *_NO_PADDING,
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("RIGHTPADDING", (0, 0), (0, -1), 14),
-                ]
+
+        def table(part: list[list[Any]]) -> Any:
+            flowable = Table(part, colWidths=[column + 14, column])
+            flowable.setStyle(
+                _table_style(
+                    [
+                        *_NO_PADDING,
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("RIGHTPADDING", (0, 0), (0, -1), 14),
+                    ]
+                )
             )
-        )
-        return [self.paragraph("References", "refs_head"), table] if entries else []
+            return flowable
+
+        # The heading never ends a page alone: it stays with the first row of entries.
+        heading = KeepTogether([self.paragraph("References", "refs_head"), table(rows[:1])])
+        return [heading, table(rows[1:])] if len(rows) > 1 else [heading]
 
 
 _NO_PADDING = [

@@ -204,15 +204,17 @@ def long_checklist(items_per_section: int) -> Checklist:
                 after_dose="40 min",
             )
         )
+        site_defined = {
+            "label": "Minimum observation time",
+            "reason": "no published standard gives one for this use.",
+        }
+        items.append(item(next(counter), site_defined=site_defined))
         items.append(
             item(
                 next(counter),
                 kind="write-in",
-                fields=("Minimum observation",),
-                site_defined={
-                    "label": "Minimum observation time",
-                    "reason": "No published standard gives one for this use.",
-                },
+                fields=("Local threshold",),
+                site_defined=site_defined,
             )
         )
         sections.append({"pause_point": pause.value, "items": tuple(items)})
@@ -238,9 +240,11 @@ def test_long_content_flows_on_with_the_footer_on_every_page(
         if number > 1:
             assert "Long test checklist (continued)" in page
     text = one_line(pdf_text(path))
-    assert "Check number 0," in text and "Check number 80," in text
+    assert "Check number 0," in text and "Check number 83," in text
     assert "(set by local policy — no published standard)" in text
     assert "Minimum observation time (local rule):" in text
+    assert "Why local: No published standard gives one for this use." in text
+    assert "Local threshold" in text
     assert "Due 40 min after dose" in text
 
 
