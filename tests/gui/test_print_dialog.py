@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -179,3 +180,14 @@ def test_closing_forgets_the_patient(qtbot: QtBot, dialog: PrintDialog) -> None:
     assert dialog.patient_name.text() == ""
     assert dialog.pdf is None
     assert preview_pages(dialog) == []
+
+
+def test_a_protocol_without_a_checklist_says_so(qtbot: QtBot, bundled_library: Library) -> None:
+    protocol = bundled_library.protocols["spravato-trd"].model_copy(update={"checklist": None})
+    library = dataclasses.replace(bundled_library, protocols={protocol.id: protocol})
+    widget = PrintDialog(library, protocol)
+    qtbot.addWidget(widget)
+    assert "has no session checklist" in widget.problem.text()
+    assert not widget.save_button.isEnabled()
+    assert not widget.print_button.isEnabled()
+    assert widget.pdf is None
