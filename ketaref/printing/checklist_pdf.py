@@ -358,13 +358,21 @@ class _Layout:
         """Labelled boxes: a value where one is given, room to write where not."""
         from reportlab.platypus import Table
 
-        cells = [[self.field_cell(label, value) for label, value in row] for row in rows]
-        table = Table(
-            cells,
-            colWidths=[self.width * f for f in fractions],
-            rowHeights=[WRITE_IN_HEIGHT + 2] * len(rows),
-        )
-        table.setStyle(_table_style(_GRID))
+        from reportlab.platypus import Spacer
+
+        # No fixed row height: a long name wraps and its row grows. An empty box holds a spacer
+        # that keeps it pen-high.
+        cells = [
+            [
+                self.field_cell(label, value)
+                if value
+                else [*self.field_cell(label, ""), Spacer(1, WRITE_IN_HEIGHT - 10)]
+                for label, value in row
+            ]
+            for row in rows
+        ]
+        table = Table(cells, colWidths=[self.width * f for f in fractions])
+        table.setStyle(_table_style([*_GRID, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
         return table
 
     def field_cell(self, label: str, value: str) -> list[Any]:
@@ -723,16 +731,23 @@ class _Footer:
 
     def draw_running_header(self, canvas: Any, width: float) -> None:
         """Pages that get separated still say whose checklist they belong to."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
         blank = "____________"
         date = self.session_date.isoformat() if self.session_date else blank
+        # Patient and date first: on a narrow line they matter more than the title.
         text = (
-            f"{self.checklist.title} (continued) · Patient: {self.patient.name or blank}"
-            f" · ID: {self.patient.patient_id or blank} · Date: {date}"
+            f"Patient: {self.patient.name or blank} · ID: {self.patient.patient_id or blank}"
+            f" · Date: {date} · {self.checklist.title} (continued)"
+        )
+        size = 8.5
+        (line,) = _wrap(
+            text, width - 2 * MARGIN, lambda s: stringWidth(s, fonts.REGULAR, size), max_lines=1
         )
         y = self.page_height(canvas) - TOP_MARGIN + 12
         canvas.setFillColor(INK)
-        canvas.setFont(fonts.REGULAR, 8.5)
-        canvas.drawString(MARGIN, y, text)
+        canvas.setFont(fonts.REGULAR, size)
+        canvas.drawString(MARGIN, y, line)
         canvas.setStrokeColor(RULE_GREY)
         canvas.line(MARGIN, y - 4, width - MARGIN, y - 4)
 

@@ -238,6 +238,7 @@ def test_long_content_flows_on_with_the_footer_on_every_page(
         assert f"Content {library.version}" in page
         assert REMS_FORM_SENTENCE in page
         if number > 1:
+            assert "Patient: ____________ · ID: ____________ · Date: ____________" in page
             assert "Long test checklist (continued)" in page
     text = one_line(pdf_text(path))
     assert "Check number 0," in text and "Check number 83," in text
