@@ -356,9 +356,7 @@ class _Layout:
 
     def field_grid(self, rows: list[list[tuple[str, str]]], fractions: list[float]) -> Any:
         """Labelled boxes: a value where one is given, room to write where not."""
-        from reportlab.platypus import Table
-
-        from reportlab.platypus import Spacer
+        from reportlab.platypus import Spacer, Table
 
         # No fixed row height: a long name wraps and its row grows. An empty box holds a spacer
         # that keeps it pen-high.
