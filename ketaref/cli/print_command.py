@@ -51,15 +51,19 @@ def parse_session_date(text: str) -> dt.date:
 
 
 def _print(args: argparse.Namespace) -> int:
+    from ketaref.dosing.units import DoseInputError, parse_weight
     from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
-    from ketaref.printing.patient import PatientDetails, normalize_weight
+    from ketaref.printing.patient import PatientDetails
 
     session_date = parse_session_date(args.date) if args.date is not None else None
+    try:
+        weight = parse_weight(args.weight).entered_text() if args.weight is not None else ""
+    except DoseInputError as exc:
+        raise CliError(exc.message) from None
     clinic_name, default_paper = machine_print_settings()
     paper = args.paper or default_paper
     library = active_or_exit().library
     try:
-        weight = normalize_weight(args.weight) if args.weight is not None else ""
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),
             patient_id=(args.patient_id or "").strip(),

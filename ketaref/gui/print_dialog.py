@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
+from ketaref.dosing.units import DoseInputError, parse_weight
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
 from ketaref.printing.errors import PrintError
-from ketaref.printing.patient import PatientDetails, normalize_weight
+from ketaref.printing.patient import PatientDetails
 
 PAPERS = (("A4", "a4"), ("Letter", "letter"))
 #: Width of a previewed page on screen, in device-independent pixels.
@@ -199,7 +200,7 @@ class PrintDialog(QDialog):
             patient = PatientDetails(
                 name=self.patient_name.text().strip(),
                 patient_id=self.patient_id.text().strip(),
-                weight=normalize_weight(weight_text) if weight_text else "",
+                weight=parse_weight(weight_text).entered_text() if weight_text else "",
             )
             printed_at = dt.datetime.now().astimezone()
             pdf = build_checklist_pdf(
@@ -213,7 +214,7 @@ class PrintDialog(QDialog):
                 dose_lines=self.dose_lines,
                 printed_at=printed_at,
             )
-        except PrintError as exc:
+        except (PrintError, DoseInputError) as exc:
             self._show_problem(str(exc))
             return
         from ketaref.gui.pdf_pages import render_pages

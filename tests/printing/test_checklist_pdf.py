@@ -5,17 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from ketaref import paths
 from ketaref.content.model import Checklist, PausePoint, Review
 from ketaref.content.pack import Library, load_pack
-from ketaref.content.quantity import format_decimal
 from ketaref.printing import fonts
 from ketaref.printing.checklist_pdf import (
     REMS_FORM_SENTENCE,
@@ -28,7 +24,7 @@ from ketaref.printing.checklist_pdf import (
 )
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import locale_default_paper
-from ketaref.printing.patient import PatientDetails, normalize_weight
+from ketaref.printing.patient import PatientDetails
 from tests.printing.pdf_tools import (
     page_count,
     page_size,
@@ -301,25 +297,6 @@ def test_save_writes_atomically_and_refuses_bad_targets(
 
 def test_patient_details_stay_out_of_repr() -> None:
     assert CANARY not in repr(PatientDetails(name=CANARY, patient_id="MRN-1", weight="70 kg"))
-
-
-@given(
-    value=st.decimals(min_value=Decimal("0.1"), max_value=Decimal("500"), places=2),
-    unit=st.sampled_from(["kg", "KG", "lb", "lbs"]),
-    space=st.sampled_from(["", " ", "  "]),
-)
-def test_weights_with_a_unit_are_normalized(value: Decimal, unit: str, space: str) -> None:
-    text = normalize_weight(f"{value}{space}{unit}")
-    expected_unit = "kg" if unit.lower() == "kg" else "lb"
-    assert text == f"{format_decimal(value)} {expected_unit}"
-
-
-@pytest.mark.parametrize(
-    "text", ["70", "kg", "0 kg", "-70 kg", "70 st", "inf kg", "nan kg", "1e3 kg", "70 kg 3", ""]
-)
-def test_weights_without_unit_or_sense_are_refused(text: str) -> None:
-    with pytest.raises(PrintError, match="weight"):
-        normalize_weight(text)
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,7 @@ def test_bad_targets_are_refused_and_nothing_is_left(
         (("--protocol", "no-such-protocol"), "no protocol “no-such-protocol”"),
         (("--protocol", "spravato-trd", "--weight", "70"), "weight “70”"),
         (("--protocol", "spravato-trd", "--weight", "0 kg"), "weight “0 kg”"),
+        (("--protocol", "spravato-trd", "--weight", "5000 kg"), "not a plausible value"),
         (("--protocol", "spravato-trd", "--date", "1/12/2026"), "date “1/12/2026”"),
         (("--protocol", "spravato-trd", "--date", "2026-02-30"), "date “2026-02-30”"),
     ],
