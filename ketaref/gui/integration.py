@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ketaref.content.model import Protocol
@@ -54,9 +55,13 @@ def open_print_dialog(
     parent: QWidget,
 ) -> None:
     """Open the print dialog for the session checklist of ``protocol``."""
-    QMessageBox.information(
-        parent,
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
         "Print session checklist",
         "Printing is not part of this build. The command line can print the checklist: "
         f"ketaref print --protocol {protocol.id} --out checklist.pdf",
+        QMessageBox.StandardButton.Close,
+        parent,
     )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

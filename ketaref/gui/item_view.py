@@ -37,6 +37,8 @@ from ketaref.gui.rich_text import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+#: Characters of a citation shown in the sources list (the full one is shown below it).
+SHORT_CITATION = 64
 
 
 def theme_from(palette: QPalette) -> Theme:
@@ -78,7 +80,10 @@ class SourcesModel(QAbstractListModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             tag = f" ({cited.tag})" if cited.tag else ""
-            return f"[{cited.number}] {cited.source_id}, {cited.locator}{tag}"
+            title = cited.source.citation if cited.source else cited.source_id
+            if len(title) > SHORT_CITATION:
+                title = title[:SHORT_CITATION].rsplit(" ", 1)[0] + "…"
+            return f"[{cited.number}] {title}\n      {cited.locator}{tag}"
         if role == Qt.ItemDataRole.ToolTipRole and cited.source is not None:
             return cited.source.citation
         return None

@@ -12,7 +12,6 @@ import itertools
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,14 @@ from ketaref.gui import integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.item_view import ItemView
-from ketaref.gui.navigation import GROUP, ITEM_ID_ROLE, KIND_ROLE, NavigationModel, NavigationProxy
+from ketaref.gui.navigation import (
+    GROUP,
+    ITEM_ID_ROLE,
+    KIND_ROLE,
+    NavigationModel,
+    NavigationProxy,
+    NavigationTree,
+)
 from ketaref.gui.search_panel import make_search_widgets
 
 DEFAULT_SIZE = (1280, 800)
@@ -93,16 +98,7 @@ class MainWindow(QMainWindow):
 
         self.model = NavigationModel(self.library, self)
         self.proxy = NavigationProxy(self.model, self)
-        self.tree = QTreeView(self)
-        self.tree.setModel(self.proxy)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setAccessibleName("Protocols, checklists and contraindication lists")
-        self.tree.setAccessibleDescription(
-            "Grouped by indication. Up and Down choose an item, Enter moves to its text."
-        )
-        self.tree.expandAll()
+        self.tree = NavigationTree(self.proxy, self)
         self.search_field, self.results = make_search_widgets(self.library, self)
         self.left_stack = QStackedWidget(self)
         self.left_stack.addWidget(self.tree)
@@ -118,7 +114,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.item_view)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, DEFAULT_SIZE[0] - 300])
+        self.splitter.setSizes([320, DEFAULT_SIZE[0] - 320])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)

@@ -14,8 +14,19 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
+)
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
 )
 
 from ketaref.content.pack import Library
@@ -153,3 +164,48 @@ class NavigationProxy(QSortFilterProxyModel):
     def children_ids(self, group: QModelIndex) -> list[str]:
         """The item ids under a group row, in the order shown."""
         return [self.index(row, 0, group).data(ITEM_ID_ROLE) for row in range(self.rowCount(group))]
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows tall enough for their whole title wrapped to the tree's width (no "…")."""
+
+    def __init__(self, view: QTreeView):
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self._view.viewport().width() - self._view.indentation() * depth - 12
+        if width <= 0:
+            return hint
+        bounds = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, str(index.data())
+        )
+        return QSize(hint.width(), max(hint.height(), bounds.height() + 6))
+
+
+class NavigationTree(QTreeView):
+    """The navigation tree: whole titles, wrapped, one selection, no header."""
+
+    def __init__(self, proxy: NavigationProxy, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setModel(proxy)
+        self.setHeaderHidden(True)
+        self.setWordWrap(True)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAccessibleName("Protocols, checklists and contraindication lists")
+        self.setAccessibleDescription(
+            "Grouped by indication. Up and Down choose an item, Enter moves to its text."
+        )
+        self.expandAll()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Re-wrap the titles to the new width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()

@@ -36,7 +36,7 @@ CITE_SCHEME = "cite"
 VERIFICATION_TAGS = {
     Verification.CONFIRMED: "",
     Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary source",
+    Verification.SECONDARY: "secondary",
 }
 SEVERITY_HEADINGS = {
     "contraindication": "Contraindications",
@@ -144,8 +144,12 @@ class _Writer:
             self.heading(heading)
             self.bullets(self.statement(s) for s in statements)
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], last_width: str = ""
+    ) -> None:
+        """A bordered table; ``last_width`` (e.g. "45%") keeps room for the statement column."""
+        widths = [""] * (len(headers) - 1) + [f' width="{last_width}"' if last_width else ""]
+        head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, widths, strict=True))
         body = "".join(
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
         )
@@ -197,27 +201,31 @@ class _Writer:
 def _dose_cell(row: Statement) -> str:
     doses = getattr(row, "doses", ())
     dose_range = getattr(row, "dose_range", None)
-    texts = [" or ".join(str(d) for d in doses)] if doses else []
+    texts = [" or ".join(_unbroken(d) for d in doses)] if doses else []
     if dose_range is not None:
-        texts.append(str(dose_range))
+        texts.append(_unbroken(dose_range))
     return escape(", ".join(texts)) or "—"
+
+
+def _unbroken(quantity: object) -> str:
+    """A quantity whose number and unit stay on one line."""
+    return str(quantity).replace(" ", "\u00a0")
 
 
 def _schedule(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.schedule:
         return
     writer.heading(HEADINGS["schedule"])
-    rows = [
-        [
-            f"<b>{escape(row.phase)}</b>",
-            _dose_cell(row),
-            escape(row.frequency or "—"),
-            escape(str(row.duration)) if row.duration else "—",
-            writer.statement(row),
-        ]
-        for row in protocol.schedule
+    columns = [
+        ("Phase", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", _dose_cell),
+        ("How often", lambda row: escape(row.frequency or "—")),
+        ("Duration", lambda row: escape(_unbroken(row.duration)) if row.duration else "—"),
     ]
-    writer.table(["Phase", "Dose", "How often", "Duration", "What the source says"], rows)
+    # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
+    shown = [(h, cell) for h, cell in columns if any(cell(r) != "—" for r in protocol.schedule)]
+    rows = [[cell(row) for _, cell in shown] + [writer.statement(row)] for row in protocol.schedule]
+    writer.table([h for h, _ in shown] + ["What the source says"], rows, "45%")
 
 
 def _monitoring(writer: _Writer, protocol: Protocol) -> None:
@@ -227,12 +235,12 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
     rows = [
         [
             f"<b>{escape(point.when)}</b>",
-            escape(str(point.after_dose)) if point.after_dose else "—",
+            escape(_unbroken(point.after_dose)) if point.after_dose else "—",
             writer.statement(point),
         ]
         for point in protocol.monitoring
     ]
-    writer.table(["When", "After the dose", "What is checked"], rows)
+    writer.table(["When", "After the dose", "What is checked"], rows, "60%")
 
 
 def _observation(writer: _Writer, observation: Observation | None) -> None:
