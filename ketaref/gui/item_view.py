@@ -31,8 +31,8 @@ from ketaref.gui.rich_text import (
     ITEM_SCHEME,
     CitedSource,
     Theme,
-    render_group,
     render_item,
+    render_overview,
     style_sheet,
 )
 
@@ -203,13 +203,15 @@ class ItemView(QWidget):
         self._calculator: QWidget | None = None
         self.calculator_area.hide()
 
-        side = QSplitter(Qt.Orientation.Vertical, self)
-        side.addWidget(self.calculator_area)
-        side.addWidget(self.sources)
-        side.setChildrenCollapsible(False)
+        # The calculator takes the room it asks for; the sources panel has the rest.
+        self.side = QWidget(self)
+        side_layout = QVBoxLayout(self.side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.calculator_area)
+        side_layout.addWidget(self.sources, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.document)
-        self.splitter.addWidget(side)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -235,15 +237,19 @@ class ItemView(QWidget):
         self.sources.set_citations(rendered.citations)
         self.set_calculator(None)
         self.calculator_area.setVisible(isinstance(item, Protocol) and item.dosing is not None)
+        self.side.show()
 
-    def show_group(self, title: str, item_ids: list[str]) -> None:
-        """Show a navigation group as a list of links to its items."""
+    def show_overview(
+        self, title: str, groups: list[tuple[str, list[str]]], intro: str = ""
+    ) -> None:
+        """Show groups of items as lists of links (the home page, or one navigation group)."""
         self.item = None
         self.document.document().setDefaultStyleSheet(style_sheet(theme_from(self.palette())))
-        self.document.setHtml(render_group(self.library, title, item_ids))
+        self.document.setHtml(render_overview(self.library, title, groups, intro))
         self.sources.set_citations(())
         self.set_calculator(None)
         self.calculator_area.hide()
+        self.side.hide()  # nothing cited: the links get the whole width
 
     def set_calculator(self, widget: QWidget | None) -> None:
         """Put ``widget`` (the dose panel for the protocol on screen) in the calculator area."""

@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._set_tab_order()
         self._restore_geometry()
-        self._open_first_protocol()
+        self.show_home()
 
     # -- construction --------------------------------------------------------------------------
 
@@ -259,10 +259,20 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
-    def _open_first_protocol(self) -> None:
-        first = next(iter(sorted(self.library.protocols.values(), key=lambda p: p.title)), None)
-        if first is not None:
-            self.open_item(first.id)
+    def show_home(self) -> None:
+        """The start page: every item by group, as links; the search field ready to type in."""
+        groups = []
+        for row in range(self.proxy.rowCount()):
+            group = self.proxy.index(row, 0)
+            groups.append((group.data(), self.proxy.children_ids(group)))
+        self._current_id = None
+        self.item_view.show_overview(
+            "ketaref",
+            groups,
+            "Choose a protocol, checklist or contraindication list, or search with Ctrl+K.",
+        )
+        self.setWindowTitle("ketaref")
+        self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
 
     # -- navigation ----------------------------------------------------------------------------
@@ -295,7 +305,9 @@ class MainWindow(QMainWindow):
             self.open_item(item_id)
         elif current.data(KIND_ROLE) == GROUP:
             self._current_id = None
-            self.item_view.show_group(current.data(), self.proxy.children_ids(current))
+            self.item_view.show_overview(
+                current.data(), [(current.data(), self.proxy.children_ids(current))]
+            )
             self.setWindowTitle(f"{current.data()} — ketaref")
             self._update_actions()
 

@@ -145,11 +145,11 @@ class _Writer:
             self.bullets(self.statement(s) for s in statements)
 
     def table(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], last_width: str = ""
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
     ) -> None:
-        """A bordered table; ``last_width`` (e.g. "45%") keeps room for the statement column."""
-        widths = [""] * (len(headers) - 1) + [f' width="{last_width}"' if last_width else ""]
-        head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, widths, strict=True))
+        """A bordered table; ``widths`` ("18%", …) for the leading columns, the rest share."""
+        sized = [f' width="{w}"' for w in widths] + [""] * (len(headers) - len(widths))
+        head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
         body = "".join(
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
         )
@@ -217,15 +217,15 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["schedule"])
     columns = [
-        ("Phase", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", _dose_cell),
-        ("How often", lambda row: escape(row.frequency or "—")),
-        ("Duration", lambda row: escape(_unbroken(row.duration)) if row.duration else "—"),
+        ("Phase", "18%", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", "15%", _dose_cell),
+        ("How often", "13%", lambda row: escape(row.frequency or "—")),
+        ("Duration", "12%", lambda row: escape(_unbroken(row.duration)) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
-    shown = [(h, cell) for h, cell in columns if any(cell(r) != "—" for r in protocol.schedule)]
-    rows = [[cell(row) for _, cell in shown] + [writer.statement(row)] for row in protocol.schedule]
-    writer.table([h for h, _ in shown] + ["What the source says"], rows, "45%")
+    shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
+    rows = [[c[2](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
+    writer.table([c[0] for c in shown] + ["What the source says"], rows, [c[1] for c in shown])
 
 
 def _monitoring(writer: _Writer, protocol: Protocol) -> None:
@@ -240,7 +240,7 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
         ]
         for point in protocol.monitoring
     ]
-    writer.table(["When", "After the dose", "What is checked"], rows, "60%")
+    writer.table(["When", "After the dose", "What is checked"], rows, ["22%", "14%"])
 
 
 def _observation(writer: _Writer, observation: Observation | None) -> None:
@@ -269,7 +269,9 @@ def _evidence(writer: _Writer, findings: Sequence[EvidenceFinding]) -> None:
 
     positive = column(f for f in findings if f.finding == "positive")
     other = column(f for f in findings if f.finding != "positive")
-    writer.table(["Positive findings", "Negative, mixed or pooled findings"], [[positive, other]])
+    writer.table(
+        ["Positive findings", "Negative, mixed or pooled findings"], [[positive, other]], ["50%"]
+    )
 
 
 def _protocol(writer: _Writer, protocol: Protocol) -> None:
@@ -367,11 +369,25 @@ def render_item(library: Library, kind: str, item: ContentItem, theme: Theme) ->
     return writer.html()
 
 
-def render_group(library: Library, title: str, item_ids: Sequence[str]) -> str:
-    """A navigation group (an indication, all checklists…) as a list of links."""
+def render_overview(
+    library: Library, title: str, groups: Sequence[tuple[str, Sequence[str]]], intro: str = ""
+) -> str:
+    """Groups of items (indications, checklists…) as headed lists of links: a home page."""
     writer = _Writer(library, Theme())
     writer.parts.append(f"<h1>{escape(title)}</h1>")
-    writer.bullets(writer.link(item_id) for item_id in item_ids)
+    if intro:
+        writer.parts.append(f"<p>{escape(intro)}</p>")
+    for heading, item_ids in groups:
+        if len(groups) > 1:
+            writer.heading(heading)
+        rows = []
+        for item_id in item_ids:
+            found = library.item(item_id)
+            status = ""
+            if found and isinstance(found[1], Protocol):
+                status = f" — {escape(found[1].regulatory_status.label)}"
+            rows.append(writer.link(item_id) + status)
+        writer.bullets(rows)
     return "".join(writer.parts)
 
 

@@ -5,16 +5,34 @@ The index (``ketaref.content.search``) is built the first time the user types, n
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QListView, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from ketaref.content.pack import Library
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
 from ketaref.gui.rich_text import KIND_NAMES
 
 Index = QModelIndex | QPersistentModelIndex
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 11
+_MARGIN = 6
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -50,11 +68,58 @@ class SearchResultsModel(QAbstractListModel):
             return f"{hit.title}. {KIND_NAMES[hit.kind]}. {hit.snippet}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.snippet
+        if role == TITLE_ROLE:
+            return hit.title
+        if role == DETAIL_ROLE:
+            return f"{KIND_NAMES[hit.kind]} · {hit.snippet}"
         if role == ITEM_ID_ROLE:
             return hit.item_id
         if role == KIND_ROLE:
             return hit.kind
         return None
+
+
+class _ResultDelegate(QStyledItemDelegate):
+    """A hit as a bold title over its kind and matched text, both wrapped to the list's width."""
+
+    def _layout(self, option: QStyleOptionViewItem, index: Index) -> tuple[QFont, QRect, QRect]:
+        bold = QFont(option.font)  # type: ignore[attr-defined]
+        bold.setBold(True)
+        rect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, 0)  # type: ignore[attr-defined]
+        flags = Qt.TextFlag.TextWordWrap
+        title = QFontMetrics(bold).boundingRect(
+            QRect(rect.left(), rect.top(), rect.width(), 10_000), flags, index.data(TITLE_ROLE)
+        )
+        detail = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+            QRect(rect.left(), title.bottom() + 2, rect.width(), 10_000),
+            flags,
+            index.data(DETAIL_ROLE),
+        )
+        return bold, title, detail
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        text_role = QPalette.ColorRole.Text
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            text_role = QPalette.ColorRole.HighlightedText
+        option.text = ""  # type: ignore[attr-defined]
+        style = option.widget.style()  # type: ignore[attr-defined]
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # type: ignore[attr-defined]
+        bold, title, detail = self._layout(option, index)
+        painter.save()
+        painter.setPen(option.palette.color(text_role))  # type: ignore[attr-defined]
+        painter.setFont(bold)
+        painter.drawText(title, Qt.TextFlag.TextWordWrap, index.data(TITLE_ROLE))
+        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.drawText(detail, Qt.TextFlag.TextWordWrap, index.data(DETAIL_ROLE))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else 300
+        option.rect = QRect(0, 0, width, 0)  # type: ignore[attr-defined]
+        _, _, detail = self._layout(option, index)
+        return QSize(width, detail.bottom() + _MARGIN)
 
 
 class SearchField(QLineEdit):
@@ -101,8 +166,8 @@ def make_search_widgets(library: Library, parent: QWidget) -> tuple[SearchField,
     )
     results = ResultsList(parent)
     results.setModel(SearchResultsModel(library, results))
-    results.setWordWrap(True)
-    results.setAlternatingRowColors(True)
+    results.setItemDelegate(_ResultDelegate(results))
+    results.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the list is resized
     results.setAccessibleName("Search results")
     results.setAccessibleDescription("Enter opens the selected result; Up on the first goes back")
     return field, results

@@ -31,12 +31,16 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
     """Build, show and focus a main window on the given content (default: the bundled pack)."""
 
     def make(
-        active: ActiveContent | None = None, machine: MachineSettings | None = None
+        active: ActiveContent | None = None,
+        machine: MachineSettings | None = None,
+        size: tuple[int, int] | None = (790, 580),
     ) -> MainWindow:
         window = MainWindow(
             active or ActiveContent(library=bundled_library, origin="bundled"), settings, machine
         )
         qtbot.addWidget(window)
+        if size is not None:  # inside the offscreen screen, so every widget can be clicked
+            window.resize(*size)
         window.show()
         window.activateWindow()
         qtbot.waitExposed(window)
