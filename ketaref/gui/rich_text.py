@@ -154,7 +154,7 @@ class _Writer:
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
         )
         self.parts.append(
-            '<table class="grid" width="100%" cellspacing="0" cellpadding="5">'
+            '<table class="grid" width="98%" cellspacing="0" cellpadding="5">'
             f"<tr>{head}</tr>{body}</table>"
         )
 
