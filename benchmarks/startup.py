@@ -65,6 +65,9 @@ def main() -> int:
             "XDG_CONFIG_HOME": state,
             "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         }
+        # An installed ketaref has its bytecode compiled (as PySide6 does in site-packages);
+        # let the unmeasured warm-up run write it rather than compile ketaref on every run.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         commands = {
             "ketaref": ketaref_command(),
             "bare QMainWindow": [sys.executable, "-c", BARE_WINDOW],
