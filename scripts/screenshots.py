@@ -64,7 +64,9 @@ def broken_site_pack(workdir: Path) -> ActiveContent:
         return ActiveContent(
             library=active.library,
             origin=active.origin,
-            notices=(f"The site pack in {pack} was refused: {exc.summary}.",),
+            notices=(
+                f"the site pack at {pack} was refused: {exc.summary}; using the bundled content",
+            ),
             refused_problems=exc.problems,
         )
     raise SystemExit("the broken site pack loaded; the screenshot would show nothing")

@@ -160,18 +160,23 @@ class TextReportDialog(QDialog):
 
 
 def problems_dialog(
-    refused: Sequence[str], policy_problems: Sequence[str], parent: QWidget | None = None
+    notices: Sequence[str],
+    refused: Sequence[str],
+    policy_problems: Sequence[str],
+    parent: QWidget | None = None,
 ) -> TextReportDialog:
-    """Every problem of a refused site pack and of the machine policy, one per line."""
+    """What the user was told about the content, and every problem behind it, one per line."""
     sections = []
+    if notices:
+        sections.append("About the content in use:\n" + "\n".join(notices))
     if refused:
-        sections.append("Refused site content pack:\n" + "\n".join(refused))
+        sections.append("Problems in the refused site content pack:\n" + "\n".join(refused))
     if policy_problems:
         sections.append("Machine policy:\n" + "\n".join(policy_problems))
     return TextReportDialog(
         "Content problems",
-        "These problems were found. Send this list to whoever maintains your clinic's content"
-        " pack or machine policy (usually IT).",
+        "Send this list to whoever maintains your clinic's content pack or machine policy"
+        " (usually IT).",
         "\n\n".join(sections) or "No problems were found.",
         parent,
     )

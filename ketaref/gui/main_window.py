@@ -45,6 +45,16 @@ DEFAULT_SIZE = (1280, 800)
 ORIGIN_NAMES = {"bundled": "the bundled pack"}
 
 
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop, for notices written as clauses."""
+    text = text.strip()
+    return (
+        (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else "."))
+        if text
+        else ""
+    )
+
+
 class Banner(QFrame):
     """A strip across the top of the window that says something the user must not miss."""
 
@@ -149,11 +159,12 @@ class MainWindow(QMainWindow):
                 )
             )
         if self.active.notices:
-            origin = ORIGIN_NAMES.get(self.active.origin, f"the {self.active.origin} pack")
+            refused = any("refused" in notice for notice in self.active.notices)
+            headline = "Site content pack refused." if refused else "About the content in use."
             text = (
-                "Site content pack refused. ketaref is running on "
-                f"{origin} instead (content {library.version}, pack {library.pack_hash}). "
-                + " ".join(self.active.notices)
+                f"{headline} ketaref is running on {self._origin_name()} (content"
+                f" {library.version}, pack {library.pack_hash}). "
+                + " ".join(_sentence(notice) for notice in self.active.notices)
             )
             banners.append(Banner("refusedPackBanner", text, "&Details…"))
         if self.machine.problems:
@@ -169,6 +180,9 @@ class MainWindow(QMainWindow):
             if banner.button is not None:
                 banner.button.clicked.connect(self.show_content_problems)
         return banners
+
+    def _origin_name(self) -> str:
+        return ORIGIN_NAMES.get(self.active.origin, f"the {self.active.origin}")
 
     def _handlers(self) -> dict[str, object]:
         return {
@@ -198,12 +212,14 @@ class MainWindow(QMainWindow):
             if menu is None:
                 menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
             menu.addAction(self.actions_by_id[spec.id])  # type: ignore[attr-defined]
-        has_problems = bool(self.active.refused_problems or self.machine.problems)
+        has_problems = bool(
+            self.active.notices or self.active.refused_problems or self.machine.problems
+        )
         self.actions_by_id["content_problems"].setEnabled(has_problems)
 
     def _build_status_bar(self) -> None:
         library = self.library
-        origin = ORIGIN_NAMES.get(self.active.origin, f"{self.active.origin} pack")
+        origin = self._origin_name()
         review = "clinically reviewed" if library.reviewed else NOT_REVIEWED
         self.content_label = QLabel(
             f"Content {library.version} · pack {library.pack_hash} · {origin} · {review}", self
@@ -415,7 +431,10 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import problems_dialog
 
         dialog = problems_dialog(
-            [str(p) for p in self.active.refused_problems], self.machine.problems, self
+            [_sentence(n) for n in self.active.notices],
+            [str(p) for p in self.active.refused_problems],
+            self.machine.problems,
+            self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -213,7 +213,9 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     active = ActiveContent(
         library=bundled_library,
         origin="bundled",
-        notices=("The site pack in /srv/ketaref/pack was refused: 2 problems.",),
+        notices=(
+            "the site pack at /srv/ketaref/pack was refused: 2 problems; using the bundled content",
+        ),
         refused_problems=problems,
     )
     window = make_window(active)
@@ -221,7 +223,7 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     assert refused.isVisible()
     assert "Site content pack refused" in refused.label.text()
     assert "running on the bundled pack" in refused.label.text()
-    assert "/srv/ketaref/pack was refused" in refused.label.text()
+    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in refused.label.text()
     assert refused.button is not None
     qtbot.mouseClick(refused.button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(qtbot, "Content problems")
@@ -325,3 +327,20 @@ def test_the_calculator_area_takes_a_widget_for_protocols_with_dosing(
     assert view.calculator is label
     window.open_item("spravato-contraindications")
     assert view.calculator is None and not view.calculator_area.isVisible()
+
+
+def test_a_notice_without_a_refusal_is_not_called_a_refusal(
+    make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(
+        library=bundled_library,
+        origin="site pack /srv/ketaref/pack",
+        notices=("content 2026.11.0 expired on 2027-01-01",),
+    )
+    window = make_window(active)
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    text = banner.label.text()
+    assert text.startswith("About the content in use.")
+    assert "running on the site pack /srv/ketaref/pack" in text
+    assert "Content 2026.11.0 expired on 2027-01-01." in text
+    assert "refused" not in text
