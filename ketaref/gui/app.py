@@ -8,15 +8,13 @@ turns every failure a user can meet into a dialog, never a traceback.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
-import traceback
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from ketaref import __version__, paths
 from ketaref.content.active import load_active_content
@@ -35,7 +33,13 @@ def log_file_path() -> Path:
 
 
 def configure_logging() -> Path:
-    """Send ketaref's log records to the rotating log file; return its path."""
+    """Send ketaref's log records to the rotating log file; return its path.
+
+    Called when the first error is logged, so a normal start-up neither imports the handlers
+    nor creates the log folder.
+    """
+    import logging.handlers
+
     log_file = log_file_path()
     already = any(
         isinstance(h, logging.handlers.RotatingFileHandler) and h.baseFilename == str(log_file)
@@ -69,6 +73,8 @@ def error_details(exc_type: type[BaseException], tb: TracebackType | None) -> st
     The message is left out on purpose: it may quote what a user typed (a name, a weight), and
     nothing about patients may reach the log.
     """
+    import traceback
+
     frames = "".join(traceback.format_list(traceback.extract_tb(tb)))
     return (
         f"ketaref {__version__}: {exc_type.__module__}.{exc_type.__qualname__}\n"
@@ -83,6 +89,7 @@ class ExceptionHandler:
     def __init__(self, log_file: Path):
         self.log_file = log_file
         self._dialog_open = False
+        self._logging_ready = False
 
     def __call__(
         self,
@@ -94,6 +101,9 @@ class ExceptionHandler:
             sys.__excepthook__(exc_type, exc, tb)
             return
         details = error_details(exc_type, tb)
+        if not self._logging_ready:
+            self.log_file = configure_logging()
+            self._logging_ready = True
         LOGGER.error("Unexpected error\n%s", details)
         if self._dialog_open or QApplication.instance() is None:
             return  # one dialog at a time; the log has every occurrence
@@ -142,6 +152,8 @@ def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, "ketaref cannot start", message)
     box.setDetailedText("\n".join(problems))
     box.exec()
@@ -151,8 +163,7 @@ def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
 def run_app(exit_after_startup: bool) -> int:
     """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
     app = _application()
-    log_file = configure_logging()
-    sys.excepthook = ExceptionHandler(log_file)
+    sys.excepthook = ExceptionHandler(log_file_path())
     try:
         active = load_active_content()
     except ContentError as exc:

@@ -72,7 +72,7 @@ def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
 def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog(
     qtbot: QtBot, window: MainWindow, isolated_state: Path
 ) -> None:
-    log_file = app.configure_logging()
+    log_file = app.log_file_path()
     handler = app.ExceptionHandler(log_file)
     name, weight = "Jane " + "Doe", "70 " + "kg"  # typed by a user, never in our source
     try:
