@@ -341,7 +341,8 @@ def _checklist(writer: _Writer, checklist: Checklist) -> None:
     writer.statements(HEADINGS["notices"], checklist.notices)
     for section in checklist.sections:
         writer.heading(section.pause_point.label)
-        writer.bullets(_checklist_item(writer, item) for item in section.items)
+        # The box (☐) or pen (✎) is the item's marker, so no bullet in front of it.
+        writer.parts += [f'<p class="item">{_checklist_item(writer, i)}</p>' for i in section.items]
 
 
 def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
@@ -402,4 +403,5 @@ def style_sheet(theme: Theme) -> str:
         f"th {{ background-color: {theme.shade}; text-align: left; }}"
         f"ul {{ margin-left: 0px; -qt-list-indent: 1; }}"
         f"li {{ margin-bottom: 3px; }}"
+        f"p.item {{ margin-left: 12px; margin-top: 2px; margin-bottom: 4px; }}"
     )
