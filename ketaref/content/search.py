@@ -8,7 +8,7 @@ texts, checklist items and contraindication entries. Hyphenated words are also i
 
 How a query matches: it is split into words; every word must match somewhere in an item. A word
 matches a word of the content exactly, as the start of a longer word (so results come as the user
-types), or within a small edit distance (one typo in words of 4–7 letters, two from 8 letters).
+types), or within a small edit distance (one typo in words of 5–7 letters, two from 8 letters).
 Typo candidates come from a deletion index (the SymSpell idea): every content word is stored under
 the strings left after deleting up to two of its letters, so a misspelt query word is looked up,
 not compared against the whole vocabulary.
@@ -104,8 +104,11 @@ def _deletions(word: str, depth: int) -> set[str]:
 
 
 def allowed_typos(word: str) -> int:
-    """How many typos a query word may contain: none below 4 letters, 2 from 8 letters."""
-    if len(word) < 4:
+    """How many typos a query word may contain: none below 5 letters, 2 from 8 letters.
+
+    Short words get none: "crps" is one letter away from "caps", "pain" from "pan".
+    """
+    if len(word) < 5:
         return 0
     return 1 if len(word) < 8 else 2
 

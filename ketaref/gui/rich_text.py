@@ -204,12 +204,12 @@ def _dose_cell(row: Statement) -> str:
     texts = [" or ".join(_unbroken(d) for d in doses)] if doses else []
     if dose_range is not None:
         texts.append(_unbroken(dose_range))
-    return escape(", ".join(texts)) or "—"
+    return ", ".join(texts) or "—"
 
 
 def _unbroken(quantity: object) -> str:
-    """A quantity whose number and unit stay on one line."""
-    return str(quantity).replace(" ", "\u00a0")
+    """A quantity as HTML that keeps its number and unit on one line (0.1–0.75 mg/kg)."""
+    return '<span style="white-space: nowrap">' + escape(str(quantity)) + "</span>"
 
 
 def _schedule(writer: _Writer, protocol: Protocol) -> None:
@@ -220,7 +220,7 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         ("Phase", "18%", lambda row: f"<b>{escape(row.phase)}</b>"),
         ("Dose", "15%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),
-        ("Duration", "12%", lambda row: escape(_unbroken(row.duration)) if row.duration else "—"),
+        ("Duration", "12%", lambda row: _unbroken(row.duration) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
     shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
@@ -235,7 +235,7 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
     rows = [
         [
             f"<b>{escape(point.when)}</b>",
-            escape(_unbroken(point.after_dose)) if point.after_dose else "—",
+            _unbroken(point.after_dose) if point.after_dose else "—",
             writer.statement(point),
         ]
         for point in protocol.monitoring

@@ -57,7 +57,7 @@ def test_a_protocol_shows_schedule_monitoring_observation_and_citation_markers(
     text = visible_text(window)
     for heading in ("Dose and schedule", "Monitoring", "Minimum observation", "Warnings"):
         assert heading in text
-    assert "56 mg or 84 mg" in text.replace("\u00a0", " ")
+    assert "56 mg or 84 mg" in text
     assert "At least 2 h:" in text.replace("\u00a0", " ")
     assert "[1]" in text
     assert ", secondary]" in text  # the verification tag shows on secondary sources
