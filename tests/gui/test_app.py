@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
@@ -62,6 +62,7 @@ def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
         raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
 
     monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     assert app.run_app(exit_after_startup=True) == 1
     err = capsys.readouterr().err
     assert "cannot show any content" in err
@@ -104,3 +105,30 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
     assert "Jane Doe" not in logged and "70 kg" not in logged and "Jane Doe" not in copied
     shown.close()
     assert window.isVisible()
+
+
+def test_content_that_fails_shows_a_dialog_when_the_app_runs(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
+) -> None:
+    def broken() -> None:
+        raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
+
+    monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append(box.windowTitle())
+        seen.append(box.text())  # type: ignore[attr-defined]
+        seen.append(box.detailedText())  # type: ignore[attr-defined]
+        box.close()
+
+    QTimer.singleShot(20, read_and_close)
+    assert app.run_app(exit_after_startup=False) == 1
+    assert seen[0] == "ketaref cannot start"
+    assert "Reinstall ketaref" in seen[1]
+    assert seen[2] == "sources.yaml:7:3: “url” is missing"
