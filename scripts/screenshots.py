@@ -22,6 +22,7 @@ from ketaref.content.model import Route
 from ketaref.content.pack import load_pack
 from ketaref.content.problems import ContentError
 from ketaref.gui.main_window import MainWindow
+from ketaref.gui.rich_text import section_anchor
 
 SIZE = (1280, 800)
 
@@ -33,6 +34,15 @@ def save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(path)
+
+
+def open_dialog(title: str) -> QWidget:
+    """The visible top-level window with ``title``."""
+    QApplication.processEvents()
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and widget.windowTitle() == title:
+            return widget
+    raise SystemExit(f"the “{title}” dialog did not open")
 
 
 def window_on(active: ActiveContent, settings_file: Path) -> MainWindow:
@@ -90,10 +100,13 @@ def main(outdir: Path) -> int:
         window.item_view.sources.select(1)
         save(window, outdir / "spravato-protocol.png")
 
-        iv = next((p for p in library.protocols.values() if p.route is Route.INTRAVENOUS), None)
+        intravenous = [p for p in library.protocols.values() if p.route is Route.INTRAVENOUS]
+        iv = library.protocols.get("iv-ketamine-trd") or next(iter(intravenous), None)
         if iv is not None:
             window.open_item(iv.id)
             save(window, outdir / "iv-protocol.png")
+            window.item_view.document.scrollToAnchor(section_anchor("Monitoring"))
+            save(window, outdir / "iv-protocol-monitoring.png")
         else:
             print("no intravenous protocol in this content pack yet; skipped", file=sys.stderr)
 
@@ -110,18 +123,12 @@ def main(outdir: Path) -> int:
         refused = window_on(broken_site_pack(workdir), workdir / "settings.ini")
         save(refused, outdir / "refused-site-pack.png")
         refused.show_content_problems()
-        dialog = None
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible() and widget.windowTitle() == "Content problems":
-                dialog = widget
-        if dialog is not None:
-            save(dialog, outdir / "refused-site-pack-details.png")
-            dialog.close()
+        details = open_dialog("Content problems")
+        save(details, outdir / "refused-site-pack-details.png")
+        details.close()
 
         window.show_about()
-        for widget in QApplication.topLevelWidgets():
-            if widget.isVisible() and widget.windowTitle() == "About ketaref":
-                save(widget, outdir / "about.png")
+        save(open_dialog("About ketaref"), outdir / "about.png")
     return 0
 
 

@@ -8,6 +8,7 @@ escaped before it goes into the HTML. Links use three schemes the view handles i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -49,6 +50,11 @@ KIND_NAMES = {
     "checklist": "Session checklist",
     "contraindications": "Contraindication list",
 }
+
+
+def section_anchor(heading: str) -> str:
+    """The anchor name of a section heading: "Minimum observation" → "minimum-observation"."""
+    return "-".join(re.findall(r"[a-z0-9]+", heading.lower()))
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ class _Writer:
     # -- small pieces ------------------------------------------------------------------------
 
     def heading(self, text: str) -> None:
-        self.parts.append(f"<h2>{escape(text)}</h2>")
+        """A section heading, with an anchor (its words, lower case, hyphenated) to scroll to."""
+        self.parts.append(f'<h2><a name="{section_anchor(text)}"></a>{escape(text)}</h2>')
 
     def statement(self, statement: Statement, prefix: str = "") -> str:
         lead = f"<b>{escape(prefix)}</b> " if prefix else ""
@@ -208,8 +215,15 @@ def _dose_cell(row: Statement) -> str:
 
 
 def _unbroken(quantity: object) -> str:
-    """A quantity as HTML that keeps its number and unit on one line (0.1–0.75 mg/kg)."""
-    return '<span style="white-space: nowrap">' + escape(str(quantity)) + "</span>"
+    """A quantity as HTML that stays on one line: no break at its spaces, slashes or dash.
+
+    Qt's rich text ignores ``white-space`` on inline spans, so non-breaking spaces and word
+    joiners (U+2060) do the work.
+    """
+    text = str(quantity).replace(" ", "\u00a0")
+    for breakable in ("/", "–"):
+        text = text.replace(breakable, breakable + "\u2060")
+    return escape(text)
 
 
 def _schedule(writer: _Writer, protocol: Protocol) -> None:
@@ -217,10 +231,10 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["schedule"])
     columns = [
-        ("Phase", "18%", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", "15%", _dose_cell),
+        ("Phase", "17%", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", "18%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),
-        ("Duration", "12%", lambda row: _unbroken(row.duration) if row.duration else "—"),
+        ("Duration", "11%", lambda row: _unbroken(row.duration) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
     shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
