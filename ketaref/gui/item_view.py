@@ -39,6 +39,8 @@ from ketaref.gui.rich_text import (
 Index = QModelIndex | QPersistentModelIndex
 #: Characters of a citation shown in the sources list (the full one is shown below it).
 SHORT_CITATION = 64
+#: Initial width of the column holding the dose calculator and the sources.
+SIDE_WIDTH = 340
 
 
 def theme_from(palette: QPalette) -> Theme:
@@ -214,6 +216,8 @@ class ItemView(QWidget):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
+        # Room for the dose calculator's fields beside the text (the user can drag the handle).
+        self.splitter.setSizes([SIDE_WIDTH * 2, SIDE_WIDTH])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -254,11 +258,15 @@ class ItemView(QWidget):
     def set_calculator(self, widget: QWidget | None) -> None:
         """Put ``widget`` (the dose panel for the protocol on screen) in the calculator area."""
         if self._calculator is not None:
+            # Hidden at once: deleteLater() waits for the event loop, and the old panel must
+            # never show beside the next protocol.
+            self._calculator.hide()
             self._calculator_layout.removeWidget(self._calculator)
             self._calculator.deleteLater()
         self._calculator = widget
         if widget is not None:
             self._calculator_layout.addWidget(widget)
+            widget.show()
             self.setTabOrder(self.document, widget)
 
     @property

@@ -42,6 +42,7 @@ from ketaref.gui.navigation import (
 from ketaref.gui.search_panel import make_search_widgets
 
 DEFAULT_SIZE = (1280, 800)
+NAVIGATION_WIDTH = 290
 ORIGIN_NAMES = {"bundled": "the bundled pack"}
 
 
@@ -124,7 +125,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.item_view)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([320, DEFAULT_SIZE[0] - 320])
+        self.splitter.setSizes([NAVIGATION_WIDTH, DEFAULT_SIZE[0] - NAVIGATION_WIDTH])
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)

@@ -231,10 +231,10 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["schedule"])
     columns = [
-        ("Phase", "17%", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", "18%", _dose_cell),
+        ("Phase", "16%", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", "17%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),
-        ("Duration", "11%", lambda row: _unbroken(row.duration) if row.duration else "—"),
+        ("Duration", "13%", lambda row: _unbroken(row.duration) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
     shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]

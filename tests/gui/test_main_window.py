@@ -321,14 +321,19 @@ def test_window_geometry_is_remembered(
 
 
 def test_the_calculator_area_takes_a_widget_for_protocols_with_dosing(
-    window: MainWindow,
+    window: MainWindow, bundled_library: Library
 ) -> None:
-    window.open_item("spravato-trd")
     view = window.item_view
-    label = QLabel("calculator")
+    window.open_item("iv-ketamine-trd")
+    assert view.calculator_area.isVisible()
+    label = QLabel("calculator for IV ketamine")
     view.set_calculator(label)
-    assert view.calculator is label
-    window.open_item("spravato-contraindications")
+    assert view.calculator is label and label.isVisible()
+    window.open_item("spravato-trd")  # another protocol with dosing: a new calculator
+    assert view.calculator_area.isVisible() and view.calculator is not label
+    assert not label.isVisible()  # the old one is gone at once, not after the event loop
+    window.open_item("iv-ketamine-ptsd")  # research only: no dosing, no calculator
+    assert bundled_library.protocols["iv-ketamine-ptsd"].dosing is None
     assert view.calculator is None and not view.calculator_area.isVisible()
 
 
