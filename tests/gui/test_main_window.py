@@ -352,3 +352,21 @@ def test_a_notice_without_a_refusal_is_not_called_a_refusal(
     assert "running on the site pack /srv/ketaref/pack" in text
     assert "Content 2026.11.0 expired on 2027-01-01." in text
     assert "refused" not in text
+
+
+def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Library) -> None:
+    text = visible_text(window)
+    assert text.startswith("ketaref")
+    for _, item in bundled_library.items():
+        assert item.title in text
+    assert window.search_field.hasFocus()  # ready to type a search
+
+
+def test_ctrl_p_offers_printing_for_the_protocol_on_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_item("iv-ketamine-trd")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    box = open_dialog(qtbot, "Print session checklist")
+    assert "ketaref print --protocol iv-ketamine-trd" in box.text()  # type: ignore[attr-defined]
+    box.close()
