@@ -169,7 +169,7 @@ class NavigationProxy(QSortFilterProxyModel):
 class _WrappingDelegate(QStyledItemDelegate):
     """Rows tall enough for their whole title wrapped to the tree's width (no "…")."""
 
-    def __init__(self, view: QTreeView):
+    def __init__(self, view: NavigationTree):
         super().__init__(view)
         self._view = view
 
@@ -178,8 +178,8 @@ class _WrappingDelegate(QStyledItemDelegate):
         depth, parent = 1, index.parent()
         while parent.isValid():
             depth, parent = depth + 1, parent.parent()
-        width = self._view.viewport().width() - self._view.indentation() * depth - 12
-        if width <= 0:
+        width = self._view.wrap_width - self._view.indentation() * depth - 12
+        if width <= 0:  # not laid out yet: one line for now, wrapped once the width is known
             return hint
         bounds = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, str(index.data())
@@ -192,6 +192,8 @@ class NavigationTree(QTreeView):
 
     def __init__(self, proxy: NavigationProxy, parent: QWidget | None = None):
         super().__init__(parent)
+        #: The width titles wrap to: the viewport's, known once the tree is laid out.
+        self.wrap_width = 0
         self.setModel(proxy)
         self.setHeaderHidden(True)
         self.setWordWrap(True)
@@ -207,5 +209,7 @@ class NavigationTree(QTreeView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Re-wrap the titles to the new width."""
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
+        width = self.viewport().width()
+        if width != self.wrap_width:
+            self.wrap_width = width
             self.scheduleDelayedItemsLayout()
