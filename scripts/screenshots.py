@@ -62,7 +62,10 @@ def broken_site_pack(workdir: Path) -> ActiveContent:
     protocol.write_text(text.replace("route:", "rout:", 1), encoding="utf-8")
     (pack / "protocols" / "notes.txt").write_text("stray file\n", encoding="utf-8")
     policy = workdir / "policy.toml"
-    policy.write_text(f'content_dir = "{pack.as_posix()}"\n', encoding="utf-8")
+    # Unsigned packs allowed, so the refusal is about the content problems, not the signature.
+    policy.write_text(
+        f'content_dir = "{pack.as_posix()}"\nrequire_signed_content = false\n', encoding="utf-8"
+    )
     os.environ["KETAREF_POLICY"] = str(policy)
     active = load_active_content()
     if active.notices:
