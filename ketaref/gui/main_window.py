@@ -49,11 +49,10 @@ ORIGIN_NAMES = {"bundled": "the bundled pack"}
 def _sentence(text: str) -> str:
     """``text`` with a capital first letter and a full stop, for notices written as clauses."""
     text = text.strip()
-    return (
-        (text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else "."))
-        if text
-        else ""
-    )
+    if not text:
+        return ""
+    end = "" if text.endswith((".", "!", "?")) else "."
+    return text[0].upper() + text[1:] + end
 
 
 class Banner(QFrame):
