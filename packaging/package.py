@@ -30,8 +30,9 @@ WORK = ROOT / "build" / "package"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(LINUX))
 
-from ketaref import __version__  # noqa: E402
 from trim_icu import trim_icu_data  # noqa: E402
+
+from ketaref import __version__  # noqa: E402
 
 MIB = 1024 * 1024
 ONEDIR_LIMIT_MIB, ONEDIR_GOAL_MIB = 120, 100
