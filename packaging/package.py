@@ -51,6 +51,15 @@ Description: reference for ketamine and esketamine treatment sessions
  per-session checklist. IT controls settings with /etc/ketaref/policy.toml and
  can check an install with `ketaref self-test`.
 """
+#: Bundled fonts Debian ships too: the .deb links to the system copy instead (lintian:
+#: duplicate-font-file) and depends on its package, so font fixes arrive with system updates.
+SYSTEM_FONTS = {
+    "DejaVuSans.ttf": ("fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "DejaVuSans-Bold.ttf": (
+        "fonts-dejavu-core",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+}
 #: Written to /etc/ketaref/policy.toml only while packaging/policy.example.toml is not in the tree.
 FALLBACK_POLICY = """\
 # ketaref machine policy. Every key is optional and commented out: the defaults apply.
@@ -145,6 +154,10 @@ def stage_deb_tree() -> Path:
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(BUNDLE, root / "opt" / "ketaref", symlinks=True)
+    for font in (root / "opt/ketaref/_internal/resources/fonts").glob("*"):
+        if font.name in SYSTEM_FONTS:
+            font.unlink()
+            font.symlink_to(SYSTEM_FONTS[font.name][1])
     executable = root / "opt" / "ketaref" / "ketaref"
     for path in (root / "opt").rglob("*"):  # only the launcher is executable; libraries 0644
         if path.is_file() and not path.is_symlink():
@@ -185,9 +198,14 @@ def debian_depends(root: Path) -> str:
          *(f"-l{d}" for d in private_dirs), *(f"-e{p}" for p in elf_files(root / "opt"))],
         cwd=WORK,
     )  # fmt: skip
+    font_packages = {
+        package
+        for package, target in SYSTEM_FONTS.values()
+        if any(p.is_symlink() and os.readlink(p) == target for p in (root / "opt").rglob("*.ttf"))
+    }
     for line in result.stdout.splitlines():
         if line.startswith("shlibs:Depends="):
-            return line.split("=", 1)[1]
+            return ", ".join([line.split("=", 1)[1], *sorted(font_packages)])
     raise CheckFailed("dpkg-shlibdeps found no dependencies at all")
 
 
