@@ -96,18 +96,23 @@ def _printer_available() -> bool:
     return importlib.util.find_spec("ketaref.printing.checklist_pdf") is not None
 
 
+def _sample_checklist(library: Any) -> tuple[str, bytes]:
+    """A session checklist PDF for the first protocol that has one, built in memory."""
+    protocol_id = next((p.id for p in library.protocols.values() if p.checklist), None)
+    if protocol_id is None:
+        raise StepFailed("no protocol in the content has a session checklist to print")
+    from ketaref.printing.checklist_pdf import build_checklist_pdf
+
+    return protocol_id, build_checklist_pdf(library, protocol_id)
+
+
 def _check_pdf(test: SelfTest) -> str:
     if not _printer_available():
         raise StepSkipped("this build has no checklist printer (ketaref.printing.checklist_pdf)")
     library = test.found.get("library")
     if library is None:
         raise StepFailed("no content loaded, so there is nothing to print")
-    protocol_id = next((p.id for p in library.protocols.values() if p.checklist), None)
-    if protocol_id is None:
-        raise StepFailed("no protocol in the content has a session checklist to print")
-    from ketaref.printing.checklist_pdf import build_checklist_pdf
-
-    pdf = build_checklist_pdf(library, protocol_id)
+    protocol_id, pdf = _sample_checklist(library)
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
         raise StepFailed(f"the checklist for {protocol_id} is not a complete PDF")
     return f"checklist for {protocol_id} built in memory ({len(pdf) // 1024} KiB)"
@@ -203,8 +208,26 @@ def qt_probe() -> int:
             print(f"the X11 (xcb) platform plugin cannot load: {problem}", file=sys.stderr)
             return EXIT_CHECK_FAILED
         detail += "; the X11 (xcb) plugin loads"
+    if _printer_available() and importlib.util.find_spec("ketaref.gui.pdf_pages") is not None:
+        try:
+            detail += "; " + _render_preview()
+        except StepFailed as failed:
+            print(failed, file=sys.stderr)
+            return EXIT_CHECK_FAILED
     print(detail)
     return EXIT_OK
+
+
+def _render_preview() -> str:
+    """Render the sample checklist as the print preview does (proves PDFium is bundled)."""
+    from ketaref.content.active import load_active_content
+    from ketaref.gui.pdf_pages import render_pages
+
+    protocol_id, pdf = _sample_checklist(load_active_content().library)
+    pages = render_pages(pdf, dpi=36)
+    if not pages or pages[0].isNull():
+        raise StepFailed(f"the print preview of the {protocol_id} checklist came out empty")
+    return f"the print preview renders the {protocol_id} checklist ({len(pages)} pages)"
 
 
 def run_self_test(args: argparse.Namespace) -> int:
