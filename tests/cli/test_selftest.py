@@ -50,7 +50,7 @@ def test_tampered_content_fails_and_later_steps_still_run(
     assert step_line(lines, "content").startswith("FAIL content: ")
     assert "reinstall ketaref" in step_line(lines, "content")
     assert step_line(lines, "Qt").startswith("ok  Qt: ")
-    assert lines[-1] == "self-test FAILED: 1 step(s) failed"
+    assert lines[-1].startswith("self-test FAILED: ")
 
 
 def test_a_qt_platform_that_cannot_load_is_reported_not_crashed_on(
