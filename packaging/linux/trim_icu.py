@@ -24,7 +24,8 @@ _KEPT_LOCALE = re.compile(r"^(?:[a-z]+/)?(?:en|root)(?:_[A-Za-z0-9]*)*\.res$")
 _TREE_FILES = {"pool.res", "res_index.res"}
 
 
-def _removable(item: str) -> bool:
+def is_removable(item: str) -> bool:
+    """Whether an ICU data item can go: other locales, converters and transliterators."""
     if item.endswith(".cnv") or item.startswith("translit/"):
         return True
     if item.rsplit("/", 1)[-1] in _TREE_FILES:
@@ -75,7 +76,7 @@ def trim_icu_data(library: Path) -> tuple[int, int]:
         data = (work / "rodata.bin").read_bytes()[start : start + size]
         (work / "full" / f"{package}.dat").write_bytes(data)
         items = _run("icupkg", "-l", f"full/{package}.dat", cwd=work).split()
-        (work / "remove.txt").write_text("\n".join(i for i in items if _removable(i)) + "\n")
+        (work / "remove.txt").write_text("\n".join(i for i in items if is_removable(i)) + "\n")
         # icupkg names the package after the output file, so it keeps the name ICU looks for.
         _run(
             "icupkg", "-r", "remove.txt", f"full/{package}.dat", f"trimmed/{package}.dat", cwd=work
