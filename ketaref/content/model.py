@@ -336,6 +336,14 @@ class FixedDoseRegimen(Frozen):
             d.value for d in self.allowed_doses
         }:
             raise ValueError("standard_dose must be one of allowed_doses")
+        per_device = self.per_device.value.value
+        if per_device <= 0:
+            raise ValueError("per_device must be more than zero")
+        for dose in self.allowed_doses:
+            if dose.value.value % per_device:
+                raise ValueError(
+                    f"allowed dose {dose.value} is not a whole number of devices of {self.per_device.value}"
+                )
         if self.device_interval and self.device_interval.value.unit not in TIME_UNITS:
             raise ValueError("device_interval must be a time")
         return self

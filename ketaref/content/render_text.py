@@ -14,6 +14,8 @@ from ketaref.content.model import (
     Citation,
     ContraindicationList,
     Disagreement,
+    Dosing,
+    FixedDoseRegimen,
     Observation,
     Protocol,
     SiteDefined,
@@ -40,6 +42,7 @@ HEADINGS = {
     "warnings": "Warnings",
     "evidence": "What studies found",
     "disagreements": "Where sources differ",
+    "dosing": "Dose calculator uses",
     "basis": "Basis",
     "items": "Items",
     "notes": "Notes",
@@ -97,7 +100,41 @@ def _item_line(library: Library, item: ChecklistItem) -> str:
     return f"{box} {item.text}{fields} {citation_text(library, item.citations())}"
 
 
+def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
+    """The numbers the dose calculator uses, each with its citation, and the weight checks."""
+    lines = []
+    for regimen in dosing.regimens:
+        if isinstance(regimen, FixedDoseRegimen):
+            lines.append("Fixed doses by device")
+            parts = {
+                "allowed": regimen.allowed_doses,
+                "standard": regimen.standard_dose,
+                "per device": regimen.per_device,
+                "between devices": regimen.device_interval,
+            }
+        else:
+            lines.append(regimen.name)
+            parts = {
+                "standard": regimen.standard_dose,
+                "standard duration": regimen.standard_duration,
+                "accepted range": regimen.allowed_range,
+                "warn above": regimen.warn_above,
+            }
+        for label, value in parts.items():
+            for statement in value if isinstance(value, tuple) else (value,) if value else ():
+                lines.append(f"  {label} · {statement_line(library, statement)}")
+    if dosing.weight_limits:
+        limits = dosing.weight_limits
+        bounds = [limits.refuse_below, limits.warn_below, limits.warn_above, limits.refuse_above]
+        names = ["refuse below", "warn below", "warn above", "refuse above"]
+        shown = ", ".join(f"{n} {q}" for n, q in zip(names, bounds, strict=True) if q)
+        lines.append(f"Weight checks: {shown}. {limits.basis}")
+    return lines
+
+
 def _lines_for(library: Library, value: Any) -> list[str]:
+    if isinstance(value, Dosing):
+        return _dosing_lines(library, value)
     if isinstance(value, Statement):
         return [statement_line(library, value)]
     if isinstance(value, Observation):
@@ -111,6 +148,13 @@ def _lines_for(library: Library, value: Any) -> list[str]:
     if isinstance(value, tuple):
         return [line for element in value for line in _lines_for(library, element)]
     return []
+
+
+def _bullet(line: str) -> str:
+    """A top-level line gets a bullet; an indented line (one side of a disagreement) a dash."""
+    if line.startswith("  "):
+        return "      – " + line.strip()
+    return "  • " + line
 
 
 def _header(
@@ -148,7 +192,7 @@ def render_item(
                 continue
             body = _lines_for(library, getattr(item, name))
             if body:
-                lines += ["", HEADINGS[name].upper()] + ["  • " + line for line in body]
+                lines += ["", HEADINGS[name].upper()] + [_bullet(line) for line in body]
     cited = sorted(set(cited_sources(item)))
     if cited:
         lines += ["", "SOURCES"]
