@@ -283,8 +283,6 @@ def app_environment() -> dict[str, str]:
     """Environment for running the app headless, as CI and a new install would."""
     environment = dict(os.environ)
     environment.setdefault("QT_QPA_PLATFORM", "offscreen")
-    state = Path(tempfile.mkdtemp(prefix="ketaref-check-state-"))
-    environment["KETAREF_STATE_DIR"] = str(state)
     environment.pop("PYTHONPATH", None)
     return environment
 
@@ -418,6 +416,12 @@ def check_numbers(report: Report, deb: Path) -> None:
 
 def check(deb: Path) -> int:
     """Run every check on the built packages; return the exit code."""
+    with tempfile.TemporaryDirectory(prefix="ketaref-check-state-") as state:
+        os.environ["KETAREF_STATE_DIR"] = state  # the app's state stays out of the user's home
+        return _check_all(deb)
+
+
+def _check_all(deb: Path) -> int:
     report = Report()
     check_missing_libraries(report)
     check_frozen_app(report, BUNDLE / "ketaref", "frozen")
