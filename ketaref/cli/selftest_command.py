@@ -170,7 +170,8 @@ def _check_qt(test: SelfTest) -> str:
     if child.returncode == 0 and child.stdout.strip():
         return child.stdout.strip().splitlines()[-1]
     said = [line.strip() for line in child.stderr.splitlines() if line.strip()]
-    reason = " / ".join(said[-4:]) if said else f"the Qt check exited with {child.returncode}"
+    # Qt names the cause first (e.g. "could not connect to display :0"), generic advice after.
+    reason = " / ".join(said[:3]) if said else f"the Qt check exited with {child.returncode}"
     raise StepFailed(reason)
 
 
