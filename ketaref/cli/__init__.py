@@ -18,6 +18,7 @@ from ketaref.cli import (
     lifecycle_commands,
     policy_command,
     print_command,
+    selftest_command,
 )
 from ketaref.cli.common import EXIT_OK, EXIT_USAGE, CliError, fail
 
@@ -29,6 +30,7 @@ COMMAND_MODULES = (
     policy_command,
     dose_command,
     print_command,
+    selftest_command,
 )
 
 
