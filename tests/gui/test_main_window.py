@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
+from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
-from ketaref.gui.integration import MachineSettings
+from ketaref.gui import integration
+from ketaref.gui.integration import MachineSettings, load_machine_settings
 from ketaref.gui.main_window import MainWindow
 
 from .conftest import WindowFactory
@@ -362,11 +366,59 @@ def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Lib
     assert window.search_field.hasFocus()  # ready to type a search
 
 
-def test_ctrl_p_offers_printing_for_the_protocol_on_screen(
-    qtbot: QtBot, window: MainWindow
+def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    printed: list[tuple[str, object]] = []
+
+    def record(library, protocol, *, machine, dose_lines, parent):  # type: ignore[no-untyped-def]
+        printed.append((protocol.id, tuple(dose_lines)))
+
+    monkeypatch.setattr(integration, "open_print_dialog", record)
     window.open_item("iv-ketamine-trd")
+    window.item_view.set_calculator(_CalculatorStandIn(["Dose: 35 mg"]))
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    box = open_dialog(qtbot, "Print session checklist")
-    assert "ketaref print --protocol iv-ketamine-trd" in box.text()  # type: ignore[attr-defined]
-    box.close()
+    assert printed == [("iv-ketamine-trd", ("Dose: 35 mg",))]
+    window.open_item("iv-ketamine-ptsd")  # research only: no checklist, nothing to print
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(printed) == 1
+
+
+class _CalculatorStandIn(QLabel):
+    """A widget in the calculator area that offers dose lines, as the dose panel does."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("calculator")
+        self._lines = lines
+
+    def dose_lines(self) -> list[str]:
+        return self._lines
+
+
+def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    pack_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    edited = pack_copy / "protocols" / "spravato-trd.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        f'content_dir = "{pack_copy.as_posix()}"\nrequire_signed_content = false\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(load_active_content(), load_machine_settings())
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    assert banner.label.text().startswith("Site content pack refused.")
+    assert "running on the bundled pack" in banner.label.text()
+    assert str(pack_copy) in banner.label.text()
+    assert banner.button is not None
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    assert "protocols/spravato-trd.yaml: has " in details
+    assert "changed after sealing" in details
+    dialog.close()
