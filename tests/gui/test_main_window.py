@@ -43,6 +43,17 @@ def open_dialog(qtbot: QtBot, title: str) -> QDialog:
     return found[0]
 
 
+def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
+    """The refusal banner's text, and the problem list its Details… button opens."""
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    assert banner.isVisible() and banner.button is not None
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    dialog.close()
+    return banner.label.text(), details
+
+
 def test_startup_shows_a_protocol_the_review_banner_and_the_pack_hash(
     window: MainWindow, bundled_library: Library
 ) -> None:
@@ -226,18 +237,12 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
         refused_problems=problems,
     )
     window = make_window(active)
-    refused = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
-    assert refused.isVisible()
-    assert "Site content pack refused" in refused.label.text()
-    assert "running on the bundled pack" in refused.label.text()
-    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in refused.label.text()
-    assert refused.button is not None
-    qtbot.mouseClick(refused.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    text, details = refusal_banner_and_details(qtbot, window)
+    assert text.startswith("Site content pack refused.")
+    assert "running on the bundled pack" in text
+    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in text
     assert "protocols/x.yaml:3:5: unknown key “dose”" in details
     assert "manifest.yaml: lists “a.yaml”: path leaves the pack" in details
-    dialog.close()
     assert window.actions_by_id["content_problems"].isEnabled()
 
 
@@ -411,14 +416,9 @@ def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner
     )
     monkeypatch.setenv("KETAREF_POLICY", str(policy))
     window = make_window(load_active_content(), load_machine_settings())
-    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
-    assert banner.label.text().startswith("Site content pack refused.")
-    assert "running on the bundled pack" in banner.label.text()
-    assert str(pack_copy) in banner.label.text()
-    assert banner.button is not None
-    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    text, details = refusal_banner_and_details(qtbot, window)
+    assert text.startswith("Site content pack refused.")
+    assert "running on the bundled pack" in text
+    assert str(pack_copy) in text
     assert "protocols/spravato-trd.yaml: has " in details
     assert "changed after sealing" in details
-    dialog.close()
