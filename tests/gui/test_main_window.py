@@ -14,7 +14,7 @@ from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
 from ketaref.gui import integration
-from ketaref.gui.integration import MachineSettings, load_machine_settings
+from ketaref.gui.integration import load_machine_settings
 from ketaref.gui.main_window import MainWindow
 
 from .conftest import WindowFactory
@@ -246,10 +246,21 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     assert window.actions_by_id["content_problems"].isEnabled()
 
 
-def test_policy_problems_show_a_banner(make_window: WindowFactory) -> None:
-    machine = MachineSettings(problems=("/etc/ketaref/policy.toml:4: unknown key “papr”",))
-    window = make_window(machine=machine)
-    assert any("machine policy has problems" in t for t in banner_texts(window))
+def test_policy_problems_show_a_banner(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('clinic_name = "Ward 4"\npaper_size = "a3"\n', encoding="utf-8")
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(machine=load_machine_settings())
+    banner = next(b for b in window.banners if b.objectName() == "policyBanner")
+    assert "machine policy has problems" in banner.label.text()
+    assert banner.button is not None
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    dialog.close()
+    assert "Machine policy:" in details and "paper_size" in details
 
 
 def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:
