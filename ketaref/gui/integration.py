@@ -1,9 +1,7 @@
 """Where the main window meets parts built beside it: dose panel, print dialog, machine policy.
 
-LEAD, when merging: point ``make_dose_panel`` at ``ketaref.gui.dose_panel.DosePanel`` and
-``open_print_dialog`` at ``ketaref.gui.print_dialog.PrintDialog``, and drop the import guard in
-``load_machine_settings`` once ``ketaref.policy`` is on main. Nothing else in the GUI needs to
-change: the window calls only these three functions.
+LEAD, when merging: point ``make_dose_panel`` at ``ketaref.gui.dose_panel.DosePanel``. Nothing
+else in the GUI needs to change: the window calls only these three functions.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
@@ -29,14 +27,15 @@ class MachineSettings:
 
 def load_machine_settings() -> MachineSettings:
     """The clinic name, paper size and any policy problems (file:line: message)."""
-    try:
-        from ketaref.policy import load_policy  # type: ignore[import-not-found]
-    except ImportError:  # the policy module is not merged yet
-        return MachineSettings()
+    from ketaref.policy import load_policy
+    from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
+
     policy = load_policy()
+    paper = policy.get("default_paper")
     return MachineSettings(
-        clinic_name=policy.get("clinic_name") or "",
-        default_paper=policy.get("default_paper") or "a4",
+        clinic_name=str(policy.get("clinic_name") or ""),
+        # The policy names no paper size: follow the locale (Letter in the US, CA, MX, PH).
+        default_paper=str(paper) if paper in PAPER_SIZES else locale_default_paper(),
         problems=tuple(str(problem) for problem in policy.problems),
     )
 
@@ -54,14 +53,16 @@ def open_print_dialog(
     dose_lines: Sequence[str],
     parent: QWidget,
 ) -> None:
-    """Open the print dialog for the session checklist of ``protocol``."""
-    box = QMessageBox(
-        QMessageBox.Icon.Information,
-        "Print session checklist",
-        "Printing is not part of this build. The command line can print the checklist: "
-        f"ketaref print --protocol {protocol.id} --out checklist.pdf",
-        QMessageBox.StandardButton.Close,
-        parent,
+    """Open the print dialog for the session checklist of ``protocol`` (window-modal)."""
+    from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
+
+    dialog = PrintDialog(
+        library,
+        protocol,
+        clinic_name=machine.clinic_name,
+        default_paper=machine.default_paper,
+        dose_lines=dose_lines,
+        parent=parent,
     )
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
