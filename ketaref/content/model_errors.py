@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ketaref.content.model import NOT_BLANK_PATTERN
+from ketaref.content.model import NOT_BLANK_PATTERN, VERSION_PATTERN
 from ketaref.content.problems import ContentProblem
 from ketaref.content.yaml_source import DataPath, Document
 
@@ -24,7 +24,7 @@ MAX_PROBLEMS_PER_FILE = 100
 _PATTERN_WORDS = {
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens, e.g. spravato-trd",
     r"^https://\S+$": "a web address starting with https://",
-    r"^[0-9]+(\.[0-9]+){1,3}$": 'dotted whole numbers in quotes, e.g. "2026.11.0"',
+    VERSION_PATTERN: 'dotted whole numbers in quotes, e.g. "2026.11.0"',
     r"^[0-9a-f]{64}$": "64 lowercase hex digits (run `ketaref content seal`)",
     r"^[A-Za-z0-9_./-]+\.yaml$": "a path inside the pack ending in .yaml",
     r"^(1|0\.1|0\.01)$": 'one of "1", "0.1" or "0.01"',

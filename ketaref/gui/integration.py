@@ -21,21 +21,20 @@ class MachineSettings:
     """What the window needs from the machine policy."""
 
     clinic_name: str = ""
-    default_paper: str = "a4"
+    #: "a4" or "letter"; None: the policy names none, the print dialog follows the locale.
+    default_paper: str | None = None
     problems: tuple[str, ...] = ()
 
 
 def load_machine_settings() -> MachineSettings:
     """The clinic name, paper size and any policy problems (file:line: message)."""
     from ketaref.policy import load_policy
-    from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
 
     policy = load_policy()
     paper = policy.get("default_paper")
     return MachineSettings(
         clinic_name=str(policy.get("clinic_name") or ""),
-        # The policy names no paper size: follow the locale (Letter in the US, CA, MX, PH).
-        default_paper=str(paper) if paper in PAPER_SIZES else locale_default_paper(),
+        default_paper=str(paper) if paper else None,
         problems=tuple(str(problem) for problem in policy.problems),
     )
 
@@ -55,12 +54,14 @@ def open_print_dialog(
 ) -> None:
     """Open the print dialog for the session checklist of ``protocol`` (window-modal)."""
     from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
+    from ketaref.printing.paper import locale_default_paper
 
     dialog = PrintDialog(
         library,
         protocol,
         clinic_name=machine.clinic_name,
-        default_paper=machine.default_paper,
+        # No paper size in the policy: the locale's (Letter in the US, CA, MX, PH; else A4).
+        default_paper=machine.default_paper or locale_default_paper(),
         dose_lines=dose_lines,
         parent=parent,
     )
