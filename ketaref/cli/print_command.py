@@ -11,7 +11,6 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
 
 from ketaref.cli.common import EXIT_OK, CliError
 from ketaref.cli.content_commands import active_or_exit
@@ -23,21 +22,17 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def machine_print_settings() -> tuple[str, str]:
-    """The clinic name and default paper size from the machine policy, else "" and the locale's.
+    """The clinic name and paper size from the machine policy; the locale's paper if it names none.
 
-    ``ketaref.policy`` is written on another branch; until it is merged this falls back to the
-    locale alone.
+    Policy problems are reported once, by ``active_or_exit``; a broken policy gives defaults here.
     """
+    from ketaref.policy import load_policy
     from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
 
-    try:
-        from ketaref.policy import load_policy  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return "", locale_default_paper()
-    policy: Any = load_policy()
+    policy = load_policy()
     clinic_name = policy.get("clinic_name") or ""
     paper = policy.get("default_paper")
-    return str(clinic_name), paper if paper in PAPER_SIZES else locale_default_paper()
+    return str(clinic_name), str(paper) if paper in PAPER_SIZES else locale_default_paper()
 
 
 def parse_session_date(text: str) -> dt.date:

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QWidget
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
 from ketaref.policy import Policy
-from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
 
 #: Settings a user may set for themselves (unless the machine policy locks them).
 USER_KEYS = ("clinic_name", "default_paper")
 PREFERENCES_GROUP = "preferences"
+PAPER_KEYS = ("a4", "letter")
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class MachineSettings:
     """What the window needs from the policy: print defaults, locks and problems."""
 
     clinic_name: str = ""
-    default_paper: str = "a4"
+    #: "a4" or "letter"; None: neither IT nor the user chose, the print dialog follows the locale.
+    default_paper: str | None = None
     problems: tuple[str, ...] = ()
+    #: Keys users may not change, with where their value comes from.
     locked_by: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -55,14 +57,12 @@ def save_user_preferences(settings: QSettings, values: Mapping[str, str]) -> Non
 
 
 def machine_settings(policy: Policy) -> MachineSettings:
-    """Print defaults (the paper size follows the locale unless set), locks and problems."""
+    """Print defaults, the keys IT locked, and the policy's problems (file:line: message)."""
     paper = policy.get("default_paper")
     locked_by = {key: origin for key, _, origin, locked in policy.settings() if locked}
     return MachineSettings(
         clinic_name=str(policy.get("clinic_name") or ""),
-        default_paper=paper
-        if isinstance(paper, str) and paper in PAPER_SIZES
-        else locale_default_paper(),
+        default_paper=paper if paper in PAPER_KEYS else None,  # type: ignore[arg-type]
         problems=tuple(str(problem) for problem in policy.problems),
         locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
     )
@@ -83,14 +83,16 @@ def open_print_dialog(
     dose_lines: Sequence[str],
     parent: QWidget,
 ) -> QWidget:
-    """Open the print dialog for the session checklist of ``protocol``; return it."""
-    from ketaref.gui.print_dialog import PrintDialog
+    """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
+    from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
+    from ketaref.printing.paper import locale_default_paper
 
     dialog = PrintDialog(
         library,
         protocol,
         clinic_name=machine.clinic_name,
-        default_paper=machine.default_paper,
+        # No paper size chosen: the locale's (Letter in the US, CA, MX, PH; else A4).
+        default_paper=machine.default_paper or locale_default_paper(),
         dose_lines=dose_lines,
         parent=parent,
     )

@@ -56,7 +56,7 @@ class PreferencesDialog(QDialog):
             if key == "clinic_name":
                 self.clinic_name.setText(machine.clinic_name)
             else:
-                self.paper.setCurrentIndex(max(0, self.paper.findData(machine.default_paper)))
+                self.paper.setCurrentIndex(max(0, self.paper.findData(machine.default_paper or "")))
             note = QLabel(
                 f"{form.labelForField(widget).text().replace('&', '')} is managed by "
                 f"your IT department ({origin}) and cannot be changed here."

@@ -239,6 +239,8 @@ class PrintDialog(QDialog):
             pixmap.setDevicePixelRatio(ratio)
             page = QLabel()
             page.setPixmap(pixmap)
+            # Full size always: the scroll area scrolls rather than squeezing the pages.
+            page.setMinimumSize(pixmap.deviceIndependentSize().toSize())
             page.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.pages_layout.addWidget(page)
         self.pages_layout.addStretch(1)

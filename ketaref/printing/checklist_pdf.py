@@ -110,6 +110,19 @@ def checklist_for(library: Library, protocol_id: str) -> tuple[Protocol, Checkli
     return protocol, checklist
 
 
+def warning_marks(library: Library, on: dt.date) -> list[str]:
+    """What a printout must warn about in capitals: content not yet reviewed, content expired.
+
+    Expired content is only in use where the policy says to warn (a blocked pack is never loaded,
+    and the bundled pack has nothing to fall back to), so it prints with the mark.
+    """
+    marks = [] if library.reviewed else [NOT_REVIEWED.upper()]
+    expires = library.manifest.expires
+    if expires is not None and on > expires:
+        marks.append(f"EXPIRED CONTENT (expired {expires.isoformat()})")
+    return marks
+
+
 def is_spravato(protocol: Protocol) -> bool:
     """Whether the protocol is a SPRAVATO one (its footer names the REMS monitoring form)."""
     return "spravato" in protocol.id.lower() or "SPRAVATO" in protocol.title.upper()
@@ -144,9 +157,10 @@ def build_checklist_pdf(
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()
+    marks = warning_marks(library, printed.date())
     layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper])
-    story = layout.story(patient, clinic_name, clinician, session_date, dose_lines)
-    footer = _Footer(library, protocol, checklist, patient, session_date, printed)
+    story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks)
+    footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
     data = _render(layout, story, footer, checklist, protocol, library, printed)
     pages = check_pdf(data)
     if pages != footer.page_count:
@@ -308,11 +322,12 @@ class _Layout:
         clinician: str,
         session_date: dt.date | None,
         dose_lines: Sequence[str],
+        marks: Sequence[str],
     ) -> list[Any]:
         """Every flowable of the document, in reading order."""
         from reportlab.platypus import Spacer
 
-        story = self.header(patient, clinic_name, clinician, session_date)
+        story = self.header(patient, clinic_name, clinician, session_date, marks)
         story += self.notices()
         if dose_lines:
             story += self.dose_block(dose_lines)
@@ -329,6 +344,7 @@ class _Layout:
         clinic_name: str,
         clinician: str,
         session_date: dt.date | None,
+        marks: Sequence[str],
     ) -> list[Any]:
         from reportlab.pdfbase.pdfmetrics import stringWidth
         from reportlab.platypus import Spacer, Table
@@ -338,14 +354,14 @@ class _Layout:
         else:  # no clinic name in the machine policy: a line to write it on
             clinic = self.paragraph("Clinic: ______________________________", "small")
         commands = [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]
-        if self.library.reviewed:
+        if not marks:
             top = Table([[clinic]], colWidths=[self.width])
         else:
-            # A boxed mark, as wide as its words, at the top right of the first page.
-            mark = NOT_REVIEWED.upper()
-            mark_width = stringWidth(mark, fonts.BOLD, 9.5) + 12
+            # Boxed marks, as wide as their words, at the top right of the first page.
+            mark_width = max(stringWidth(mark, fonts.BOLD, 9.5) for mark in marks) + 12
+            text = "<br/>".join(escape(mark) for mark in marks)
             top = Table(
-                [[clinic, self.paragraph(mark, "review")]],
+                [[clinic, self.paragraph(text, "review")]],
                 colWidths=[self.width - mark_width, mark_width],
             )
             commands += [
@@ -708,8 +724,10 @@ class _Footer:
         patient: PatientDetails,
         session_date: dt.date | None,
         printed: dt.datetime,
+        marks: Sequence[str],
     ) -> None:
         self.library = library
+        self.marks = marks
         self.protocol = protocol
         self.checklist = checklist
         self.patient = patient
@@ -718,11 +736,11 @@ class _Footer:
         self.page_count = 0
 
     def status_line(self) -> str:
-        review = "" if self.library.reviewed else f" · {NOT_REVIEWED.upper()}"
+        marks = "".join(f" · {mark}" for mark in self.marks)
         stamp = f"{self.printed:%Y-%m-%d %H:%M} {self.printed.tzname() or ''}".strip()
         return (
             f"Content {self.library.version} · pack {self.library.pack_hash} · "
-            f"printed {stamp} · ketaref {__version__}{review}"
+            f"printed {stamp} · ketaref {__version__}{marks}"
         )
 
     def draw(self, canvas: Any, page: int, total: int) -> None:

@@ -14,7 +14,7 @@ from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
 from ketaref.gui import integration
-from ketaref.gui.integration import machine_settings
+from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
 
@@ -381,6 +381,26 @@ def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Lib
     for _, item in bundled_library.items():
         assert item.title in text
     assert window.search_field.hasFocus()  # ready to type a search
+
+
+def test_ctrl_p_opens_the_print_dialog_for_the_protocol_on_screen(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    from ketaref.gui.print_dialog import PrintDialog
+
+    machine = MachineSettings(clinic_name="Lakeside Ketamine Service", default_paper="letter")
+    window = make_window(machine=machine)
+    window.open_item("iv-ketamine-trd")
+    qtbot.waitUntil(window.isActiveWindow)  # the shortcut goes to the active window
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    dialog = open_dialog(qtbot, f"Print session checklist: {protocol.title}")
+    assert isinstance(dialog, PrintDialog)
+    assert dialog.protocol.id == "iv-ketamine-trd"
+    assert dialog.clinic_name == "Lakeside Ketamine Service"
+    assert dialog.paper_key() == "letter"
+    assert dialog.pdf is not None and dialog.page_images
+    dialog.close()
 
 
 def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(

@@ -75,6 +75,8 @@ def test_preview_shows_the_pages_of_the_pdf_to_be_saved(
     assert dialog.save_to(target)
     pages = page_count(target)
     qtbot.waitUntil(lambda: len(preview_pages(dialog)) == pages)
+    for label in preview_pages(dialog):  # whole pages, scrolled rather than squeezed
+        assert label.minimumSize() == label.pixmap().deviceIndependentSize().toSize()
     assert dialog.page_count_label.text() == f"Preview: {pages} pages, Letter"
     assert CANARY in pdf_text(target, 1)
     assert page_size(target) == (612, 792)

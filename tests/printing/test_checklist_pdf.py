@@ -318,3 +318,15 @@ def test_default_paper_follows_the_locale(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert locale_default_paper() == paper
+
+
+def test_expired_content_is_marked_on_every_page(bundled_library: Library, tmp_path: Path) -> None:
+    manifest = bundled_library.manifest.model_copy(update={"expires": dt.date(2026, 11, 24)})
+    expired = dataclasses.replace(bundled_library, manifest=manifest)
+    path = write(tmp_path, build_checklist_pdf(expired, "spravato-trd", printed_at=PRINTED_AT))
+    for number in range(1, page_count(path) + 1):
+        assert "EXPIRED CONTENT (expired 2026-11-24)" in one_line(pdf_text(path, number))
+    on_the_day = build_checklist_pdf(
+        expired, "spravato-trd", printed_at=dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+    )
+    assert "EXPIRED" not in pdf_text(write(tmp_path, on_the_day, "on-the-day.pdf"))

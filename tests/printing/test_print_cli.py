@@ -70,6 +70,21 @@ def test_paper_defaults_to_the_locale(tmp_path: Path) -> None:
     assert page_size(out) == (595, 842)
 
 
+def test_clinic_name_and_paper_come_from_the_machine_policy(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('clinic_name = "Lakeside Ketamine Service"\ndefault_paper = "letter"\n')
+    environment = dict(os.environ) | {"KETAREF_POLICY": str(policy), "LANG": "de_DE.UTF-8"}
+    out = tmp_path / "policy.pdf"
+    result = run_print("--protocol", "spravato-trd", "--out", str(out), env=environment)
+    assert result.returncode == 0, result.stderr
+    assert page_size(out) == (612, 792)
+    assert "Lakeside Ketamine Service" in pdf_text(out, 1)
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(out), "--paper", "a4", env=environment
+    )
+    assert page_size(out) == (595, 842)
+
+
 def _without_file_permission_override() -> tuple[str, ...]:
     """As root, drop the capability that ignores file modes, so a read-only folder is one."""
     if os.geteuid() != 0:
