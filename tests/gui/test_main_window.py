@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -454,3 +455,32 @@ def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner
     assert str(pack_copy) in text
     assert "protocols/spravato-trd.yaml: has " in details
     assert "changed after sealing" in details
+
+
+def test_a_dose_worked_out_on_screen_goes_onto_the_printed_checklist(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    from ketaref.gui.dose_panel import DosePanel
+    from ketaref.gui.print_dialog import PrintDialog
+
+    window = make_window()
+    window.open_item("iv-ketamine-trd")
+    panel = window.item_view.calculator
+    assert isinstance(panel, DosePanel)
+    assert panel.weight_edit is not None
+    with qtbot.waitSignal(panel.resultChanged):
+        qtbot.keyClicks(panel.weight_edit, "70")
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    protocol = window.library.protocols["iv-ketamine-trd"]
+    dialog = open_dialog(qtbot, f"Print session checklist: {protocol.title}")
+    assert isinstance(dialog, PrintDialog)
+    qtbot.waitUntil(lambda: dialog.pdf is not None)
+    target = tmp_path / "checklist.pdf"
+    assert dialog.save_to(target)
+    dialog.close()
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # 0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h, as worked out on screen
+    assert "0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h" in " ".join(text.split())
