@@ -32,6 +32,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+P",),
         "Print the session checklist of the protocol on screen",
     ),
+    ActionSpec(
+        "preferences",
+        "&File",
+        "P&references…",
+        ("Ctrl+,",),
+        "Clinic name and default paper size for printed checklists",
+    ),
     ActionSpec("quit", "&File", "&Quit", ("Ctrl+Q",), "Close ketaref"),
     ActionSpec(
         "find",

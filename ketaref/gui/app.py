@@ -164,17 +164,21 @@ def run_app(exit_after_startup: bool) -> int:
     """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
     app = _application()
     sys.excepthook = ExceptionHandler(log_file_path())
+    from ketaref.gui.integration import machine_settings, user_preferences
+    from ketaref.policy import load_policy
+
+    settings = QSettings()
+    policy = load_policy(user_preferences(settings))
     try:
-        active = load_active_content()
+        active = load_active_content(policy)
     except ContentError as exc:
         return _content_failed([str(p) for p in exc.problems], exit_after_startup)
     except OSError as exc:
         return _content_failed([str(exc)], exit_after_startup)
 
-    from ketaref.gui.integration import load_machine_settings
     from ketaref.gui.main_window import MainWindow
 
-    window = MainWindow(active, QSettings(), load_machine_settings())
+    window = MainWindow(active, settings, machine_settings(policy))
     window.show()
     if exit_after_startup:
         app.processEvents()

@@ -93,9 +93,7 @@ class DosePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         inputs = self._build_inputs(form)
         layout = QVBoxLayout(self)
-        title = QLabel("Dose calculator")
-        title.setFont(bigger)
-        layout.addWidget(title)
+        layout.setContentsMargins(0, 0, 0, 0)  # the protocol view's "Dose calculator" box frames it
         layout.addLayout(form)
         for widget in (self._message_label, self._dose_label, warnings, self._working_label):
             layout.addWidget(widget)

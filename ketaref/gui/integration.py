@@ -1,47 +1,78 @@
-"""Where the main window meets parts built beside it: dose panel, print dialog, machine policy.
+"""Where the main window meets the machine policy, the dose calculator and the print dialog.
 
-LEAD, when merging: point ``make_dose_panel`` at ``ketaref.gui.dose_panel.DosePanel``. Nothing
-else in the GUI needs to change: the window calls only these three functions.
+The policy is read once at start-up, with the user's own preferences from QSettings as its top
+layer. The calculator and the print dialog (with reportlab and the PDF renderer behind it) are
+imported only when first used, so start-up stays close to a bare Qt window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
+from ketaref.policy import Policy
+
+#: Settings a user may set for themselves (unless the machine policy locks them).
+USER_KEYS = ("clinic_name", "default_paper")
+PREFERENCES_GROUP = "preferences"
+PAPER_KEYS = ("a4", "letter")
 
 
 @dataclass(frozen=True)
 class MachineSettings:
-    """What the window needs from the machine policy."""
+    """What the window needs from the policy: print defaults, locks and problems."""
 
     clinic_name: str = ""
-    #: "a4" or "letter"; None: the policy names none, the print dialog follows the locale.
+    #: "a4" or "letter"; None: neither IT nor the user chose, the print dialog follows the locale.
     default_paper: str | None = None
     problems: tuple[str, ...] = ()
+    #: Keys users may not change, with where their value comes from.
+    locked_by: Mapping[str, str] = field(default_factory=dict)
 
 
-def load_machine_settings() -> MachineSettings:
-    """The clinic name, paper size and any policy problems (file:line: message)."""
-    from ketaref.policy import load_policy
+def user_preferences(settings: QSettings) -> dict[str, object]:
+    """The user's own values for USER_KEYS, as stored by the Preferences dialog."""
+    values: dict[str, object] = {}
+    for key in USER_KEYS:
+        value = settings.value(f"{PREFERENCES_GROUP}/{key}")
+        if isinstance(value, str) and value:
+            values[key] = value
+    return values
 
-    policy = load_policy()
+
+def save_user_preferences(settings: QSettings, values: Mapping[str, str]) -> None:
+    """Store the user's values (an empty value means "use the default")."""
+    for key in USER_KEYS:
+        value = values.get(key, "")
+        if value:
+            settings.setValue(f"{PREFERENCES_GROUP}/{key}", value)
+        else:
+            settings.remove(f"{PREFERENCES_GROUP}/{key}")
+    settings.sync()
+
+
+def machine_settings(policy: Policy) -> MachineSettings:
+    """Print defaults, the keys IT locked, and the policy's problems (file:line: message)."""
     paper = policy.get("default_paper")
+    locked_by = {key: origin for key, _, origin, locked in policy.settings() if locked}
     return MachineSettings(
         clinic_name=str(policy.get("clinic_name") or ""),
-        default_paper=str(paper) if paper else None,
+        default_paper=paper if paper in PAPER_KEYS else None,  # type: ignore[arg-type]
         problems=tuple(str(problem) for problem in policy.problems),
+        locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
     )
 
 
-def make_dose_panel(library: Library, protocol: Protocol, parent: QWidget) -> QWidget | None:
-    """The dose calculator for a protocol with ``dosing``; None shows a placeholder."""
-    return None
+def make_dose_panel(library: Library, protocol: Protocol, parent: QWidget) -> QWidget:
+    """The dose calculator for a protocol that has ``dosing``."""
+    from ketaref.gui.dose_panel import DosePanel
+
+    return DosePanel(library, protocol, parent)
 
 
 def open_print_dialog(
@@ -51,8 +82,8 @@ def open_print_dialog(
     machine: MachineSettings,
     dose_lines: Sequence[str],
     parent: QWidget,
-) -> None:
-    """Open the print dialog for the session checklist of ``protocol`` (window-modal)."""
+) -> QWidget:
+    """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
     from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
     from ketaref.printing.paper import locale_default_paper
 
@@ -60,10 +91,11 @@ def open_print_dialog(
         library,
         protocol,
         clinic_name=machine.clinic_name,
-        # No paper size in the policy: the locale's (Letter in the US, CA, MX, PH; else A4).
+        # No paper size chosen: the locale's (Letter in the US, CA, MX, PH; else A4).
         default_paper=machine.default_paper or locale_default_paper(),
         dose_lines=dose_lines,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
+    return dialog

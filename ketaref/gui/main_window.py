@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
             "content_problems": self.show_content_problems,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
+            "preferences": self.show_preferences,
         }
 
     def _build_menus(self) -> None:
@@ -403,12 +404,6 @@ class MainWindow(QMainWindow):
         if protocol is None or protocol.dosing is None:
             return
         panel = integration.make_dose_panel(self.library, protocol, self.item_view.calculator_area)
-        if panel is None:
-            panel = QLabel(
-                "The dose calculator for this protocol is not part of this build.",
-                self.item_view.calculator_area,
-            )
-            panel.setWordWrap(True)
         self.item_view.set_calculator(panel)
 
     def print_checklist(self) -> None:
@@ -419,7 +414,25 @@ class MainWindow(QMainWindow):
         calculator = self.item_view.calculator
         dose_lines = calculator.dose_lines() if hasattr(calculator, "dose_lines") else ()
         integration.open_print_dialog(
-            self.library, protocol, machine=self.machine, dose_lines=dose_lines, parent=self
+            self.library,
+            protocol,
+            machine=self.machine,
+            dose_lines=dose_lines,
+            parent=self,
+        )
+
+    def show_preferences(self) -> None:
+        """Edit the user's clinic name and default paper (keys IT locked stay read-only)."""
+        from ketaref.gui.preferences import PreferencesDialog
+        from ketaref.policy import load_policy
+
+        dialog = PreferencesDialog(self.machine, integration.user_preferences(self.settings), self)
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+            return
+        stored = integration.user_preferences(self.settings)
+        integration.save_user_preferences(self.settings, stored | dialog.values())
+        self.machine = integration.machine_settings(
+            load_policy(integration.user_preferences(self.settings))
         )
 
     def _reset_zoom(self) -> None:

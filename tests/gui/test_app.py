@@ -49,7 +49,8 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
     result = run_python(
         "import sys; from ketaref.gui.app import run_app; run_app(True);"
         " print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'pypdfium2',"
-        " 'PySide6.QtPdf', 'PySide6.QtPrintSupport', 'ketaref.printing', 'ketaref.gui.print_dialog',"
+        " 'PySide6.QtPdf', 'PySide6.QtPrintSupport', 'ketaref.printing.checklist_pdf',"
+        " 'ketaref.printing.fonts', 'ketaref.gui.print_dialog',"
         " 'ketaref.gui.pdf_pages', 'ketaref.content.schema', 'ketaref.content.search',"
         " 'ketaref.gui.dialogs'))))",
         {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
@@ -60,7 +61,7 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
 def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp: QApplication
 ) -> None:
-    def broken() -> None:
+    def broken(policy: object = None) -> None:
         raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
 
     monkeypatch.setattr(app, "load_active_content", broken)
@@ -112,7 +113,7 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
 def test_content_that_fails_shows_a_dialog_when_the_app_runs(
     monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
-    def broken() -> None:
+    def broken(policy: object = None) -> None:
         raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
 
     monkeypatch.setattr(app, "load_active_content", broken)

@@ -14,8 +14,9 @@ from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
 from ketaref.gui import integration
-from ketaref.gui.integration import MachineSettings, load_machine_settings
+from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import MainWindow
+from ketaref.policy import load_policy
 
 from .conftest import WindowFactory
 
@@ -252,7 +253,7 @@ def test_policy_problems_show_a_banner(
     policy = tmp_path / "policy.toml"
     policy.write_text('clinic_name = "Ward 4"\npaper_size = "a3"\n', encoding="utf-8")
     monkeypatch.setenv("KETAREF_POLICY", str(policy))
-    window = make_window(machine=load_machine_settings())
+    window = make_window(machine=machine_settings(load_policy()))
     banner = next(b for b in window.banners if b.objectName() == "policyBanner")
     assert "machine policy has problems" in banner.label.text()
     assert banner.button is not None
@@ -446,7 +447,7 @@ def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner
         encoding="utf-8",
     )
     monkeypatch.setenv("KETAREF_POLICY", str(policy))
-    window = make_window(load_active_content(), load_machine_settings())
+    window = make_window(load_active_content(), machine_settings(load_policy()))
     text, details = refusal_banner_and_details(qtbot, window)
     assert text.startswith("Site content pack refused.")
     assert "running on the bundled pack" in text
