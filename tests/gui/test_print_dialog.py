@@ -193,3 +193,29 @@ def test_a_protocol_without_a_checklist_says_so(qtbot: QtBot, bundled_library: L
     assert not widget.save_button.isEnabled()
     assert not widget.print_button.isEnabled()
     assert widget.pdf is None
+
+
+@pytest.mark.parametrize("lang, paper", [("en_US.UTF-8", "letter"), ("en_GB.UTF-8", "a4")])
+def test_without_a_policy_paper_the_dialog_follows_the_locale(
+    qtbot: QtBot,
+    bundled_library: Library,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    paper: str,
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ketaref.gui.integration import MachineSettings, open_print_dialog
+
+    for name in ("LC_ALL", "LC_PAPER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    protocol = bundled_library.protocols["spravato-trd"]
+    open_print_dialog(
+        bundled_library, protocol, machine=MachineSettings(), dose_lines=(), parent=parent
+    )
+    (dialog,) = parent.findChildren(PrintDialog)
+    assert dialog.paper_key() == paper
+    dialog.close()
