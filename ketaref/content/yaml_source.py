@@ -331,10 +331,10 @@ class _Builder:
             if marks:
                 mark: Any = event.start_mark
                 self.value_marks[key_path] = (mark.line + 1, mark.column + 1)
-            if event.implicit[0] and not event.style:
-                mapping[key] = _resolve_plain(event.value, event)
-            else:
-                mapping[key] = event.value
+            value = event.value
+            if event.implicit[0] and not event.style and (not value or value[0] in _SPECIAL_FIRST):
+                value = _resolve_plain(value, event)
+            mapping[key] = value
         return mapping
 
 
