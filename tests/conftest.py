@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,29 @@ def isolated_state(
     monkeypatch.setenv("KETAREF_STATE_DIR", str(state))
     monkeypatch.setenv("KETAREF_POLICY", str(state / "no-policy.toml"))
     return state
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one in-process run of the ``ketaref`` command line returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
+    """Run ``ketaref ARGS…`` in this process (fast); returns exit code, stdout and stderr."""
+    from ketaref.cli import main
+
+    def run(*args: object) -> CliResult:
+        capsys.readouterr()
+        code = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

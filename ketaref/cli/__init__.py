@@ -12,12 +12,26 @@ import sys
 from collections.abc import Sequence
 
 from ketaref import __version__
-from ketaref.cli import content_commands, dose_command
+from ketaref.cli import (
+    content_commands,
+    dose_command,
+    lifecycle_commands,
+    policy_command,
+    print_command,
+    selftest_command,
+)
 from ketaref.cli.common import EXIT_OK, EXIT_USAGE, CliError, fail
 
 #: Modules that add sub-commands: each has ``register(subparsers, groups)``; ``groups`` holds the
 #: sub-parsers of command groups (``content``) so later modules can add to a group.
-COMMAND_MODULES = (content_commands, dose_command)
+COMMAND_MODULES = (
+    content_commands,
+    lifecycle_commands,
+    policy_command,
+    dose_command,
+    print_command,
+    selftest_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

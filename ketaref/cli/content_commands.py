@@ -18,9 +18,13 @@ SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 def active_or_exit() -> Any:
     """The content pack in use, after telling the user on stderr about any refused site pack."""
     from ketaref.content.active import load_active_content
+    from ketaref.policy import load_policy
 
+    policy = load_policy()
+    for problem in policy.problems:
+        notice(problem)
     try:
-        active = load_active_content()
+        active = load_active_content(policy)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -33,10 +37,9 @@ def active_or_exit() -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ketaref import paths
     from ketaref.content.pack import load_pack
 
-    directory = Path(args.directory) if args.directory else paths.bundled_content_dir()
+    directory = Path(args.directory) if args.directory else active_or_exit().library.directory
     started = time.perf_counter()
     try:
         library = load_pack(directory)

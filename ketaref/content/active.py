@@ -1,17 +1,25 @@
 """Which content pack is in use, and why.
 
-The bundled pack, unless the machine policy names a site pack (``content_dir``) that is complete,
-valid and trusted; otherwise the last good pack. Callers get the ``Library`` and the notices to
-show (banner in the GUI, stderr in the CLI). Never a mix of two packs.
+The bundled pack, unless the machine policy names a site pack (``content_dir``). A site pack is
+used only if it is complete, valid, signed by a trusted key (unless the policy lets unsigned packs
+through), not older than the newest site pack this machine trusted before, not a different pack
+under an already-trusted version number, and (with ``expired_content = "block"``) not expired; the
+checks and the verified copy in the user's state dir are in ``ketaref.content.site_pack``.
+
+A refused site pack falls back to the last good pack — the kept copy if it still verifies (a copy
+that no longer does is removed), else the bundled pack — and the user is told why in one line.
+Never a mix of two packs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ketaref import paths
 from ketaref.content.pack import Library, load_pack
 from ketaref.content.problems import ContentProblem
+from ketaref.policy import Policy, load_policy
 
 
 @dataclass(frozen=True)
@@ -22,8 +30,50 @@ class ActiveContent:
     origin: str
     notices: tuple[str, ...] = ()
     refused_problems: tuple[ContentProblem, ...] = field(default=())
+    #: Past the pack's ``expires`` date (and the policy says warn): printouts carry a mark.
+    expired: bool = False
 
 
-def load_active_content() -> ActiveContent:
-    """Load the pack the app should use now (raises ContentError if even the bundled one fails)."""
-    return ActiveContent(library=load_pack(paths.bundled_content_dir()), origin="bundled")
+def load_active_content(
+    policy: Policy | None = None, *, today: dt.date | None = None
+) -> ActiveContent:
+    """Load the pack the app should use now (raises ContentError if even the bundled one fails).
+
+    ``policy`` defaults to the machine policy (without user settings; they do not decide content).
+    """
+    policy = policy if policy is not None else load_policy()
+    today = today or dt.date.today()
+    source = policy.content_dir
+    if source is None:
+        library, expired, notice = _bundled_library(today)
+        return ActiveContent(library, "bundled", (notice,) if notice else (), (), expired)
+
+    from ketaref.content.site_pack import PackRefused, SiteGate, describe
+
+    gate = SiteGate(policy, today)
+    try:
+        library, expired, notice = gate.accept(source)
+    except PackRefused as refusal:
+        kept = gate.kept_copy()
+        if kept is not None:
+            library, expired, notice = kept
+            fallback = f"using the last trusted site pack {describe(library)}"
+            origin = f"last trusted site pack (kept copy of {source})"
+        else:
+            library, expired, notice = _bundled_library(today)
+            fallback = f"using the bundled content {describe(library)}"
+            origin = "bundled"
+        message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
+        notices = [*gate.notices, message, *([notice] if notice else [])]
+        return ActiveContent(library, origin, tuple(notices), refusal.problems, expired)
+    notices = [*gate.notices, *([notice] if notice else [])]
+    return ActiveContent(library, f"site pack {source}", tuple(notices), (), expired)
+
+
+def _bundled_library(today: dt.date) -> tuple[Library, bool, str | None]:
+    library = load_pack(paths.bundled_content_dir())
+    expires = library.manifest.expires
+    if expires is None or today <= expires:
+        return library, False, None
+    # There is nothing to fall back to from the bundled pack: warn even under "block".
+    return library, True, f"the bundled content expired on {expires.isoformat()}; install an update"

@@ -184,6 +184,9 @@ class Statement(Frozen):
     source: Identifier
     locator: Label
     also_cited: tuple[Citation, ...] = ()
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     def citations(self) -> tuple[Citation, ...]:
         """All citations of the statement, the primary one first."""
@@ -314,6 +317,9 @@ class WeightLimits(Frozen):
     warn_below: QuantityText | None = None
     warn_above: QuantityText | None = None
     basis: Text
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     @model_validator(mode="after")
     def _ordered_in_kg(self) -> WeightLimits:
@@ -519,6 +525,9 @@ class ChecklistItem(Frozen):
     locator: Label | None = None
     also_cited: tuple[Citation, ...] = ()
     site_defined: SiteDefined | None = None
+    #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
+    #: a change unless this is new in the version); shown to reviewers, not to users.
+    change_reason: Text | None = None
 
     @model_validator(mode="after")
     def _cited_or_site_defined(self) -> ChecklistItem:
@@ -621,7 +630,8 @@ class Review(Frozen):
 class Manifest(Frozen):
     """``manifest.yaml``: version, dates, review sign-offs and every file's digest."""
 
-    content_version: Annotated[str, Field(pattern=r"^\d+(\.\d+){1,3}$")]
+    # ASCII digits only: other scripts' digits would give a second spelling of the same version.
+    content_version: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+){1,3}$")]
     released: Date
     expires: Date | None = None
     intended_use: Text

@@ -1,0 +1,106 @@
+"""Start-up time and peak memory: `ketaref --exit-after-startup` against a bare PySide6 window.
+
+Both run in the same session, alternating, several times each; the ratio of the median wall times
+is printed with each one's peak resident memory (from the kernel's accounting of the child). The
+ratio of CPU times (user + system) is printed too: on a busy machine it moves less than wall time.
+Goal: ratio ≤ 1.5 (must be ≤ 2.0), peak ≤ 150 MiB. QT_QPA_PLATFORM defaults to offscreen.
+
+Run: `.venv/bin/python benchmarks/startup.py [--runs N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.show()
+app.processEvents()
+"""
+RATIO_GOAL, RATIO_LIMIT, PEAK_LIMIT_MIB = 1.5, 2.0, 150
+
+
+def ketaref_command() -> list[str]:
+    """The installed `ketaref` script next to this Python, else `python -m ketaref`."""
+    script = Path(sys.executable).with_name("ketaref")
+    if script.exists():
+        return [str(script), "--exit-after-startup"]
+    found = shutil.which("ketaref")
+    return [found, "--exit-after-startup"] if found else [sys.executable, "-m", "ketaref"]
+
+
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run; raise if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}: {stderr.strip()}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> int:
+    """Measure both, print medians, the ratio and peak memory; exit 1 if a limit is broken."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each (default 7)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as state:
+        env = os.environ | {
+            "KETAREF_STATE_DIR": state,
+            "XDG_CONFIG_HOME": state,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        }
+        # An installed ketaref has its bytecode compiled (as PySide6 does in site-packages);
+        # let the unmeasured warm-up run write it rather than compile ketaref on every run.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        commands = {
+            "ketaref": ketaref_command(),
+            "bare QMainWindow": [sys.executable, "-c", BARE_WINDOW],
+        }
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+        for command in commands.values():  # warm the file cache once, unmeasured
+            run_once(command, env)
+        for _ in range(args.runs):
+            for name, command in commands.items():
+                results[name].append(run_once(command, env))
+    medians = {name: statistics.median(r[0] for r in runs) for name, runs in results.items()}
+    cpu = {name: statistics.median(r[1] for r in runs) for name, runs in results.items()}
+    peaks = {name: max(r[2] for r in runs) for name, runs in results.items()}
+    for name in commands:
+        print(
+            f"{name:>16}: median wall {medians[name] * 1000:4.0f} ms, CPU {cpu[name] * 1000:4.0f} ms,"
+            f" peak {peaks[name]:5.1f} MiB"
+        )
+    ratio = medians["ketaref"] / medians["bare QMainWindow"]
+    print(f"ratio of CPU medians: {cpu['ketaref'] / cpu['bare QMainWindow']:.2f}×")
+    verdict = (
+        "goal met"
+        if ratio <= RATIO_GOAL
+        else "within limit"
+        if ratio <= RATIO_LIMIT
+        else "OVER LIMIT"
+    )
+    print(
+        f"ratio of medians: {ratio:.2f}× ({verdict}; goal ≤ {RATIO_GOAL}×, limit ≤ {RATIO_LIMIT}×)"
+    )
+    print(f"ketaref peak memory: {peaks['ketaref']:.1f} MiB (limit {PEAK_LIMIT_MIB} MiB)")
+    return 0 if ratio <= RATIO_LIMIT and peaks["ketaref"] <= PEAK_LIMIT_MIB else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

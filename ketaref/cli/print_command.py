@@ -1,0 +1,109 @@
+"""``ketaref print``: write a protocol's session checklist as a PDF (see shared/cli-contract.md).
+
+The PDF is built in memory, checked, then written atomically; on any failure the command exits 2
+and leaves no file, partial or temporary. Patient details go onto the PDF and nowhere else: they
+are not echoed, logged or used in any file name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from ketaref.cli.common import EXIT_OK, CliError
+from ketaref.cli.content_commands import active_or_exit
+from ketaref.printing.errors import PrintError
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def machine_print_settings() -> tuple[str, str]:
+    """The clinic name and default paper size from the machine policy, else "" and the locale's.
+
+    ``ketaref.policy`` is written on another branch; until it is merged this falls back to the
+    locale alone.
+    """
+    from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
+
+    try:
+        from ketaref.policy import load_policy  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return "", locale_default_paper()
+    policy: Any = load_policy()
+    clinic_name = policy.get("clinic_name") or ""
+    paper = policy.get("default_paper")
+    return str(clinic_name), paper if paper in PAPER_SIZES else locale_default_paper()
+
+
+def parse_session_date(text: str) -> dt.date:
+    """A date written YYYY-MM-DD; CliError otherwise."""
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"date “{text}” is not a date; write it as YYYY-MM-DD") from None
+
+
+def _print(args: argparse.Namespace) -> int:
+    from ketaref.dosing.units import DoseInputError, parse_weight
+    from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
+    from ketaref.printing.patient import PatientDetails
+
+    session_date = parse_session_date(args.date) if args.date is not None else None
+    try:
+        weight = parse_weight(args.weight).entered_text() if args.weight is not None else ""
+    except DoseInputError as exc:
+        raise CliError(exc.message) from None
+    clinic_name, default_paper = machine_print_settings()
+    paper = args.paper or default_paper
+    library = active_or_exit().library
+    try:
+        patient = PatientDetails(
+            name=(args.patient_name or "").strip(),
+            patient_id=(args.patient_id or "").strip(),
+            weight=weight,
+        )
+        data = build_checklist_pdf(
+            library,
+            args.protocol,
+            paper=paper,
+            patient=patient,
+            clinic_name=clinic_name,
+            clinician=(args.clinician or "").strip(),
+            session_date=session_date,
+        )
+        save_pdf(data, Path(args.out))
+    except PrintError as exc:
+        raise CliError(str(exc)) from None
+    pages = check_pdf(data)
+    print(f"wrote {args.out} ({pages} {'page' if pages == 1 else 'pages'}, {paper.upper()})")
+    return EXIT_OK
+
+
+def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+    """Add ``ketaref print``."""
+    command = subparsers.add_parser(
+        "print",
+        help="write a protocol's session checklist as a PDF to print and fill in by pen",
+        description="Write the session checklist of a protocol as a PDF. Patient details are "
+        "printed on the page only; leave them out to get blank lines to fill in by pen.",
+    )
+    command.add_argument("--protocol", required=True, metavar="ID", help="protocol id")
+    command.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    command.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="paper size (default: the machine policy's default_paper, else the locale's)",
+    )
+    command.add_argument("--patient-name", metavar="N", help="patient name to print")
+    command.add_argument("--patient-id", metavar="I", help="patient ID to print")
+    command.add_argument("--weight", metavar="W", help="weight with its unit: “70 kg”, “154 lb”")
+    command.add_argument("--date", metavar="YYYY-MM-DD", help="session date to print")
+    command.add_argument("--clinician", metavar="C", help="clinician's name to print")
+    command.set_defaults(handler=_print)

@@ -1,0 +1,260 @@
+"""``ketaref self-test``: checks an installation step by step, for IT after an install or upgrade.
+
+Each step prints ``ok  <step>: <detail>`` or ``FAIL <step>: <reason>``; the exit code is 0 when no
+step failed and 1 otherwise. The Qt step runs in a child process (``self-test --qt-probe``) because
+Qt aborts the whole process when a platform plugin cannot load; the parent then reports the
+child's last words instead of dying with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ketaref import __version__
+from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+#: The Qt modules the desktop app uses; build.spec bundles exactly these, the probe imports them.
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")
+#: Font files the self-test loads from the bundled fonts folder.
+FONT_SUFFIXES = (".ttf", ".otf")
+QT_PROBE_TIMEOUT_S = 60
+
+
+class StepFailed(Exception):
+    """A self-test step failed; the message says why, for an IT admin."""
+
+
+class StepSkipped(Exception):
+    """A self-test step does not apply to this build; the message says why."""
+
+
+@dataclass
+class SelfTest:
+    """The steps run so far and what later steps need from earlier ones."""
+
+    failures: int = 0
+    found: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, name: str, check: Callable[[SelfTest], str]) -> None:
+        """Run one step and print its outcome; a step never stops the ones after it."""
+        try:
+            detail = check(self)
+        except StepSkipped as skipped:
+            print(f"skip {name}: {skipped}")
+        except StepFailed as failed:
+            self.failures += 1
+            print(f"FAIL {name}: {failed}")
+        except Exception as exc:  # a self-test reports every failure, never a traceback
+            self.failures += 1
+            print(f"FAIL {name}: {type(exc).__name__}: {exc}")
+        else:
+            print(f"ok  {name}: {detail}")
+        sys.stdout.flush()
+
+
+def _check_content(test: SelfTest) -> str:
+    from ketaref.content.active import load_active_content
+    from ketaref.content.problems import ContentError
+
+    try:
+        active = load_active_content()
+    except ContentError as exc:
+        first = f"; first: {exc.problems[0]}" if exc.problems else ""
+        raise StepFailed(f"{exc.summary}{first}; reinstall ketaref") from None
+    library = active.library
+    test.found["library"] = library
+    for message in active.notices:
+        print(f"     note: {message}")
+    if active.refused_problems:
+        raise StepFailed(
+            f"the site content pack was refused ({len(active.refused_problems)} problems: "
+            f"{active.refused_problems[0]}); using {active.origin} content {library.version} "
+            f"({library.pack_hash}) instead"
+        )
+    return (
+        f"{library.version} ({library.pack_hash}) from the {active.origin} pack, every file "
+        f"matches its manifest hash; {_count(library.protocols, 'protocol')}, "
+        f"{_count(library.checklists, 'checklist')}"
+    )
+
+
+def _count(items: Any, noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+def _printer_available() -> bool:
+    return importlib.util.find_spec("ketaref.printing.checklist_pdf") is not None
+
+
+def _sample_checklist(library: Any) -> tuple[str, bytes]:
+    """A session checklist PDF for the first protocol that has one, built in memory."""
+    protocol_id = next((p.id for p in library.protocols.values() if p.checklist), None)
+    if protocol_id is None:
+        raise StepFailed("no protocol in the content has a session checklist to print")
+    from ketaref.printing.checklist_pdf import build_checklist_pdf
+
+    return protocol_id, build_checklist_pdf(library, protocol_id)
+
+
+def _check_pdf(test: SelfTest) -> str:
+    if not _printer_available():
+        raise StepSkipped("this build has no checklist printer (ketaref.printing.checklist_pdf)")
+    library = test.found.get("library")
+    if library is None:
+        raise StepFailed("no content loaded, so there is nothing to print")
+    protocol_id, pdf = _sample_checklist(library)
+    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
+        raise StepFailed(f"the checklist for {protocol_id} is not a complete PDF")
+    return f"checklist for {protocol_id} built in memory ({len(pdf) // 1024} KiB)"
+
+
+def _check_fonts(test: SelfTest) -> str:
+    from ketaref import paths
+
+    folder = paths.fonts_dir()
+    fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
+    if not fonts:
+        if not _printer_available():
+            raise StepSkipped(f"no fonts bundled in {folder}, and no printer that needs them")
+        raise StepFailed(f"no font files in {folder}; reinstall ketaref")
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    for font in fonts:
+        try:
+            TTFont(font.stem, str(font))
+        except (TTFError, OSError) as exc:
+            raise StepFailed(f"{font} cannot be loaded: {exc}") from None
+    return f"{len(fonts)} fonts load from {folder} ({', '.join(f.name for f in fonts)})"
+
+
+def _qt_probe_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "self-test", "--qt-probe"]
+    return [sys.executable, "-m", "ketaref", "self-test", "--qt-probe"]
+
+
+def _qt_probe_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    if not (environment.get("DISPLAY") or environment.get("WAYLAND_DISPLAY")):
+        environment.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The child must import this very ketaref, wherever it was loaded from.
+    package_parent = str(Path(__file__).resolve().parents[2])
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [package_parent, environment.get("PYTHONPATH")])
+    )
+    return environment
+
+
+def _check_qt(test: SelfTest) -> str:
+    try:
+        child = subprocess.run(
+            _qt_probe_command(),
+            env=_qt_probe_environment(),
+            capture_output=True,
+            text=True,
+            timeout=QT_PROBE_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise StepFailed(f"Qt did not start within {QT_PROBE_TIMEOUT_S} s") from None
+    if child.returncode == 0 and child.stdout.strip():
+        return child.stdout.strip().splitlines()[-1]
+    said = [line.strip() for line in child.stderr.splitlines() if line.strip()]
+    # Qt names the cause first (e.g. "could not connect to display :0"), generic advice after.
+    reason = " / ".join(said[:3]) if said else f"the Qt check exited with {child.returncode}"
+    raise StepFailed(reason)
+
+
+def _xcb_plugin_problem(library_paths: list[str]) -> str | None:
+    """Load the X11 platform plugin without using it: proves its system libraries are present."""
+    from PySide6.QtCore import QPluginLoader
+
+    for folder in library_paths:
+        plugin = Path(folder) / "platforms" / "libqxcb.so"
+        if plugin.is_file():
+            loader = QPluginLoader(str(plugin))
+            if loader.load():
+                return None
+            return loader.errorString()
+    return "the xcb platform plugin is not bundled"
+
+
+def qt_probe() -> int:
+    """Child side of the Qt step: import the Qt modules used, start Qt, print one line."""
+    import importlib
+
+    for module in QT_MODULES_USED:
+        importlib.import_module(f"PySide6.{module}")
+    if importlib.util.find_spec("ketaref.gui.app") is not None:
+        importlib.import_module("ketaref.gui.app")
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["ketaref"])
+    platform = app.platformName()
+    detail = f"Qt starts with the {platform} platform plugin; {', '.join(QT_MODULES_USED)} import"
+    if sys.platform.startswith("linux") and platform != "xcb":
+        problem = _xcb_plugin_problem(QCoreApplication.libraryPaths())
+        if problem:
+            print(f"the X11 (xcb) platform plugin cannot load: {problem}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        detail += "; the X11 (xcb) plugin loads"
+    if _printer_available() and importlib.util.find_spec("ketaref.gui.pdf_pages") is not None:
+        try:
+            detail += "; " + _render_preview()
+        except StepFailed as failed:
+            print(failed, file=sys.stderr)
+            return EXIT_CHECK_FAILED
+    print(detail)
+    return EXIT_OK
+
+
+def _render_preview() -> str:
+    """Render the sample checklist as the print preview does (proves PDFium is bundled)."""
+    from ketaref.content.active import load_active_content
+    from ketaref.gui.pdf_pages import render_pages
+
+    protocol_id, pdf = _sample_checklist(load_active_content().library)
+    pages = render_pages(pdf, dpi=36)
+    if not pages or pages[0].isNull():
+        raise StepFailed(f"the print preview of the {protocol_id} checklist came out empty")
+    return f"the print preview renders the {protocol_id} checklist ({len(pages)} pages)"
+
+
+def run_self_test(args: argparse.Namespace) -> int:
+    """Check the install step by step; exit 0 when every step passed."""
+    if args.qt_probe:
+        return qt_probe()
+    where = "frozen app" if getattr(sys, "frozen", False) else f"Python {sys.version.split()[0]}"
+    print(f"ketaref {__version__} self-test ({where}, {Path(sys.executable).parent})")
+    test = SelfTest()
+    test.step("content", _check_content)
+    test.step("checklist PDF", _check_pdf)
+    test.step("fonts", _check_fonts)
+    test.step("Qt", _check_qt)
+    if test.failures:
+        print(f"self-test FAILED: {test.failures} step(s) failed")
+        return EXIT_CHECK_FAILED
+    print("self-test passed")
+    return EXIT_OK
+
+
+def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+    """Add ``ketaref self-test``."""
+    command = subparsers.add_parser(
+        "self-test",
+        help="check this installation: content, checklist PDF, fonts, Qt plugins",
+        description="Check this installation step by step; exit 0 when every step passed.",
+    )
+    command.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
+    command.set_defaults(handler=run_self_test)

@@ -1,0 +1,182 @@
+"""Starting the desktop app: Qt set-up, content loading, the error handler, the main window.
+
+``run_app`` is what ``ketaref`` (no command) calls. It follows the system's font size, scaling and
+colour scheme (no colours or font sizes of our own), remembers only the window's geometry, and
+turns every failure a user can meet into a dialog, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from ketaref import __version__, paths
+from ketaref.content.active import load_active_content
+from ketaref.content.problems import ContentError
+
+LOGGER = logging.getLogger("ketaref")
+LOG_MAX_BYTES = 512 * 1024
+LOG_BACKUPS = 3
+ORGANIZATION = "Ketaref"
+APPLICATION = "ketaref"
+
+
+def log_file_path() -> Path:
+    """Where unexpected errors are recorded (rotating; never patient details)."""
+    return paths.state_dir() / "logs" / "ketaref.log"
+
+
+def configure_logging() -> Path:
+    """Send ketaref's log records to the rotating log file; return its path.
+
+    Called when the first error is logged, so a normal start-up neither imports the handlers
+    nor creates the log folder.
+    """
+    import logging.handlers
+
+    log_file = log_file_path()
+    already = any(
+        isinstance(h, logging.handlers.RotatingFileHandler) and h.baseFilename == str(log_file)
+        for h in LOGGER.handlers
+    )
+    if not already:
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(
+                log_file,
+                maxBytes=LOG_MAX_BYTES,
+                backupCount=LOG_BACKUPS,
+                encoding="utf-8",
+                delay=True,
+            )
+        except OSError as exc:
+            print(
+                f"ketaref: cannot write the log in {log_file.parent}: {exc.strerror}",
+                file=sys.stderr,
+            )
+            return log_file
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        LOGGER.addHandler(handler)
+        LOGGER.setLevel(logging.INFO)
+    return log_file
+
+
+def error_details(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """The kind of error and where it happened, without its message.
+
+    The message is left out on purpose: it may quote what a user typed (a name, a weight), and
+    nothing about patients may reach the log.
+    """
+    import traceback
+
+    frames = "".join(traceback.format_list(traceback.extract_tb(tb)))
+    return (
+        f"ketaref {__version__}: {exc_type.__module__}.{exc_type.__qualname__}\n"
+        f"Traceback (most recent call last):\n{frames}"
+        "(The error message is left out: it may contain what was typed.)"
+    )
+
+
+class ExceptionHandler:
+    """``sys.excepthook`` for the app: log, tell the user in plain words, keep running."""
+
+    def __init__(self, log_file: Path):
+        self.log_file = log_file
+        self._dialog_open = False
+        self._logging_ready = False
+
+    def __call__(
+        self,
+        exc_type: type[BaseException],
+        exc: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        details = error_details(exc_type, tb)
+        if not self._logging_ready:
+            self.log_file = configure_logging()
+            self._logging_ready = True
+        LOGGER.error("Unexpected error\n%s", details)
+        if self._dialog_open or QApplication.instance() is None:
+            return  # one dialog at a time; the log has every occurrence
+        from ketaref.gui.dialogs import TextReportDialog
+
+        dialog = TextReportDialog(
+            "Something went wrong",
+            "Something went wrong inside ketaref. What you were doing may not have finished, but"
+            " the app is still running. The details below were saved in the log file "
+            f"{self.log_file}. If it happens again, send them to IT.",
+            details,
+            QApplication.activeWindow(),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setObjectName("unexpectedErrorDialog")
+        self._dialog_open = True
+        dialog.finished.connect(self._closed)
+        dialog.open()
+
+    def _closed(self) -> None:
+        self._dialog_open = False
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("ketaref")
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
+    message = (
+        "ketaref cannot show any content: even the content pack installed with it failed its"
+        " checks, so nothing it could show can be trusted. Reinstall ketaref or call IT."
+    )
+    if exit_after_startup:
+        print(f"ketaref: {message}", file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, "ketaref cannot start", message)
+    box.setDetailedText("\n".join(problems))
+    box.exec()
+    return 1
+
+
+def run_app(exit_after_startup: bool) -> int:
+    """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
+    app = _application()
+    sys.excepthook = ExceptionHandler(log_file_path())
+    try:
+        active = load_active_content()
+    except ContentError as exc:
+        return _content_failed([str(p) for p in exc.problems], exit_after_startup)
+    except OSError as exc:
+        return _content_failed([str(exc)], exit_after_startup)
+
+    from ketaref.gui.integration import load_machine_settings
+    from ketaref.gui.main_window import MainWindow
+
+    window = MainWindow(active, QSettings(), load_machine_settings())
+    window.show()
+    if exit_after_startup:
+        app.processEvents()
+        return 0
+    return app.exec()

@@ -1,0 +1,183 @@
+"""Dialogs: about, keyboard shortcuts, content problems, and the unexpected-error dialog.
+
+Imported when first opened, not at start-up.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketaref import __version__
+from ketaref.content.active import ActiveContent
+from ketaref.gui.actions import ACTIONS, shortcut_text
+
+#: Third-party components shipped with ketaref and their licences.
+LICENCES = (
+    ("Qt 6 and Qt for Python (PySide6)", "GNU LGPL version 3", "https://www.qt.io/licensing/"),
+    ("ReportLab", "BSD licence", "https://www.reportlab.com/"),
+    ("pydantic", "MIT licence", "https://docs.pydantic.dev/"),
+    ("PyYAML", "MIT licence", "https://pyyaml.org/"),
+    ("cryptography", "Apache 2.0 or BSD licence", "https://cryptography.io/"),
+    (
+        "DejaVu fonts",
+        "Bitstream Vera and Arev fonts licence (free)",
+        "https://dejavu-fonts.github.io/",
+    ),
+)
+
+
+def _button_box(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    buttons.accepted.connect(dialog.accept)
+    return buttons
+
+
+class AboutDialog(QDialog):
+    """Versions, intended use, licences, and where the log file is."""
+
+    def __init__(self, active: ActiveContent, log_file: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("About ketaref")
+        library = active.library
+        review = (
+            "clinically reviewed by " + ", ".join(r.name for r in library.manifest.reviews)
+            if library.reviewed
+            else "<b>not yet clinically reviewed</b>"
+        )
+        licences = "".join(
+            f"<tr><td>{escape(name)}</td><td>{escape(licence)}</td><td>{escape(url)}</td></tr>"
+            for name, licence, url in LICENCES
+        )
+        self.text = QTextBrowser(self)
+        self.text.setOpenLinks(False)
+        self.text.setAccessibleName("About ketaref")
+        self.text.setHtml(
+            f"<h2>ketaref {escape(__version__)}</h2>"
+            f"<p>Content {escape(library.version)}, pack hash "
+            f"<code>{escape(library.pack_hash)}</code> ({escape(active.origin)} pack), "
+            f"released {library.manifest.released}; {review}.</p>"
+            f"<h3>Intended use</h3><p>{escape(library.manifest.intended_use)}</p>"
+            "<h3>Components and licences</h3>"
+            f'<table cellpadding="3">{licences}</table>'
+            f"<p>Qt {escape(qVersion())}, PySide6 {escape(PySide6.__version__)}, "
+            f"Python {escape(platform.python_version())}.</p>"
+            "<h3>Log file</h3>"
+            f"<p>Unexpected errors are recorded (without patient details) in "
+            f"<code>{escape(str(log_file))}</code>.</p>"
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(_button_box(self))
+        self.resize(640, 560)
+
+
+class ShortcutsDialog(QDialog):
+    """Every action with its shortcut and what it does, from the one table in actions.py."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        model = QStandardItemModel(0, 3, self)
+        model.setHorizontalHeaderLabels(["Action", "Keys", "What it does"])
+        for spec in ACTIONS:
+            row = [spec.text.replace("&", "").rstrip("…"), shortcut_text(spec), spec.description]
+            model.appendRow([QStandardItem(cell) for cell in row])
+        for keys, what in (
+            ("Tab, Shift+Tab", "Move between the search field, the list, the text and the sources"),
+            ("Up, Down, Enter", "Move through the list or the search results, open one"),
+            ("Escape", "Clear the search field"),
+        ):
+            model.appendRow(
+                [QStandardItem("Move around"), QStandardItem(keys), QStandardItem(what)]
+            )
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Keyboard shortcuts")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(_button_box(self))
+        self.resize(760, 560)
+
+
+class TextReportDialog(QDialog):
+    """A message above a read-only, copyable text (problem lists, error details)."""
+
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        details: str,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.message = QLabel(message, self)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit(details, self)
+        self.details.setReadOnly(True)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setAccessibleName("Details")
+        self.copy_button = QPushButton("&Copy details", self)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+        buttons = _button_box(self)
+        # An action-role button does not close the dialog: copy, then read on or close.
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+
+
+def problems_dialog(
+    notices: Sequence[str],
+    refused: Sequence[str],
+    policy_problems: Sequence[str],
+    parent: QWidget | None = None,
+) -> TextReportDialog:
+    """What the user was told about the content, and every problem behind it, one per line."""
+    sections = []
+    if notices:
+        sections.append("About the content in use:\n" + "\n".join(notices))
+    if refused:
+        sections.append("Problems in the refused site content pack:\n" + "\n".join(refused))
+    if policy_problems:
+        sections.append("Machine policy:\n" + "\n".join(policy_problems))
+    return TextReportDialog(
+        "Content problems",
+        "Send this list to whoever maintains your clinic's content pack or machine policy"
+        " (usually IT).",
+        "\n\n".join(sections) or "No problems were found.",
+        parent,
+    )

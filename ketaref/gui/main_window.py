@@ -1,0 +1,457 @@
+"""The main window: banners, search and navigation on the left, the item on the right.
+
+Always visible: the content version and pack hash (status bar), a banner while the content is not
+clinically reviewed, and a banner when a site pack was refused or the machine policy has problems.
+Every action is in a menu with its shortcut (declared once in ``actions.py``).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketaref.content.active import ActiveContent
+from ketaref.content.model import Protocol
+from ketaref.content.render_text import NOT_REVIEWED
+from ketaref.gui import integration
+from ketaref.gui.actions import ACTIONS, create_actions
+from ketaref.gui.integration import MachineSettings
+from ketaref.gui.item_view import ItemView
+from ketaref.gui.navigation import (
+    GROUP,
+    ITEM_ID_ROLE,
+    KIND_ROLE,
+    NavigationModel,
+    NavigationProxy,
+    NavigationTree,
+)
+from ketaref.gui.search_panel import make_search_widgets
+
+DEFAULT_SIZE = (1280, 800)
+NAVIGATION_WIDTH = 290
+ORIGIN_NAMES = {"bundled": "the bundled pack"}
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop, for notices written as clauses."""
+    text = text.strip()
+    if not text:
+        return ""
+    end = "" if text.endswith((".", "!", "?")) else "."
+    return text[0].upper() + text[1:] + end
+
+
+class Banner(QFrame):
+    """A strip across the top of the window that says something the user must not miss."""
+
+    def __init__(self, name: str, text: str, button_text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        icon = QLabel(self)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        icon.setPixmap(warning.pixmap(size, size))
+        self.label = QLabel(text, self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.setAccessibleName(text.split(".")[0])
+        self.setAccessibleDescription(text)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        self.button: QPushButton | None = None
+        if button_text:
+            self.button = QPushButton(button_text, self)
+            self.button.setAccessibleDescription("List every problem found")
+            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+
+
+class MainWindow(QMainWindow):
+    """Browse protocols, checklists and contraindication lists, with every source at hand."""
+
+    def __init__(
+        self,
+        active: ActiveContent,
+        settings: QSettings,
+        machine: MachineSettings | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.active = active
+        self.library = active.library
+        self.settings = settings
+        self.machine = machine or MachineSettings()
+        self._current_id: str | None = None
+        self._history: list[str] = []
+        self._history_position = -1
+        self.setWindowTitle("ketaref")
+
+        self.model = NavigationModel(self.library, self)
+        self.proxy = NavigationProxy(self.model, self)
+        self.tree = NavigationTree(self.proxy, self)
+        self.search_field, self.results = make_search_widgets(self.library, self)
+        self.left_stack = QStackedWidget(self)
+        self.left_stack.addWidget(self.tree)
+        self.left_stack.addWidget(self.results)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_field)
+        left_layout.addWidget(self.left_stack, 1)
+
+        self.item_view = ItemView(self.library, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.item_view)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([NAVIGATION_WIDTH, DEFAULT_SIZE[0] - NAVIGATION_WIDTH])
+        self.splitter.setChildrenCollapsible(False)
+
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 6, 6, 0)
+        self.banners = self._make_banners()
+        for banner in self.banners:
+            central_layout.addWidget(banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.actions_by_id = create_actions(self, self._handlers())
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._set_tab_order()
+        self._restore_geometry()
+        self.show_home()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _make_banners(self) -> list[Banner]:
+        library = self.library
+        banners = []
+        if not library.reviewed:
+            banners.append(
+                Banner(
+                    "notReviewedBanner",
+                    f"Not yet clinically reviewed. Content {library.version} has no clinical"
+                    " reviewer's sign-off yet: check each statement against its source before"
+                    " relying on it.",
+                )
+            )
+        if self.active.notices:
+            refused = any("refused" in notice for notice in self.active.notices)
+            headline = "Site content pack refused." if refused else "About the content in use."
+            text = (
+                f"{headline} ketaref is running on {self._origin_name()} (content"
+                f" {library.version}, pack {library.pack_hash}). "
+                + " ".join(_sentence(notice) for notice in self.active.notices)
+            )
+            banners.append(Banner("refusedPackBanner", text, "&Details…"))
+        if self.machine.problems:
+            banners.append(
+                Banner(
+                    "policyBanner",
+                    "The machine policy has problems; ketaref uses safe defaults for what it"
+                    " could not read.",
+                    "D&etails…",
+                )
+            )
+        for banner in banners:
+            if banner.button is not None:
+                banner.button.clicked.connect(self.show_content_problems)
+        return banners
+
+    def _origin_name(self) -> str:
+        return ORIGIN_NAMES.get(self.active.origin, f"the {self.active.origin}")
+
+    def _handlers(self) -> dict[str, object]:
+        return {
+            "print": self.print_checklist,
+            "quit": self.close,
+            "find": self.focus_search,
+            "copy_url": self.item_view.sources.copy_url,
+            "focus_navigation": self.focus_navigation,
+            "focus_content": self.item_view.document.setFocus,
+            "focus_sources": self.item_view.sources.list.setFocus,
+            "zoom_in": lambda: self.item_view.document.zoomIn(1),
+            "zoom_out": lambda: self.item_view.document.zoomOut(1),
+            "zoom_reset": self._reset_zoom,
+            "back": lambda: self._go_history(-1),
+            "forward": lambda: self._go_history(1),
+            "open_contraindications": lambda: self._open_linked("contraindications"),
+            "open_checklist": lambda: self._open_linked("checklist"),
+            "content_problems": self.show_content_problems,
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
+
+    def _build_menus(self) -> None:
+        menus: dict[str, object] = {}
+        for spec in ACTIONS:
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            menu.addAction(self.actions_by_id[spec.id])  # type: ignore[attr-defined]
+        has_problems = bool(
+            self.active.notices or self.active.refused_problems or self.machine.problems
+        )
+        self.actions_by_id["content_problems"].setEnabled(has_problems)
+
+    def _build_status_bar(self) -> None:
+        library = self.library
+        origin = self._origin_name()
+        review = "clinically reviewed" if library.reviewed else NOT_REVIEWED
+        self.content_label = QLabel(
+            f"Content {library.version} · pack {library.pack_hash} · {origin} · {review}", self
+        )
+        self.content_label.setAccessibleName("Content version and pack hash")
+        self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.content_label)
+
+    def _connect(self) -> None:
+        self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        self.tree.activated.connect(lambda _: self.item_view.document.setFocus())
+        self.search_field.textChanged.connect(self._search)
+        self.search_field.returnPressed.connect(self._open_search_result)
+        self.search_field.moveIntoResults.connect(self._enter_results)
+        self.search_field.cleared.connect(self.tree.setFocus)
+        self.results.leftAtTop.connect(self.search_field.setFocus)
+        self.results.activated.connect(lambda _: self._open_search_result())
+        self.results.clicked.connect(self._result_current_changed)
+        self.results.selectionModel().currentChanged.connect(self._result_current_changed)
+        self.item_view.itemLinkActivated.connect(self.open_item)
+        self.item_view.sources.list.selectionModel().currentChanged.connect(self._update_actions)
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [b.button for b in self.banners if b.button is not None]
+        chain += [
+            self.search_field,
+            self.tree,
+            self.results,
+            self.item_view.document,
+            self.item_view.sources.list,
+            self.item_view.sources.detail,
+            self.item_view.sources.copy_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        item_splitter = self.settings.value("window/item_splitter")
+        if item_splitter is not None:
+            self.item_view.splitter.restoreState(item_splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the window's size and layout (never anything about patients)."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/item_splitter", self.item_view.splitter.saveState())
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def show_home(self) -> None:
+        """The start page: every item by group, as links; the search field ready to type in."""
+        groups = []
+        for row in range(self.proxy.rowCount()):
+            group = self.proxy.index(row, 0)
+            groups.append((group.data(), self.proxy.children_ids(group)))
+        self._current_id = None
+        self.item_view.show_overview(
+            "ketaref",
+            groups,
+            "Choose a protocol, checklist or contraindication list, or search with Ctrl+K.",
+        )
+        self.setWindowTitle("ketaref")
+        self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_actions()
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def open_item(self, item_id: str, *, remember: bool = True) -> None:
+        """Show an item by id, select it in the tree and remember it for Back."""
+        found = self.library.item(item_id)
+        if found is None:
+            return
+        if item_id != self._current_id:
+            kind, item = found
+            self.item_view.show_item(kind, item)
+            self._current_id = item_id
+            self.setWindowTitle(f"{item.title} — ketaref")
+            if remember:
+                del self._history[self._history_position + 1 :]
+                self._history.append(item_id)
+                self._history_position = len(self._history) - 1
+            self._install_calculator()
+        index = self.proxy.find_item(item_id)
+        if index.isValid() and self.tree.currentIndex() != index:
+            self.tree.setCurrentIndex(index)
+        self._update_actions()
+
+    def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        item_id = current.data(ITEM_ID_ROLE)
+        if item_id:
+            self.open_item(item_id)
+        elif current.data(KIND_ROLE) == GROUP:
+            self._current_id = None
+            self.item_view.show_overview(
+                current.data(), [(current.data(), self.proxy.children_ids(current))]
+            )
+            self.setWindowTitle(f"{current.data()} — ketaref")
+            self._update_actions()
+
+    def _go_history(self, step: int) -> None:
+        position = self._history_position + step
+        if 0 <= position < len(self._history):
+            self._history_position = position
+            self.open_item(self._history[position], remember=False)
+
+    def _open_linked(self, field: str) -> None:
+        protocol = self.item_view.protocol
+        target = getattr(protocol, field, None) if protocol else None
+        if target:
+            self.open_item(target)
+            self.item_view.document.setFocus()
+
+    # -- search --------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Move to the search field with its text selected, ready to type over."""
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def focus_navigation(self) -> None:
+        """Move to the tree, or to the search results while a search is shown."""
+        self.left_stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _search(self, text: str) -> None:
+        if not text.strip():
+            self.left_stack.setCurrentWidget(self.tree)
+            self.statusBar().clearMessage()
+            return
+        count = self.results.model().search(text)  # type: ignore[attr-defined]
+        self.left_stack.setCurrentWidget(self.results)
+        self.statusBar().showMessage(
+            f"{count} result{'s' if count != 1 else ''} for “{text.strip()}”"
+            if count
+            else f"Nothing found for “{text.strip()}”"
+        )
+
+    def _enter_results(self) -> None:
+        if self.left_stack.currentWidget() is self.results and self.results.model().rowCount():
+            self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.results.setCurrentIndex(self.results.model().index(0, 0))
+        else:
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _result_current_changed(self, current: QModelIndex, *_: object) -> None:
+        if current.isValid():
+            self.open_item(current.data(ITEM_ID_ROLE))
+
+    def _open_search_result(self) -> None:
+        if self.left_stack.currentWidget() is not self.results:
+            return
+        current = self.results.currentIndex()
+        if not current.isValid():
+            current = self.results.model().index(0, 0)
+        if current.isValid():
+            self.open_item(current.data(ITEM_ID_ROLE))
+            self.item_view.document.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _update_actions(self, *_: object) -> None:
+        protocol = self.item_view.protocol
+        actions = self.actions_by_id
+        actions["print"].setEnabled(protocol is not None and protocol.checklist is not None)
+        actions["open_checklist"].setEnabled(bool(protocol and protocol.checklist))
+        actions["open_contraindications"].setEnabled(bool(protocol and protocol.contraindications))
+        actions["back"].setEnabled(self._history_position > 0)
+        actions["forward"].setEnabled(self._history_position < len(self._history) - 1)
+        selected = self.item_view.sources.selected()
+        actions["copy_url"].setEnabled(selected is not None and selected.source is not None)
+
+    def _install_calculator(self) -> None:
+        protocol = self.item_view.protocol
+        if protocol is None or protocol.dosing is None:
+            return
+        panel = integration.make_dose_panel(self.library, protocol, self.item_view.calculator_area)
+        if panel is None:
+            panel = QLabel(
+                "The dose calculator for this protocol is not part of this build.",
+                self.item_view.calculator_area,
+            )
+            panel.setWordWrap(True)
+        self.item_view.set_calculator(panel)
+
+    def print_checklist(self) -> None:
+        """Open the print dialog for the session checklist of the protocol on screen."""
+        protocol = self.item_view.protocol
+        if not isinstance(protocol, Protocol) or protocol.checklist is None:
+            return
+        calculator = self.item_view.calculator
+        dose_lines = calculator.dose_lines() if hasattr(calculator, "dose_lines") else ()
+        integration.open_print_dialog(
+            self.library, protocol, machine=self.machine, dose_lines=dose_lines, parent=self
+        )
+
+    def _reset_zoom(self) -> None:
+        document = self.item_view.document
+        document.setFont(self.font())
+
+    def show_content_problems(self) -> None:
+        """List every problem of a refused site pack and of the machine policy."""
+        from ketaref.gui.dialogs import problems_dialog
+
+        dialog = problems_dialog(
+            [_sentence(n) for n in self.active.notices],
+            [str(p) for p in self.active.refused_problems],
+            self.machine.problems,
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        """The keyboard shortcuts list."""
+        from ketaref.gui.dialogs import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        """Versions, intended use, licences and where the log is."""
+        from ketaref.gui.app import log_file_path
+        from ketaref.gui.dialogs import AboutDialog
+
+        dialog = AboutDialog(self.active, log_file_path(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()

@@ -1,0 +1,215 @@
+"""The navigation tree: indications → protocols, then checklists and contraindication lists.
+
+A read-only ``QAbstractItemModel`` over the library, sorted by a ``QSortFilterProxyModel`` (groups
+in a fixed order, items by title). Each row carries the item id and kind in custom roles, so the
+window never needs to know how the tree is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
+
+from ketaref.content.pack import Library
+
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+GROUP = "group"
+CHECKLISTS_GROUP = "Checklists"
+CONTRAINDICATIONS_GROUP = "Contraindications"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(eq=False)
+class _Node:
+    label: str
+    kind: str
+    item_id: str
+    sort_key: str
+    tooltip: str = ""
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+
+    def add(self, child: _Node) -> _Node:
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def row(self) -> int:
+        return self.parent.children.index(self) if self.parent else 0
+
+
+def _build_tree(library: Library) -> _Node:
+    root = _Node("", GROUP, "", "")
+    groups: dict[str, _Node] = {}
+    for protocol in library.protocols.values():
+        group = groups.get(protocol.indication)
+        if group is None:
+            group = root.add(
+                _Node(protocol.indication, GROUP, "", f"0 {protocol.indication.casefold()}")
+            )
+            groups[protocol.indication] = group
+        tooltip = f"{protocol.title}\n{protocol.regulatory_status.label}"
+        group.add(
+            _Node(protocol.title, "protocol", protocol.id, protocol.title.casefold(), tooltip)
+        )
+    for label, kind, items, order in (
+        (CHECKLISTS_GROUP, "checklist", library.checklists, "1"),
+        (CONTRAINDICATIONS_GROUP, "contraindications", library.contraindications, "2"),
+    ):
+        if items:
+            group = root.add(_Node(label, GROUP, "", order))
+            for item in items.values():
+                group.add(_Node(item.title, kind, item.id, item.title.casefold(), item.title))
+    return root
+
+
+class NavigationModel(QAbstractItemModel):
+    """Indications and their protocols, then checklists and contraindication lists."""
+
+    def __init__(self, library: Library, parent: QObject | None = None):
+        super().__init__(parent)
+        self._root = _build_tree(library)
+
+    def _node(self, index: Index) -> _Node:
+        return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = self._node(parent)
+        if column != 0 or not 0 <= row < len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row(), 0, parent)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return node.label
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return node.tooltip or None
+        if role == ITEM_ID_ROLE:
+            return node.item_id or None
+        if role == KIND_ROLE:
+            return node.kind
+        if role == SORT_ROLE:
+            return node.sort_key
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class NavigationProxy(QSortFilterProxyModel):
+    """Sorts the navigation tree: groups in their fixed order, items by title."""
+
+    def __init__(self, source: NavigationModel, parent: QObject | None = None):
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.sort(0, Qt.SortOrder.AscendingOrder)
+
+    def find_item(self, item_id: str) -> QModelIndex:
+        """The proxy index of the item with ``item_id``, or an invalid index."""
+        matches = self.match(
+            self.index(0, 0),
+            ITEM_ID_ROLE,
+            item_id,
+            1,
+            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+        )
+        return matches[0] if matches else QModelIndex()
+
+    def children_ids(self, group: QModelIndex) -> list[str]:
+        """The item ids under a group row, in the order shown."""
+        return [self.index(row, 0, group).data(ITEM_ID_ROLE) for row in range(self.rowCount(group))]
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows tall enough for their whole title wrapped to the tree's width (no "…")."""
+
+    def __init__(self, view: NavigationTree):
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self._view.wrap_width - self._view.indentation() * depth - 12
+        if width <= 0:  # not laid out yet: one line for now, wrapped once the width is known
+            return hint
+        bounds = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, str(index.data())
+        )
+        return QSize(hint.width(), max(hint.height(), bounds.height() + 6))
+
+
+class NavigationTree(QTreeView):
+    """The navigation tree: whole titles, wrapped, one selection, no header."""
+
+    def __init__(self, proxy: NavigationProxy, parent: QWidget | None = None):
+        super().__init__(parent)
+        #: The width titles wrap to: the viewport's, known once the tree is laid out.
+        self.wrap_width = 0
+        self.setModel(proxy)
+        self.setHeaderHidden(True)
+        self.setWordWrap(True)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.setItemDelegate(_WrappingDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAccessibleName("Protocols, checklists and contraindication lists")
+        self.setAccessibleDescription(
+            "Grouped by indication. Up and Down choose an item, Enter moves to its text."
+        )
+        self.expandAll()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Re-wrap the titles to the new width."""
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        if width != self.wrap_width:
+            self.wrap_width = width
+            self.scheduleDelayedItemsLayout()

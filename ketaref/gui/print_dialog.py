@@ -1,0 +1,363 @@
+"""The Print dialog: optional patient fields, a preview of the real PDF, Save as PDF… and Print….
+
+The preview shows the very bytes that are saved or printed: every change of a field rebuilds the
+PDF (debounced), the pages are rendered from those bytes, and Save and Print use them unchanged.
+Patient details live only in the dialog's fields and the PDF in memory: nothing is written to
+settings, recent-file lists, logs or default file names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QRect, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketaref.content.model import Protocol
+from ketaref.content.pack import Library
+from ketaref.dosing.units import DoseInputError, parse_weight
+from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
+from ketaref.printing.errors import PrintError
+from ketaref.printing.patient import PatientDetails
+
+PAPERS = (("A4", "a4"), ("Letter", "letter"))
+#: Width of a previewed page on screen, in device-independent pixels.
+PREVIEW_PAGE_WIDTH = 460
+#: Pages are rasterised for the printer at its resolution up to this (a 600 dpi A4 page would be
+#: 140 MB of pixels; 300 dpi keeps 7 pt text crisp at 35 MB).
+MAX_PRINT_DPI = 300
+#: Quiet time after the last keystroke before the PDF is rebuilt.
+DEBOUNCE_MS = 250
+
+NO_PRINTER_MESSAGE = (
+    "No printer is installed on this computer, so the checklist cannot be printed from here.\n\n"
+    "Use “Save as PDF…” and print the file from a computer with a printer, "
+    "or ask IT to add a printer."
+)
+
+
+class PrintDialog(QDialog):
+    """Print the session checklist of ``protocol``: fields, live preview, save and print."""
+
+    #: Emitted after the preview shows a freshly built PDF (argument: its page count).
+    previewUpdated = Signal(int)
+
+    def __init__(
+        self,
+        library: Library,
+        protocol: Protocol,
+        *,
+        clinic_name: str = "",
+        default_paper: str = "a4",
+        dose_lines: Sequence[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.protocol = protocol
+        self.clinic_name = clinic_name
+        self.dose_lines = tuple(dose_lines)
+        #: The PDF the preview shows, and that Save and Print use.
+        self.pdf: bytes | None = None
+        self.printed_at: dt.datetime | None = None
+        self.page_images: list[QImage] = []
+
+        self.setWindowTitle(f"Print session checklist: {protocol.title}")
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.rebuild)
+        self._build_widgets(default_paper)
+        self.rebuild()
+
+    # --- widgets ----------------------------------------------------------------------------
+
+    def _build_widgets(self, default_paper: str) -> None:
+        self.patient_name = QLineEdit(placeholderText="optional")
+        self.patient_id = QLineEdit(placeholderText="optional")
+        self.weight = QLineEdit(placeholderText="optional, e.g. 70 kg or 154 lb")
+        self.clinician = QLineEdit(placeholderText="optional")
+        self.print_date = QCheckBox("Print the date", checked=True)
+        self.session_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.session_date.setDisplayFormat("yyyy-MM-dd")
+        self.paper = QComboBox()
+        for label, key in PAPERS:
+            self.paper.addItem(label, key)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))
+
+        form = QFormLayout()
+        form.addRow("Patient name", self.patient_name)
+        form.addRow("Patient ID", self.patient_id)
+        form.addRow("Weight", self.weight)
+        form.addRow("Clinician", self.clinician)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.print_date)
+        date_row.addWidget(self.session_date, 1)
+        form.addRow("Date", date_row)
+        form.addRow("Paper", self.paper)
+
+        privacy = QLabel(
+            "Fields left empty are printed as blank lines to fill in by pen. Patient details "
+            "go onto the printout only; ketaref does not keep them."
+        )
+        privacy.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.problem.hide()
+
+        self.save_button = QPushButton("Save as PDF…")
+        self.print_button = QPushButton("Print…")
+        close_button = QPushButton("Close")
+        self.save_button.clicked.connect(self.choose_file_and_save)
+        self.print_button.clicked.connect(self.choose_printer_and_print)
+        close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.save_button, self.print_button, close_button):
+            buttons.addWidget(button)
+
+        fields = QVBoxLayout()
+        fields.addLayout(form)
+        fields.addWidget(privacy)
+        fields.addWidget(self.problem)
+        fields.addStretch(1)
+
+        self.page_count_label = QLabel()
+        self.pages_widget = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_widget)
+        self.pages_layout.setSpacing(12)
+        scroll = QScrollArea()
+        scroll.setWidget(self.pages_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(PREVIEW_PAGE_WIDTH + 40)
+        scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        self.pages_widget.setStyleSheet("background: #808080;")
+        preview = QVBoxLayout()
+        preview.addWidget(self.page_count_label)
+        preview.addWidget(scroll, 1)
+
+        columns = QHBoxLayout()
+        columns.addLayout(fields, 2)
+        columns.addLayout(preview, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns, 1)
+        layout.addLayout(buttons)
+        self.resize(960, 760)
+
+        for line_edit in (self.patient_name, self.patient_id, self.weight, self.clinician):
+            line_edit.textChanged.connect(self.schedule_rebuild)
+        self.print_date.toggled.connect(self.session_date.setEnabled)
+        self.print_date.toggled.connect(self.schedule_rebuild)
+        self.session_date.dateChanged.connect(self.schedule_rebuild)
+        self.paper.currentIndexChanged.connect(self.schedule_rebuild)
+
+    # --- building and preview ---------------------------------------------------------------
+
+    def schedule_rebuild(self) -> None:
+        """Rebuild the PDF once typing pauses; Save and Print are off until it is fresh."""
+        self._set_ready(False)
+        self._debounce.start()
+
+    def paper_key(self) -> str:
+        """The chosen paper size, ``"a4"`` or ``"letter"``."""
+        return str(self.paper.currentData())
+
+    def printer_page_size(self) -> QPageSize:
+        """The chosen paper size for a QPrinter."""
+        a4 = self.paper_key() == "a4"
+        return QPageSize(QPageSize.PageSizeId.A4 if a4 else QPageSize.PageSizeId.Letter)
+
+    def chosen_date(self) -> dt.date | None:
+        """The session date to print, or None for a blank line."""
+        if not self.print_date.isChecked():
+            return None
+        return self.session_date.date().toPython()  # type: ignore[no-any-return]
+
+    def rebuild(self) -> None:
+        """Build the PDF from the fields now and show its pages."""
+        self._debounce.stop()
+        try:
+            weight_text = self.weight.text().strip()
+            patient = PatientDetails(
+                name=self.patient_name.text().strip(),
+                patient_id=self.patient_id.text().strip(),
+                weight=parse_weight(weight_text).entered_text() if weight_text else "",
+            )
+            printed_at = dt.datetime.now().astimezone()
+            pdf = build_checklist_pdf(
+                self.library,
+                self.protocol.id,
+                paper=self.paper_key(),
+                patient=patient,
+                clinic_name=self.clinic_name,
+                clinician=self.clinician.text().strip(),
+                session_date=self.chosen_date(),
+                dose_lines=self.dose_lines,
+                printed_at=printed_at,
+            )
+        except (PrintError, DoseInputError) as exc:
+            self._show_problem(str(exc))
+            return
+        from ketaref.gui.pdf_pages import render_pages
+
+        self.pdf, self.printed_at = pdf, printed_at
+        ratio = self.devicePixelRatioF()
+        width_points = _page_width_points(self.paper_key())
+        self.page_images = render_pages(pdf, 72 * PREVIEW_PAGE_WIDTH * ratio / width_points)
+        self._show_pages(ratio)
+        self.problem.hide()
+        self._set_ready(True)
+        self.previewUpdated.emit(len(self.page_images))
+
+    def _show_pages(self, ratio: float) -> None:
+        while self.pages_layout.count():
+            old = self.pages_layout.takeAt(0).widget()
+            if old is not None:
+                old.setParent(None)  # gone from the dialog now, not at the next event loop pass
+                old.deleteLater()
+        for image in self.page_images:
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(ratio)
+            page = QLabel()
+            page.setPixmap(pixmap)
+            page.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.pages_layout.addWidget(page)
+        self.pages_layout.addStretch(1)
+        count = len(self.page_images)
+        self.page_count_label.setText(
+            f"Preview: {count} {'page' if count == 1 else 'pages'}, {self.paper.currentText()}"
+        )
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+        self.page_count_label.setText("Preview out of date: correct the field on the left")
+        self._set_ready(False)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.save_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    def done(self, result: int) -> None:
+        """Close, forgetting the patient: the fields, the PDF and its page images."""
+        self._debounce.stop()
+        for line_edit in (self.patient_name, self.patient_id, self.weight):
+            line_edit.blockSignals(True)
+            line_edit.clear()
+            line_edit.blockSignals(False)
+        self.pdf = None
+        self.page_images = []
+        self._show_pages(self.devicePixelRatioF())
+        super().done(result)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def default_file_name(self) -> str:
+        """The suggested file name: protocol and date, never anything about the patient."""
+        day = self.chosen_date() or dt.date.today()
+        return f"{self.protocol.id}-checklist-{day.isoformat()}.pdf"
+
+    def choose_file_and_save(self) -> None:
+        """Ask where to save (no recent-files list, no remembered folder), then save."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        options = QFileDialog.Option(0)
+        if sys.platform.startswith("linux"):
+            # The GTK dialog would add the file to the desktop's recently-used list.
+            options |= QFileDialog.Option.DontUseNativeDialog
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save checklist as PDF",
+            str(Path(folder or Path.home()) / self.default_file_name()),
+            "PDF files (*.pdf)",
+            options=options,
+        )
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        """Write the previewed PDF to ``path`` atomically; a message box says why if it fails."""
+        if self.pdf is None:
+            return False
+        if not path.suffix:
+            path = path.with_suffix(".pdf")
+        try:
+            save_pdf(self.pdf, path)
+        except PrintError as exc:
+            QMessageBox.warning(self, "Checklist not saved", str(exc))
+            return False
+        return True
+
+    # --- printing ---------------------------------------------------------------------------
+
+    def choose_printer_and_print(self) -> None:
+        """Let the user pick a system printer and print; say so plainly if there is none."""
+        if self.pdf is None:
+            return
+        if not QPrinterInfo.availablePrinters():
+            QMessageBox.information(self, "No printer", NO_PRINTER_MESSAGE)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        # The job name shows in print queues: the checklist's title, never the patient.
+        printer.setDocName(self.library.checklists[self.protocol.checklist or ""].title)
+        printer.setPageSize(self.printer_page_size())
+        printer.setFullPage(True)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Paint the previewed PDF's pages on ``printer``, rendered from the same bytes."""
+        if self.pdf is None:
+            return
+        from ketaref.gui.pdf_pages import iter_pages
+
+        painter = QPainter()
+        if not painter.begin(printer):
+            QMessageBox.warning(self, "Not printed", "The printer could not be started.")
+            return
+        try:
+            dpi = min(printer.resolution(), MAX_PRINT_DPI)
+            for number, image in enumerate(iter_pages(self.pdf, dpi)):
+                if number:
+                    printer.newPage()
+                target = _fit(image, painter.viewport())
+                painter.drawImage(target, image)
+        finally:
+            painter.end()
+
+
+def _page_width_points(paper: str) -> float:
+    from ketaref.printing.paper import PAPER_SIZES
+
+    return PAPER_SIZES[paper][0]
+
+
+def _fit(image: QImage, area: QRect) -> QRect:
+    """The largest rectangle of the image's shape that fits in ``area``, centred."""
+    scale = min(area.width() / image.width(), area.height() / image.height())
+    width, height = int(image.width() * scale), int(image.height() * scale)
+    return QRect(
+        area.x() + (area.width() - width) // 2,
+        area.y() + (area.height() - height) // 2,
+        width,
+        height,
+    )

@@ -1,0 +1,421 @@
+"""Content items as Qt rich text (HTML), every statement followed by its numbered citation.
+
+Pure Python, so it is cheap to import and easy to test; the colours come from the widget's palette
+(``Theme``) so dark and light modes both read well. Every piece of text from the content is
+escaped before it goes into the HTML. Links use three schemes the view handles itself:
+``item:ID`` (open another item), ``cite:N`` (show source N in the sources panel).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from ketaref.content.model import (
+    Checklist,
+    ChecklistItem,
+    Citation,
+    ContraindicationList,
+    Disagreement,
+    EvidenceFinding,
+    Observation,
+    Protocol,
+    RegulatoryStatus,
+    SiteDefined,
+    Source,
+    Statement,
+    Verification,
+)
+from ketaref.content.pack import ContentItem, Library
+from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS
+
+ITEM_SCHEME = "item"
+CITE_SCHEME = "cite"
+
+VERIFICATION_TAGS = {
+    Verification.CONFIRMED: "",
+    Verification.ABSTRACT_ONLY: "abstract only",
+    Verification.SECONDARY: "secondary",
+}
+SEVERITY_HEADINGS = {
+    "contraindication": "Contraindications",
+    "relative-contraindication": "Relative contraindications",
+    "warning": "Warnings",
+    "precaution": "Precautions",
+}
+KIND_NAMES = {
+    "protocol": "Protocol",
+    "checklist": "Session checklist",
+    "contraindications": "Contraindication list",
+}
+
+
+def section_anchor(heading: str) -> str:
+    """The anchor name of a section heading: "Minimum observation" → "minimum-observation"."""
+    return "-".join(re.findall(r"[a-z0-9]+", heading.lower()))
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours (as #rrggbb) taken from the palette of the widget that shows the HTML."""
+
+    text: str = "#000000"
+    muted: str = "#555555"
+    badge: str = "#2a5db0"
+    badge_text: str = "#ffffff"
+    shade: str = "#f0f0f0"
+    border: str = "#b0b0b0"
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    """One numbered citation of the item on screen: a source and the place in it."""
+
+    number: int
+    source_id: str
+    locator: str
+    source: Source | None
+
+    @property
+    def tag(self) -> str:
+        """The verification tag users must see ("abstract only", "secondary source"), or ""."""
+        if self.source is None:
+            return "unknown source"
+        return VERIFICATION_TAGS[self.source.verification]
+
+
+@dataclass(frozen=True)
+class RenderedItem:
+    """The HTML of one item and the citations its markers number."""
+
+    html: str
+    citations: tuple[CitedSource, ...]
+
+
+class _Citations:
+    """Numbers (source, locator) pairs in the order they first appear."""
+
+    def __init__(self, library: Library):
+        self._library = library
+        self._numbers: dict[tuple[str, str], CitedSource] = {}
+
+    def markers(self, citations: Iterable[Citation]) -> str:
+        parts = []
+        for citation in citations:
+            key = (citation.source, citation.locator)
+            if key not in self._numbers:
+                self._numbers[key] = CitedSource(
+                    number=len(self._numbers) + 1,
+                    source_id=citation.source,
+                    locator=citation.locator,
+                    source=self._library.sources.get(citation.source),
+                )
+            cited = self._numbers[key]
+            label = f"{cited.number}, {cited.tag}" if cited.tag else str(cited.number)
+            hint = escape(f"Source {cited.number}: {citation.source}, {citation.locator}")
+            parts.append(f'<a href="{CITE_SCHEME}:{cited.number}" title="{hint}">[{label}]</a>')
+        return " ".join(parts)
+
+    def all(self) -> tuple[CitedSource, ...]:
+        return tuple(self._numbers.values())
+
+
+class _Writer:
+    """Builds the HTML of one item."""
+
+    def __init__(self, library: Library, theme: Theme):
+        self.library = library
+        self.theme = theme
+        self.citations = _Citations(library)
+        self.parts: list[str] = []
+
+    # -- small pieces ------------------------------------------------------------------------
+
+    def heading(self, text: str) -> None:
+        """A section heading, with an anchor (its words, lower case, hyphenated) to scroll to."""
+        self.parts.append(f'<h2><a name="{section_anchor(text)}"></a>{escape(text)}</h2>')
+
+    def statement(self, statement: Statement, prefix: str = "") -> str:
+        lead = f"<b>{escape(prefix)}</b> " if prefix else ""
+        return f"{lead}{escape(statement.text)} {self.citations.markers(statement.citations())}"
+
+    def bullets(self, rows: Iterable[str]) -> None:
+        rows = list(rows)
+        if rows:
+            self.parts.append("<ul>" + "".join(f"<li>{row}</li>" for row in rows) + "</ul>")
+
+    def statements(self, heading: str, statements: Sequence[Statement]) -> None:
+        if statements:
+            self.heading(heading)
+            self.bullets(self.statement(s) for s in statements)
+
+    def table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
+    ) -> None:
+        """A bordered table; ``widths`` ("18%", …) for the leading columns, the rest share."""
+        sized = [f' width="{w}"' for w in widths] + [""] * (len(headers) - len(widths))
+        head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
+        )
+        self.parts.append(
+            '<table class="grid" width="98%" cellspacing="0" cellpadding="5">'
+            f"<tr>{head}</tr>{body}</table>"
+        )
+
+    def link(self, item_id: str) -> str:
+        found = self.library.item(item_id)
+        title = found[1].title if found else item_id
+        return f'<a href="{ITEM_SCHEME}:{escape(item_id)}">{escape(title)}</a>'
+
+    def site_defined(self, site: SiteDefined) -> str:
+        return (
+            f"<b>{escape(site.label)}:</b> ________ <i>({escape(SITE_DEFINED_WORDS)})</i> "
+            f"{escape(site.reason)}"
+        )
+
+    def badge(self, text: str) -> str:
+        return (
+            f'<span style="background-color:{self.theme.badge}; color:{self.theme.badge_text};">'
+            f"&nbsp;{escape(text)}&nbsp;</span>"
+        )
+
+    def title(self, title: str, kind: str, lines: Sequence[str] = ()) -> None:
+        self.parts.append(f'<p class="kind">{escape(KIND_NAMES[kind])}</p>')
+        self.parts.append(f"<h1>{escape(title)}</h1>")
+        self.parts += [f"<p>{line}</p>" for line in lines]
+
+    def disagreements(self, disagreements: Sequence[Disagreement]) -> None:
+        if not disagreements:
+            return
+        self.heading(HEADINGS["disagreements"])
+        for disagreement in disagreements:
+            self.parts.append(
+                f"<p><b>{escape(disagreement.topic)}.</b> {escape(disagreement.note)}</p>"
+            )
+            self.bullets(self.statement(s) for s in disagreement.statements)
+
+    def html(self) -> RenderedItem:
+        return RenderedItem("".join(self.parts), self.citations.all())
+
+
+# ---------------------------------------------------------------------------------------------
+# Protocols
+
+
+def _dose_cell(row: Statement) -> str:
+    doses = getattr(row, "doses", ())
+    dose_range = getattr(row, "dose_range", None)
+    texts = [" or ".join(_unbroken(d) for d in doses)] if doses else []
+    if dose_range is not None:
+        texts.append(_unbroken(dose_range))
+    return ", ".join(texts) or "—"
+
+
+def _unbroken(quantity: object) -> str:
+    """A quantity as HTML that stays on one line: no break at its spaces, slashes or dash.
+
+    Qt's rich text ignores ``white-space`` on inline spans, so non-breaking spaces and word
+    joiners (U+2060) do the work.
+    """
+    text = str(quantity).replace(" ", "\u00a0")
+    for breakable in ("/", "–"):
+        text = text.replace(breakable, breakable + "\u2060")
+    return escape(text)
+
+
+def _schedule(writer: _Writer, protocol: Protocol) -> None:
+    if not protocol.schedule:
+        return
+    writer.heading(HEADINGS["schedule"])
+    columns = [
+        ("Phase", "16%", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", "17%", _dose_cell),
+        ("How often", "13%", lambda row: escape(row.frequency or "—")),
+        ("Duration", "13%", lambda row: _unbroken(row.duration) if row.duration else "—"),
+    ]
+    # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
+    shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
+    rows = [[c[2](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
+    writer.table([c[0] for c in shown] + ["What the source says"], rows, [c[1] for c in shown])
+
+
+def _monitoring(writer: _Writer, protocol: Protocol) -> None:
+    if not protocol.monitoring:
+        return
+    writer.heading(HEADINGS["monitoring"])
+    rows = [
+        [
+            f"<b>{escape(point.when)}</b>",
+            _unbroken(point.after_dose) if point.after_dose else "—",
+            writer.statement(point),
+        ]
+        for point in protocol.monitoring
+    ]
+    writer.table(["When", "After the dose", "What is checked"], rows, ["22%", "14%"])
+
+
+def _observation(writer: _Writer, observation: Observation | None) -> None:
+    if observation is None:
+        return
+    writer.heading(HEADINGS["observation"])
+    if observation.site_defined is not None:
+        writer.bullets([writer.site_defined(observation.site_defined)])
+        return
+    assert observation.statement is not None
+    prefix = f"At least {observation.minimum}:" if observation.minimum else ""
+    writer.bullets([writer.statement(observation.statement, prefix)])
+
+
+def _evidence(writer: _Writer, findings: Sequence[EvidenceFinding]) -> None:
+    if not findings:
+        return
+    writer.heading(HEADINGS["evidence"])
+
+    def column(selected: Iterable[EvidenceFinding]) -> str:
+        cells = [
+            f"<p><b>{escape(f.study)}</b> ({escape(f.finding)}): {writer.statement(f)}</p>"
+            for f in selected
+        ]
+        return "".join(cells) or "<p>—</p>"
+
+    positive = column(f for f in findings if f.finding == "positive")
+    other = column(f for f in findings if f.finding != "positive")
+    writer.table(
+        ["Positive findings", "Negative, mixed or pooled findings"], [[positive, other]], ["50%"]
+    )
+
+
+def _protocol(writer: _Writer, protocol: Protocol) -> None:
+    status = writer.badge(protocol.regulatory_status.label)
+    links = []
+    if protocol.contraindications:
+        links.append("Contraindications: " + writer.link(protocol.contraindications))
+    if protocol.checklist:
+        links.append("Session checklist: " + writer.link(protocol.checklist))
+    elif protocol.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
+        links.append("No session checklist: research only")
+    writer.title(
+        protocol.title,
+        "protocol",
+        [
+            f"{status} &nbsp; {escape(protocol.indication)} · {escape(protocol.route.value)}",
+            " &nbsp;·&nbsp; ".join(links),
+        ],
+    )
+    writer.bullets([writer.statement(protocol.status_statement, "Status:")])
+    if protocol.evidence_levels:
+        writer.heading(HEADINGS["evidence_levels"])
+        writer.bullets(
+            writer.statement(e, f"{e.grading_system}:") for e in protocol.evidence_levels
+        )
+    writer.statements(HEADINGS["summary"], protocol.summary)
+    writer.statements(HEADINGS["population"], protocol.population)
+    _schedule(writer, protocol)
+    writer.statements(HEADINGS["administration"], protocol.administration)
+    writer.statements(HEADINGS["pre_dose"], protocol.pre_dose)
+    _monitoring(writer, protocol)
+    _observation(writer, protocol.observation)
+    writer.statements(HEADINGS["readiness_to_leave"], protocol.readiness_to_leave)
+    writer.statements(HEADINGS["warnings"], protocol.warnings)
+    if protocol.contraindications or protocol.checklist:
+        writer.heading("Contraindications and checklist")
+        writer.bullets(links)
+    _evidence(writer, protocol.evidence)
+    writer.disagreements(protocol.disagreements)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checklists and contraindication lists
+
+
+def _used_by(library: Library, item_id: str, field: str) -> list[str]:
+    return [p.id for p in library.protocols.values() if getattr(p, field) == item_id]
+
+
+def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
+    box = "☐" if item.kind == "tick" else "✎"
+    details = []
+    if item.after_dose is not None:
+        details.append(f"at {item.after_dose} after the dose")
+    if item.fields:
+        details.append("record: " + ", ".join(item.fields))
+    extra = f" <i>({escape('; '.join(details))})</i>" if details else ""
+    if item.site_defined is not None:
+        return f"{box} {escape(item.text)}{extra}<br>{writer.site_defined(item.site_defined)}"
+    return f"{box} {escape(item.text)}{extra} {writer.citations.markers(item.citations())}"
+
+
+def _checklist(writer: _Writer, checklist: Checklist) -> None:
+    users = _used_by(writer.library, checklist.id, "checklist")
+    lines = ["For: " + ", ".join(writer.link(u) for u in users)] if users else []
+    writer.title(checklist.title, "checklist", lines)
+    writer.statements(HEADINGS["notices"], checklist.notices)
+    for section in checklist.sections:
+        writer.heading(section.pause_point.label)
+        # The box (☐) or pen (✎) is the item's marker, so no bullet in front of it.
+        writer.parts += [f'<p class="item">{_checklist_item(writer, i)}</p>' for i in section.items]
+
+
+def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
+    users = _used_by(writer.library, entries.id, "contraindications")
+    lines = [f"Applies to: {escape(entries.applies_to)}"]
+    if users:
+        lines.append("Linked from: " + ", ".join(writer.link(u) for u in users))
+    writer.title(entries.title, "contraindications", lines)
+    writer.bullets([writer.statement(entries.basis, "Basis:")])
+    for severity, heading in SEVERITY_HEADINGS.items():
+        writer.statements(heading, [e for e in entries.items if e.severity == severity])
+    writer.statements(HEADINGS["notes"], entries.notes)
+    writer.disagreements(entries.disagreements)
+
+
+def render_item(library: Library, kind: str, item: ContentItem, theme: Theme) -> RenderedItem:
+    """The whole item as rich text, with the numbered citations its markers refer to."""
+    writer = _Writer(library, theme)
+    if isinstance(item, Protocol):
+        _protocol(writer, item)
+    elif isinstance(item, Checklist):
+        _checklist(writer, item)
+    else:
+        _contraindications(writer, item)
+    return writer.html()
+
+
+def render_overview(
+    library: Library, title: str, groups: Sequence[tuple[str, Sequence[str]]], intro: str = ""
+) -> str:
+    """Groups of items (indications, checklists…) as headed lists of links: a home page."""
+    writer = _Writer(library, Theme())
+    writer.parts.append(f"<h1>{escape(title)}</h1>")
+    if intro:
+        writer.parts.append(f"<p>{escape(intro)}</p>")
+    for heading, item_ids in groups:
+        if len(groups) > 1:
+            writer.heading(heading)
+        rows = []
+        for item_id in item_ids:
+            found = library.item(item_id)
+            status = ""
+            if found and isinstance(found[1], Protocol):
+                status = f" — {escape(found[1].regulatory_status.label)}"
+            rows.append(writer.link(item_id) + status)
+        writer.bullets(rows)
+    return "".join(writer.parts)
+
+
+def style_sheet(theme: Theme) -> str:
+    """The document style sheet for the rich text, in the palette's colours."""
+    return (
+        f"h1 {{ font-size: x-large; margin-bottom: 4px; }}"
+        f"h2 {{ font-size: large; margin-top: 14px; margin-bottom: 2px; }}"
+        f"p.kind {{ color: {theme.muted}; margin-bottom: 0px; }}"
+        f"table.grid {{ border-collapse: collapse; border: 1px solid {theme.border}; }}"
+        f"table.grid td, table.grid th {{ border: 1px solid {theme.border}; vertical-align: top; }}"
+        f"th {{ background-color: {theme.shade}; text-align: left; }}"
+        f"ul {{ margin-left: 0px; -qt-list-indent: 1; }}"
+        f"li {{ margin-bottom: 3px; }}"
+        f"p.item {{ margin-left: 12px; margin-top: 2px; margin-bottom: 4px; }}"
+    )

@@ -1,0 +1,173 @@
+"""The search field and its results list: results as the user types, keys to move and open.
+
+The index (``ketaref.content.search``) is built the first time the user types, not at start-up.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from ketaref.content.pack import Library
+from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
+from ketaref.gui.rich_text import KIND_NAMES
+
+Index = QModelIndex | QPersistentModelIndex
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 11
+_MARGIN = 6
+
+
+class SearchResultsModel(QAbstractListModel):
+    """Search hits: title on the first line, kind and the matched text on the second."""
+
+    def __init__(self, library: Library, parent: QObject | None = None):
+        super().__init__(parent)
+        self._library = library
+        self._index = None
+        self._hits: list = []
+
+    def search(self, text: str) -> int:
+        """Run a query and show its hits; return how many there are."""
+        if self._index is None:
+            from ketaref.content.search import SearchIndex  # built on first use, not at start-up
+
+            self._index = SearchIndex.for_library(self._library)
+        self.beginResetModel()
+        self._hits = self._index.query(text)
+        self.endResetModel()
+        return len(self._hits)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{hit.title}\n{KIND_NAMES[hit.kind]} · {hit.snippet}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{hit.title}. {KIND_NAMES[hit.kind]}. {hit.snippet}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.snippet
+        if role == TITLE_ROLE:
+            return hit.title
+        if role == DETAIL_ROLE:
+            return f"{KIND_NAMES[hit.kind]} · {hit.snippet}"
+        if role == ITEM_ID_ROLE:
+            return hit.item_id
+        if role == KIND_ROLE:
+            return hit.kind
+        return None
+
+
+class _ResultDelegate(QStyledItemDelegate):
+    """A hit as a bold title over its kind and matched text, both wrapped to the list's width."""
+
+    def _layout(self, option: QStyleOptionViewItem, index: Index) -> tuple[QFont, QRect, QRect]:
+        bold = QFont(option.font)  # type: ignore[attr-defined]
+        bold.setBold(True)
+        rect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, 0)  # type: ignore[attr-defined]
+        flags = Qt.TextFlag.TextWordWrap
+        title = QFontMetrics(bold).boundingRect(
+            QRect(rect.left(), rect.top(), rect.width(), 10_000), flags, index.data(TITLE_ROLE)
+        )
+        detail = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+            QRect(rect.left(), title.bottom() + 2, rect.width(), 10_000),
+            flags,
+            index.data(DETAIL_ROLE),
+        )
+        return bold, title, detail
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        text_role = QPalette.ColorRole.Text
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            text_role = QPalette.ColorRole.HighlightedText
+        option.text = ""  # type: ignore[attr-defined]
+        style = option.widget.style()  # type: ignore[attr-defined]
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # type: ignore[attr-defined]
+        bold, title, detail = self._layout(option, index)
+        painter.save()
+        painter.setPen(option.palette.color(text_role))  # type: ignore[attr-defined]
+        painter.setFont(bold)
+        painter.drawText(title, Qt.TextFlag.TextWordWrap, index.data(TITLE_ROLE))
+        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.drawText(detail, Qt.TextFlag.TextWordWrap, index.data(DETAIL_ROLE))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else 300
+        option.rect = QRect(0, 0, width, 0)  # type: ignore[attr-defined]
+        _, _, detail = self._layout(option, index)
+        return QSize(width, detail.bottom() + _MARGIN)
+
+
+class SearchField(QLineEdit):
+    """A line edit that hands Down, Up and Escape to the window (move into results, clear)."""
+
+    #: The user pressed Down (or Up): move into the results list.
+    moveIntoResults = QtSignal()
+    #: The user pressed Escape: clear the search.
+    cleared = QtSignal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+            self.moveIntoResults.emit()
+        elif key == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.cleared.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class ResultsList(QListView):
+    """The list of hits; Up on the first row goes back to the search field."""
+
+    #: The user pressed Up on the first row.
+    leftAtTop = QtSignal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Up and self.currentIndex().row() <= 0:
+            self.leftAtTop.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+def make_search_widgets(library: Library, parent: QWidget) -> tuple[SearchField, ResultsList]:
+    """The search field and the results list (with its model), named for assistive technology."""
+    field = SearchField(parent)
+    field.setPlaceholderText("Search (Ctrl+K): protocol, condition, drug, item…")
+    field.setClearButtonEnabled(True)
+    field.setAccessibleName("Search")
+    field.setAccessibleDescription(
+        "Search titles, indications, statements, checklist items and synonyms; small typos are"
+        " forgiven. Down moves into the results, Enter opens the first, Escape clears."
+    )
+    results = ResultsList(parent)
+    results.setModel(SearchResultsModel(library, results))
+    results.setItemDelegate(_ResultDelegate(results))
+    results.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the list is resized
+    results.setAccessibleName("Search results")
+    results.setAccessibleDescription("Enter opens the selected result; Up on the first goes back")
+    return field, results

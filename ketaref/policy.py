@@ -1,0 +1,354 @@
+"""Layered settings: built-in defaults < machine policy (IT's TOML file) < the user's own settings.
+
+IT writes the machine policy (``/etc/ketaref/policy.toml``, ``%ProgramData%\\Ketaref\\policy.toml``,
+or wherever ``KETAREF_POLICY`` points). Keys it names in ``locked`` cannot be changed by users; the
+keys that decide which content is trusted are never the user's to change at all. The GUI passes the
+user's settings in as a plain mapping (it reads them from QSettings); this module never touches Qt.
+
+A policy file is all or nothing, like a content pack: if it cannot be read or parsed, or holds an
+unknown key or a value of the wrong type, every problem is reported as ``FILE:LINE: message`` and
+the app runs on the built-in defaults — which keep signed content required. A broken policy never
+turns signature checks off. A missing policy file is normal: most machines have none.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ketaref import paths
+
+POLICY_KEYS = (
+    "clinic_name",
+    "default_paper",
+    "content_dir",
+    "trusted_keys",
+    "require_signed_content",
+    "expired_content",
+    "locked",
+)
+#: Keys only the machine policy may set: they decide which content this machine trusts.
+MACHINE_ONLY_KEYS = frozenset(
+    {"content_dir", "trusted_keys", "require_signed_content", "expired_content", "locked"}
+)
+DEFAULTS: Mapping[str, object] = {
+    "clinic_name": "",
+    "default_paper": None,  # None: follow the locale (letter in the US and Canada, else A4)
+    "content_dir": None,
+    "trusted_keys": (),
+    "require_signed_content": True,
+    "expired_content": "warn",
+    "locked": (),
+}
+DEFAULT_ORIGIN = "default"
+USER_ORIGIN = "user"
+
+_MAX_POLICY_BYTES = 256 * 1024
+#: Where Group Policy puts ketaref's machine policy on Windows (under HKEY_LOCAL_MACHINE).
+REGISTRY_KEY = r"Software\Policies\Ketaref"
+
+
+class PolicyValueError(ValueError):
+    """A value of the wrong type or outside the allowed choices; the message says what fits."""
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise PolicyValueError(f"must be text in quotes, not {_type_name(value)}")
+    return value
+
+
+def _paper(value: object) -> str | None:
+    if value is None:
+        return None
+    if value not in ("a4", "letter"):
+        raise PolicyValueError(f'must be "a4" or "letter", not {_shown(value)}')
+    return str(value)
+
+
+def _path_converter(base: Path) -> Callable[[object], Path]:
+    def convert(value: object) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            raise PolicyValueError(f"must be a folder or file path in quotes, not {_shown(value)}")
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else base / path
+
+    return convert
+
+
+def _optional_path(base: Path) -> Callable[[object], Path | None]:
+    convert = _path_converter(base)
+
+    def optional(value: object) -> Path | None:
+        return None if value is None else convert(value)
+
+    return optional
+
+
+def _path_list(base: Path) -> Callable[[object], tuple[Path, ...]]:
+    convert = _path_converter(base)
+
+    def paths_of(value: object) -> tuple[Path, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise PolicyValueError(
+                f'must be a list of paths, e.g. ["/etc/ketaref/site.pub"], not {_shown(value)}'
+            )
+        return tuple(convert(item) for item in value)
+
+    return paths_of
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyValueError(f"must be true or false (no quotes), not {_shown(value)}")
+    return value
+
+
+def _expired(value: object) -> str:
+    if value not in ("warn", "block"):
+        raise PolicyValueError(f'must be "warn" or "block", not {_shown(value)}')
+    return str(value)
+
+
+def _locked(value: object) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise PolicyValueError(f'must be a list of key names, e.g. ["clinic_name"], not {value!r}')
+    unknown = [v for v in value if v not in POLICY_KEYS]
+    if unknown:
+        raise PolicyValueError(
+            f"names unknown keys: {', '.join(unknown)} (known: {', '.join(POLICY_KEYS)})"
+        )
+    return tuple(value)
+
+
+def _type_name(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, str) else _type_name(value)
+
+
+def _converters(base: Path) -> dict[str, Callable[[object], object]]:
+    """How each key's raw value is checked and converted; relative paths start at ``base``."""
+    return {
+        "clinic_name": _text,
+        "default_paper": _paper,
+        "content_dir": _optional_path(base),
+        "trusted_keys": _path_list(base),
+        "require_signed_content": _flag,
+        "expired_content": _expired,
+        "locked": _locked,
+    }
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key's effective value, the layer it came from, and whether users may change it."""
+
+    key: str
+    value: object
+    origin: str
+    locked: bool
+
+
+class Policy:
+    """The effective settings of this machine and user, and any problems found reading them."""
+
+    def __init__(
+        self,
+        settings: Mapping[str, Setting],
+        problems: tuple[str, ...],
+        policy_path: Path,
+        policy_file_found: bool,
+    ):
+        self._settings = dict(settings)
+        self.problems = problems
+        self.policy_path = policy_path
+        self.policy_file_found = policy_file_found
+
+    def get(self, key: str) -> object:
+        """The effective value of ``key`` (KeyError for a name that is no setting)."""
+        return self._settings[key].value
+
+    def setting(self, key: str) -> Setting:
+        """The effective value of ``key`` with its origin and lock."""
+        return self._settings[key]
+
+    def is_locked(self, key: str) -> bool:
+        """Whether the user may not change ``key`` (IT manages it)."""
+        return self._settings[key].locked
+
+    def settings(self) -> list[tuple[str, object, str, bool]]:
+        """Every key as (key, value, origin, locked), in the documented order."""
+        return [(s.key, s.value, s.origin, s.locked) for s in self._settings.values()]
+
+    # Typed access for the code that decides which content to trust.
+    @property
+    def content_dir(self) -> Path | None:
+        """The site pack folder IT configured, or None for the bundled pack."""
+        value = self.get("content_dir")
+        return value if isinstance(value, Path) else None
+
+    @property
+    def trusted_keys(self) -> tuple[Path, ...]:
+        """The public key files site packs must be signed with."""
+        value = self.get("trusted_keys")
+        return tuple(value) if isinstance(value, tuple) else ()
+
+    @property
+    def require_signed_content(self) -> bool:
+        """Whether a site pack must carry a signature from a trusted key (never off by accident)."""
+        return self.get("require_signed_content") is not False
+
+    @property
+    def expired_content(self) -> str:
+        """``warn`` or ``block``: what happens to a site pack past its ``expires`` date."""
+        return "block" if self.get("expired_content") == "block" else "warn"
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    """The line where ``key`` is set (``key = …``) or opened as a table (``[key]``)."""
+    pattern = re.compile(rf"""^\s*(\[+\s*)?["']?{re.escape(key)}["']?\s*(=|\])""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _read_policy_file(path: Path) -> tuple[dict[str, object], list[str], bool]:
+    """Parse and check the policy file: (checked values, problems, whether the file exists)."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(_MAX_POLICY_BYTES + 1)
+    except FileNotFoundError:
+        return {}, [], False
+    except OSError as exc:
+        return {}, [f"{path}: cannot be read: {exc.strerror}"], True
+    if len(raw) > _MAX_POLICY_BYTES:
+        return {}, [f"{path}: is larger than {_MAX_POLICY_BYTES // 1024} KiB"], True
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        return {}, [f"{path}:{bad_line}: is not UTF-8 text; save the file as UTF-8"], True
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+)", str(exc))
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        position = f"{path}:{found.group(1)}" if found else f"{path}"
+        return {}, [f"{position}: is not valid TOML: {reason}"], True
+
+    def where(key: str) -> str:
+        line = _line_of_key(text, key)
+        return f"{path}:{line}" if line else str(path)
+
+    values, problems = _check_values(data, _converters(path.parent), where)
+    return values, problems, True
+
+
+def _check_values(
+    data: Mapping[str, object],
+    converters: Mapping[str, Callable[[object], object]],
+    where: Callable[[str], str],
+) -> tuple[dict[str, object], list[str]]:
+    """Check and convert raw policy values; problems name ``where(key)``."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for key, raw_value in data.items():
+        if key not in converters:
+            problems.append(
+                f"{where(key)}: unknown key “{key}” (known keys: {', '.join(POLICY_KEYS)})"
+            )
+            continue
+        try:
+            values[key] = converters[key](raw_value)
+        except PolicyValueError as exc:
+            problems.append(f"{where(key)}: {key} {exc}")
+    return values, problems
+
+
+def registry_value(value: object, kind: int) -> object:
+    """A Group Policy registry value as the TOML value it stands for.
+
+    REG_DWORD 0/1 is false/true, REG_MULTI_SZ a list, REG_EXPAND_SZ text with %VARIABLES% expanded.
+    """
+    reg_expand_sz, reg_dword, reg_multi_sz = 2, 4, 7
+    if kind == reg_dword and value in (0, 1):
+        return bool(value)
+    if kind == reg_multi_sz and isinstance(value, list):
+        return [str(item) for item in value]
+    if kind == reg_expand_sz and isinstance(value, str):
+        return os.path.expandvars(value)
+    return value
+
+
+def _registry_values() -> dict[str, object] | None:
+    """The values IT set through Group Policy, or None (not Windows, no such key, or overridden)."""
+    if sys.platform != "win32" or os.environ.get("KETAREF_POLICY"):
+        return None
+    import winreg
+
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, REGISTRY_KEY)
+    except OSError:
+        return None
+    values: dict[str, object] = {}
+    with key:
+        for index in range(1024):
+            try:
+                name, value, kind = winreg.EnumValue(key, index)
+            except OSError:
+                break
+            values[name] = registry_value(value, kind)
+    return values
+
+
+def _check_user_value(key: str, value: object) -> object:
+    # User settings hold no paths (those keys are machine-only), so the base folder is unused.
+    return _converters(Path.cwd())[key](value)
+
+
+def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
+    """Read the machine policy and combine it with the user's settings (GUI: from QSettings).
+
+    On Windows, values IT sets through Group Policy (``HKLM\\Software\\Policies\\Ketaref``)
+    win over the same keys in the policy file.
+    """
+    path = paths.machine_policy_path()
+    file_values, problems, found = _read_policy_file(path)
+    machine = {key: (value, f"machine policy {path}") for key, value in file_values.items()}
+    registry = _registry_values()
+    if registry is not None:
+        origin = f"Group Policy HKLM\\{REGISTRY_KEY}"
+        checked, registry_problems = _check_values(
+            registry, _converters(path.parent), lambda key: f"{origin}\\{key}"
+        )
+        problems += registry_problems
+        machine |= {key: (value, origin) for key, value in checked.items()}
+    if problems:
+        machine = {}  # all or nothing: a broken policy is not half applied
+        problems.append(
+            f"{path}: the machine policy was not applied; using built-in defaults"
+            " (signed content stays required)"
+        )
+    locked_keys = machine.get("locked", ((), ""))[0]
+    locked = set(locked_keys) | MACHINE_ONLY_KEYS  # type: ignore[call-overload]
+
+    settings: dict[str, Setting] = {}
+    for key in POLICY_KEYS:
+        value, origin = machine.get(key, (DEFAULTS[key], DEFAULT_ORIGIN))
+        if user_settings and key in user_settings and key not in locked:
+            try:
+                value, origin = _check_user_value(key, user_settings[key]), USER_ORIGIN
+            except PolicyValueError as exc:
+                problems.append(f"user settings: {key} {exc}; using {origin} value")
+        settings[key] = Setting(key, value, origin, key in locked)
+    return Policy(settings, tuple(problems), path, found or registry is not None)

@@ -1,0 +1,892 @@
+"""The per-session checklist a nurse prints, fills in by pen and files.
+
+Built from the pack's checklist for a protocol, in the manner of the WHO Surgical Safety
+Checklist: three pause points (before dosing, during the session, before discharge), tick boxes and
+write-in boxes big enough for a pen, every item's source as a numbered reference with the list of
+references at the end. Every page carries a footer with "Page x of y", the content version and pack
+hash, the print time and the intended use.
+
+The PDF is built in memory; nothing touches the disk until ``save_pdf`` writes the finished bytes
+atomically. Patient details go onto the pages only, never into the PDF's metadata. The output is a
+function of the inputs (``printed_at`` included), so a preview and the saved or printed file are
+byte for byte the same document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+from collections.abc import Callable, Sequence
+from html import escape as _html_escape
+from pathlib import Path
+from typing import Any
+
+from ketaref import __version__
+from ketaref.atomic import write_atomically
+from ketaref.content.model import (
+    Checklist,
+    ChecklistItem,
+    ChecklistSection,
+    Citation,
+    PausePoint,
+    Protocol,
+    Verification,
+)
+from ketaref.content.pack import Library
+from ketaref.content.render_text import NOT_REVIEWED, SITE_DEFINED_WORDS
+from ketaref.printing import fonts
+from ketaref.printing.errors import PrintError
+from ketaref.printing.paper import PAPER_SIZES
+from ketaref.printing.patient import PatientDetails
+
+__all__ = [
+    "PatientDetails",
+    "PrintError",
+    "build_checklist_pdf",
+    "check_pdf",
+    "checklist_for",
+    "printable_protocols",
+    "save_pdf",
+]
+
+REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
+
+_VERIFICATION_WORDS = {
+    Verification.CONFIRMED: "confirmed",
+    Verification.ABSTRACT_ONLY: "abstract only",
+    Verification.SECONDARY: "secondary source; check against the primary",
+}
+
+# Layout, in points (1/72 inch). Boxes are sized for a pen: a 16 pt tick box is 5.6 mm.
+MARGIN = 38
+FRAME_PADDING = 6  # reportlab's default Frame padding
+TOP_MARGIN = 40
+BOTTOM_MARGIN = 66
+TICK_BOX = 16
+INDENT = 28
+WRITE_IN_HEIGHT = 30
+OBSERVATION_ROW_HEIGHT = 24
+TIME_COLUMN_WIDTH = 72
+DUE_COLUMN_WIDTH = 110
+FOOTER_SIZE = 7
+FOOTER_LEADING = 8.6
+INTENDED_USE_SIZE = 6.5
+INK = "#000000"
+GREY_TEXT = "#4d4d4d"
+RULE_GREY = "#8c8c8c"
+BAR_FILL = "#dcdcdc"
+
+
+def escape(text: str) -> str:
+    """Text made safe for reportlab's paragraph markup (&, < and > only; quotes stay)."""
+    return _html_escape(text, quote=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding what to print
+
+
+def printable_protocols(library: Library) -> list[Protocol]:
+    """Every protocol that has a session checklist, in pack order."""
+    return [p for p in library.protocols.values() if p.checklist in library.checklists]
+
+
+def checklist_for(library: Library, protocol_id: str) -> tuple[Protocol, Checklist]:
+    """The protocol and its session checklist; PrintError if either does not exist."""
+    protocol = library.protocols.get(protocol_id)
+    if protocol is None:
+        known = ", ".join(p.id for p in printable_protocols(library)) or "none"
+        raise PrintError(
+            f"there is no protocol “{protocol_id}”; protocols with a session checklist: {known}"
+        )
+    checklist = library.checklists.get(protocol.checklist or "")
+    if checklist is None:
+        raise PrintError(
+            f"“{protocol.title}” ({protocol.id}) has no session checklist to print"
+            f" ({protocol.regulatory_status.label})"
+        )
+    return protocol, checklist
+
+
+def is_spravato(protocol: Protocol) -> bool:
+    """Whether the protocol is a SPRAVATO one (its footer names the REMS monitoring form)."""
+    return "spravato" in protocol.id.lower() or "SPRAVATO" in protocol.title.upper()
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+def build_checklist_pdf(
+    library: Library,
+    protocol_id: str,
+    *,
+    paper: str = "a4",
+    patient: PatientDetails | None = None,
+    clinic_name: str = "",
+    clinician: str = "",
+    session_date: dt.date | None = None,
+    dose_lines: Sequence[str] = (),
+    printed_at: dt.datetime | None = None,
+) -> bytes:
+    """Lay out the session checklist for ``protocol_id`` and return the PDF's bytes.
+
+    Fields left empty are printed as blank write-in boxes. ``dose_lines`` (from the dose
+    calculator) are printed in a box of their own when given. ``printed_at`` defaults to now;
+    given the same inputs the bytes are the same. Raises PrintError for an unknown protocol, a
+    protocol without a checklist, or an unknown paper size.
+    """
+    protocol, checklist = checklist_for(library, protocol_id)
+    if paper not in PAPER_SIZES:
+        raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
+    fonts.register_fonts()
+    printed = (printed_at or dt.datetime.now()).astimezone()
+    patient = patient or PatientDetails()
+    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper])
+    story = layout.story(patient, clinic_name, clinician, session_date, dose_lines)
+    footer = _Footer(library, protocol, checklist, patient, session_date, printed)
+    data = _render(layout, story, footer, checklist, protocol, library, printed)
+    pages = check_pdf(data)
+    if pages != footer.page_count:
+        raise PrintError(
+            f"the checklist PDF came out with {pages} pages instead of {footer.page_count}; "
+            "nothing was saved (please report this)"
+        )
+    return data
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def check_pdf(data: bytes) -> int:
+    """A light structural check of a PDF built here; returns its page count or raises PrintError.
+
+    reportlab writes page objects uncompressed, so counting ``/Type /Page`` is exact for our own
+    output; a file without the PDF header, the cross-reference table or the end marker is refused.
+    """
+    tail = data[-1024:]
+    if not data.startswith(b"%PDF-") or b"startxref" not in tail or b"%%EOF" not in tail:
+        raise PrintError("the checklist PDF is incomplete; nothing was saved (please report this)")
+    pages = len(_PAGE_OBJECT.findall(data))
+    if pages < 1:
+        raise PrintError("the checklist PDF has no pages; nothing was saved (please report this)")
+    return pages
+
+
+def save_pdf(data: bytes, path: Path) -> None:
+    """Write a checked PDF to ``path`` atomically; PrintError (nothing left behind) on failure."""
+    check_pdf(data)
+    path = Path(path)
+    if path.is_dir():
+        raise PrintError(f"cannot save the checklist to {path}: that is a folder, not a file name")
+    if not path.parent.is_dir():
+        raise PrintError(f"cannot save the checklist: the folder {path.parent} does not exist")
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PrintError(f"cannot save the checklist to {path}: {reason}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+
+
+class _References:
+    """Numbers each (source, locator) pair in the order it is first cited."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, str], int] = {}
+
+    def cite(self, citations: Sequence[Citation]) -> str:
+        numbers = [
+            self.numbers.setdefault((c.source, c.locator), len(self.numbers) + 1) for c in citations
+        ]
+        return "[" + ", ".join(str(n) for n in numbers) + "]"
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    def style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
+        extra.setdefault("fontName", fonts.REGULAR)
+        extra["textColor"] = _color(extra.get("textColor", INK))
+        return ParagraphStyle(name, fontSize=size, leading=leading, **extra)
+
+    return {
+        "clinic": style("clinic", 11, 14, fontName=fonts.BOLD),
+        "review": style("review", 9.5, 12, fontName=fonts.BOLD),
+        "title": style("title", 18, 22, fontName=fonts.BOLD, spaceBefore=2, spaceAfter=3),
+        "protocol": style("protocol", 9.5, 12.5),
+        "field_label": style("field_label", 7, 8.5, textColor=GREY_TEXT),
+        "field_value": style("field_value", 11.5, 14, fontName=fonts.BOLD),
+        "notice_head": style("notice_head", 9.5, 12, fontName=fonts.BOLD),
+        "notice": style("notice", 10, 13, fontName=fonts.BOLD),
+        "section": style("section", 12.5, 15, fontName=fonts.BOLD),
+        "item": style("item", 10.5, 13.5),
+        "small": style("small", 8, 10, textColor=GREY_TEXT),
+        "small_indented": style(
+            "small_indented", 7.5, 9.3, textColor=GREY_TEXT, leftIndent=INDENT, spaceAfter=2
+        ),
+        "dose": style("dose", 10.5, 14),
+        "refs_head": style("refs_head", 9.5, 12, fontName=fonts.BOLD, spaceBefore=4, spaceAfter=2),
+        "ref": style("ref", 7, 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=1.5),
+    }
+
+
+@functools.cache
+def _paragraph_class() -> type:
+    """reportlab's Paragraph, remembering its line breaks for the width it was last wrapped to.
+
+    Tables, KeepTogether and the frame each wrap the same paragraph at the same width; breaking
+    the lines once instead of two or three times is a third of the build time. Line breaking
+    depends on the width only, never on the height available.
+    """
+    from reportlab.platypus import Paragraph
+
+    class WrapOnceParagraph(Paragraph):  # type: ignore[misc]
+        _wrapped_width: float | None = None
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            if self._wrapped_width != available_width:
+                super().wrap(available_width, available_height)
+                self._wrapped_width = available_width
+            return self.width, self.height
+
+    return WrapOnceParagraph
+
+
+def _item_line(text: Any, tick_box: bool) -> Any:
+    """An item's text, indented, with an empty square to tick in front of it when asked."""
+    from reportlab.platypus import Flowable
+
+    class ItemLine(Flowable):  # type: ignore[misc]
+        """Cheaper than a two-cell table, of which a checklist would have dozens."""
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            width, self.text_height = text.wrap(available_width - INDENT, available_height)
+            self.width = width + INDENT
+            self.height = max(self.text_height, TICK_BOX + 1) if tick_box else self.text_height
+            return self.width, self.height
+
+        def draw(self) -> None:
+            if tick_box:
+                self.canv.setLineWidth(1.3)
+                self.canv.rect(0, self.height - 1 - TICK_BOX, TICK_BOX, TICK_BOX)
+            text.drawOn(self.canv, INDENT, self.height - self.text_height)
+
+    return ItemLine()
+
+
+class _Layout:
+    """Turns a checklist into reportlab flowables for one paper size."""
+
+    def __init__(
+        self,
+        library: Library,
+        protocol: Protocol,
+        checklist: Checklist,
+        page_size: tuple[float, float],
+    ) -> None:
+        self.library = library
+        self.protocol = protocol
+        self.checklist = checklist
+        self.page_size = page_size
+        self.width = page_size[0] - 2 * MARGIN
+        self.styles = _styles()
+        self.references = _References()
+
+    def paragraph(self, text: str, style: str) -> Any:
+        return _paragraph_class()(text, self.styles[style])
+
+    def story(
+        self,
+        patient: PatientDetails,
+        clinic_name: str,
+        clinician: str,
+        session_date: dt.date | None,
+        dose_lines: Sequence[str],
+    ) -> list[Any]:
+        """Every flowable of the document, in reading order."""
+        from reportlab.platypus import Spacer
+
+        story = self.header(patient, clinic_name, clinician, session_date)
+        story += self.notices()
+        if dose_lines:
+            story += self.dose_block(dose_lines)
+        for number, section in enumerate(self.checklist.sections, 1):
+            story += self.section(number, section)
+        story += [Spacer(1, 4), *self.reference_list()]
+        return story
+
+    # --- header ---------------------------------------------------------------------------
+
+    def header(
+        self,
+        patient: PatientDetails,
+        clinic_name: str,
+        clinician: str,
+        session_date: dt.date | None,
+    ) -> list[Any]:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+        from reportlab.platypus import Spacer, Table
+
+        if clinic_name:
+            clinic = self.paragraph(escape(clinic_name), "clinic")
+        else:  # no clinic name in the machine policy: a line to write it on
+            clinic = self.paragraph("Clinic: ______________________________", "small")
+        commands = [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if self.library.reviewed:
+            top = Table([[clinic]], colWidths=[self.width])
+        else:
+            # A boxed mark, as wide as its words, at the top right of the first page.
+            mark = NOT_REVIEWED.upper()
+            mark_width = stringWidth(mark, fonts.BOLD, 9.5) + 12
+            top = Table(
+                [[clinic, self.paragraph(mark, "review")]],
+                colWidths=[self.width - mark_width, mark_width],
+            )
+            commands += [
+                ("BOX", (1, 0), (1, 0), 1.5, INK),
+                ("LEFTPADDING", (1, 0), (1, 0), 5),
+                ("TOPPADDING", (1, 0), (1, 0), 3),
+                ("BOTTOMPADDING", (1, 0), (1, 0), 4),
+            ]
+        top.setStyle(_table_style(commands))
+        status = escape(self.protocol.regulatory_status.label)
+        date_text = session_date.isoformat() if session_date else ""
+        fields = [
+            [
+                ("Patient name", patient.name),
+                ("Patient ID", patient.patient_id),
+                ("Weight", patient.weight),
+            ],
+            [("Date", date_text), ("Clinician", clinician), ("Signature", "")],
+        ]
+        return [
+            top,
+            self.paragraph(escape(self.checklist.title), "title"),
+            self.paragraph(f"Protocol: {escape(self.protocol.title)}", "protocol"),
+            self.paragraph(f"Status: <b>{status}</b>", "protocol"),
+            Spacer(1, 6),
+            self.field_grid(fields, [0.44, 0.32, 0.24]),
+            Spacer(1, 8),
+        ]
+
+    def field_grid(self, rows: list[list[tuple[str, str]]], fractions: list[float]) -> Any:
+        """Labelled boxes: a value where one is given, room to write where not."""
+        from reportlab.platypus import Spacer, Table
+
+        # No fixed row height: a long name wraps and its row grows. An empty box holds a spacer
+        # that keeps it pen-high.
+        cells = [
+            [
+                self.field_cell(label, value)
+                if value
+                else [*self.field_cell(label, ""), Spacer(1, WRITE_IN_HEIGHT - 10)]
+                for label, value in row
+            ]
+            for row in rows
+        ]
+        table = Table(cells, colWidths=[self.width * f for f in fractions])
+        table.setStyle(_table_style([*_GRID, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        return table
+
+    def field_cell(self, label: str, value: str) -> list[Any]:
+        cell = [self.paragraph(escape(label), "field_label")]
+        if value:
+            cell.append(self.paragraph(escape(value), "field_value"))
+        return cell
+
+    # --- notices and dose -----------------------------------------------------------------
+
+    def notices(self) -> list[Any]:
+        from reportlab.platypus import Spacer, Table
+
+        if not self.checklist.notices:
+            return []
+        cell: list[Any] = [self.paragraph("About this checklist", "notice_head")]
+        for notice in self.checklist.notices:
+            cite = self.references.cite(notice.citations())
+            cell.append(self.paragraph(f"{escape(notice.text)} {_cite_markup(cite)}", "notice"))
+        table = Table([[cell]], colWidths=[self.width])
+        table.setStyle(
+            _table_style(
+                [
+                    ("BOX", (0, 0), (-1, -1), 2, INK),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+                ]
+            )
+        )
+        return [table, Spacer(1, 8)]
+
+    def dose_block(self, dose_lines: Sequence[str]) -> list[Any]:
+        """The dose calculator's result, with a box for the initials of whoever checked it."""
+        from reportlab.platypus import KeepTogether, Spacer, Table
+
+        cell: list[Any] = [
+            self.paragraph("Dose calculation from the ketaref dose calculator", "notice_head")
+        ]
+        cell += [self.paragraph(escape(line), "dose") for line in dose_lines]
+        checked_width = 110
+        table = Table(
+            [[cell, self.field_cell("Checked by (initials)", "")]],
+            colWidths=[self.width - checked_width, checked_width],
+        )
+        table.setStyle(
+            _table_style(
+                [
+                    ("GRID", (0, 0), (-1, -1), 1, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (0, 0), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        return [KeepTogether([table]), Spacer(1, 8)]
+
+    # --- pause points ---------------------------------------------------------------------
+
+    def section(self, number: int, section: ChecklistSection) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer, Table
+
+        heading = Table(
+            [
+                [
+                    self.paragraph(
+                        f"{number}&nbsp;&nbsp;{escape(section.pause_point.label)}", "section"
+                    ),
+                    self.paragraph("Time ________ &nbsp; Initials ________", "small"),
+                ]
+            ],
+            colWidths=[self.width * 0.6, self.width * 0.4],
+        )
+        heading.setStyle(
+            _table_style(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), BAR_FILL),
+                    ("LINEABOVE", (0, 0), (-1, 0), 2, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
+        items = [self.item_parts(item, section.pause_point) for item in section.items]
+        # Each item stays on one page; the heading travels with the first item, never alone.
+        # (KeepTogether must not nest: an inner one reports an endless height to the outer.)
+        first = KeepTogether([heading, Spacer(1, 4), *items[0]])
+        return [first, *(KeepTogether(parts) for parts in items[1:]), Spacer(1, 10)]
+
+    def item_parts(self, item: ChecklistItem, pause_point: PausePoint) -> list[Any]:
+        """The flowables of one item: its line, then boxes or lines to write in."""
+        from reportlab.platypus import Spacer
+
+        if item.site_defined:
+            suffix = f'<font size="8" color="{GREY_TEXT}">({SITE_DEFINED_WORDS})</font>'
+        else:
+            suffix = _cite_markup(self.references.cite(item.citations()))
+        text = self.paragraph(f"{escape(item.text)} {suffix}", "item")
+        parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
+        if item.site_defined:
+            parts += self.local_rule(item)
+        if item.kind == "write-in":
+            parts += [Spacer(1, 4), self.write_in_row(list(item.fields))]
+        elif item.kind == "timed-observation":
+            parts += [Spacer(1, 4), self.observation_table(item, pause_point)]
+        parts.append(Spacer(1, 6))
+        return parts
+
+    @staticmethod
+    def indented(table: Any) -> Any:
+        """``table`` (``INDENT`` narrower than the frame) lined up with the item text."""
+        table.hAlign = "RIGHT"
+        return table
+
+    def write_in_row(self, labels: list[str]) -> Any:
+        """One row of labelled boxes to write values in."""
+        from reportlab.platypus import Table
+
+        width = self.width - INDENT
+        table = Table(
+            [[self.field_cell(label, "") for label in labels]],
+            colWidths=_column_widths(labels, width),
+            rowHeights=[WRITE_IN_HEIGHT],
+        )
+        table.setStyle(_table_style(_GRID))
+        return self.indented(table)
+
+    def observation_table(self, item: ChecklistItem, pause_point: PausePoint) -> Any:
+        """A header row naming what to record, then blank rows to record it in.
+
+        A reading at a fixed time after the dose (``after_dose``) or at a single pause gets one
+        row; a reading repeated through the session (during, no fixed time) gets three.
+        """
+        from reportlab.platypus import Table
+
+        labels = list(item.fields)
+        if item.after_dose is not None:
+            labels.insert(0, f"Due {item.after_dose} after dose (clock time)")
+        repeated = pause_point is PausePoint.DURING and item.after_dose is None
+        rows = 3 if repeated else 1
+        width = self.width - INDENT
+        header = [self.paragraph(escape(label), "field_label") for label in labels]
+        table = Table(
+            [header] + [[""] * len(labels) for _ in range(rows)],
+            colWidths=_column_widths(labels, width, due_column=item.after_dose is not None),
+            rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * rows,
+        )
+        table.setStyle(
+            _table_style(
+                [
+                    *_GRID,
+                    ("BACKGROUND", (0, 0), (-1, 0), "#f0f0f0"),
+                    ("BOTTOMPADDING", (0, 0), (-1, 0), 3),
+                ]
+            )
+        )
+        return self.indented(table)
+
+    def local_rule(self, item: ChecklistItem) -> list[Any]:
+        """Where no published value exists: a line for the site's rule (unless the item's own
+        boxes take it), and why no published value is printed."""
+        from reportlab.platypus import Spacer, Table
+
+        assert item.site_defined is not None
+        site = item.site_defined
+        reason = site.reason[:1].upper() + site.reason[1:]
+        why = self.paragraph(f"Why local: {escape(reason)}", "small_indented")
+        if item.fields:
+            return [why]
+        label = self.paragraph(f"{escape(site.label)} (local rule):", "small")
+        label_width = min(self.width / 2, 200.0)
+        rule = Table(
+            [[label, ""]],
+            colWidths=[label_width, self.width - INDENT - label_width],
+            rowHeights=[WRITE_IN_HEIGHT - 6],
+        )
+        rule.setStyle(
+            _table_style(
+                [
+                    *_NO_PADDING,
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
+                ]
+            )
+        )
+        return [self.indented(rule), Spacer(1, 3), why]
+
+    # --- references -----------------------------------------------------------------------
+
+    def reference_list(self) -> list[Any]:
+        """The numbered references in two columns, each entry whole.
+
+        A source's first entry gives its full citation; later entries of the same source (other
+        locators) refer back to it, which keeps the list short enough for the page.
+        """
+        from reportlab.platypus import KeepTogether, Table
+
+        entries = []
+        first_number: dict[str, int] = {}
+        for (source_id, locator), number in self.references.numbers.items():
+            source = self.library.sources.get(source_id)
+            if source_id in first_number:
+                citation = f"Source of [{first_number[source_id]}],"
+            else:
+                first_number[source_id] = number
+                # The loader checks every source id; the fallback guards a hand-built library.
+                citation = source.citation if source else source_id
+            verification = _VERIFICATION_WORDS[source.verification] if source else "unknown"
+            entries.append(
+                self.paragraph(
+                    f"[{number}]&nbsp;{escape(citation)} <b>{escape(locator)}</b>"
+                    f" ({escape(verification)})",
+                    "ref",
+                )
+            )
+        # Row by row (1 2 / 3 4 …), so a list that runs onto the next page stays in order.
+        rows = [
+            entries[i : i + 2] + [""] * (i + 2 - len(entries)) for i in range(0, len(entries), 2)
+        ]
+        if not rows:
+            return []
+        column = (self.width - 14) / 2
+
+        def table(part: list[list[Any]]) -> Any:
+            flowable = Table(part, colWidths=[column + 14, column])
+            flowable.setStyle(
+                _table_style(
+                    [
+                        *_NO_PADDING,
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("RIGHTPADDING", (0, 0), (0, -1), 14),
+                    ]
+                )
+            )
+            return flowable
+
+        # The heading never ends a page alone: it stays with the first row of entries.
+        heading = KeepTogether([self.paragraph("References", "refs_head"), table(rows[:1])])
+        return [heading, table(rows[1:])] if len(rows) > 1 else [heading]
+
+
+_NO_PADDING = [
+    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+]
+_GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.9, INK),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ("TOPPADDING", (0, 0), (-1, -1), 2),
+]
+
+
+def _table_style(commands: Sequence[tuple[Any, ...]]) -> Any:
+    """A table style whose cells use the bundled font (reportlab's default is Helvetica, which
+    would be referenced, unembedded, even by empty cells), with colours parsed once."""
+    from reportlab.platypus import TableStyle
+
+    resolved = [
+        tuple(
+            _color(part) if isinstance(part, str) and part.startswith("#") else part for part in c
+        )
+        for c in commands
+    ]
+    return TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9), *resolved])
+
+
+@functools.cache
+def _color(hex_code: str) -> Any:
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_code)
+
+
+def _cite_markup(cite: str) -> str:
+    return f'<font size="7.5" color="{GREY_TEXT}">{cite}</font>'
+
+
+def _column_widths(labels: list[str], width: float, due_column: bool = False) -> list[float]:
+    """Narrow columns for clock times (and the due time, if first), the rest shared evenly."""
+    fixed = [
+        DUE_COLUMN_WIDTH
+        if due_column and index == 0
+        else TIME_COLUMN_WIDTH
+        if label.strip().lower() in ("time", "clock time")
+        else None
+        for index, label in enumerate(labels)
+    ]
+    free = [f for f in fixed if f is None]
+    if not free or sum(f or 0 for f in fixed) > width / 2:
+        return [width / len(labels)] * len(labels)
+    share = (width - sum(f or 0 for f in fixed)) / len(free)
+    return [share if f is None else f for f in fixed]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages: footer on every page, a running header from page 2, "Page x of y" in two passes
+
+
+class _Footer:
+    """Draws the footer (and, from page 2, a running header) once the page count is known."""
+
+    def __init__(
+        self,
+        library: Library,
+        protocol: Protocol,
+        checklist: Checklist,
+        patient: PatientDetails,
+        session_date: dt.date | None,
+        printed: dt.datetime,
+    ) -> None:
+        self.library = library
+        self.protocol = protocol
+        self.checklist = checklist
+        self.patient = patient
+        self.session_date = session_date
+        self.printed = printed
+        self.page_count = 0
+
+    def status_line(self) -> str:
+        review = "" if self.library.reviewed else f" · {NOT_REVIEWED.upper()}"
+        stamp = f"{self.printed:%Y-%m-%d %H:%M} {self.printed.tzname() or ''}".strip()
+        return (
+            f"Content {self.library.version} · pack {self.library.pack_hash} · "
+            f"printed {stamp} · ketaref {__version__}{review}"
+        )
+
+    def draw(self, canvas: Any, page: int, total: int) -> None:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        width, _ = canvas._pagesize
+        text_width = width - 2 * MARGIN
+        canvas.saveState()
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.6)
+        top = BOTTOM_MARGIN - 14
+        canvas.line(MARGIN, top, width - MARGIN, top)
+        y = top - FOOTER_LEADING - 1
+        canvas.setFillColor(INK)
+        canvas.setFont(fonts.BOLD, FOOTER_SIZE + 1)
+        canvas.drawString(MARGIN, y, f"Page {page} of {total}")
+        canvas.setFont(fonts.REGULAR, FOOTER_SIZE)
+        canvas.drawRightString(width - MARGIN, y, self.status_line())
+        lines = _wrap(
+            f"Intended use: {self.library.manifest.intended_use}",
+            text_width,
+            lambda s: stringWidth(s, fonts.REGULAR, INTENDED_USE_SIZE),
+            max_lines=2,
+        )
+        canvas.setFont(fonts.REGULAR, INTENDED_USE_SIZE)
+        canvas.setFillColor(GREY_TEXT)
+        for line in lines:
+            y -= FOOTER_LEADING
+            canvas.drawString(MARGIN, y, line)
+        if is_spravato(self.protocol):
+            y -= FOOTER_LEADING
+            canvas.setFillColor(INK)
+            canvas.setFont(fonts.BOLD, FOOTER_SIZE)
+            canvas.drawString(MARGIN, y, REMS_FORM_SENTENCE)
+        if page > 1:
+            self.draw_running_header(canvas, width)
+        canvas.restoreState()
+
+    def draw_running_header(self, canvas: Any, width: float) -> None:
+        """Pages that get separated still say whose checklist they belong to."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        blank = "____________"
+        date = self.session_date.isoformat() if self.session_date else blank
+        # Patient and date first: on a narrow line they matter more than the title.
+        text = (
+            f"Patient: {self.patient.name or blank} · ID: {self.patient.patient_id or blank}"
+            f" · Date: {date} · {self.checklist.title} (continued)"
+        )
+        size = 8.5
+        (line,) = _wrap(
+            text, width - 2 * MARGIN, lambda s: stringWidth(s, fonts.REGULAR, size), max_lines=1
+        )
+        y = self.page_height(canvas) - TOP_MARGIN + 12
+        canvas.setFillColor(INK)
+        canvas.setFont(fonts.REGULAR, size)
+        canvas.drawString(MARGIN, y, line)
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.line(MARGIN, y - 4, width - MARGIN, y - 4)
+
+    @staticmethod
+    def page_height(canvas: Any) -> float:
+        return float(canvas._pagesize[1])
+
+
+def _wrap(text: str, width: float, measure: Callable[[str], float], max_lines: int) -> list[str]:
+    """Greedy word wrap to ``width``; past ``max_lines`` the last line ends in an ellipsis."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if measure(candidate) <= width or not current:
+            current = candidate
+            continue
+        lines.append(current)
+        current = word
+    if current:
+        lines.append(current)
+    if len(lines) <= max_lines:
+        return lines
+    kept, last = lines[: max_lines - 1], lines[max_lines - 1]
+    while last and measure(last + " …") > width:
+        last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+    return [*kept, f"{last} …"]
+
+
+def _canvas_maker(footer: _Footer, printed: dt.datetime) -> Callable[..., Any]:
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        """Holds every page back until the end, then draws footers knowing the page count."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+            _stamp_time(self, printed)
+
+        def showPage(self) -> None:
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            footer.page_count = total
+            for page, state in enumerate(self._page_states, 1):
+                self.__dict__.update(state)
+                footer.draw(self, page, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _stamp_time(canvas: Any, printed: dt.datetime) -> None:
+    """Date the PDF's CreationDate from ``printed`` (reportlab's invariant mode uses 2000-01-01).
+
+    Invariant mode makes the document ID a function of the content, so equal inputs give equal
+    bytes; the time stamp is then set to the print time the footer shows.
+    """
+    stamp = canvas._doc._timeStamp
+    utc = printed.astimezone(dt.UTC)
+    stamp.t = utc.timestamp()
+    stamp.lt = tuple(utc.timetuple())
+    stamp.YMDhms = stamp.lt[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+
+
+def _render(
+    layout: _Layout,
+    story: list[Any],
+    footer: _Footer,
+    checklist: Checklist,
+    protocol: Protocol,
+    library: Library,
+    printed: dt.datetime,
+) -> bytes:
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=layout.page_size,
+        # The frame pads its content by FRAME_PADDING; text lines up with the footer at MARGIN.
+        leftMargin=MARGIN - FRAME_PADDING,
+        rightMargin=MARGIN - FRAME_PADDING,
+        topMargin=TOP_MARGIN - FRAME_PADDING,
+        bottomMargin=BOTTOM_MARGIN - FRAME_PADDING,
+        # Metadata names the checklist, never the patient.
+        title=checklist.title,
+        subject=f"Session checklist: {protocol.title}",
+        author="ketaref",
+        creator=f"ketaref {__version__}",
+        keywords=["session checklist", protocol.id, f"content {library.version}"],
+        lang="en-US",
+        invariant=1,
+        pageCompression=1,
+        initialFontName=fonts.REGULAR,
+        initialFontSize=10,
+    )
+    try:
+        document.build(story, canvasmaker=_canvas_maker(footer, printed))
+    except Exception as exc:  # reportlab's LayoutError and friends: report, never a traceback
+        raise PrintError(
+            f"the checklist could not be laid out ({type(exc).__name__}: {exc}); nothing was saved"
+        ) from exc
+    return buffer.getvalue()

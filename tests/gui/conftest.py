@@ -1,0 +1,52 @@
+"""A main window on the bundled pack, driven as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from ketaref.content.active import ActiveContent
+from ketaref.content.pack import Library
+from ketaref.gui.integration import MachineSettings
+from ketaref.gui.main_window import MainWindow
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Window settings in a temporary file, never the user's own."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> WindowFactory:
+    """Build, show and focus a main window on the given content (default: the bundled pack)."""
+
+    def make(
+        active: ActiveContent | None = None,
+        machine: MachineSettings | None = None,
+        size: tuple[int, int] | None = (790, 580),
+    ) -> MainWindow:
+        window = MainWindow(
+            active or ActiveContent(library=bundled_library, origin="bundled"), settings, machine
+        )
+        qtbot.addWidget(window)
+        if size is not None:  # inside the offscreen screen, so every widget can be clicked
+            window.resize(*size)
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    """A main window on the bundled pack."""
+    return make_window()

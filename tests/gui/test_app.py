@@ -1,0 +1,134 @@
+"""Start-up, the unexpected-error handler and the log, as a user and an IT admin meet them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from ketaref.content.problems import ContentError, ContentProblem
+from ketaref.gui import app
+from ketaref.gui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_python(code: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen"} | env_extra
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+
+
+def test_exit_after_startup_exits_zero(tmp_path: Path) -> None:
+    result = run_python(
+        "import sys; from ketaref.cli import main; sys.exit(main(['--exit-after-startup']))",
+        {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_command_line_imports_neither_qt_nor_reportlab() -> None:
+    result = run_python(
+        "import sys, ketaref.cli; print(sorted(m for m in sys.modules"
+        " if m.split('.')[0] in ('PySide6', 'shiboken6', 'reportlab')))",
+        {},
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_startup_does_not_import_printing_or_search(tmp_path: Path) -> None:
+    result = run_python(
+        "import sys; from ketaref.gui.app import run_app; run_app(True);"
+        " print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'PySide6.QtPdf',"
+        " 'PySide6.QtPrintSupport', 'ketaref.content.search', 'ketaref.gui.dialogs'))))",
+        {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
+def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp: QApplication
+) -> None:
+    def broken() -> None:
+        raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
+
+    monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    assert app.run_app(exit_after_startup=True) == 1
+    err = capsys.readouterr().err
+    assert "cannot show any content" in err
+    assert "manifest.yaml:2:1: “content_version” is missing" in err
+    assert "Traceback" not in err
+
+
+def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog(
+    qtbot: QtBot, window: MainWindow, isolated_state: Path
+) -> None:
+    log_file = app.log_file_path()
+    handler = app.ExceptionHandler(log_file)
+    name, weight = "Jane " + "Doe", "70 " + "kg"  # typed by a user, never in our source
+    try:
+        raise ValueError(f"weight of {name}: {weight}")
+    except ValueError:
+        handler(*sys.exc_info())  # type: ignore[arg-type]
+
+    def dialog() -> QDialog | None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.objectName() == "unexpectedErrorDialog" and widget.isVisible():
+                return widget  # type: ignore[return-value]
+        return None
+
+    qtbot.waitUntil(lambda: dialog() is not None)
+    shown = dialog()
+    assert shown is not None
+    assert "the app is still running" in shown.message.text()  # type: ignore[attr-defined]
+    qtbot.mouseClick(shown.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    copied = QGuiApplication.clipboard().text()
+    assert "builtins.ValueError" in copied and "test_app.py" in copied
+    assert shown.isVisible()  # copying does not close the dialog
+
+    for log_handler in app.LOGGER.handlers[:]:
+        log_handler.close()
+        app.LOGGER.removeHandler(log_handler)
+    logged = log_file.read_text(encoding="utf-8")
+    assert log_file.parent == isolated_state / "logs"
+    assert "builtins.ValueError" in logged
+    assert "Jane Doe" not in logged and "70 kg" not in logged and "Jane Doe" not in copied
+    shown.close()
+    assert window.isVisible()
+
+
+def test_content_that_fails_shows_a_dialog_when_the_app_runs(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
+) -> None:
+    def broken() -> None:
+        raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
+
+    monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append(box.windowTitle())
+        seen.append(box.text())  # type: ignore[attr-defined]
+        seen.append(box.detailedText())  # type: ignore[attr-defined]
+        box.close()
+
+    QTimer.singleShot(20, read_and_close)
+    assert app.run_app(exit_after_startup=False) == 1
+    assert seen[0] == "ketaref cannot start"
+    assert "Reinstall ketaref" in seen[1]
+    assert seen[2] == "sources.yaml:7:3: “url” is missing"

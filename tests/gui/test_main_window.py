@@ -1,0 +1,372 @@
+"""The main window, driven with keys and clicks; assertions on what the user sees."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView
+from pytestqt.qtbot import QtBot
+
+from ketaref.content.active import ActiveContent
+from ketaref.content.pack import Library
+from ketaref.content.problems import ContentProblem
+from ketaref.gui.integration import MachineSettings
+from ketaref.gui.main_window import MainWindow
+
+from .conftest import WindowFactory
+
+
+def visible_text(window: MainWindow) -> str:
+    return window.item_view.document.toPlainText()
+
+
+def banner_texts(window: MainWindow) -> list[str]:
+    return [b.label.text() for b in window.banners if b.isVisible()]
+
+
+def open_dialog(qtbot: QtBot, title: str) -> QDialog:
+    found: list[QDialog] = []
+
+    def shown() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w.isVisible() and w.windowTitle() == title
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(shown)
+    return found[0]
+
+
+def test_startup_shows_a_protocol_the_review_banner_and_the_pack_hash(
+    window: MainWindow, bundled_library: Library
+) -> None:
+    assert "SPRAVATO" in visible_text(window)
+    assert "FDA-approved labelling" in visible_text(window)
+    assert any(t.startswith("Not yet clinically reviewed") for t in banner_texts(window))
+    status = window.content_label.text()
+    assert bundled_library.version in status and bundled_library.pack_hash in status
+    assert "not yet clinically reviewed" in status
+
+
+def test_a_protocol_shows_schedule_monitoring_observation_and_citation_markers(
+    window: MainWindow, bundled_library: Library
+) -> None:
+    window.open_item("spravato-trd")
+    text = visible_text(window)
+    for heading in ("Dose and schedule", "Monitoring", "Minimum observation", "Warnings"):
+        assert heading in text
+    assert "56 mg or 84 mg" in text
+    assert "At least 2 h:" in text.replace("\u00a0", " ")
+    assert "[1]" in text
+    assert ", secondary]" in text  # the verification tag shows on secondary sources
+    has_dosing = bundled_library.protocols["spravato-trd"].dosing is not None
+    assert window.item_view.calculator_area.isVisible() is has_dosing
+
+
+def test_keyboard_only_navigation_through_the_tree_and_a_protocol(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tree = window.tree
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(tree.hasFocus)
+    qtbot.keyClick(tree, Qt.Key.Key_End)  # the last item: a contraindication list
+    assert visible_text(window).startswith("Contraindication list")
+    qtbot.keyClick(tree, Qt.Key.Key_Home)  # the first group: its items as links
+    group = tree.currentIndex().data()
+    assert visible_text(window).startswith(group)
+    qtbot.keyClick(tree, Qt.Key.Key_Down)
+    protocol_title = tree.currentIndex().data()
+    assert window.windowTitle() == f"{protocol_title} — ketaref"
+    assert visible_text(window).startswith(f"Protocol\n{protocol_title}")
+
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    document = window.item_view.document
+    qtbot.waitUntil(document.hasFocus)
+    # Tab reaches the first link (the contraindication list); Enter follows it.
+    qtbot.keyClick(document, Qt.Key.Key_Tab)
+    qtbot.keyClick(document, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: visible_text(window).startswith("Contraindication list"))
+    assert "contraindications" in tree.currentIndex().data().lower()
+
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.windowTitle() == f"{protocol_title} — ketaref"
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert visible_text(window).startswith("Contraindication list")
+
+
+def test_linked_checklist_and_contraindications_open_by_shortcut(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_item("spravato-trd")
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_L, shift_ctrl)
+    assert window.windowTitle().startswith("SPRAVATO session checklist")
+    assert "Before dosing" in visible_text(window)
+    assert not window.actions_by_id["print"].isEnabled()  # print is offered on protocols
+    window.open_item("spravato-trd")
+    assert window.actions_by_id["print"].isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_K, shift_ctrl)
+    assert window.windowTitle().startswith("SPRAVATO (esketamine): contraindications")
+
+
+def test_a_citation_marker_shows_the_source_and_its_url_can_be_copied(
+    qtbot: QtBot, window: MainWindow, bundled_library: Library
+) -> None:
+    window.open_item("spravato-trd")
+    document = window.item_view.document
+    document.setFocus()
+    sources = window.item_view.sources
+    assert not sources.copy_button.isEnabled()
+    for _ in range(3):  # contraindications link, checklist link, then the marker [1]
+        qtbot.keyClick(document, Qt.Key.Key_Tab)
+    qtbot.keyClick(document, Qt.Key.Key_Return)
+    first_source = bundled_library.sources[
+        bundled_library.protocols["spravato-trd"].status_statement.source
+    ]
+    qtbot.waitUntil(lambda: first_source.citation in sources.detail.toPlainText())
+    assert "Where: Medication Guide passage" in sources.detail.toPlainText()
+    assert sources.copy_button.isEnabled()
+    QGuiApplication.clipboard().clear()
+    qtbot.wait(20)  # let the layout settle, as it has by the time a user reaches for the mouse
+    qtbot.mouseClick(sources.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == first_source.url
+
+    sources.list.setFocus()
+    qtbot.keyClick(sources.list, Qt.Key.Key_Down)
+    second = sources.selected()
+    assert second is not None and second.number == 2
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_C, shift_ctrl)
+    assert QGuiApplication.clipboard().text() == second.source.url
+
+
+def test_search_with_a_typo_from_the_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_item("spravato-contraindications")
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    field = window.search_field
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "esketamin")
+    results = window.results
+    assert results.isVisible() and not window.tree.isVisible()
+    rows = [results.model().index(r, 0).data() for r in range(results.model().rowCount())]
+    assert rows and all("SPRAVATO" in row for row in rows)
+    assert "result" in window.statusBar().currentMessage()
+
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    assert results.hasFocus() and results.currentIndex().row() == 0
+    first_title = rows[0].splitlines()[0]
+    assert window.windowTitle().startswith(first_title)
+    qtbot.keyClick(results, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.item_view.document.hasFocus)
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(field.hasFocus)
+    assert field.selectedText() == "esketamin"  # ready to type over
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert field.text() == "" and window.tree.isVisible()
+
+
+def test_search_finds_synonyms_and_says_when_nothing_matches(
+    qtbot: QtBot, window: MainWindow, bundled_library: Library
+) -> None:
+    field = window.search_field
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    for query, expected in (
+        ("CRPS", "iv-ketamine-chronic-pain"),
+        ("post-traumatic", "iv-ketamine-ptsd"),
+    ):
+        field.clear()
+        qtbot.keyClicks(field, query)
+        first = window.results.model().index(0, 0).data()
+        assert first.splitlines()[0] == bundled_library.protocols[expected].title
+    field.clear()
+    qtbot.keyClicks(field, "zebra crossing")
+    assert window.results.model().rowCount() == 0
+    assert window.statusBar().currentMessage() == "Nothing found for “zebra crossing”"
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # nothing to open: nothing happens
+    assert field.hasFocus()
+
+
+def test_research_protocols_show_conflicting_evidence_side_by_side(
+    window: MainWindow, bundled_library: Library
+) -> None:
+    research = bundled_library.protocols["iv-ketamine-ptsd"]
+    window.open_item(research.id)
+    text = visible_text(window)
+    assert "research only" in text
+    assert "Positive findings" in text and "Negative, mixed or pooled findings" in text
+    positive = next(f for f in research.evidence if f.finding == "positive")
+    other = next(f for f in research.evidence if f.finding != "positive")
+    assert positive.text in text and other.text in text
+    assert "No session checklist: research only" in text
+    assert not window.actions_by_id["print"].isEnabled()
+    assert not window.item_view.calculator_area.isVisible()  # research entries have no dosing
+
+
+def test_a_refused_site_pack_shows_a_banner_with_every_problem(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    problems = (
+        ContentProblem("protocols/x.yaml", 3, 5, "unknown key “dose”"),
+        ContentProblem("manifest.yaml", None, None, "lists “a.yaml”: path leaves the pack"),
+    )
+    active = ActiveContent(
+        library=bundled_library,
+        origin="bundled",
+        notices=(
+            "the site pack at /srv/ketaref/pack was refused: 2 problems; using the bundled content",
+        ),
+        refused_problems=problems,
+    )
+    window = make_window(active)
+    refused = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    assert refused.isVisible()
+    assert "Site content pack refused" in refused.label.text()
+    assert "running on the bundled pack" in refused.label.text()
+    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in refused.label.text()
+    assert refused.button is not None
+    qtbot.mouseClick(refused.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    assert "protocols/x.yaml:3:5: unknown key “dose”" in details
+    assert "manifest.yaml: lists “a.yaml”: path leaves the pack" in details
+    dialog.close()
+    assert window.actions_by_id["content_problems"].isEnabled()
+
+
+def test_policy_problems_show_a_banner(make_window: WindowFactory) -> None:
+    machine = MachineSettings(problems=("/etc/ketaref/policy.toml:4: unknown key “papr”",))
+    window = make_window(machine=machine)
+    assert any("machine policy has problems" in t for t in banner_texts(window))
+
+
+def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:
+    assert [b.objectName() for b in window.banners] == ["notReviewedBanner"]
+    assert not window.actions_by_id["content_problems"].isEnabled()
+
+
+def test_shortcuts_help_lists_every_action_from_the_one_table(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = open_dialog(qtbot, "Keyboard shortcuts")
+    table = dialog.findChild(QTableView)
+    model = table.model()
+    rows = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    assert rows["Find"] == "Ctrl+K, Ctrl+F"
+    assert rows["Print session checklist"] == "Ctrl+P"
+    menu_texts = {a.text().replace("&", "").rstrip("…") for a in window.actions_by_id.values()}
+    assert menu_texts <= set(rows)
+    dialog.close()
+
+
+def test_about_names_versions_licences_and_the_log(
+    qtbot: QtBot, window: MainWindow, bundled_library: Library
+) -> None:
+    window.actions_by_id["about"].trigger()
+    dialog = open_dialog(qtbot, "About ketaref")
+    text = dialog.text.toPlainText()  # type: ignore[attr-defined]
+    for expected in (
+        bundled_library.version,
+        bundled_library.pack_hash,
+        "GNU LGPL version 3",
+        "ReportLab",
+        "DejaVu",
+        "Intended use",
+        "ketaref.log",
+    ):
+        assert expected in text
+    dialog.close()
+
+
+def test_widgets_have_accessible_names(window: MainWindow) -> None:
+    for widget in (
+        window.search_field,
+        window.tree,
+        window.results,
+        window.item_view.document,
+        window.item_view.sources.list,
+        window.item_view.sources.detail,
+        window.content_label,
+    ):
+        assert widget.accessibleName(), widget
+    copy = window.item_view.sources.findChild(QPushButton)
+    assert copy.text() == "Copy URL" and copy.accessibleDescription()
+
+
+def test_tab_order_goes_search_tree_text_sources(qtbot: QtBot, window: MainWindow) -> None:
+    window.search_field.setFocus()
+    qtbot.waitUntil(window.search_field.hasFocus)
+    seen = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen[0] is window.tree
+    assert seen[1] is window.item_view.document
+
+
+def test_window_geometry_is_remembered(
+    qtbot: QtBot, make_window: WindowFactory, settings: QSettings
+) -> None:
+    window = make_window()
+    window.resize(700, 500)
+    window.close()
+    assert settings.value("window/geometry") is not None
+    assert all("patient" not in key.lower() for key in settings.allKeys())
+    again = make_window(size=None)
+    assert (again.width(), again.height()) == (700, 500)
+
+
+def test_the_calculator_area_takes_a_widget_for_protocols_with_dosing(
+    window: MainWindow, bundled_library: Library
+) -> None:
+    view = window.item_view
+    window.open_item("iv-ketamine-trd")
+    assert view.calculator_area.isVisible()
+    label = QLabel("calculator for IV ketamine")
+    view.set_calculator(label)
+    assert view.calculator is label and label.isVisible()
+    window.open_item("spravato-trd")  # another protocol with dosing: a new calculator
+    assert view.calculator_area.isVisible() and view.calculator is not label
+    assert not label.isVisible()  # the old one is gone at once, not after the event loop
+    window.open_item("iv-ketamine-ptsd")  # research only: no dosing, no calculator
+    assert bundled_library.protocols["iv-ketamine-ptsd"].dosing is None
+    assert view.calculator is None and not view.calculator_area.isVisible()
+
+
+def test_a_notice_without_a_refusal_is_not_called_a_refusal(
+    make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(
+        library=bundled_library,
+        origin="site pack /srv/ketaref/pack",
+        notices=("content 2026.11.0 expired on 2027-01-01",),
+    )
+    window = make_window(active)
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    text = banner.label.text()
+    assert text.startswith("About the content in use.")
+    assert "running on the site pack /srv/ketaref/pack" in text
+    assert "Content 2026.11.0 expired on 2027-01-01." in text
+    assert "refused" not in text
+
+
+def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Library) -> None:
+    text = visible_text(window)
+    assert text.startswith("ketaref")
+    for _, item in bundled_library.items():
+        assert item.title in text
+    assert window.search_field.hasFocus()  # ready to type a search
+
+
+def test_ctrl_p_offers_printing_for_the_protocol_on_screen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.open_item("iv-ketamine-trd")
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    box = open_dialog(qtbot, "Print session checklist")
+    assert "ketaref print --protocol iv-ketamine-trd" in box.text()  # type: ignore[attr-defined]
+    box.close()

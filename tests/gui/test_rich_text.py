@@ -1,0 +1,31 @@
+"""The rich text of an item: content is escaped, every statement is numbered to its source."""
+
+from __future__ import annotations
+
+from ketaref.content.pack import Library
+from ketaref.gui.rich_text import Theme, render_item
+
+
+def test_text_from_the_content_is_escaped(bundled_library: Library) -> None:
+    protocol = bundled_library.protocols["spravato-trd"]
+    statement = protocol.status_statement.model_copy(update={"text": "<b>bold</b> & <script>"})
+    tampered = protocol.model_copy(update={"title": "<i>Title</i>", "status_statement": statement})
+    html = render_item(bundled_library, "protocol", tampered, Theme()).html
+    assert "&lt;i&gt;Title&lt;/i&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in html
+    assert "<script>" not in html and "<i>Title" not in html
+
+
+def test_every_citation_is_numbered_once_in_reading_order(bundled_library: Library) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    rendered = render_item(bundled_library, "protocol", protocol, Theme())
+    numbers = [c.number for c in rendered.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    pairs = [(c.source_id, c.locator) for c in rendered.citations]
+    assert len(pairs) == len(set(pairs))
+    cited = {(c.source, c.locator) for s in protocol.all_statements() for c in s.citations()}
+    assert set(pairs) == cited
+    for citation in rendered.citations:
+        assert f'href="cite:{citation.number}"' in rendered.html
+        if citation.tag:
+            assert f"[{citation.number}, {citation.tag}]" in rendered.html

@@ -1,0 +1,183 @@
+"""``ketaref print`` as IT scripts and our checks run it: exit codes, no leftovers, no leaks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ketaref import paths
+from ketaref.content.pack import load_pack
+from tests.printing.pdf_tools import page_count, page_size, pdf_text
+
+CANARY = "Quillon Canarybeak"
+LIBRARY = load_pack(paths.bundled_content_dir())
+WITHOUT_CHECKLIST = [p.id for p in LIBRARY.protocols.values() if p.checklist is None]
+
+
+def run_print(
+    *args: str, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "ketaref", "print", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_print_writes_the_checklist(tmp_path: Path) -> None:
+    out = tmp_path / "session.pdf"
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(out), "--paper", "letter",
+        "--patient-name", CANARY, "--patient-id", "MRN-77", "--weight", "70kg",
+        "--date", "2026-12-01", "--clinician", "Nurse Okafor",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert CANARY not in result.stdout + result.stderr
+    assert os.listdir(tmp_path) == ["session.pdf"]
+    assert page_size(out) == (612, 792)
+    text = pdf_text(out, 1)
+    for shown in (CANARY, "MRN-77", "70 kg", "2026-12-01", "Nurse Okafor"):
+        assert shown in text
+    assert f"Page 1 of {page_count(out)}" in text
+
+
+def test_paper_defaults_to_the_locale(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    out = tmp_path / "us.pdf"
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(out), env=environment | {"LANG": "en_US.UTF-8"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert page_size(out) == (612, 792)
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(out), env=environment | {"LANG": "de_DE.UTF-8"}
+    )
+    assert page_size(out) == (595, 842)
+
+
+def _without_file_permission_override() -> tuple[str, ...]:
+    """As root, drop the capability that ignores file modes, so a read-only folder is one."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+
+
+def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = run_print(
+            "--protocol", "spravato-trd", "--out", str(folder / "x.pdf"),
+            prefix=_without_file_permission_override(),
+        )  # fmt: skip
+        assert_refused(result, "cannot save the checklist")
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [("missing/x.pdf", "does not exist"), (".", "is a folder")],
+)
+def test_bad_targets_are_refused_and_nothing_is_left(
+    tmp_path: Path, target: str, words: str
+) -> None:
+    (tmp_path / "keep.txt").write_text("already here")
+    result = run_print("--protocol", "spravato-trd", "--out", str(tmp_path / target))
+    assert_refused(result, words)
+    assert os.listdir(tmp_path) == ["keep.txt"]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("--protocol", "no-such-protocol"), "no protocol “no-such-protocol”"),
+        (("--protocol", "spravato-trd", "--weight", "70"), "weight “70”"),
+        (("--protocol", "spravato-trd", "--weight", "0 kg"), "weight “0 kg”"),
+        (("--protocol", "spravato-trd", "--weight", "5000 kg"), "not a plausible value"),
+        (("--protocol", "spravato-trd", "--date", "1/12/2026"), "date “1/12/2026”"),
+        (("--protocol", "spravato-trd", "--date", "2026-02-30"), "date “2026-02-30”"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(
+    tmp_path: Path, args: tuple[str, ...], words: str
+) -> None:
+    result = run_print(*args, "--out", str(tmp_path / "x.pdf"))
+    assert_refused(result, words)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(not WITHOUT_CHECKLIST, reason="the bundled pack has no protocol without one")
+@pytest.mark.parametrize("protocol_id", WITHOUT_CHECKLIST)
+def test_protocol_without_checklist_is_refused(tmp_path: Path, protocol_id: str) -> None:
+    result = run_print("--protocol", protocol_id, "--out", str(tmp_path / "x.pdf"))
+    assert_refused(result, "has no session checklist")
+    assert os.listdir(tmp_path) == []
+
+
+def test_patient_name_goes_onto_the_pdf_and_nowhere_else(tmp_path: Path) -> None:
+    homes = {
+        "HOME": "home",
+        "XDG_CONFIG_HOME": "config",
+        "XDG_DATA_HOME": "data",
+        "XDG_CACHE_HOME": "cache",
+        "XDG_STATE_HOME": "state",
+        "XDG_RUNTIME_DIR": "runtime",
+        "TMPDIR": "tmp",
+        "KETAREF_STATE_DIR": "ketaref-state",
+    }
+    environment = dict(os.environ)
+    for variable, name in homes.items():
+        (tmp_path / name).mkdir()
+        environment[variable] = str(tmp_path / name)
+    out_dir = tmp_path / "printouts"
+    out_dir.mkdir()
+    out = out_dir / "session.pdf"
+
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(out), "--patient-name", CANARY,
+        "--patient-id", "MRN-CANARY-9", env=environment,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+    assert CANARY in pdf_text(out)
+    assert os.listdir(out_dir) == ["session.pdf"]
+    leaks = []
+    for name in homes.values():
+        for file in (tmp_path / name).rglob("*"):
+            if file.is_file():
+                content = file.read_bytes()
+                if b"Canarybeak" in content or b"MRN-CANARY-9" in content:
+                    leaks.append(file)
+    assert leaks == []
+
+
+def test_the_cli_loads_neither_qt_nor_reportlab_nor_pdfium() -> None:
+    code = (
+        "import sys, ketaref.cli; "
+        "print(sorted(m for m in ('PySide6', 'reportlab', 'pypdfium2') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
