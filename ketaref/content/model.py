@@ -608,6 +608,8 @@ class ContraindicationList(Frozen):
 # ---------------------------------------------------------------------------------------------
 # Manifest
 
+#: ASCII digits only: other scripts' digits would give a second spelling of the same version.
+VERSION_PATTERN = r"^[0-9]+(\.[0-9]+){1,3}$"
 _SHA256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -630,8 +632,7 @@ class Review(Frozen):
 class Manifest(Frozen):
     """``manifest.yaml``: version, dates, review sign-offs and every file's digest."""
 
-    # ASCII digits only: other scripts' digits would give a second spelling of the same version.
-    content_version: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+){1,3}$")]
+    content_version: Annotated[str, Field(pattern=VERSION_PATTERN)]
     released: Date
     expires: Date | None = None
     intended_use: Text

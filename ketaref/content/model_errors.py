@@ -20,7 +20,6 @@ from ketaref.content.yaml_source import DataPath, Document
 #: Problems reported for one file; a file with more is broken as a whole, not in places.
 MAX_PROBLEMS_PER_FILE = 100
 
-#: Patterns of the model, in words.
 #: What a value of each patterned key must look like, in words (by key, not by pattern, so a
 #: tightened pattern in the model keeps its words).
 _PATTERN_WORDS = {
