@@ -135,7 +135,8 @@ def read_limited(path: Path, display: str) -> bytes:
             opened = os.fstat(stream.fileno())
             if (opened.st_dev, opened.st_ino) != (looked_at.st_dev, looked_at.st_ino):
                 raise _refuse(display, "changed while it was being read; try again")
-            data = stream.read(MAX_FILE_BYTES + 1)
+            # A buffer the size of the file, not of the limit: packs have many small files.
+            data = stream.read(min(opened.st_size, MAX_FILE_BYTES) + 1)
     except FileNotFoundError:
         raise _refuse(display, "is missing") from None
     except OSError as exc:
