@@ -98,7 +98,8 @@ def main(outdir: Path) -> int:
         library = active.library
         window = window_on(active, workdir / "settings.ini")
 
-        spravato = next(p for p in library.protocols.values() if p.route is Route.NASAL)
+        nasal = [p for p in library.protocols.values() if p.route is Route.NASAL]
+        spravato = library.protocols.get("spravato-trd") or nasal[0]
         window.open_item(spravato.id)
         window.item_view.sources.select(1)
         save(window, outdir / "spravato-protocol.png")

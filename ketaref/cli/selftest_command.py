@@ -2,14 +2,14 @@
 
 Each step prints ``ok  <step>: <detail>`` or ``FAIL <step>: <reason>``; the exit code is 0 when no
 step failed and 1 otherwise. The Qt step runs in a child process (``self-test --qt-probe``) because
-Qt aborts the whole process when a platform plugin cannot load; the parent then reports the
-child's last words instead of dying with it.
+Qt aborts the whole process when a platform plugin cannot load; the parent then reports what
+the child said instead of dying with it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
@@ -34,10 +34,6 @@ class StepFailed(Exception):
     """A self-test step failed; the message says why, for an IT admin."""
 
 
-class StepSkipped(Exception):
-    """A self-test step does not apply to this build; the message says why."""
-
-
 @dataclass
 class SelfTest:
     """The steps run so far and what later steps need from earlier ones."""
@@ -49,8 +45,6 @@ class SelfTest:
         """Run one step and print its outcome; a step never stops the ones after it."""
         try:
             detail = check(self)
-        except StepSkipped as skipped:
-            print(f"skip {name}: {skipped}")
         except StepFailed as failed:
             self.failures += 1
             print(f"FAIL {name}: {failed}")
@@ -92,30 +86,29 @@ def _count(items: Any, noun: str) -> str:
     return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
-def _printer_available() -> bool:
-    return importlib.util.find_spec("ketaref.printing.checklist_pdf") is not None
-
-
 def _sample_checklist(library: Any) -> tuple[str, bytes]:
     """A session checklist PDF for the first protocol that has one, built in memory."""
-    protocol_id = next((p.id for p in library.protocols.values() if p.checklist), None)
-    if protocol_id is None:
-        raise StepFailed("no protocol in the content has a session checklist to print")
-    from ketaref.printing.checklist_pdf import build_checklist_pdf
+    from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 
-    return protocol_id, build_checklist_pdf(library, protocol_id)
+    printable = printable_protocols(library)
+    if not printable:
+        raise StepFailed("no protocol in the content has a session checklist to print")
+    return printable[0].id, build_checklist_pdf(library, printable[0].id)
 
 
 def _check_pdf(test: SelfTest) -> str:
-    if not _printer_available():
-        raise StepSkipped("this build has no checklist printer (ketaref.printing.checklist_pdf)")
+    from ketaref.printing.checklist_pdf import check_pdf
+    from ketaref.printing.errors import PrintError
+
     library = test.found.get("library")
     if library is None:
         raise StepFailed("no content loaded, so there is nothing to print")
     protocol_id, pdf = _sample_checklist(library)
-    if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-1024:]:
-        raise StepFailed(f"the checklist for {protocol_id} is not a complete PDF")
-    return f"checklist for {protocol_id} built in memory ({len(pdf) // 1024} KiB)"
+    try:
+        pages = check_pdf(pdf)
+    except PrintError as exc:
+        raise StepFailed(f"the checklist for {protocol_id}: {exc}") from None
+    return f"checklist for {protocol_id} built in memory ({pages} pages, {len(pdf) // 1024} KiB)"
 
 
 def _check_fonts(test: SelfTest) -> str:
@@ -124,8 +117,6 @@ def _check_fonts(test: SelfTest) -> str:
     folder = paths.fonts_dir()
     fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
     if not fonts:
-        if not _printer_available():
-            raise StepSkipped(f"no fonts bundled in {folder}, and no printer that needs them")
         raise StepFailed(f"no font files in {folder}; reinstall ketaref")
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -191,12 +182,19 @@ def _xcb_plugin_problem(library_paths: list[str]) -> str | None:
 
 def qt_probe() -> int:
     """Child side of the Qt step: import the Qt modules used, start Qt, print one line."""
-    import importlib
+    try:
+        return _qt_probe_checks()
+    except StepFailed as failed:
+        print(failed, file=sys.stderr)
+    except Exception as exc:  # reported as one line by the parent, never as a traceback
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    return EXIT_CHECK_FAILED
 
+
+def _qt_probe_checks() -> int:
     for module in QT_MODULES_USED:
         importlib.import_module(f"PySide6.{module}")
-    if importlib.util.find_spec("ketaref.gui.app") is not None:
-        importlib.import_module("ketaref.gui.app")
+    importlib.import_module("ketaref.gui.app")  # every module the desktop app needs is there
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -209,12 +207,7 @@ def qt_probe() -> int:
             print(f"the X11 (xcb) platform plugin cannot load: {problem}", file=sys.stderr)
             return EXIT_CHECK_FAILED
         detail += "; the X11 (xcb) plugin loads"
-    if _printer_available() and importlib.util.find_spec("ketaref.gui.pdf_pages") is not None:
-        try:
-            detail += "; " + _render_preview()
-        except StepFailed as failed:
-            print(failed, file=sys.stderr)
-            return EXIT_CHECK_FAILED
+    detail += "; " + _render_preview()
     print(detail)
     return EXIT_OK
 

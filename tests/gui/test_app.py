@@ -45,11 +45,13 @@ def test_the_command_line_imports_neither_qt_nor_reportlab() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
-def test_startup_does_not_import_printing_or_search(tmp_path: Path) -> None:
+def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> None:
     result = run_python(
         "import sys; from ketaref.gui.app import run_app; run_app(True);"
-        " print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'PySide6.QtPdf',"
-        " 'PySide6.QtPrintSupport', 'ketaref.content.search', 'ketaref.gui.dialogs'))))",
+        " print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'pypdfium2',"
+        " 'PySide6.QtPdf', 'PySide6.QtPrintSupport', 'ketaref.printing', 'ketaref.gui.print_dialog',"
+        " 'ketaref.gui.pdf_pages', 'ketaref.content.schema', 'ketaref.content.search',"
+        " 'ketaref.gui.dialogs'))))",
         {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
     )
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
@@ -132,3 +134,21 @@ def test_content_that_fails_shows_a_dialog_when_the_app_runs(
     assert seen[0] == "ketaref cannot start"
     assert "Reinstall ketaref" in seen[1]
     assert seen[2] == "sources.yaml:7:3: “url” is missing"
+
+
+def test_exit_after_startup_with_a_broken_site_pack_still_exits_zero(
+    tmp_path: Path, pack_copy: Path
+) -> None:
+    (pack_copy / "sources.yaml").write_text("sources: [unclosed\n", encoding="utf-8")
+    policy = tmp_path / "policy.toml"
+    policy.write_text(f'content_dir = "{pack_copy.as_posix()}"\n', encoding="utf-8")
+    result = run_python(
+        "import sys; from ketaref.cli import main; sys.exit(main(['--exit-after-startup']))",
+        {
+            "KETAREF_STATE_DIR": str(tmp_path / "state"),
+            "KETAREF_POLICY": str(policy),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
+from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
-from ketaref.gui.integration import MachineSettings
+from ketaref.gui import integration
+from ketaref.gui.integration import load_machine_settings
 from ketaref.gui.main_window import MainWindow
 
 from .conftest import WindowFactory
@@ -37,6 +41,17 @@ def open_dialog(qtbot: QtBot, title: str) -> QDialog:
 
     qtbot.waitUntil(shown)
     return found[0]
+
+
+def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
+    """The refusal banner's text, and the problem list its Details… button opens."""
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    assert banner.isVisible() and banner.button is not None
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    dialog.close()
+    return banner.label.text(), details
 
 
 def test_startup_shows_a_protocol_the_review_banner_and_the_pack_hash(
@@ -222,25 +237,30 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
         refused_problems=problems,
     )
     window = make_window(active)
-    refused = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
-    assert refused.isVisible()
-    assert "Site content pack refused" in refused.label.text()
-    assert "running on the bundled pack" in refused.label.text()
-    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in refused.label.text()
-    assert refused.button is not None
-    qtbot.mouseClick(refused.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    text, details = refusal_banner_and_details(qtbot, window)
+    assert text.startswith("Site content pack refused.")
+    assert "running on the bundled pack" in text
+    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in text
     assert "protocols/x.yaml:3:5: unknown key “dose”" in details
     assert "manifest.yaml: lists “a.yaml”: path leaves the pack" in details
-    dialog.close()
     assert window.actions_by_id["content_problems"].isEnabled()
 
 
-def test_policy_problems_show_a_banner(make_window: WindowFactory) -> None:
-    machine = MachineSettings(problems=("/etc/ketaref/policy.toml:4: unknown key “papr”",))
-    window = make_window(machine=machine)
-    assert any("machine policy has problems" in t for t in banner_texts(window))
+def test_policy_problems_show_a_banner(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('clinic_name = "Ward 4"\npaper_size = "a3"\n', encoding="utf-8")
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(machine=load_machine_settings())
+    banner = next(b for b in window.banners if b.objectName() == "policyBanner")
+    assert "machine policy has problems" in banner.label.text()
+    assert banner.button is not None
+    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
+    dialog = open_dialog(qtbot, "Content problems")
+    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
+    dialog.close()
+    assert "Machine policy:" in details and "paper_size" in details
 
 
 def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:
@@ -362,11 +382,54 @@ def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Lib
     assert window.search_field.hasFocus()  # ready to type a search
 
 
-def test_ctrl_p_offers_printing_for_the_protocol_on_screen(
-    qtbot: QtBot, window: MainWindow
+def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    printed: list[tuple[str, object]] = []
+
+    def record(library, protocol, *, machine, dose_lines, parent):  # type: ignore[no-untyped-def]
+        printed.append((protocol.id, tuple(dose_lines)))
+
+    monkeypatch.setattr(integration, "open_print_dialog", record)
     window.open_item("iv-ketamine-trd")
+    window.item_view.set_calculator(_CalculatorStandIn(["Dose: 35 mg"]))
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    box = open_dialog(qtbot, "Print session checklist")
-    assert "ketaref print --protocol iv-ketamine-trd" in box.text()  # type: ignore[attr-defined]
-    box.close()
+    assert printed == [("iv-ketamine-trd", ("Dose: 35 mg",))]
+    window.open_item("iv-ketamine-ptsd")  # research only: no checklist, nothing to print
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert len(printed) == 1
+
+
+class _CalculatorStandIn(QLabel):
+    """A widget in the calculator area that offers dose lines, as the dose panel does."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("calculator")
+        self._lines = lines
+
+    def dose_lines(self) -> list[str]:
+        return self._lines
+
+
+def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    pack_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    edited = pack_copy / "protocols" / "spravato-trd.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        f'content_dir = "{pack_copy.as_posix()}"\nrequire_signed_content = false\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(load_active_content(), load_machine_settings())
+    text, details = refusal_banner_and_details(qtbot, window)
+    assert text.startswith("Site content pack refused.")
+    assert "running on the bundled pack" in text
+    assert str(pack_copy) in text
+    assert "protocols/spravato-trd.yaml: has " in details
+    assert "changed after sealing" in details
