@@ -374,18 +374,23 @@ def _read_sources(raw: bytes) -> tuple[dict[str, Source], list[ContentProblem]]:
     return sources, problems
 
 
+def _stem(name: str) -> str:
+    """``protocols/spravato-trd.yaml`` → ``spravato-trd`` (cheaper than pathlib, called per file)."""
+    return name.rpartition("/")[2].removesuffix(".yaml")
+
+
 def _read_items(contents: Mapping[str, bytes]) -> tuple[dict[str, _Parsed], list[ContentProblem]]:
     problems: list[ContentProblem] = []
     items: dict[str, _Parsed] = {}
     for name, raw in contents.items():
-        folder = PurePosixPath(name).parts[0]
+        folder = name.partition("/")[0]  # a checked path: FOLDER/ID.yaml or sources.yaml
         if folder not in KIND_DIRS:
             continue
         item, item_problems = _parse(raw, KIND_DIRS[folder], name)
         problems += item_problems
         if item is None:
             continue
-        stem = PurePosixPath(name).stem
+        stem = _stem(name)
         if item.id != stem:
             message = f"id “{item.id}” must match the file name “{stem}”"
             problems.append(_problem_at(name, raw, ("id",), message))
@@ -433,7 +438,7 @@ def _load_pack(directory: Path) -> Library:
     items, item_problems = _read_items(contents)
     problems += item_problems
     read = {parsed.file for parsed in items.values()}
-    unread = {PurePosixPath(name).stem for name in manifest.files if name not in read}
+    unread = {_stem(name) for name in manifest.files if name not in read}
     sources_read = SOURCES in contents and not source_problems
     problems += _cross_check(sources if sources_read else None, items, unread)
     if problems:
