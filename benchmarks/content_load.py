@@ -14,6 +14,7 @@ Goals (issue 4): bundled ≤ 50 ms; 100× ≤ 1 s and linear.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -80,7 +81,11 @@ def main() -> None:
 
     medians = {name: statistics.median(values) for name, values in times.items()}
     base = medians["bundled"]
-    print(f"content pack load + validate, median of {rounds} rounds (side by side)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"content pack load + validate, median of {rounds} rounds (side by side); "
+        f"{os.cpu_count()} CPUs, load average {load:.1f} (figures grow with it)"
+    )
     print(f"{'pack':<8} {'items':>6} {'median':>10} {'min':>10} {'ratio':>7} {'per item':>10}")
     for name, median in medians.items():
         print(

@@ -13,22 +13,24 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ketaref.content.model import NOT_BLANK_PATTERN, VERSION_PATTERN
+from ketaref.content.model import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
 from ketaref.content.problems import ContentProblem
 from ketaref.content.yaml_source import DataPath, Document
 
 #: Problems reported for one file; a file with more is broken as a whole, not in places.
 MAX_PROBLEMS_PER_FILE = 100
 
-#: Patterns of the model, in words.
+#: What a value of each patterned key must look like, in words (by key, not by pattern, so a
+#: tightened pattern in the model keeps its words).
 _PATTERN_WORDS = {
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "lowercase letters, digits and single hyphens, e.g. spravato-trd",
-    r"^https://\S+$": "a web address starting with https://",
-    VERSION_PATTERN: 'dotted whole numbers in quotes, e.g. "2026.11.0"',
-    r"^[0-9a-f]{64}$": "64 lowercase hex digits (run `ketaref content seal`)",
-    r"^[A-Za-z0-9_./-]+\.yaml$": "a path inside the pack ending in .yaml",
-    r"^(1|0\.1|0\.01)$": 'one of "1", "0.1" or "0.01"',
+    "url": "a web address starting with https://",
+    "content_version": 'dotted whole numbers in quotes, e.g. "2026.11.0"',
+    "sha256": "64 lowercase hex digits (run `ketaref content seal`)",
+    "files": "a path inside the pack ending in .yaml",
+    "mg": 'one of "1", "0.1" or "0.01"',
+    "ml": 'one of "1", "0.1" or "0.01"',
 }
+_IDENTIFIER_WORDS = "lowercase letters, digits and single hyphens, e.g. spravato-trd"
 _SHAPES = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -91,7 +93,8 @@ def _where(path: tuple[str | int, ...]) -> str:
     return " › ".join(parts)
 
 
-def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
+def _message(error: Mapping[str, Any], path: DataPath, is_key: bool = False) -> str:
+    """The error in words; ``is_key`` when it is about a key (a file name under ``files``)."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -114,7 +117,13 @@ def _message(error: Mapping[str, Any], path: tuple[str | int, ...]) -> str:
         message = "must not be empty"
     elif kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
-        expected = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")
+        key = next((part for part in reversed(path) if isinstance(part, str)), "")
+        if pattern == IDENTIFIER_PATTERN:
+            expected = _IDENTIFIER_WORDS
+        elif is_key:
+            expected = _PATTERN_WORDS["files"]
+        else:
+            expected = _PATTERN_WORDS.get(key, f"in the expected form ({pattern})")
         message = f"“{str(value)[:60]}” is not {expected}"
     elif kind.startswith("date"):
         message = f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
@@ -201,7 +210,7 @@ def validation_problems(
         ):
             continue
         path = _data_path(document.data, loc, missing=detail["type"] == "missing")
-        message = _message(detail, path)
+        message = _message(detail, path, is_key=_KEY_MARK in loc)
         if _KEY_MARK in loc:
             position = document.key_position(path)
         elif detail["type"] == "value_error":

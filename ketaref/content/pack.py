@@ -114,46 +114,33 @@ def _link_inside(path: Path, display: str) -> Path | None:
     return None
 
 
-def _read_at_most(descriptor: int, limit: int) -> bytes:
-    chunks = []
-    remaining = limit
-    while remaining > 0 and (chunk := os.read(descriptor, remaining)):
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
 def read_limited(path: Path, display: str) -> bytes:
     """Read the regular file ``path`` of at most MAX_FILE_BYTES; raise ContentError otherwise.
 
     ``display`` is the file's name inside the pack; no part of it may be a symbolic link (a
     linked file or folder could pull in anything on the machine). FIFOs and devices are refused
-    without blocking.
+    before they are opened (opening a FIFO would wait forever), and the file opened must be the
+    one looked at, so a swap in between is refused too.
     """
     link = _link_inside(path, display)
     if link is not None:
         where = "is" if link == path else "lies in a folder that is"
         raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    flags |= getattr(os, "O_BINARY", 0)
     try:
-        descriptor = os.open(path, flags)
+        looked_at = os.lstat(path)
+        if not stat.S_ISREG(looked_at.st_mode):
+            kind = "a folder" if stat.S_ISDIR(looked_at.st_mode) else "a special file"
+            raise _refuse(display, f"is {kind}, not a plain file")
+        with open(path, "rb") as stream:
+            opened = os.fstat(stream.fileno())
+            if (opened.st_dev, opened.st_ino) != (looked_at.st_dev, looked_at.st_ino):
+                raise _refuse(display, "changed while it was being read; try again")
+            # A buffer the size of the file, not of the limit: packs have many small files.
+            data = stream.read(min(opened.st_size, MAX_FILE_BYTES) + 1)
     except FileNotFoundError:
         raise _refuse(display, "is missing") from None
-    except IsADirectoryError:
-        raise _refuse(display, "is a folder, not a file") from None
     except OSError as exc:
         raise _refuse(display, f"cannot be read: {exc.strerror}") from None
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "a special file"
-            raise _refuse(display, f"is {kind}, not a plain file")
-        data = _read_at_most(descriptor, MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _refuse(display, f"cannot be read: {exc.strerror}") from None
-    finally:
-        os.close(descriptor)
     if len(data) > MAX_FILE_BYTES:
         raise _refuse(
             display, f"is larger than the {MAX_FILE_BYTES // 1024} KiB limit for a content file"
@@ -387,18 +374,23 @@ def _read_sources(raw: bytes) -> tuple[dict[str, Source], list[ContentProblem]]:
     return sources, problems
 
 
+def _stem(name: str) -> str:
+    """``protocols/spravato-trd.yaml`` → ``spravato-trd`` (cheaper than pathlib, called per file)."""
+    return name.rpartition("/")[2].removesuffix(".yaml")
+
+
 def _read_items(contents: Mapping[str, bytes]) -> tuple[dict[str, _Parsed], list[ContentProblem]]:
     problems: list[ContentProblem] = []
     items: dict[str, _Parsed] = {}
     for name, raw in contents.items():
-        folder = PurePosixPath(name).parts[0]
+        folder = name.partition("/")[0]  # a checked path: FOLDER/ID.yaml or sources.yaml
         if folder not in KIND_DIRS:
             continue
         item, item_problems = _parse(raw, KIND_DIRS[folder], name)
         problems += item_problems
         if item is None:
             continue
-        stem = PurePosixPath(name).stem
+        stem = _stem(name)
         if item.id != stem:
             message = f"id “{item.id}” must match the file name “{stem}”"
             problems.append(_problem_at(name, raw, ("id",), message))
@@ -446,7 +438,7 @@ def _load_pack(directory: Path) -> Library:
     items, item_problems = _read_items(contents)
     problems += item_problems
     read = {parsed.file for parsed in items.values()}
-    unread = {PurePosixPath(name).stem for name in manifest.files if name not in read}
+    unread = {_stem(name) for name in manifest.files if name not in read}
     sources_read = SOURCES in contents and not source_problems
     problems += _cross_check(sources if sources_read else None, items, unread)
     if problems:

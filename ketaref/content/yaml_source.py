@@ -1,13 +1,14 @@
 """Safe YAML reading with line marks, for content files a person edited by hand.
 
-Built on libyaml's event stream (fast, no Python objects constructed by the YAML library), this
-reader accepts only plain data — mappings with text keys, sequences, text, whole numbers,
-``true``/``false`` and ``null`` — and refuses what hides surprises: anchors and aliases (and so
-alias bombs), explicit tags, duplicate keys, more than one document, deep nesting, and plain
-scalars that YAML 1.1 tools would read as something else (``no`` → false, ``1:30`` → 90,
-``013`` → 11, ``0.5`` → a float): those must be quoted.
+Built on libyaml's event stream (fast, and no YAML constructor ever runs), this reader accepts
+only plain data — mappings with text keys, sequences, text, whole numbers, ``true``/``false`` and
+``null`` — and refuses what hides surprises: anchors and aliases (and so alias bombs), explicit
+tags, merge keys, duplicate keys, more than one document, deep nesting, too many values, and
+plain scalars that YAML 1.1 or 1.2 tools would read as something else (``no`` → false,
+``1:30`` → 90, ``013`` → 11, ``0.5`` and ``1e3`` → numbers): those must be quoted.
 
-It records where each value sits, so a problem found later can name its line and column.
+It can record where each key and value sits, so a problem found later can name its line and
+column.
 """
 
 from __future__ import annotations
@@ -331,10 +332,10 @@ class _Builder:
             if marks:
                 mark: Any = event.start_mark
                 self.value_marks[key_path] = (mark.line + 1, mark.column + 1)
-            if event.implicit[0] and not event.style:
-                mapping[key] = _resolve_plain(event.value, event)
-            else:
-                mapping[key] = event.value
+            value = event.value
+            if event.implicit[0] and not event.style and (not value or value[0] in _SPECIAL_FIRST):
+                value = _resolve_plain(value, event)
+            mapping[key] = value
         return mapping
 
 

@@ -647,6 +647,20 @@ def manifest_without_sources(pack: Path) -> Expected:
 
 
 @case
+def manifest_eight_megabytes(pack: Path) -> Expected:
+    with (pack / MANIFEST).open("a", encoding="utf-8") as stream:
+        stream.write("# " + "x" * (8 * 1024 * 1024) + "\n")
+    return Expected(MANIFEST, None, "larger than the 1024 KiB limit")
+
+
+@case
+def manifest_symlinked(pack: Path) -> Expected:
+    shutil.move(pack / MANIFEST, pack.parent / MANIFEST)
+    (pack / MANIFEST).symlink_to(pack.parent / MANIFEST)
+    return Expected(MANIFEST, None, "symbolic link")
+
+
+@case
 def manifest_missing(pack: Path) -> Expected:
     (pack / MANIFEST).unlink()
     return Expected(MANIFEST, None, "is missing")
@@ -727,7 +741,14 @@ def test_seal_refuses_a_symlinked_file(pack_copy: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["eight_megabytes", "alias_bomb", "deep_flow_nesting", "deep_block_nesting", "too_many_values"],
+    [
+        "eight_megabytes",
+        "manifest_eight_megabytes",
+        "alias_bomb",
+        "deep_flow_nesting",
+        "deep_block_nesting",
+        "too_many_values",
+    ],
 )
 def test_hostile_file_is_refused_in_well_under_a_second(name: str, pack_copy: Path) -> None:
     CASES[name](pack_copy)
