@@ -602,12 +602,13 @@ class _Layout:
     # --- references -----------------------------------------------------------------------
 
     def reference_list(self) -> list[Any]:
-        """The numbered references in two columns, each entry whole.
+        """The numbered references in two balanced columns, read down then across.
 
         A source's first entry gives its full citation; later entries of the same source (other
         locators) refer back to it, which keeps the list short enough for the page.
         """
-        from reportlab.platypus import KeepTogether, Table
+        from reportlab.platypus import CondPageBreak
+        from reportlab.platypus.flowables import BalancedColumns
 
         entries = []
         first_number: dict[str, int] = {}
@@ -627,30 +628,12 @@ class _Layout:
                     "ref",
                 )
             )
-        # Row by row (1 2 / 3 4 …), so a list that runs onto the next page stays in order.
-        rows = [
-            entries[i : i + 2] + [""] * (i + 2 - len(entries)) for i in range(0, len(entries), 2)
-        ]
-        if not rows:
+        if not entries:
             return []
-        column = (self.width - 14) / 2
-
-        def table(part: list[list[Any]]) -> Any:
-            flowable = Table(part, colWidths=[column + 14, column])
-            flowable.setStyle(
-                _table_style(
-                    [
-                        *_NO_PADDING,
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("RIGHTPADDING", (0, 0), (0, -1), 14),
-                    ]
-                )
-            )
-            return flowable
-
-        # The heading never ends a page alone: it stays with the first row of entries.
-        heading = KeepTogether([self.paragraph("References", "refs_head"), table(rows[:1])])
-        return [heading, table(rows[1:])] if len(rows) > 1 else [heading]
+        # Balanced columns read down the left column, then the right, and use the space of the
+        # page the list starts on; the heading never ends a page alone.
+        columns = BalancedColumns(entries, nCols=2, spaceBefore=0, spaceAfter=0, innerPadding=14)
+        return [CondPageBreak(60), self.paragraph("References", "refs_head"), columns]
 
 
 _NO_PADDING = [
