@@ -26,6 +26,14 @@ def fail(error: CliError) -> int:
     return error.exit_code
 
 
+def report_invalid(directory: object, error: Any) -> int:
+    """Print every problem of a refused pack (stdout, like a linter) and a summary (stderr)."""
+    for problem in error.problems:
+        print(problem)
+    print(f"ketaref: {directory}: {error.summary}", file=sys.stderr)
+    return EXIT_CHECK_FAILED
+
+
 def notice(message: str) -> None:
     """Tell the user something on stderr without failing."""
     print(f"ketaref: {message}", file=sys.stderr)

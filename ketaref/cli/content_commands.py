@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, notice, print_json
+from ketaref.cli.common import EXIT_OK, CliError, notice, print_json, report_invalid
 from ketaref.content.problems import ContentError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -44,10 +44,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         library = load_pack(directory)
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"ketaref: {directory}: {exc.summary}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
+        return report_invalid(directory, exc)
     elapsed = (time.perf_counter() - started) * 1000
     counts = f"{len(library.protocols)} protocols, {len(library.checklists)} checklists, " + (
         f"{len(library.contraindications)} contraindication lists"
@@ -66,10 +63,7 @@ def _seal(args: argparse.Namespace) -> int:
     try:
         sealed = seal(Path(args.directory))
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem)
-        print(f"ketaref: {args.directory}: {exc.summary}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
+        return report_invalid(args.directory, exc)
     except OSError as exc:
         raise CliError(f"cannot write {args.directory}/manifest.yaml: {exc.strerror}") from None
     print(

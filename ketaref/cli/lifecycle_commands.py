@@ -6,17 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, print_json
+from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, print_json, report_invalid
 from ketaref.content.problems import ContentError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
-
-
-def _report_invalid(directory: str, error: ContentError) -> int:
-    for problem in error.problems:
-        print(problem)
-    print(f"ketaref: {directory}: {error.summary}", file=sys.stderr)
-    return EXIT_CHECK_FAILED
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -43,7 +36,7 @@ def _sign(args: argparse.Namespace) -> int:
     except SigningError as exc:
         raise CliError(str(exc)) from None
     except ContentError as exc:
-        return _report_invalid(args.directory, exc)
+        return report_invalid(args.directory, exc)
     except OSError as exc:
         raise CliError(
             f"cannot write the signature into {args.directory}: {exc.strerror}"
@@ -76,7 +69,7 @@ def _verify(args: argparse.Namespace) -> int:
         print(f"ketaref: {args.directory}: {exc}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     except ContentError as exc:
-        return _report_invalid(args.directory, exc)
+        return report_invalid(args.directory, exc)
     print(
         f"ketaref: {args.directory}: signature by key {public_key.key_id} holds and every file "
         f"matches — content {library.version} ({library.pack_hash})",
