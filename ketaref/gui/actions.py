@@ -63,6 +63,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "focus_sources", "&View", "Go to &sources", ("Ctrl+3",), "Move to the sources panel"
     ),
+    ActionSpec(
+        "focus_calculator",
+        "&View",
+        "Go to dose c&alculator",
+        ("Ctrl+4",),
+        "Move to the dose calculator of the protocol on screen",
+    ),
     ActionSpec("zoom_in", "&View", "&Larger text", ("Ctrl++", "Ctrl+="), "Make the text larger"),
     ActionSpec("zoom_out", "&View", "&Smaller text", ("Ctrl+-",), "Make the text smaller"),
     ActionSpec("zoom_reset", "&View", "&Normal text size", ("Ctrl+0",), "Reset the text size"),

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
             "focus_navigation": self.focus_navigation,
             "focus_content": self.item_view.document.setFocus,
             "focus_sources": self.item_view.sources.list.setFocus,
+            "focus_calculator": self.focus_calculator,
             "zoom_in": lambda: self.item_view.document.zoomIn(1),
             "zoom_out": lambda: self.item_view.document.zoomOut(1),
             "zoom_reset": self._reset_zoom,
@@ -394,6 +395,7 @@ class MainWindow(QMainWindow):
         actions["print"].setEnabled(protocol is not None and protocol.checklist is not None)
         actions["open_checklist"].setEnabled(bool(protocol and protocol.checklist))
         actions["open_contraindications"].setEnabled(bool(protocol and protocol.contraindications))
+        actions["focus_calculator"].setEnabled(bool(protocol and protocol.dosing))
         actions["back"].setEnabled(self._history_position > 0)
         actions["forward"].setEnabled(self._history_position < len(self._history) - 1)
         selected = self.item_view.sources.selected()
@@ -405,6 +407,17 @@ class MainWindow(QMainWindow):
             return
         panel = integration.make_dose_panel(self.library, protocol, self.item_view.calculator_area)
         self.item_view.set_calculator(panel)
+
+    def focus_calculator(self) -> None:
+        """Put the cursor in the first field of the dose calculator (the text keeps Tab for links)."""
+        calculator = self.item_view.calculator
+        if calculator is None:
+            return
+        for child in calculator.findChildren(QWidget):
+            focusable = child.focusPolicy() & Qt.FocusPolicy.TabFocus
+            if focusable and child.isVisible() and child.isEnabled():
+                child.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
 
     def print_checklist(self) -> None:
         """Open the print dialog for the session checklist of the protocol on screen."""

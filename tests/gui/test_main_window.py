@@ -484,3 +484,21 @@ def test_a_dose_worked_out_on_screen_goes_onto_the_printed_checklist(
     ).stdout
     # 0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h, as worked out on screen
     assert "0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h" in " ".join(text.split())
+
+
+def test_ctrl_4_moves_to_the_dose_calculator_and_typing_computes(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from ketaref.gui.dose_panel import DosePanel
+
+    window.open_item("iv-ketamine-trd")
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    panel = window.item_view.calculator
+    assert isinstance(panel, DosePanel)
+    assert panel.weight_edit is not None and panel.weight_edit.hasFocus()
+    qtbot.keyClicks(panel.weight_edit, "70")
+    # 0.5 mg/kg × 70 kg = 35 mg
+    assert "35 mg" in "\n".join(panel.dose_lines())
+    window.open_item("iv-ketamine-ptsd")  # research only: no calculator to go to
+    assert not window.actions_by_id["focus_calculator"].isEnabled()
