@@ -162,8 +162,9 @@ def sign_pack(directory: Path, key_path: Path) -> str:
     private_key = load_private_key(key_path)
     directory = Path(directory)
     seal(directory)
-    manifest_bytes = read_limited(directory / MANIFEST, MANIFEST)
-    write_atomically(directory / SIGNATURE, signature_text(private_key, manifest_bytes))
+    # Sign only a pack every workstation will accept: cross-references are checked here too.
+    library = load_pack(directory)
+    write_atomically(directory / SIGNATURE, signature_text(private_key, library.manifest_bytes))
     return key_id(private_key.public_key())
 
 

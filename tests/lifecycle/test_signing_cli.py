@@ -120,6 +120,17 @@ def test_sign_refuses_a_pack_that_does_not_parse(key_dir: Path, pack_copy: Path,
     assert not (pack_copy / "manifest.sig").exists()
 
 
+def test_sign_refuses_a_pack_that_workstations_would_refuse(
+    key_dir: Path, pack_copy: Path, cli: Cli
+) -> None:
+    protocol = pack_copy / "protocols" / "spravato-trd.yaml"
+    protocol.write_text(protocol.read_text().replace("source: rems-fda", "source: no-such-source"))
+    result = cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key")
+    assert result.returncode == 1
+    assert "no-such-source" in result.stdout
+    assert not (pack_copy / "manifest.sig").exists()
+
+
 @pytest.mark.parametrize(
     "text",
     [
