@@ -502,6 +502,12 @@ def _weight_based(
         sources.append(ParameterSource("duration", str(duration), standard_duration))
     elif duration is not None:
         entered.append(f"duration {duration}")
+        if standard_duration:
+            # A slip such as 4 min for 40 min multiplies the pump rate; never let it pass unseen.
+            warnings.append(
+                f"duration {duration} differs from the protocol's {standard_duration.value}"
+                f" ({standard_duration.source}, {standard_duration.locator}): check the rate"
+            )
     if concentration is not None:
         entered.append(f"concentration {concentration}")
 

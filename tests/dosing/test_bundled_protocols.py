@@ -105,6 +105,19 @@ def test_iv_trd_longer_duration_is_marked_as_entered(bundled_library: Library) -
     # 35 mg × 60 ÷ 100 min = 21 mg/h
     assert result.to_json()["rate_mg_per_h"] == "21"
     assert result.entered_without_source == ("duration 100 min",)
+    assert result.needs_acknowledgement
+
+
+def test_iv_trd_a_slip_in_the_duration_must_be_acknowledged(bundled_library: Library) -> None:
+    result = calculate(
+        bundled_library.protocols["iv-ketamine-trd"], weight="70 kg", duration="4 min"
+    )
+    # 35 mg × 60 ÷ 4 min = 525 mg/h: ten times the 52.5 mg/h of the standard 40 min
+    assert result.to_json()["rate_mg_per_h"] == "525"
+    assert result.needs_acknowledgement
+    assert any("4 min differs from the protocol's 40 min" in w for w in result.warnings)
+    standard = calculate(bundled_library.protocols["iv-ketamine-trd"], weight="70 kg")
+    assert not standard.needs_acknowledgement
 
 
 def test_iv_trd_limits(bundled_library: Library) -> None:
