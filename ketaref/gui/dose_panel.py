@@ -343,6 +343,12 @@ class DosePanel(QWidget):
         """Whether the clinician ticked the acknowledgement for the current warnings."""
         return bool(self._result and self._result.warnings and self._acknowledge.isChecked())
 
+    def dose_weight(self) -> str:
+        """The weight the current result was worked out for, as typed ("154 lb"), or empty."""
+        if self._result is None or self._result.weight is None:
+            return ""
+        return self._result.weight.entered_text()
+
     def dose_lines(self) -> list[str]:
         """The current result's lines for the printed session checklist (empty if none)."""
         if self._result is None:

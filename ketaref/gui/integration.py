@@ -81,6 +81,7 @@ def open_print_dialog(
     *,
     machine: MachineSettings,
     dose_lines: Sequence[str],
+    dose_weight: str,
     parent: QWidget,
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
@@ -94,6 +95,7 @@ def open_print_dialog(
         # No paper size chosen: the locale's (Letter in the US, CA, MX, PH; else A4).
         default_paper=machine.default_paper or locale_default_paper(),
         dose_lines=dose_lines,
+        dose_weight=dose_weight,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

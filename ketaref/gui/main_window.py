@@ -426,11 +426,13 @@ class MainWindow(QMainWindow):
             return
         calculator = self.item_view.calculator
         dose_lines = calculator.dose_lines() if hasattr(calculator, "dose_lines") else ()
+        dose_weight = calculator.dose_weight() if hasattr(calculator, "dose_weight") else ""
         integration.open_print_dialog(
             self.library,
             protocol,
             machine=self.machine,
             dose_lines=dose_lines,
+            dose_weight=dose_weight,
             parent=self,
         )
 

@@ -70,6 +70,7 @@ class PrintDialog(QDialog):
         clinic_name: str = "",
         default_paper: str = "a4",
         dose_lines: Sequence[str] = (),
+        dose_weight: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,6 +78,8 @@ class PrintDialog(QDialog):
         self.protocol = protocol
         self.clinic_name = clinic_name
         self.dose_lines = tuple(dose_lines)
+        #: The weight the dose on this printout was worked out for ("70 kg"), if any.
+        self.dose_weight = dose_weight
         #: The PDF the preview shows, and that Save and Print use.
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
@@ -86,6 +89,7 @@ class PrintDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.rebuild)
         self._build_widgets(default_paper)
+        self.weight.setText(dose_weight)
         self.rebuild()
 
     # --- widgets ----------------------------------------------------------------------------
@@ -197,10 +201,18 @@ class PrintDialog(QDialog):
         self._debounce.stop()
         try:
             weight_text = self.weight.text().strip()
+            weight = parse_weight(weight_text) if weight_text else None
+            if weight and self.dose_weight and weight.kg != parse_weight(self.dose_weight).kg:
+                # One printout must not carry two weights: the header's and the dose's.
+                raise PrintError(
+                    f"The weight {weight.entered_text()} differs from the {self.dose_weight} the"
+                    " dose on this checklist was worked out for. Correct it here or in the"
+                    " calculator."
+                )
             patient = PatientDetails(
                 name=self.patient_name.text().strip(),
                 patient_id=self.patient_id.text().strip(),
-                weight=parse_weight(weight_text).entered_text() if weight_text else "",
+                weight=weight.entered_text() if weight else "",
             )
             printed_at = dt.datetime.now().astimezone()
             pdf = build_checklist_pdf(

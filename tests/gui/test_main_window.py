@@ -409,7 +409,7 @@ def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
 ) -> None:
     printed: list[tuple[str, object]] = []
 
-    def record(library, protocol, *, machine, dose_lines, parent):  # type: ignore[no-untyped-def]
+    def record(library, protocol, *, machine, dose_lines, dose_weight, parent):  # type: ignore[no-untyped-def]
         printed.append((protocol.id, tuple(dose_lines)))
 
     monkeypatch.setattr(integration, "open_print_dialog", record)
@@ -475,7 +475,15 @@ def test_a_dose_worked_out_on_screen_goes_onto_the_printed_checklist(
     protocol = window.library.protocols["iv-ketamine-trd"]
     dialog = open_dialog(qtbot, f"Print session checklist: {protocol.title}")
     assert isinstance(dialog, PrintDialog)
+    assert dialog.weight.text() == "70 kg"  # the calculator's weight, already in the header
     qtbot.waitUntil(lambda: dialog.pdf is not None)
+    dialog.weight.setText("80 kg")
+    dialog.rebuild()
+    assert "differs from the 70 kg" in dialog.problem.text()
+    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    dialog.weight.setText("70 kg")
+    dialog.rebuild()
+    assert dialog.save_button.isEnabled()
     target = tmp_path / "checklist.pdf"
     assert dialog.save_to(target)
     dialog.close()

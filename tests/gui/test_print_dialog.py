@@ -214,7 +214,12 @@ def test_without_a_policy_paper_the_dialog_follows_the_locale(
     qtbot.addWidget(parent)
     protocol = bundled_library.protocols["spravato-trd"]
     open_print_dialog(
-        bundled_library, protocol, machine=MachineSettings(), dose_lines=(), parent=parent
+        bundled_library,
+        protocol,
+        machine=MachineSettings(),
+        dose_lines=(),
+        dose_weight="",
+        parent=parent,
     )
     (dialog,) = parent.findChildren(PrintDialog)
     assert dialog.paper_key() == paper
