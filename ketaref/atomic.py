@@ -8,22 +8,48 @@ the temporary file is removed and the target is untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def write_atomically(target: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace ``target`` with ``data`` atomically; on failure raise OSError, leave nothing."""
+def _default_mode(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets what the user's umask allows."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_atomically(
+    target: Path, data: bytes, mode: int | None = None, *, overwrite: bool = True
+) -> None:
+    """Replace ``target`` with ``data`` atomically; on failure raise OSError, leave nothing.
+
+    Only a regular file is ever replaced (never a folder, device or link). With
+    ``overwrite=False`` an existing target is an error (FileExistsError), checked atomically.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.lstat(target).st_mode):
+            raise OSError(errno.EINVAL, "it exists and is not a regular file", str(target))
     directory = target.parent
+    chosen_mode = _default_mode(target) if mode is None else mode
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
+        os.chmod(temporary, chosen_mode)
+        if overwrite:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)  # fails if the target appeared meanwhile
+            os.unlink(temporary)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

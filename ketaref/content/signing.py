@@ -92,8 +92,10 @@ def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path,
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         out_dir.chmod(out_dir.stat().st_mode | 0o700)
-        write_atomically(private_path, private_pem, mode=0o600)
-        write_atomically(public_path, public_pem, mode=0o644)
+        write_atomically(private_path, private_pem, mode=0o600, overwrite=False)
+        write_atomically(public_path, public_pem, mode=0o644, overwrite=False)
+    except FileExistsError as exc:
+        raise SigningError(f"{exc.filename} already exists; a key is never overwritten") from None
     except OSError as exc:
         raise SigningError(f"cannot write the key into {out_dir}: {exc.strerror}") from None
     return private_path, public_path
