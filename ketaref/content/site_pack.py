@@ -274,7 +274,17 @@ class SiteGate:
         if self.record and digest == self.record.manifest_sha256:
             kept = self.kept_copy()
             if kept is not None:
-                return kept
+                damaged = _damaged_files(source, manifest)
+                if not damaged:
+                    return kept
+                library, kept_expired, kept_notice = kept
+                damage = (
+                    f"the site pack at {source} has missing or changed files"
+                    f" ({', '.join(damaged[:3])}{', …' if len(damaged) > 3 else ''});"
+                    f" using the verified copy of content {manifest.content_version} kept on"
+                    " this machine"
+                )
+                return library, kept_expired, "; ".join(filter(None, (kept_notice, damage)))
         try:
             library = self._install(source, manifest_bytes, manifest)
         except OSError as exc:
@@ -282,3 +292,17 @@ class SiteGate:
                 f"it could not be copied into {self.packs} ({exc.strerror or exc})"
             ) from None
         return library, expired, notice
+
+
+def _damaged_files(source: Path, manifest: Manifest) -> list[str]:
+    """Files of the shared pack that no longer match its manifest (the copy in use is unaffected)."""
+    damaged = []
+    for name, entry in manifest.files.items():
+        try:
+            raw = read_limited(source / name, name)
+        except ContentError:
+            damaged.append(name)
+            continue
+        if len(raw) != entry.bytes or hashlib.sha256(raw).hexdigest() != entry.sha256:
+            damaged.append(name)
+    return damaged

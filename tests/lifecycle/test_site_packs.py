@@ -56,10 +56,13 @@ def test_a_later_bad_write_to_the_shared_folder_does_not_touch_the_pack_in_use(
     site.publish(packs["v1"])
     first = load_active_content()
     tamper(site.shared / "protocols" / "spravato-trd.yaml")
-    active = load_active_content()  # same manifest: the verified copy is used, files unread
+    active = load_active_content()  # same manifest: the verified copy stays in use
     assert active.library.directory == first.library.directory
     assert active.library.version == "2026.12.0"
     assert load_pack(active.library.directory).manifest_bytes == first.library.manifest_bytes
+    # …and the damage on the share is reported, so IT can repair it
+    assert "protocols/spravato-trd.yaml" in active.notices[-1]
+    assert "using the verified copy of content 2026.12.0" in active.notices[-1]
 
 
 def test_a_broken_upgrade_keeps_the_last_trusted_pack(site: Site, packs: dict[str, Path]) -> None:
