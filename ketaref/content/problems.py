@@ -16,10 +16,9 @@ class ContentProblem:
     message: str
 
     def __str__(self) -> str:
-        position = ""
-        if self.line is not None:
-            position = f"{self.line}:{self.column or 1}:"
-        return f"{self.file}:{position} {self.message}"
+        # A problem of the whole file (wrong size, missing) is placed at its start, so every
+        # line keeps the FILE:LINE:COL: shape scripts and editors parse.
+        return f"{self.file}:{self.line or 1}:{self.column or 1}: {self.message}"
 
 
 class ContentError(Exception):

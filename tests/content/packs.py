@@ -22,7 +22,7 @@ MANIFEST = "manifest.yaml"
 
 #: ``FILE:LINE:COL: message`` or, for problems of a whole file, ``FILE: message``.
 PROBLEM_LINE = re.compile(
-    r"^(?P<file>[^:\s][^:]*):(?:(?P<line>\d+):(?P<column>\d+):)? (?P<message>\S.*)$"
+    r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<message>\S.*)$"
 )
 
 
@@ -35,8 +35,8 @@ class Reported:
     """One problem as the CLI printed it."""
 
     file: str
-    line: int | None
-    column: int | None
+    line: int
+    column: int
     message: str
 
 
@@ -190,9 +190,9 @@ def refused(pack: Path, *command: str) -> list[Reported]:
     for text in result.stdout.splitlines():
         match = PROBLEM_LINE.match(text)
         assert match, f"not FILE:LINE:COL: message: {text!r}"
-        line = int(match["line"]) if match["line"] else None
-        column = int(match["column"]) if match["column"] else None
-        reported.append(Reported(match["file"], line, column, match["message"]))
+        reported.append(
+            Reported(match["file"], int(match["line"]), int(match["column"]), match["message"])
+        )
         jargon = [word for word in PYDANTIC_JARGON if word in match["message"]]
         assert not jargon, f"pydantic's words, not ours: {text!r}"
     assert reported, "no problem printed"

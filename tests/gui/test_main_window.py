@@ -244,7 +244,7 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     assert "running on the bundled pack" in text
     assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in text
     assert "protocols/x.yaml:3:5: unknown key “dose”" in details
-    assert "manifest.yaml: lists “a.yaml”: path leaves the pack" in details
+    assert "manifest.yaml:1:1: lists “a.yaml”: path leaves the pack" in details
     assert window.actions_by_id["content_problems"].isEnabled()
 
 
@@ -453,7 +453,7 @@ def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner
     assert text.startswith("Site content pack refused.")
     assert "running on the bundled pack" in text
     assert str(pack_copy) in text
-    assert "protocols/spravato-trd.yaml: has " in details
+    assert "protocols/spravato-trd.yaml:1:1: has " in details
     assert "changed after sealing" in details
 
 

@@ -79,7 +79,7 @@ def test_verify_refuses_a_content_file_changed_after_signing(
         stream.write("# changed\n")
     result = cli("content", "verify", pack_copy, "--key", key_dir / "clinic.pub")
     assert result.returncode == 1
-    assert "protocols/spravato-trd.yaml: has" in result.stdout
+    assert "protocols/spravato-trd.yaml:1:1: has" in result.stdout
     assert "changed after sealing" in result.stdout
 
 
