@@ -64,6 +64,21 @@ def state_dir() -> Path:
     return base / "ketaref"
 
 
+def user_settings_path() -> Path:
+    """Return the user's own settings file (clinic name, paper size; never patient details).
+
+    ``KETAREF_USER_SETTINGS`` overrides it (tests).
+    """
+    override = os.environ.get("KETAREF_USER_SETTINGS")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+        return base / "Ketaref" / "settings.toml"
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "ketaref" / "settings.toml"
+
+
 def machine_policy_path() -> Path:
     """Return where IT's machine policy file is read from (``KETAREF_POLICY`` overrides)."""
     override = os.environ.get("KETAREF_POLICY")

@@ -13,6 +13,7 @@ turns signature checks off. A missing policy file is normal: most machines have 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -316,8 +317,41 @@ def _check_user_value(key: str, value: object) -> object:
     return _converters(Path.cwd())[key](value)
 
 
+#: Keys users may set for themselves (unless the machine policy locks them).
+USER_KEYS = ("clinic_name", "default_paper")
+
+
+def read_user_settings() -> tuple[dict[str, object], list[str]]:
+    """The user's own settings file (``paths.user_settings_path()``) and any problems in it."""
+    path = paths.user_settings_path()
+    try:
+        with path.open("rb") as stream:
+            values = tomllib.load(stream)
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return {}, [f"{path}: cannot be read ({exc}); your own settings are not applied"]
+    unknown = sorted(set(values) - set(USER_KEYS))
+    problems = [f"{path}: unknown setting “{key}” ignored" for key in unknown]
+    return {key: values[key] for key in USER_KEYS if key in values}, problems
+
+
+def save_user_settings(values: Mapping[str, str]) -> None:
+    """Write the user's own settings atomically; an empty value removes the key."""
+    from ketaref.atomic import write_atomically
+
+    path = paths.user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # json.dumps writes a string TOML reads back unchanged (same escapes, always quoted).
+    lines = [f"{key} = {json.dumps(values[key])}" for key in USER_KEYS if values.get(key)]
+    text = "# ketaref: your own settings (Preferences). Never anything about a patient.\n"
+    write_atomically(path, (text + "\n".join(lines) + "\n").encode("utf-8"))
+
+
 def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
-    """Read the machine policy and combine it with the user's settings (GUI: from QSettings).
+    """Read the machine policy and combine it with the user's settings.
+
+    ``user_settings`` defaults to the user's settings file, so the CLI and the GUI agree.
 
     On Windows, values IT sets through Group Policy (``HKLM\\Software\\Policies\\Ketaref``)
     win over the same keys in the policy file.
@@ -339,6 +373,9 @@ def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
             f"{path}: the machine policy was not applied; using built-in defaults"
             " (signed content stays required)"
         )
+    if user_settings is None:
+        user_settings, user_problems = read_user_settings()
+        problems = problems + user_problems
     locked_keys = machine.get("locked", ((), ""))[0]
     locked = set(locked_keys) | MACHINE_ONLY_KEYS  # type: ignore[call-overload]
 

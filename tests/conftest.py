@@ -31,10 +31,11 @@ def pack_copy(tmp_path: Path) -> Path:
 def isolated_state(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Keep every test away from the real user state dir and machine policy."""
+    """Keep every test away from the real user state dir, machine policy and user settings."""
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("KETAREF_STATE_DIR", str(state))
     monkeypatch.setenv("KETAREF_POLICY", str(state / "no-policy.toml"))
+    monkeypatch.setenv("KETAREF_USER_SETTINGS", str(state / "user-settings.toml"))
     return state
 
 

@@ -164,11 +164,11 @@ def run_app(exit_after_startup: bool) -> int:
     """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
     app = _application()
     sys.excepthook = ExceptionHandler(log_file_path())
-    from ketaref.gui.integration import machine_settings, user_preferences
+    from ketaref.gui.integration import machine_settings
     from ketaref.policy import load_policy
 
     settings = QSettings()
-    policy = load_policy(user_preferences(settings))
+    policy = load_policy()
     try:
         active = load_active_content(policy)
     except ContentError as exc:

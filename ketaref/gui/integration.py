@@ -1,7 +1,7 @@
 """Where the main window meets the machine policy, the dose calculator and the print dialog.
 
-The policy is read once at start-up, with the user's own preferences from QSettings as its top
-layer. The calculator and the print dialog (with reportlab and the PDF renderer behind it) are
+The policy is read once at start-up, with the user's own settings file as its top layer (the
+same file the command line reads, so a printout from either carries the same clinic name). The calculator and the print dialog (with reportlab and the PDF renderer behind it) are
 imported only when first used, so start-up stays close to a bare Qt window.
 """
 
@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.policy import Policy
+from ketaref.policy import USER_KEYS, Policy
 
-#: Settings a user may set for themselves (unless the machine policy locks them).
-USER_KEYS = ("clinic_name", "default_paper")
-PREFERENCES_GROUP = "preferences"
 PAPER_KEYS = ("a4", "letter")
 
 
@@ -33,27 +30,6 @@ class MachineSettings:
     problems: tuple[str, ...] = ()
     #: Keys users may not change, with where their value comes from.
     locked_by: Mapping[str, str] = field(default_factory=dict)
-
-
-def user_preferences(settings: QSettings) -> dict[str, object]:
-    """The user's own values for USER_KEYS, as stored by the Preferences dialog."""
-    values: dict[str, object] = {}
-    for key in USER_KEYS:
-        value = settings.value(f"{PREFERENCES_GROUP}/{key}")
-        if isinstance(value, str) and value:
-            values[key] = value
-    return values
-
-
-def save_user_preferences(settings: QSettings, values: Mapping[str, str]) -> None:
-    """Store the user's values (an empty value means "use the default")."""
-    for key in USER_KEYS:
-        value = values.get(key, "")
-        if value:
-            settings.setValue(f"{PREFERENCES_GROUP}/{key}", value)
-        else:
-            settings.remove(f"{PREFERENCES_GROUP}/{key}")
-    settings.sync()
 
 
 def machine_settings(policy: Policy) -> MachineSettings:

@@ -439,16 +439,22 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         """Edit the user's clinic name and default paper (keys IT locked stay read-only)."""
         from ketaref.gui.preferences import PreferencesDialog
-        from ketaref.policy import load_policy
+        from ketaref.policy import load_policy, read_user_settings, save_user_settings
 
-        dialog = PreferencesDialog(self.machine, integration.user_preferences(self.settings), self)
+        dialog = PreferencesDialog(self.machine, read_user_settings()[0], self)
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return
-        stored = integration.user_preferences(self.settings)
-        integration.save_user_preferences(self.settings, stored | dialog.values())
-        self.machine = integration.machine_settings(
-            load_policy(integration.user_preferences(self.settings))
-        )
+        stored = {key: str(value) for key, value in read_user_settings()[0].items()}
+        try:
+            save_user_settings(stored | dialog.values())
+        except OSError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(
+                self, "Preferences not saved", f"Your preferences could not be saved: {exc}"
+            )
+            return
+        self.machine = integration.machine_settings(load_policy())
 
     def _reset_zoom(self) -> None:
         document = self.item_view.document

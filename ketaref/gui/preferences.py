@@ -1,7 +1,8 @@
 """The user's own preferences: clinic name and default paper size for printed checklists.
 
 A key the machine policy locks is shown read-only with a note that IT manages it and where the
-value comes from. Only these two keys are stored, in QSettings; never anything about a patient.
+value comes from. Only these two keys are stored, in the user settings file the command line
+reads too (``ketaref.policy``); never anything about a patient.
 """
 
 from __future__ import annotations

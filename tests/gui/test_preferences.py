@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from ketaref.gui.integration import machine_settings, save_user_preferences, user_preferences
+from ketaref.gui.integration import machine_settings
 from ketaref.gui.preferences import PreferencesDialog
-from ketaref.policy import load_policy
+from ketaref.policy import load_policy, read_user_settings, save_user_settings
 
 from .conftest import WindowFactory
 
@@ -27,8 +31,9 @@ def locked_clinic_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 def test_a_locked_key_is_read_only_and_says_it_is_managed_by_it(
     qtbot: QtBot, locked_clinic_policy: Path
 ) -> None:
-    machine = machine_settings(load_policy({"clinic_name": "Typed by the user"}))
-    dialog = PreferencesDialog(machine, {"clinic_name": "Typed by the user"})
+    save_user_settings({"clinic_name": "Typed by the user"})
+    machine = machine_settings(load_policy())
+    dialog = PreferencesDialog(machine, read_user_settings()[0])
     qtbot.addWidget(dialog)
     assert not dialog.clinic_name.isEnabled()
     assert dialog.clinic_name.text() == "Riverside Clinic"
@@ -39,30 +44,42 @@ def test_a_locked_key_is_read_only_and_says_it_is_managed_by_it(
     assert "clinic_name" not in dialog.values()
 
 
-def test_the_users_paper_choice_is_stored_and_used_for_printing(
-    qtbot: QtBot, make_window: WindowFactory, settings: QSettings
+def test_the_users_choice_is_used_by_the_window_and_the_command_line(
+    qtbot: QtBot, make_window: WindowFactory
 ) -> None:
-    window = make_window(machine=machine_settings(load_policy(user_preferences(settings))))
+    window = make_window(machine=machine_settings(load_policy()))
 
     def choose_letter_and_accept() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, PreferencesDialog)
-        dialog.paper.setFocus()
         dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
         qtbot.keyClicks(dialog.clinic_name, "Hillside Clinic")
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
     QTimer.singleShot(0, choose_letter_and_accept)
     window.show_preferences()
-    assert user_preferences(settings) == {
-        "clinic_name": "Hillside Clinic",
-        "default_paper": "letter",
-    }
+    assert read_user_settings()[0] == {"clinic_name": "Hillside Clinic", "default_paper": "letter"}
     assert window.machine.default_paper == "letter"
     assert window.machine.clinic_name == "Hillside Clinic"
+    shown = subprocess.run(
+        [sys.executable, "-m", "ketaref", "policy", "show", "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=True,
+    ).stdout
+    settings = {entry["key"]: entry for entry in json.loads(shown)["settings"]}
+    assert settings["clinic_name"]["value"] == "Hillside Clinic"
+    assert settings["clinic_name"]["origin"] == "user"
 
 
-def test_an_empty_choice_removes_the_stored_value(settings: QSettings) -> None:
-    save_user_preferences(settings, {"clinic_name": "Hillside", "default_paper": "a4"})
-    save_user_preferences(settings, {"clinic_name": "", "default_paper": "a4"})
-    assert user_preferences(settings) == {"default_paper": "a4"}
+def test_an_empty_choice_removes_the_stored_value() -> None:
+    save_user_settings({"clinic_name": "Hillside", "default_paper": "a4"})
+    save_user_settings({"clinic_name": "", "default_paper": "a4"})
+    assert read_user_settings()[0] == {"default_paper": "a4"}
+
+
+def test_a_clinic_name_with_quotes_and_accents_survives_the_file() -> None:
+    name = 'Clinique "Saint-Éloi" \\ Nord'
+    save_user_settings({"clinic_name": name})
+    assert read_user_settings() == ({"clinic_name": name}, [])
