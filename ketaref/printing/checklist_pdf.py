@@ -353,7 +353,7 @@ class _Layout:
             clinic = self.paragraph(escape(clinic_name), "clinic")
         else:  # no clinic name in the machine policy: a line to write it on
             clinic = self.paragraph("Clinic: ______________________________", "small")
-        commands = [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        commands: list[tuple[Any, ...]] = [*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "TOP")]
         if not marks:
             top = Table([[clinic]], colWidths=[self.width])
         else:
