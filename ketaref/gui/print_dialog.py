@@ -9,7 +9,6 @@ settings, recent-file lists, logs or default file names.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -293,10 +292,9 @@ class PrintDialog(QDialog):
     def choose_file_and_save(self) -> None:
         """Ask where to save (no recent-files list, no remembered folder), then save."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        options = QFileDialog.Option(0)
-        if sys.platform.startswith("linux"):
-            # The GTK dialog would add the file to the desktop's recently-used list.
-            options |= QFileDialog.Option.DontUseNativeDialog
+        # Native dialogs add the file (often named after the patient) to the desktop's recent
+        # items: the GTK list on Linux, Recent Items and jump lists on Windows. Qt's own does not.
+        options = QFileDialog.Option.DontUseNativeDialog
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Save checklist as PDF",
