@@ -84,12 +84,16 @@ def _diff(args: argparse.Namespace) -> int:
 
     libraries = []
     for directory in (args.old, args.new):
+        if not Path(directory).is_dir():
+            raise CliError(f"{directory}: cannot compare: no such folder")
         try:
             libraries.append(load_pack(Path(directory)))
-        except ContentError as exc:
+        except ContentError as exc:  # invalid content: exit 1, as for every other command
             for problem in exc.problems:
                 print(f"{directory}: {problem}", file=sys.stderr)
-            raise CliError(f"{directory}: cannot compare: {exc.summary}") from None
+            raise CliError(
+                f"{directory}: cannot compare: {exc.summary}", EXIT_CHECK_FAILED
+            ) from None
     result = diff_packs(*libraries)
     if args.json:
         print_json(as_json(result))

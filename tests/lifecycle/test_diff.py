@@ -162,10 +162,18 @@ def test_manifest_changes_are_listed(cli: Cli, old_pack: Path, pack_copy: Path) 
     assert f"manifest: field content_version: {version.group(1)} → 2099.1.0" in result.stdout
 
 
-def test_an_unreadable_pack_is_a_usage_error(cli: Cli, old_pack: Path, tmp_path: Path) -> None:
+def test_a_missing_folder_is_a_usage_error(cli: Cli, old_pack: Path, tmp_path: Path) -> None:
     result = cli("content", "diff", old_pack, tmp_path / "nowhere")
     assert result.returncode == 2
-    assert "cannot compare" in result.stderr
+    assert "cannot compare: no such folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_invalid_pack_fails_like_validate(cli: Cli, old_pack: Path, pack_copy: Path) -> None:
+    (pack_copy / "sources.yaml").write_text("sources: [unclosed\n")
+    result = cli("content", "diff", old_pack, pack_copy)
+    assert result.returncode == 1
+    assert "sources.yaml:" in result.stderr and "cannot compare" in result.stderr
     assert "Traceback" not in result.stderr
 
 
