@@ -135,8 +135,8 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
             " changed (with the factor), statements added, removed or reworded, citations and"
             " sources changed. A number that changed tenfold or more, changed unit, or went to or"
             " from zero is flagged unless the statement carries a change_reason new in this"
-            " version. Exit 0: no flagged change; 1: at least one flagged change; 2: a pack"
-            " could not be read (its problems go to stderr)."
+            " version. Exit 0: no flagged change; 1: at least one flagged change, or a pack is"
+            " invalid (its problems go to stderr); 2: a folder does not exist."
         ),
     )
     diff.add_argument("old", help="the pack as it was (folder)")
