@@ -132,6 +132,10 @@ def is_spravato(protocol: Protocol) -> bool:
 # Building
 
 
+#: The longest clinician or clinic name the header prints legibly.
+MAX_HEADER_TEXT = 80
+
+
 def build_checklist_pdf(
     library: Library,
     protocol_id: str,
@@ -154,6 +158,11 @@ def build_checklist_pdf(
     protocol, checklist = checklist_for(library, protocol_id)
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
+    for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
+        if len(text) > MAX_HEADER_TEXT:
+            raise PrintError(
+                f"the {label} is longer than the {MAX_HEADER_TEXT} characters its box can hold"
+            )
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()
@@ -887,7 +896,8 @@ def _render(
     try:
         document.build(story, canvasmaker=_canvas_maker(footer, printed))
     except Exception as exc:  # reportlab's LayoutError and friends: report, never a traceback
+        # Not the exception's text: it can quote what was typed, patient details included.
         raise PrintError(
-            f"the checklist could not be laid out ({type(exc).__name__}: {exc}); nothing was saved"
+            "the checklist could not be laid out (is a typed field very long?); nothing was saved"
         ) from exc
     return buffer.getvalue()

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ketaref.printing.errors import PrintError
+
+#: The longest text each header box holds legibly; longer is refused, never cut silently.
+MAX_LENGTHS = {"name": 80, "patient_id": 40, "weight": 20}
+
 
 @dataclass(frozen=True)
 class PatientDetails:
@@ -17,3 +22,11 @@ class PatientDetails:
     name: str = field(default="", repr=False)
     patient_id: str = field(default="", repr=False)
     weight: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        labels = {"name": "patient name", "patient_id": "patient ID", "weight": "weight"}
+        for name, limit in MAX_LENGTHS.items():
+            if len(getattr(self, name)) > limit:
+                raise PrintError(
+                    f"the {labels[name]} is longer than the {limit} characters its box can hold"
+                )

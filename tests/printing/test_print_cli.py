@@ -196,3 +196,23 @@ def test_the_cli_loads_neither_qt_nor_reportlab_nor_pdfium() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("option", "what"),
+    [
+        ("--patient-name", "patient name"),
+        ("--patient-id", "patient ID"),
+        ("--clinician", "clinician"),
+    ],
+)
+def test_an_overlong_field_is_refused_without_quoting_it(
+    tmp_path: Path, option: str, what: str
+) -> None:
+    target = tmp_path / "checklist.pdf"
+    typed = "Canary" * 40
+    result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
+    assert result.returncode == 2
+    assert what in result.stderr and "characters its box can hold" in result.stderr
+    assert "Canary" not in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
