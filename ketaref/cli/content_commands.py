@@ -39,12 +39,16 @@ def active_or_exit() -> Any:
 def _validate(args: argparse.Namespace) -> int:
     from ketaref.content.pack import load_pack
 
-    directory = Path(args.directory) if args.directory else active_or_exit().library.directory
     started = time.perf_counter()
-    try:
-        library = load_pack(directory)
-    except ContentError as exc:
-        return report_invalid(directory, exc)
+    if args.directory:
+        directory = Path(args.directory)
+        try:
+            library = load_pack(directory)
+        except ContentError as exc:
+            return report_invalid(directory, exc)
+    else:  # the pack in use, checked as it was chosen (a refused site pack is said on stderr)
+        library = active_or_exit().library
+        directory = library.directory
     elapsed = (time.perf_counter() - started) * 1000
     counts = f"{len(library.protocols)} protocols, {len(library.checklists)} checklists, " + (
         f"{len(library.contraindications)} contraindication lists"

@@ -59,6 +59,8 @@ def _verify(args: argparse.Namespace) -> int:
         verify_signed_pack,
     )
 
+    if not Path(args.directory).is_dir():
+        raise CliError(f"{args.directory}: no such folder")
     try:
         public_key = load_public_key(Path(args.key))
     except SigningError as exc:

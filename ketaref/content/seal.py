@@ -53,7 +53,7 @@ def seal(directory: Path) -> list[str]:
     Raises ContentError (and leaves the manifest untouched) when any file is not acceptable.
     """
     directory = Path(directory)
-    read_manifest(directory)  # the manifest itself must be valid before it is rewritten
+    _, manifest_raw = read_manifest(directory)  # it must be valid before it is rewritten
     problems: list[ContentProblem] = []
     entries: dict[str, bytes] = {}
     for name in pack_files(directory):
@@ -72,7 +72,7 @@ def seal(directory: Path) -> list[str]:
     if problems:
         raise ContentError(problems, "not sealed: fix these problems first")
     manifest_path = directory / MANIFEST
-    text = manifest_path.read_bytes().decode("utf-8")
+    text = manifest_raw.decode("utf-8")
     sealed = replace_files_block(text, _files_block(entries)).encode("utf-8")
     _, manifest_problems = parse_model(sealed, Manifest, MANIFEST)
     if manifest_problems:  # never write a manifest the loader would refuse
