@@ -98,9 +98,10 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(entries)
         return EXIT_OK
+    id_width = max((len(entry["id"]) for entry in entries), default=0)
     for entry in entries:
         status = entry["status"] or ""
-        print(f"{entry['kind']:<18} {entry['id']:<28} {status:<24} {entry['title']}")
+        print(f"{entry['kind']:<18} {entry['id']:<{id_width}}  {status:<24} {entry['title']}")
     return EXIT_OK
 
 
