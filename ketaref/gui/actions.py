@@ -100,6 +100,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "List every keyboard shortcut"
     ),
     ActionSpec(
+        "content_history",
+        "&Help",
+        "Content &version and reviews",
+        (),
+        "Who reviewed this content version, when, and what changed in it",
+    ),
+    ActionSpec(
         "about",
         "&Help",
         "&About ketaref",

@@ -92,6 +92,48 @@ class AboutDialog(QDialog):
         self.resize(640, 560)
 
 
+class ContentHistoryDialog(QDialog):
+    """The pack's version, dates, review sign-offs (who, role, date, scope) and changelog."""
+
+    def __init__(self, active: ActiveContent, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Content version and reviews")
+        library = active.library
+        manifest = library.manifest
+        if manifest.reviews:
+            rows = "".join(
+                f"<tr><td>{escape(r.name)}</td><td>{escape(r.role)}</td>"
+                f"<td>{r.date.isoformat()}</td><td>{escape(r.scope)}</td></tr>"
+                for r in manifest.reviews
+            )
+            reviews = (
+                '<table cellpadding="3"><tr><th align="left">Reviewer</th><th align="left">Role'
+                '</th><th align="left">Date</th><th align="left">Scope</th></tr>'
+                f"{rows}</table>"
+            )
+        else:
+            reviews = (
+                "<p><b>Not yet clinically reviewed.</b> No named clinician has signed off content "
+                f"{escape(library.version)}; every statement must be checked against its source "
+                "before it is relied on.</p>"
+            )
+        expires = f", expires {manifest.expires.isoformat()}" if manifest.expires else ""
+        changes = "".join(f"<li>{escape(change)}</li>" for change in manifest.changes)
+        self.text = QTextBrowser(self)
+        self.text.setAccessibleName("Content version, reviews and changes")
+        self.text.setHtml(
+            f"<h2>Content {escape(library.version)}</h2>"
+            f"<p>Pack hash <code>{escape(library.pack_hash)}</code> ({escape(active.origin)}),"
+            f" released {manifest.released.isoformat()}{expires}.</p>"
+            f"<h3>Clinical review</h3>{reviews}"
+            f"<h3>Changes</h3><ul>{changes or '<li>none recorded</li>'}</ul>"
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(_button_box(self))
+        self.resize(640, 480)
+
+
 class ShortcutsDialog(QDialog):
     """Every action with its shortcut and what it does, from the one table in actions.py."""
 

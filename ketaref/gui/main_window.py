@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
             "content_problems": self.show_content_problems,
             "shortcuts": self.show_shortcuts,
             "about": self.show_about,
+            "content_history": self.show_content_history,
             "preferences": self.show_preferences,
         }
 
@@ -478,6 +479,14 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_content_history(self) -> None:
+        """The content version, its reviewers (or that it has none) and its changelog."""
+        from ketaref.gui.dialogs import ContentHistoryDialog
+
+        dialog = ContentHistoryDialog(self.active, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -510,3 +510,36 @@ def test_ctrl_4_moves_to_the_dose_calculator_and_typing_computes(
     assert "35 mg" in "\n".join(panel.dose_lines())
     window.open_item("iv-ketamine-ptsd")  # research only: no calculator to go to
     assert not window.actions_by_id["focus_calculator"].isEnabled()
+
+
+def test_the_content_history_shows_reviews_and_changes(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from ketaref.content.model import Review
+
+    window = make_window()
+    window.actions_by_id["content_history"].trigger()
+    dialog = open_dialog(qtbot, "Content version and reviews")
+    text = dialog.text.toPlainText()  # type: ignore[attr-defined]
+    assert "Not yet clinically reviewed" in text
+    assert bundled_library.manifest.changes[0][:40] in text
+    dialog.close()
+
+    review = Review(
+        name="Dr A. Example", role="psychiatrist", date=dt.date(2026, 12, 1), scope="all"
+    )
+    reviewed = dataclasses.replace(
+        bundled_library,
+        manifest=bundled_library.manifest.model_copy(update={"reviews": (review,)}),
+    )
+    window = make_window(ActiveContent(library=reviewed, origin="bundled"))
+    assert not any(b.objectName() == "notReviewedBanner" for b in window.banners)
+    window.actions_by_id["content_history"].trigger()
+    dialog = open_dialog(qtbot, "Content version and reviews")
+    text = dialog.text.toPlainText()  # type: ignore[attr-defined]
+    for expected in ("Dr A. Example", "psychiatrist", "2026-12-01", "all"):
+        assert expected in text
+    dialog.close()
