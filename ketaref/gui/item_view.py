@@ -14,10 +14,12 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QLabel,
     QListView,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -201,16 +203,20 @@ class ItemView(QWidget):
         # set_calculator(). The lead wires ketaref.gui.dose_panel.DosePanel in through it.
         self.calculator_area = QGroupBox("Dose &calculator", self)
         self.calculator_area.setAccessibleName("Dose calculator")
-        self._calculator_layout = QVBoxLayout(self.calculator_area)
+        # The result, formula and sources can be long: they scroll, never get clipped.
+        self._calculator_scroll = QScrollArea(self.calculator_area)
+        self._calculator_scroll.setWidgetResizable(True)
+        self._calculator_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        QVBoxLayout(self.calculator_area).addWidget(self._calculator_scroll)
         self._calculator: QWidget | None = None
         self.calculator_area.hide()
 
-        # The calculator takes the room it asks for; the sources panel has the rest.
+        # The calculator has the larger share of the side column; the sources panel the rest.
         self.side = QWidget(self)
         side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.calculator_area)
-        side_layout.addWidget(self.sources, 1)
+        side_layout.addWidget(self.calculator_area, 3)
+        side_layout.addWidget(self.sources, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.document)
         self.splitter.addWidget(self.side)
@@ -261,11 +267,11 @@ class ItemView(QWidget):
             # Hidden at once: deleteLater() waits for the event loop, and the old panel must
             # never show beside the next protocol.
             self._calculator.hide()
-            self._calculator_layout.removeWidget(self._calculator)
+            self._calculator_scroll.takeWidget()
             self._calculator.deleteLater()
         self._calculator = widget
         if widget is not None:
-            self._calculator_layout.addWidget(widget)
+            self._calculator_scroll.setWidget(widget)
             widget.show()
             self.setTabOrder(self.document, widget)
 
