@@ -32,6 +32,8 @@ class ActiveContent:
     refused_problems: tuple[ContentProblem, ...] = field(default=())
     #: Past the pack's ``expires`` date (and the policy says warn): printouts carry a mark.
     expired: bool = False
+    #: A site pack named by the policy was refused; the library is the last good pack.
+    refused: bool = False
 
 
 def load_active_content(
@@ -65,7 +67,9 @@ def load_active_content(
             origin = "bundled"
         message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
         notices = [*gate.notices, message, *([notice] if notice else [])]
-        return ActiveContent(library, origin, tuple(notices), refusal.problems, expired)
+        return ActiveContent(
+            library, origin, tuple(notices), refusal.problems, expired, refused=True
+        )
     notices = [*gate.notices, *([notice] if notice else [])]
     return ActiveContent(library, f"site pack {source}", tuple(notices), (), expired)
 

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
                 )
             )
         if self.active.notices:
-            refused = any("refused" in notice for notice in self.active.notices)
+            refused = self.active.refused
             headline = "Site content pack refused." if refused else "About the content in use."
             text = (
                 f"{headline} ketaref is running on {self._origin_name()} (content"

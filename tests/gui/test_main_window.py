@@ -237,6 +237,7 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
             "the site pack at /srv/ketaref/pack was refused: 2 problems; using the bundled content",
         ),
         refused_problems=problems,
+        refused=True,
     )
     window = make_window(active)
     text, details = refusal_banner_and_details(qtbot, window)

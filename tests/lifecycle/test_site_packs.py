@@ -71,6 +71,7 @@ def test_a_broken_upgrade_keeps_the_last_trusted_pack(site: Site, packs: dict[st
     site.publish(packs["v2"])
     tamper(site.shared / "protocols" / "spravato-trd.yaml")
     active = load_active_content()
+    assert active.refused and not first.refused
     assert active.library.version == "2026.12.0"
     assert active.library.directory == first.library.directory
     assert active.origin.startswith("last trusted site pack")
