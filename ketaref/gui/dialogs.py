@@ -53,6 +53,21 @@ def _button_box(dialog: QDialog) -> QDialogButtonBox:
     return buttons
 
 
+def _html_body(
+    dialog: QDialog, accessible_name: str, html: str, size: tuple[int, int]
+) -> QTextBrowser:
+    """Fill ``dialog`` with a read-only rich-text view of ``html`` and a Close button."""
+    text = QTextBrowser(dialog)
+    text.setOpenLinks(False)
+    text.setAccessibleName(accessible_name)
+    text.setHtml(html)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(_button_box(dialog))
+    dialog.resize(*size)
+    return text
+
+
 class AboutDialog(QDialog):
     """Versions, intended use, licences, and where the log file is."""
 
@@ -69,10 +84,9 @@ class AboutDialog(QDialog):
             f"<tr><td>{escape(name)}</td><td>{escape(licence)}</td><td>{escape(url)}</td></tr>"
             for name, licence, url in LICENCES
         )
-        self.text = QTextBrowser(self)
-        self.text.setOpenLinks(False)
-        self.text.setAccessibleName("About ketaref")
-        self.text.setHtml(
+        self.text = _html_body(
+            self,
+            "About ketaref",
             f"<h2>ketaref {escape(__version__)}</h2>"
             f"<p>Content {escape(library.version)}, pack hash "
             f"<code>{escape(library.pack_hash)}</code> ({escape(active.origin)} pack), "
@@ -84,12 +98,9 @@ class AboutDialog(QDialog):
             f"Python {escape(platform.python_version())}.</p>"
             "<h3>Log file</h3>"
             f"<p>Unexpected errors are recorded (without patient details) in "
-            f"<code>{escape(str(log_file))}</code>.</p>"
+            f"<code>{escape(str(log_file))}</code>.</p>",
+            (640, 560),
         )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(_button_box(self))
-        self.resize(640, 560)
 
 
 class ContentHistoryDialog(QDialog):
@@ -119,19 +130,16 @@ class ContentHistoryDialog(QDialog):
             )
         expires = f", expires {manifest.expires.isoformat()}" if manifest.expires else ""
         changes = "".join(f"<li>{escape(change)}</li>" for change in manifest.changes)
-        self.text = QTextBrowser(self)
-        self.text.setAccessibleName("Content version, reviews and changes")
-        self.text.setHtml(
+        self.text = _html_body(
+            self,
+            "Content version, reviews and changes",
             f"<h2>Content {escape(library.version)}</h2>"
             f"<p>Pack hash <code>{escape(library.pack_hash)}</code> ({escape(active.origin)}),"
             f" released {manifest.released.isoformat()}{expires}.</p>"
             f"<h3>Clinical review</h3>{reviews}"
-            f"<h3>Changes</h3><ul>{changes or '<li>none recorded</li>'}</ul>"
+            f"<h3>Changes</h3><ul>{changes or '<li>none recorded</li>'}</ul>",
+            (640, 480),
         )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(_button_box(self))
-        self.resize(640, 480)
 
 
 class ShortcutsDialog(QDialog):
