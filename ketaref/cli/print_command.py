@@ -22,17 +22,16 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def machine_print_settings() -> tuple[str, str]:
-    """The clinic name and paper size from the machine policy; the locale's paper if it names none.
+    """The clinic name and paper size from the policy (machine and user); else the locale's paper.
 
     Policy problems are reported once, by ``active_or_exit``; a broken policy gives defaults here.
     """
     from ketaref.policy import load_policy
-    from ketaref.printing.paper import PAPER_SIZES, locale_default_paper
+    from ketaref.printing.paper import locale_default_paper, paper_from_policy
 
     policy = load_policy()
-    clinic_name = policy.get("clinic_name") or ""
-    paper = policy.get("default_paper")
-    return str(clinic_name), str(paper) if paper in PAPER_SIZES else locale_default_paper()
+    paper = paper_from_policy(policy.get("default_paper")) or locale_default_paper()
+    return str(policy.get("clinic_name") or ""), paper
 
 
 def parse_session_date(text: str) -> dt.date:

@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QWidget
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
 from ketaref.policy import USER_KEYS, Policy
-
-PAPER_KEYS = ("a4", "letter")
+from ketaref.printing.paper import paper_from_policy
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,10 @@ class MachineSettings:
 
 def machine_settings(policy: Policy) -> MachineSettings:
     """Print defaults, the keys IT locked, and the policy's problems (file:line: message)."""
-    paper = policy.get("default_paper")
     locked_by = {key: origin for key, _, origin, locked in policy.settings() if locked}
     return MachineSettings(
         clinic_name=str(policy.get("clinic_name") or ""),
-        default_paper=paper if paper in PAPER_KEYS else None,  # type: ignore[arg-type]
+        default_paper=paper_from_policy(policy.get("default_paper")),
         problems=tuple(str(problem) for problem in policy.problems),
         locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
     )

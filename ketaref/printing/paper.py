@@ -37,3 +37,8 @@ def locale_country() -> str | None:
 def locale_default_paper() -> str:
     """``"letter"`` where the locale's country prints on Letter (US, CA, MX, PH), else ``"a4"``."""
     return "letter" if locale_country() in LETTER_COUNTRIES else "a4"
+
+
+def paper_from_policy(value: object) -> str | None:
+    """The policy's ``default_paper`` when it names a known size, else None (follow the locale)."""
+    return value if isinstance(value, str) and value in PAPER_SIZES else None
