@@ -25,6 +25,27 @@ def _default_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _place_without_overwriting(temporary: Path, target: Path, data: bytes, mode: int) -> None:
+    """Move the finished ``temporary`` to ``target`` unless something already has that name."""
+    try:
+        os.link(temporary, target)  # atomic, and fails if the target appeared meanwhile
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (FAT, some network shares): create the name exclusively instead.
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+            raise
+    os.unlink(temporary)
+
+
 def write_atomically(
     target: Path, data: bytes, mode: int | None = None, *, overwrite: bool = True
 ) -> None:
@@ -48,8 +69,7 @@ def write_atomically(
         if overwrite:
             os.replace(temporary, target)
         else:
-            os.link(temporary, target)  # fails if the target appeared meanwhile
-            os.unlink(temporary)
+            _place_without_overwriting(Path(temporary), target, data, chosen_mode)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -53,3 +53,19 @@ def test_no_overwrite_refuses_an_existing_file_and_leaves_nothing(tmp_path: Path
         write_atomically(target, b"replacement", overwrite=False)
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["key"]
+
+
+def test_no_overwrite_works_where_hard_links_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # as on FAT or some shares
+
+    monkeypatch.setattr(os, "link", no_links)
+    write_atomically(tmp_path / "key", b"secret", mode=0o600, overwrite=False)
+    assert (tmp_path / "key").read_bytes() == b"secret"
+    assert stat.S_IMODE((tmp_path / "key").stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["key"]
+    with pytest.raises(FileExistsError):
+        write_atomically(tmp_path / "key", b"other", overwrite=False)
+    assert (tmp_path / "key").read_bytes() == b"secret"
