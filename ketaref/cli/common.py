@@ -22,7 +22,7 @@ class CliError(Exception):
 
 def fail(error: CliError) -> int:
     """Print ``error`` as one line on stderr and return its exit code."""
-    print(f"ketaref: {error.message}", file=sys.stderr)
+    notice(error.message)
     return error.exit_code
 
 
@@ -30,7 +30,7 @@ def report_invalid(directory: object, error: Any) -> int:
     """Print every problem of a refused pack (stdout, like a linter) and a summary (stderr)."""
     for problem in error.problems:
         print(problem)
-    print(f"ketaref: {directory}: {error.summary}", file=sys.stderr)
+    notice(f"{directory}: {error.summary}")
     return EXIT_CHECK_FAILED
 
 

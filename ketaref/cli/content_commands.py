@@ -15,12 +15,15 @@ from ketaref.content.problems import ContentError
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
-def active_or_exit() -> Any:
-    """The content pack in use, after telling the user on stderr about any refused site pack."""
+def active_or_exit(policy: Any = None) -> Any:
+    """The content pack in use, after telling the user on stderr about any refused site pack.
+
+    ``policy`` defaults to reading it now; a caller that needs it too passes its own reading.
+    """
     from ketaref.content.active import load_active_content
     from ketaref.policy import load_policy
 
-    policy = load_policy()
+    policy = policy if policy is not None else load_policy()
     for problem in policy.problems:
         notice(problem)
     try:
@@ -53,10 +56,9 @@ def _validate(args: argparse.Namespace) -> int:
     counts = f"{len(library.protocols)} protocols, {len(library.checklists)} checklists, " + (
         f"{len(library.contraindications)} contraindication lists"
     )
-    print(
-        f"ketaref: {directory}: valid — content {library.version} ({library.pack_hash}), "
-        f"{counts}, {len(library.sources)} sources; checked in {elapsed:.0f} ms",
-        file=sys.stderr,
+    notice(
+        f"{directory}: valid — content {library.version} ({library.pack_hash}), "
+        f"{counts}, {len(library.sources)} sources; checked in {elapsed:.0f} ms"
     )
     return EXIT_OK
 
@@ -70,9 +72,7 @@ def _seal(args: argparse.Namespace) -> int:
         return report_invalid(args.directory, exc)
     except OSError as exc:
         raise CliError(f"cannot write {args.directory}/manifest.yaml: {exc.strerror}") from None
-    print(
-        f"ketaref: sealed {len(sealed)} files into {args.directory}/manifest.yaml", file=sys.stderr
-    )
+    notice(f"sealed {len(sealed)} files into {args.directory}/manifest.yaml")
     return EXIT_OK
 
 

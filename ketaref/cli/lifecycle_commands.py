@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, CliError, print_json, report_invalid
+from ketaref.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    CliError,
+    notice,
+    print_json,
+    report_invalid,
+)
 from ketaref.content.problems import ContentError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -19,10 +26,9 @@ def _keygen(args: argparse.Namespace) -> int:
         private_path, public_path = generate_keypair(Path(args.out), args.name)
     except SigningError as exc:
         raise CliError(str(exc)) from None
-    print(
-        f"ketaref: wrote {private_path} (private: keep it off the workstations) and "
-        f"{public_path} (list it in trusted_keys)",
-        file=sys.stderr,
+    notice(
+        f"wrote {private_path} (private: keep it off the workstations) and "
+        f"{public_path} (list it in trusted_keys)"
     )
     return EXIT_OK
 
@@ -41,12 +47,11 @@ def _sign(args: argparse.Namespace) -> int:
         raise CliError(
             f"cannot write the signature into {args.directory}: {exc.strerror}"
         ) from None
-    print(f"ketaref: sealed and signed {args.directory} with key {signer}", file=sys.stderr)
+    notice(f"sealed and signed {args.directory} with key {signer}")
     if not read_manifest(Path(args.directory))[0].reviews:
-        print(
-            "ketaref: note: this version has no review sign-off; the app will show it as"
-            " “not yet clinically reviewed”",
-            file=sys.stderr,
+        notice(
+            "note: this version has no review sign-off; the app will show it as"
+            " “not yet clinically reviewed”"
         )
     return EXIT_OK
 
@@ -68,14 +73,13 @@ def _verify(args: argparse.Namespace) -> int:
     try:
         library = verify_signed_pack(Path(args.directory), [public_key])
     except SignatureRefused as exc:
-        print(f"ketaref: {args.directory}: {exc}", file=sys.stderr)
+        notice(f"{args.directory}: {exc}")
         return EXIT_CHECK_FAILED
     except ContentError as exc:
         return report_invalid(args.directory, exc)
-    print(
-        f"ketaref: {args.directory}: signature by key {public_key.key_id} holds and every file "
-        f"matches — content {library.version} ({library.pack_hash})",
-        file=sys.stderr,
+    notice(
+        f"{args.directory}: signature by key {public_key.key_id} holds and every file "
+        f"matches — content {library.version} ({library.pack_hash})"
     )
     return EXIT_OK
 

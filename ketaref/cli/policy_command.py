@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, print_json
+from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, notice, print_json
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -36,7 +35,7 @@ def _show(args: argparse.Namespace) -> int:
 
     policy = load_policy()
     for problem in policy.problems:
-        print(f"ketaref: {problem}", file=sys.stderr)
+        notice(problem)
     if args.json:
         print_json(
             {

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ketaref.cli.common import EXIT_OK, CliError
 from ketaref.cli.content_commands import active_or_exit
+from ketaref.policy import Policy, load_policy
 from ketaref.printing.errors import PrintError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -21,15 +22,13 @@ SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def machine_print_settings() -> tuple[str, str]:
+def machine_print_settings(policy: Policy) -> tuple[str, str]:
     """The clinic name and paper size from the policy (machine and user); else the locale's paper.
 
     Policy problems are reported once, by ``active_or_exit``; a broken policy gives defaults here.
     """
-    from ketaref.policy import load_policy
     from ketaref.printing.paper import locale_default_paper, paper_from_policy
 
-    policy = load_policy()
     paper = paper_from_policy(policy.get("default_paper")) or locale_default_paper()
     return str(policy.get("clinic_name") or ""), paper
 
@@ -54,9 +53,10 @@ def _print(args: argparse.Namespace) -> int:
         weight = parse_weight(args.weight).entered_text() if args.weight is not None else ""
     except DoseInputError as exc:
         raise CliError(exc.message) from None
-    clinic_name, default_paper = machine_print_settings()
+    policy = load_policy()  # read once: it picks the pack and the print defaults
+    clinic_name, default_paper = machine_print_settings(policy)
     paper = args.paper or default_paper
-    library = active_or_exit().library
+    library = active_or_exit(policy).library
     try:
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),
