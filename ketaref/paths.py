@@ -64,6 +64,11 @@ def state_dir() -> Path:
     return base / "ketaref"
 
 
+def log_dir() -> Path:
+    """Return the folder of the rotating error log (inside the state directory)."""
+    return state_dir() / "logs"
+
+
 def user_settings_path() -> Path:
     """Return the user's own settings file (clinic name, paper size; never patient details).
 

@@ -20,7 +20,7 @@ from ketaref import paths
 from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.model import Route
 from ketaref.gui.main_window import MainWindow
-from ketaref.gui.rich_text import section_anchor
+from ketaref.gui.page_html import section_anchor
 
 SIZE = (1280, 800)
 

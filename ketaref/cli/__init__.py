@@ -2,40 +2,50 @@
 
 Thin by design: parse the arguments, call the Qt-free core, print, return an exit code. Each
 command group lives in its own module and registers its sub-commands here. Neither PySide6 nor
-reportlab is imported at module level, so every command but the GUI starts quickly.
+reportlab is imported at module level, so every command but the GUI starts quickly. Starting the
+desktop app (no arguments, or just ``--exit-after-startup``) skips the parser and the command
+modules altogether: the app's start-up is measured against a bare Qt window.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ketaref import __version__
-from ketaref.cli import (
-    content_commands,
-    dose_command,
-    lifecycle_commands,
-    policy_command,
-    print_command,
-    selftest_command,
-)
 from ketaref.cli.common import EXIT_OK, EXIT_USAGE, CliError, fail
 
-#: Modules that add sub-commands: each has ``register(subparsers, groups)``; ``groups`` holds the
-#: sub-parsers of command groups (``content``) so later modules can add to a group.
-COMMAND_MODULES = (
-    content_commands,
-    lifecycle_commands,
-    policy_command,
-    dose_command,
-    print_command,
-    selftest_command,
-)
+if TYPE_CHECKING:
+    import argparse
+
+#: Argument lists that start the desktop app without parsing (see the module's docstring).
+GUI_ARGUMENTS = {(): False, ("--exit-after-startup",): True}
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every ketaref command."""
+    import argparse
+
+    from ketaref.cli import (
+        content_commands,
+        dose_command,
+        lifecycle_commands,
+        policy_command,
+        print_command,
+        selftest_command,
+    )
+
+    # Each command module has ``register(subparsers, groups)``; ``groups`` holds the sub-parsers
+    # of command groups (``content``) so later modules can add to a group.
+    command_modules = (
+        content_commands,
+        lifecycle_commands,
+        policy_command,
+        dose_command,
+        print_command,
+        selftest_command,
+    )
     parser = argparse.ArgumentParser(
         prog="ketaref",
         description="ketaref: a reference for ketamine and esketamine treatment protocols.",
@@ -50,13 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
-    for module in COMMAND_MODULES:
+    for module in command_modules:
         module.register(subparsers, groups)
     return parser
 
 
 def _version_line() -> str:
-    library = content_commands.active_or_exit().library
+    from ketaref.cli.content_commands import active_or_exit
+
+    library = active_or_exit().library
     return f"ketaref {__version__} · content {library.version} ({library.pack_hash})"
 
 
@@ -72,18 +84,11 @@ def _start_gui(exit_after_startup: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
-    parser = build_parser()
+    arguments = tuple(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the usage error
-        return EXIT_USAGE if exc.code else EXIT_OK
-    try:
-        if args.version:
-            print(_version_line())
-            return EXIT_OK
-        if args.command is None:
-            return _start_gui(args.exit_after_startup)
-        return int(args.handler(args))
+        if arguments in GUI_ARGUMENTS:
+            return _start_gui(GUI_ARGUMENTS[arguments])
+        return _run_command(arguments)
     except CliError as exc:
         return fail(exc)
     except KeyboardInterrupt:
@@ -91,3 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return EXIT_OK
+
+
+def _run_command(arguments: Sequence[str]) -> int:
+    try:
+        args = build_parser().parse_args(arguments)
+    except SystemExit as exc:  # argparse already printed the usage error
+        return EXIT_USAGE if exc.code else EXIT_OK
+    if args.version:
+        print(_version_line())
+        return EXIT_OK
+    if args.command is None:
+        return _start_gui(args.exit_after_startup)
+    return int(args.handler(args))

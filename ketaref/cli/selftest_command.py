@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,6 +146,8 @@ def _qt_probe_environment() -> dict[str, str]:
 
 
 def _check_qt(test: SelfTest) -> str:
+    import subprocess  # only for this step: every other command starts without it
+
     try:
         child = subprocess.run(
             _qt_probe_command(),

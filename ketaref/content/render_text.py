@@ -23,8 +23,8 @@ from ketaref.content.model import (
     Verification,
 )
 from ketaref.content.pack import Library, cited_sources
+from ketaref.content.summary import NOT_REVIEWED
 
-NOT_REVIEWED = "not yet clinically reviewed"
 SITE_DEFINED_WORDS = "set by local policy — no published standard"
 
 #: Headings for the fields of items, in the order they are shown.

@@ -3,33 +3,43 @@
 ``run_app`` is what ``ketaref`` (no command) calls. It follows the system's font size, scaling and
 colour scheme (no colours or font sizes of our own), remembers only the window's geometry, and
 turns every failure a user can meet into a dialog, never a traceback.
+
+Start-up order: when the start-up snapshot (``ketaref.content.snapshot``) matches every input,
+the window is built and painted from it, then the pack is loaded in full before any input is
+handled (input waits in the queue meanwhile). Otherwise the pack is loaded first, as the snapshot
+would be of no use. Either way the user works only with fully loaded, validated content.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ketaref import __version__, paths
-from ketaref.content.active import load_active_content
 from ketaref.content.problems import ContentError
+from ketaref.content.snapshot import load_and_keep, startup_summary
+from ketaref.content.summary import DeferredContent, summarize
 
 LOGGER = logging.getLogger("ketaref")
 LOG_MAX_BYTES = 512 * 1024
 LOG_BACKUPS = 3
 ORGANIZATION = "Ketaref"
 APPLICATION = "ketaref"
+#: How long start-up waits for the window system to show the window before it loads the pack.
+FIRST_PAINT_WAIT = 0.2
 
 
 def log_file_path() -> Path:
     """Where unexpected errors are recorded (rotating; never patient details)."""
-    return paths.state_dir() / "logs" / "ketaref.log"
+    return paths.log_dir() / "ketaref.log"
 
 
 def configure_logging() -> Path:
@@ -160,6 +170,18 @@ def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
     return 1
 
 
+def _paint(app: QApplication, window: QWidget) -> None:
+    """Let ``window`` reach the screen, leaving the user's input queued for later."""
+    deadline = time.monotonic() + FIRST_PAINT_WAIT
+    while True:
+        app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        handle = window.windowHandle()
+        if handle is None or handle.isExposed() or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+
 def run_app(exit_after_startup: bool) -> int:
     """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
     app = _application()
@@ -169,18 +191,42 @@ def run_app(exit_after_startup: bool) -> int:
 
     settings = QSettings()
     policy = load_policy()
-    try:
-        active = load_active_content(policy)
-    except ContentError as exc:
-        return _content_failed([str(p) for p in exc.problems], exit_after_startup)
-    except OSError as exc:
-        return _content_failed([str(exc)], exit_after_startup)
+    today = dt.date.today()
+
+    summary = startup_summary(policy, today)
+    content = DeferredContent(summary, lambda: load_and_keep(policy, today)) if summary else None
+    if content is None:
+        try:
+            content = DeferredContent.of(load_and_keep(policy, today))
+        except (ContentError, OSError) as exc:
+            return _content_failed(_problems_of(exc), exit_after_startup)
 
     from ketaref.gui.main_window import MainWindow
 
-    window = MainWindow(active, settings, machine_settings(policy))
+    machine = machine_settings(policy)
+    window = MainWindow(content, settings, machine)
     window.show()
+    _paint(app, window)
     if exit_after_startup:
-        app.processEvents()
         return 0
+    if not content.is_loaded:
+        try:
+            active = content.active()
+        except (ContentError, OSError) as exc:
+            window.hide()
+            return _content_failed(_problems_of(exc), exit_after_startup)
+        if summarize(active) != content.summary:
+            # An input the fingerprint missed: show what was loaded, in a window just like it.
+            replacement = MainWindow(DeferredContent.of(active), settings, machine)
+            replacement.restoreGeometry(window.saveGeometry())
+            replacement.show()
+            window.close()
+            window.deleteLater()
+            window = replacement
     return app.exec()
+
+
+def _problems_of(exc: ContentError | OSError) -> list[str]:
+    if isinstance(exc, ContentError):
+        return [str(problem) for problem in exc.problems]
+    return [str(exc)]

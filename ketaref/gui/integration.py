@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from ketaref.content.model import Protocol
-from ketaref.content.pack import Library
 from ketaref.policy import USER_KEYS, Policy
 from ketaref.printing.paper import paper_from_policy
+
+if TYPE_CHECKING:
+    from ketaref.content.model import Protocol
+    from ketaref.content.pack import Library
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ it never opens a browser).
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtCore import Signal as QtSignal
@@ -26,17 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.model import Protocol
-from ketaref.content.pack import ContentItem, Library
-from ketaref.gui.rich_text import (
-    CITE_SCHEME,
-    ITEM_SCHEME,
-    CitedSource,
-    Theme,
-    render_item,
-    render_overview,
-    style_sheet,
-)
+from ketaref.content.summary import ContentSummary
+from ketaref.gui.page_html import CITE_SCHEME, ITEM_SCHEME, Theme, render_overview, style_sheet
+
+if TYPE_CHECKING:  # the content model is imported when the first item is shown, not at start-up
+    from ketaref.content.model import Protocol
+    from ketaref.content.pack import ContentItem, Library
+    from ketaref.gui.rich_text import CitedSource
 
 Index = QModelIndex | QPersistentModelIndex
 #: Characters of a citation shown in the sources list (the full one is shown below it).
@@ -186,10 +183,10 @@ class ItemView(QWidget):
     #: The user followed a link to another item (its id).
     itemLinkActivated = QtSignal(str)
 
-    def __init__(self, library: Library, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.library = library
         self.item: ContentItem | None = None
+        self.kind = ""
         self.document = QTextBrowser(self)
         self.document.setOpenLinks(False)
         self.document.setAccessibleName("Item text")
@@ -235,27 +232,34 @@ class ItemView(QWidget):
     @property
     def protocol(self) -> Protocol | None:
         """The protocol on screen, if the item on screen is one."""
-        return self.item if isinstance(self.item, Protocol) else None
+        return cast("Protocol", self.item) if self.kind == "protocol" else None
 
-    def show_item(self, kind: str, item: ContentItem) -> None:
+    def show_item(self, library: Library, kind: str, item: ContentItem) -> None:
         """Show an item: its text, its sources, and the calculator area if it has dosing."""
-        self.item = item
+        from ketaref.gui.rich_text import render_item
+
+        self.item, self.kind = item, kind
         theme = theme_from(self.document.palette())
-        rendered = render_item(self.library, kind, item, theme)
+        rendered = render_item(library, kind, item, theme)
         self.document.document().setDefaultStyleSheet(style_sheet(theme))
         self.document.setHtml(rendered.html)
         self.sources.set_citations(rendered.citations)
         self.set_calculator(None)
-        self.calculator_area.setVisible(isinstance(item, Protocol) and item.dosing is not None)
+        protocol = self.protocol
+        self.calculator_area.setVisible(protocol is not None and protocol.dosing is not None)
         self.side.show()
 
     def show_overview(
-        self, title: str, groups: list[tuple[str, list[str]]], intro: str = ""
+        self,
+        summary: ContentSummary,
+        title: str,
+        groups: list[tuple[str, list[str]]],
+        intro: str = "",
     ) -> None:
         """Show groups of items as lists of links (the home page, or one navigation group)."""
-        self.item = None
+        self.item, self.kind = None, ""
         self.document.document().setDefaultStyleSheet(style_sheet(theme_from(self.palette())))
-        self.document.setHtml(render_overview(self.library, title, groups, intro))
+        self.document.setHtml(render_overview(summary, title, groups, intro))
         self.sources.set_citations(())
         self.set_calculator(None)
         self.calculator_area.hide()

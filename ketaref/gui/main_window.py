@@ -3,11 +3,17 @@
 Always visible: the content version and pack hash (status bar), a banner while the content is not
 clinically reviewed, and a banner when a site pack was refused or the machine policy has problems.
 Every action is in a menu with its shortcut (declared once in ``actions.py``).
+
+The window is built from the content summary (``ketaref.content.summary``): the navigation, the
+home page, the banners and the status bar need nothing more. The full content is loaded when an
+item, a search, a dialog or a printout first needs it (``app.py`` loads it as soon as the window
+has been painted, so in practice before any input).
 """
 
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QPalette
@@ -24,9 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.model import Protocol
-from ketaref.content.render_text import NOT_REVIEWED
+from ketaref.content.summary import NOT_REVIEWED, DeferredContent
 from ketaref.gui import integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.integration import MachineSettings
@@ -40,6 +44,10 @@ from ketaref.gui.navigation import (
     NavigationTree,
 )
 from ketaref.gui.search_panel import make_search_widgets
+
+if TYPE_CHECKING:
+    from ketaref.content.active import ActiveContent
+    from ketaref.content.pack import Library
 
 DEFAULT_SIZE = (1280, 800)
 NAVIGATION_WIDTH = 290
@@ -91,14 +99,16 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        active: ActiveContent,
+        content: ActiveContent | DeferredContent,
         settings: QSettings,
         machine: MachineSettings | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
-        self.active = active
-        self.library = active.library
+        if not isinstance(content, DeferredContent):
+            content = DeferredContent.of(content)
+        self.content = content
+        self.summary = content.summary
         self.settings = settings
         self.machine = machine or MachineSettings()
         self._current_id: str | None = None
@@ -106,10 +116,10 @@ class MainWindow(QMainWindow):
         self._history_position = -1
         self.setWindowTitle("ketaref")
 
-        self.model = NavigationModel(self.library, self)
+        self.model = NavigationModel(self.summary, self)
         self.proxy = NavigationProxy(self.model, self)
         self.tree = NavigationTree(self.proxy, self)
-        self.search_field, self.results = make_search_widgets(self.library, self)
+        self.search_field, self.results = make_search_widgets(lambda: self.library, self)
         self.left_stack = QStackedWidget(self)
         self.left_stack.addWidget(self.tree)
         self.left_stack.addWidget(self.results)
@@ -119,7 +129,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.search_field)
         left_layout.addWidget(self.left_stack, 1)
 
-        self.item_view = ItemView(self.library, self)
+        self.item_view = ItemView(self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.item_view)
@@ -144,27 +154,38 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.show_home()
 
+    @property
+    def active(self) -> ActiveContent:
+        """The content in use, fully loaded (loaded now if nothing has needed it yet)."""
+        return self.content.active()
+
+    @property
+    def library(self) -> Library:
+        """The validated pack the window shows."""
+        return self.active.library
+
     # -- construction --------------------------------------------------------------------------
 
     def _make_banners(self) -> list[Banner]:
-        library = self.library
+        summary = self.summary
         banners = []
-        if not library.reviewed:
+        if not summary.reviewed:
             banners.append(
                 Banner(
                     "notReviewedBanner",
-                    f"Not yet clinically reviewed. Content {library.version} has no clinical"
+                    f"Not yet clinically reviewed. Content {summary.version} has no clinical"
                     " reviewer's sign-off yet: check each statement against its source before"
                     " relying on it.",
                 )
             )
-        if self.active.notices:
-            refused = self.active.refused
-            headline = "Site content pack refused." if refused else "About the content in use."
+        if summary.notices:
+            headline = (
+                "Site content pack refused." if summary.refused else "About the content in use."
+            )
             text = (
                 f"{headline} ketaref is running on {self._origin_name()} (content"
-                f" {library.version}, pack {library.pack_hash}). "
-                + " ".join(_sentence(notice) for notice in self.active.notices)
+                f" {summary.version}, pack {summary.pack_hash}). "
+                + " ".join(_sentence(notice) for notice in summary.notices)
             )
             banners.append(Banner("refusedPackBanner", text, "&Details…"))
         if self.machine.problems:
@@ -182,7 +203,7 @@ class MainWindow(QMainWindow):
         return banners
 
     def _origin_name(self) -> str:
-        return ORIGIN_NAMES.get(self.active.origin, f"the {self.active.origin}")
+        return ORIGIN_NAMES.get(self.summary.origin, f"the {self.summary.origin}")
 
     def _handlers(self) -> dict[str, object]:
         return {
@@ -216,16 +237,16 @@ class MainWindow(QMainWindow):
                 menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
             menu.addAction(self.actions_by_id[spec.id])  # type: ignore[attr-defined]
         has_problems = bool(
-            self.active.notices or self.active.refused_problems or self.machine.problems
+            self.summary.notices or self.summary.refused_problems or self.machine.problems
         )
         self.actions_by_id["content_problems"].setEnabled(has_problems)
 
     def _build_status_bar(self) -> None:
-        library = self.library
+        summary = self.summary
         origin = self._origin_name()
-        review = "clinically reviewed" if library.reviewed else NOT_REVIEWED
+        review = "clinically reviewed" if summary.reviewed else NOT_REVIEWED
         self.content_label = QLabel(
-            f"Content {library.version} · pack {library.pack_hash} · {origin} · {review}", self
+            f"Content {summary.version} · pack {summary.pack_hash} · {origin} · {review}", self
         )
         self.content_label.setAccessibleName("Content version and pack hash")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -286,6 +307,7 @@ class MainWindow(QMainWindow):
             groups.append((group.data(), self.proxy.children_ids(group)))
         self._current_id = None
         self.item_view.show_overview(
+            self.summary,
             "ketaref",
             groups,
             "Choose a protocol, checklist or contraindication list, or search with Ctrl+K.",
@@ -303,7 +325,7 @@ class MainWindow(QMainWindow):
             return
         if item_id != self._current_id:
             kind, item = found
-            self.item_view.show_item(kind, item)
+            self.item_view.show_item(self.library, kind, item)
             self._current_id = item_id
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
@@ -325,7 +347,7 @@ class MainWindow(QMainWindow):
         elif current.data(KIND_ROLE) == GROUP:
             self._current_id = None
             self.item_view.show_overview(
-                current.data(), [(current.data(), self.proxy.children_ids(current))]
+                self.summary, current.data(), [(current.data(), self.proxy.children_ids(current))]
             )
             self.setWindowTitle(f"{current.data()} — ketaref")
             self._update_actions()
@@ -423,7 +445,7 @@ class MainWindow(QMainWindow):
     def print_checklist(self) -> None:
         """Open the print dialog for the session checklist of the protocol on screen."""
         protocol = self.item_view.protocol
-        if not isinstance(protocol, Protocol) or protocol.checklist is None:
+        if protocol is None or protocol.checklist is None:
             return
         calculator = self.item_view.calculator
         dose_lines = calculator.dose_lines() if hasattr(calculator, "dose_lines") else ()
@@ -466,8 +488,8 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import problems_dialog
 
         dialog = problems_dialog(
-            [_sentence(n) for n in self.active.notices],
-            [str(p) for p in self.active.refused_problems],
+            [_sentence(n) for n in self.summary.notices],
+            list(self.summary.refused_problems),
             self.machine.problems,
             self,
         )

@@ -1,6 +1,7 @@
 """The navigation tree: indications → protocols, then checklists and contraindication lists.
 
-A read-only ``QAbstractItemModel`` over the library, sorted by a ``QSortFilterProxyModel`` (groups
+A read-only ``QAbstractItemModel`` over the content summary (so it is built before the full pack
+is loaded), sorted by a ``QSortFilterProxyModel`` (groups
 in a fixed order, items by title). Each row carries the item id and kind in custom roles, so the
 window never needs to know how the tree is built.
 """
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.pack import Library
+from ketaref.content.summary import ContentSummary
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -51,47 +52,46 @@ class _Node:
     tooltip: str = ""
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
+    row: int = 0
 
     def add(self, child: _Node) -> _Node:
-        child.parent = self
+        child.parent, child.row = self, len(self.children)
         self.children.append(child)
         return child
 
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
 
-
-def _build_tree(library: Library) -> _Node:
+def _build_tree(summary: ContentSummary) -> _Node:
     root = _Node("", GROUP, "", "")
     groups: dict[str, _Node] = {}
-    for protocol in library.protocols.values():
-        group = groups.get(protocol.indication)
+    for entry in summary.entries:
+        if entry.kind != "protocol":
+            continue
+        group = groups.get(entry.indication)
         if group is None:
-            group = root.add(
-                _Node(protocol.indication, GROUP, "", f"0 {protocol.indication.casefold()}")
-            )
-            groups[protocol.indication] = group
-        tooltip = f"{protocol.title}\n{protocol.regulatory_status.label}"
-        group.add(
-            _Node(protocol.title, "protocol", protocol.id, protocol.title.casefold(), tooltip)
-        )
-    for label, kind, items, order in (
-        (CHECKLISTS_GROUP, "checklist", library.checklists, "1"),
-        (CONTRAINDICATIONS_GROUP, "contraindications", library.contraindications, "2"),
+            group = root.add(_Node(entry.indication, GROUP, "", f"0 {entry.indication.casefold()}"))
+            groups[entry.indication] = group
+        tooltip = f"{entry.title}\n{entry.status}"
+        group.add(_Node(entry.title, "protocol", entry.item_id, entry.title.casefold(), tooltip))
+    for label, kind, order in (
+        (CHECKLISTS_GROUP, "checklist", "1"),
+        (CONTRAINDICATIONS_GROUP, "contraindications", "2"),
     ):
-        if items:
+        entries = [entry for entry in summary.entries if entry.kind == kind]
+        if entries:
             group = root.add(_Node(label, GROUP, "", order))
-            for item in items.values():
-                group.add(_Node(item.title, kind, item.id, item.title.casefold(), item.title))
+            for entry in entries:
+                group.add(
+                    _Node(entry.title, kind, entry.item_id, entry.title.casefold(), entry.title)
+                )
     return root
 
 
 class NavigationModel(QAbstractItemModel):
     """Indications and their protocols, then checklists and contraindication lists."""
 
-    def __init__(self, library: Library, parent: QObject | None = None):
+    def __init__(self, summary: ContentSummary, parent: QObject | None = None):
         super().__init__(parent)
-        self._root = _build_tree(library)
+        self._root = _build_tree(summary)
 
     def _node(self, index: Index) -> _Node:
         return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
@@ -108,7 +108,7 @@ class NavigationModel(QAbstractItemModel):
         parent = self._node(index).parent
         if parent is None or parent is self._root:
             return QModelIndex()
-        return self.createIndex(parent.row(), 0, parent)
+        return self.createIndex(parent.row, 0, parent)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
@@ -175,9 +175,7 @@ class _WrappingDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
-        depth, parent = 1, index.parent()
-        while parent.isValid():
-            depth, parent = depth + 1, parent.parent()
+        depth = 1 if index.data(KIND_ROLE) == GROUP else 2  # groups, then the items under them
         width = self._view.wrap_width - self._view.indentation() * depth - 12
         if width <= 0:  # not laid out yet: one line for now, wrapped once the width is known
             return hint

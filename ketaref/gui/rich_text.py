@@ -1,14 +1,13 @@
 """Content items as Qt rich text (HTML), every statement followed by its numbered citation.
 
-Pure Python, so it is cheap to import and easy to test; the colours come from the widget's palette
-(``Theme``) so dark and light modes both read well. Every piece of text from the content is
-escaped before it goes into the HTML. Links use three schemes the view handles itself:
-``item:ID`` (open another item), ``cite:N`` (show source N in the sources panel).
+Pure Python, so it is easy to test; the colours come from the widget's palette (``Theme``) so dark
+and light modes both read well. Every piece of text from the content is escaped before it goes
+into the HTML. The pieces that need no content model (theme, style sheet, links, the home page)
+are in ``ketaref.gui.page_html``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -30,9 +29,14 @@ from ketaref.content.model import (
 )
 from ketaref.content.pack import ContentItem, Library
 from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS
-
-ITEM_SCHEME = "item"
-CITE_SCHEME = "cite"
+from ketaref.gui.page_html import (
+    CITE_SCHEME,
+    KIND_NAMES,
+    Theme,
+    bullets_html,
+    heading_html,
+    item_link_html,
+)
 
 VERIFICATION_TAGS = {
     Verification.CONFIRMED: "",
@@ -45,28 +49,6 @@ SEVERITY_HEADINGS = {
     "warning": "Warnings",
     "precaution": "Precautions",
 }
-KIND_NAMES = {
-    "protocol": "Protocol",
-    "checklist": "Session checklist",
-    "contraindications": "Contraindication list",
-}
-
-
-def section_anchor(heading: str) -> str:
-    """The anchor name of a section heading: "Minimum observation" → "minimum-observation"."""
-    return "-".join(re.findall(r"[a-z0-9]+", heading.lower()))
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Colours (as #rrggbb) taken from the palette of the widget that shows the HTML."""
-
-    text: str = "#000000"
-    muted: str = "#555555"
-    badge: str = "#2a5db0"
-    badge_text: str = "#ffffff"
-    shade: str = "#f0f0f0"
-    border: str = "#b0b0b0"
 
 
 @dataclass(frozen=True)
@@ -134,17 +116,14 @@ class _Writer:
     # -- small pieces ------------------------------------------------------------------------
 
     def heading(self, text: str) -> None:
-        """A section heading, with an anchor (its words, lower case, hyphenated) to scroll to."""
-        self.parts.append(f'<h2><a name="{section_anchor(text)}"></a>{escape(text)}</h2>')
+        self.parts.append(heading_html(text))
 
     def statement(self, statement: Statement, prefix: str = "") -> str:
         lead = f"<b>{escape(prefix)}</b> " if prefix else ""
         return f"{lead}{escape(statement.text)} {self.citations.markers(statement.citations())}"
 
     def bullets(self, rows: Iterable[str]) -> None:
-        rows = list(rows)
-        if rows:
-            self.parts.append("<ul>" + "".join(f"<li>{row}</li>" for row in rows) + "</ul>")
+        self.parts.append(bullets_html(rows))
 
     def statements(self, heading: str, statements: Sequence[Statement]) -> None:
         if statements:
@@ -167,8 +146,7 @@ class _Writer:
 
     def link(self, item_id: str) -> str:
         found = self.library.item(item_id)
-        title = found[1].title if found else item_id
-        return f'<a href="{ITEM_SCHEME}:{escape(item_id)}">{escape(title)}</a>'
+        return item_link_html(item_id, found[1].title if found else item_id)
 
     def site_defined(self, site: SiteDefined) -> str:
         return (
@@ -382,40 +360,3 @@ def render_item(library: Library, kind: str, item: ContentItem, theme: Theme) ->
     else:
         _contraindications(writer, item)
     return writer.html()
-
-
-def render_overview(
-    library: Library, title: str, groups: Sequence[tuple[str, Sequence[str]]], intro: str = ""
-) -> str:
-    """Groups of items (indications, checklists…) as headed lists of links: a home page."""
-    writer = _Writer(library, Theme())
-    writer.parts.append(f"<h1>{escape(title)}</h1>")
-    if intro:
-        writer.parts.append(f"<p>{escape(intro)}</p>")
-    for heading, item_ids in groups:
-        if len(groups) > 1:
-            writer.heading(heading)
-        rows = []
-        for item_id in item_ids:
-            found = library.item(item_id)
-            status = ""
-            if found and isinstance(found[1], Protocol):
-                status = f" — {escape(found[1].regulatory_status.label)}"
-            rows.append(writer.link(item_id) + status)
-        writer.bullets(rows)
-    return "".join(writer.parts)
-
-
-def style_sheet(theme: Theme) -> str:
-    """The document style sheet for the rich text, in the palette's colours."""
-    return (
-        f"h1 {{ font-size: x-large; margin-bottom: 4px; }}"
-        f"h2 {{ font-size: large; margin-top: 14px; margin-bottom: 2px; }}"
-        f"p.kind {{ color: {theme.muted}; margin-bottom: 0px; }}"
-        f"table.grid {{ border-collapse: collapse; border: 1px solid {theme.border}; }}"
-        f"table.grid td, table.grid th {{ border: 1px solid {theme.border}; vertical-align: top; }}"
-        f"th {{ background-color: {theme.shade}; text-align: left; }}"
-        f"ul {{ margin-left: 0px; -qt-list-indent: 1; }}"
-        f"li {{ margin-bottom: 3px; }}"
-        f"p.item {{ margin-left: 12px; margin-top: 2px; margin-bottom: 4px; }}"
-    )

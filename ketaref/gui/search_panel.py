@@ -1,9 +1,13 @@
 """The search field and its results list: results as the user types, keys to move and open.
 
-The index (``ketaref.content.search``) is built the first time the user types, not at start-up.
+The index (``ketaref.content.search``) is built the first time the user types, not at start-up,
+from the library the window hands over then (loading it, if that has not happened yet).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.pack import Library
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
-from ketaref.gui.rich_text import KIND_NAMES
+from ketaref.gui.page_html import KIND_NAMES
+
+if TYPE_CHECKING:
+    from ketaref.content.pack import Library
 
 Index = QModelIndex | QPersistentModelIndex
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -38,7 +44,7 @@ _MARGIN = 6
 class SearchResultsModel(QAbstractListModel):
     """Search hits: title on the first line, kind and the matched text on the second."""
 
-    def __init__(self, library: Library, parent: QObject | None = None):
+    def __init__(self, library: Callable[[], Library], parent: QObject | None = None):
         super().__init__(parent)
         self._library = library
         self._index = None
@@ -49,7 +55,7 @@ class SearchResultsModel(QAbstractListModel):
         if self._index is None:
             from ketaref.content.search import SearchIndex  # built on first use, not at start-up
 
-            self._index = SearchIndex.for_library(self._library)
+            self._index = SearchIndex.for_library(self._library())
         self.beginResetModel()
         self._hits = self._index.query(text)
         self.endResetModel()
@@ -154,8 +160,13 @@ class ResultsList(QListView):
             super().keyPressEvent(event)
 
 
-def make_search_widgets(library: Library, parent: QWidget) -> tuple[SearchField, ResultsList]:
-    """The search field and the results list (with its model), named for assistive technology."""
+def make_search_widgets(
+    library: Callable[[], Library], parent: QWidget
+) -> tuple[SearchField, ResultsList]:
+    """The search field and the results list (with its model), named for assistive technology.
+
+    ``library`` is called on the first search, for the content to index.
+    """
     field = SearchField(parent)
     field.setPlaceholderText("Search (Ctrl+K): protocol, condition, drug, item…")
     field.setClearButtonEnabled(True)

@@ -35,7 +35,8 @@ from ketaref.content.model import (
     Verification,
 )
 from ketaref.content.pack import Library
-from ketaref.content.render_text import NOT_REVIEWED, SITE_DEFINED_WORDS
+from ketaref.content.render_text import SITE_DEFINED_WORDS
+from ketaref.content.summary import NOT_REVIEWED
 from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
 from ketaref.content.pack import Library
+from ketaref.content.summary import DeferredContent
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
 
@@ -28,7 +29,7 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
     """Build, show and focus a main window on the given content (default: the bundled pack)."""
 
     def make(
-        active: ActiveContent | None = None,
+        active: ActiveContent | DeferredContent | None = None,
         machine: MachineSettings | None = None,
         size: tuple[int, int] | None = (790, 580),
     ) -> MainWindow:

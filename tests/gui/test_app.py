@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.problems import ContentError, ContentProblem
+from ketaref.content.snapshot import load_and_keep, snapshot_path, startup_summary
 from ketaref.gui import app
 from ketaref.gui.main_window import MainWindow
+from ketaref.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,10 +66,10 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
 def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp: QApplication
 ) -> None:
-    def broken(policy: object = None) -> None:
+    def broken(policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
 
-    monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     assert app.run_app(exit_after_startup=True) == 1
     err = capsys.readouterr().err
@@ -113,10 +118,10 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
 def test_content_that_fails_shows_a_dialog_when_the_app_runs(
     monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
-    def broken(policy: object = None) -> None:
+    def broken(policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
 
-    monkeypatch.setattr(app, "load_active_content", broken)
+    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     seen: list[str] = []
 
@@ -153,3 +158,86 @@ def test_exit_after_startup_with_a_broken_site_pack_still_exits_zero(
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+START_TWICE = (
+    "import sys; from ketaref.gui.app import run_app; run_app(True);"
+    " print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml')"
+    " or m in ('ketaref.content.model', 'ketaref.content.pack')))"
+)
+
+
+def test_a_start_with_unchanged_content_builds_the_window_without_the_content_model(
+    tmp_path: Path,
+) -> None:
+    env = {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    first = run_python(START_TWICE, env)
+    assert "pydantic" in first.stdout, first.stderr  # no snapshot yet: the pack is loaded first
+    second = run_python(START_TWICE, env)
+    assert second.stdout.strip().splitlines()[-1] == "[]", second.stderr
+
+
+def main_windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def run_app_and_inspect(
+    monkeypatch: pytest.MonkeyPatch, inspect: Callable[[MainWindow], None]
+) -> int:
+    """Run the app; once its event loop runs, call ``inspect`` on the visible window and quit."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
+    seen: list[MainWindow] = []
+
+    def check() -> None:
+        visible = [w for w in main_windows() if w.isVisible()]
+        if QThread.currentThread().loopLevel() == 0 or not visible:
+            QTimer.singleShot(20, check)  # still starting: not yet in the event loop
+            return
+        seen.append(visible[0])
+        try:
+            assert len(visible) == 1
+            inspect(visible[0])
+        except AssertionError as failure:  # run_app's error handler would only show a dialog
+            failures.append(failure)
+        for window in visible:
+            window.close()
+
+    failures: list[AssertionError] = []
+    QTimer.singleShot(0, check)
+    code = app.run_app(exit_after_startup=False)
+    assert seen, "the window never came up"
+    if failures:
+        raise failures[0]
+    return code
+
+
+def test_a_start_from_the_snapshot_has_the_content_loaded_before_the_user_acts(
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> None:
+    load_and_keep(load_policy(), dt.date.today())  # an earlier start kept the snapshot
+    assert startup_summary(load_policy(), dt.date.today()) is not None
+
+    def inspect(window: MainWindow) -> None:
+        assert window.content.is_loaded
+        assert "spravato-trd" in window.library.protocols
+
+    assert run_app_and_inspect(monkeypatch, inspect) == 0
+
+
+def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> None:
+    load_and_keep(load_policy(), dt.date.today())
+    kept = json.loads(snapshot_path().read_text(encoding="utf-8"))
+    real_title = kept["summary"]["entries"][0][2]
+    kept["summary"]["entries"][0][2] = "A stale title"
+    kept["summary"]["reviewed"] = True
+    snapshot_path().write_text(json.dumps(kept), encoding="utf-8")
+
+    def inspect(window: MainWindow) -> None:
+        shown = window.item_view.document.toPlainText()
+        assert real_title in shown and "A stale title" not in shown
+        assert window.findChild(QWidget, "notReviewedBanner") is not None
+
+    assert run_app_and_inspect(monkeypatch, inspect) == 0
+    assert "A stale title" not in snapshot_path().read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
+from ketaref.content.summary import DeferredContent, summarize
 from ketaref.gui import integration
 from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import MainWindow
@@ -544,3 +545,27 @@ def test_the_content_history_shows_reviews_and_changes(
     for expected in ("Dr A. Example", "psychiatrist", "2026-12-01", "all"):
         assert expected in text
     dialog.close()
+
+
+def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_needed(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(library=bundled_library, origin="bundled")
+    loads: list[int] = []
+
+    def load() -> ActiveContent:
+        loads.append(1)
+        return active
+
+    window = make_window(DeferredContent(summarize(active), load))
+    assert "SPRAVATO" in visible_text(window)  # the home page, the tree and the banners
+    assert any(t.startswith("Not yet clinically reviewed") for t in banner_texts(window))
+    assert bundled_library.pack_hash in window.content_label.text()
+    assert loads == []
+
+    qtbot.keyClicks(window.search_field, "esketamine")  # the first search needs the pack
+    assert window.results.model().rowCount() > 0
+    assert loads == [1]
+    window.open_item("spravato-trd")
+    assert "SPRAVATO" in window.windowTitle()
+    assert loads == [1]

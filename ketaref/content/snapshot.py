@@ -1,0 +1,198 @@
+"""The start-up snapshot: the content summary of the last full load, and the inputs it came from.
+
+Reading a pack in full (PyYAML, then pydantic's models) takes longer than building the whole main
+window. After a full load the app keeps the summary of what it loaded (``ContentSummary``) in
+``state_dir()/startup-snapshot.json`` together with a fingerprint of everything that load read:
+
+* the app version and this file's format;
+* today's date (packs expire);
+* every effective policy setting and the policy's problems;
+* the bytes of every file of the bundled pack, of the site pack folder and of the trusted keys;
+* the state dir (the verified copy of the site pack, the trust record), except the logs and the
+  snapshot itself.
+
+At the next start the window is built from the snapshot only if the fingerprint is the same.
+Anything else (no snapshot, a damaged one, a changed input, a folder too big to fingerprint)
+means a full load before the window is built, as without a snapshot. The app still loads the pack
+in full once the window has been painted, before it handles any input, and rebuilds the window if
+the result differs: the snapshot makes the window appear sooner, it never decides what is shown
+for longer than that.
+
+Nothing here imports the content model: this module is on the start-up path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ketaref import __version__, paths
+from ketaref.content.summary import CatalogueEntry, ContentSummary
+
+if TYPE_CHECKING:
+    from ketaref.content.active import ActiveContent
+    from ketaref.policy import Policy
+
+SNAPSHOT_NAME = "startup-snapshot.json"
+#: Raise when the snapshot's layout or the meaning of a summary field changes.
+FORMAT = 1
+#: Inputs larger than this are not fingerprinted (the full load then runs at every start).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+MAX_INPUT_ENTRIES = 5000
+
+
+class _TooLarge(Exception):
+    """The inputs are too many or too large to fingerprint at every start."""
+
+
+def snapshot_path() -> Path:
+    """Where the start-up snapshot is kept."""
+    return paths.state_dir() / SNAPSHOT_NAME
+
+
+def startup_summary(policy: Policy, today: dt.date) -> ContentSummary | None:
+    """The kept summary, if every input is as it was when it was kept; else None."""
+    fingerprint = input_fingerprint(policy, today)
+    return read_snapshot(fingerprint) if fingerprint else None
+
+
+def load_and_keep(policy: Policy, today: dt.date) -> ActiveContent:
+    """Load the active content in full, and keep its summary for the next start.
+
+    The summary is kept only if no input changed while loading (the first use of a site pack
+    installs its verified copy, so that start keeps nothing and the next one does), and written
+    only if it differs from the one kept. Raises what ``load_active_content`` raises.
+    """
+    from ketaref.content.active import load_active_content
+    from ketaref.content.summary import summarize
+
+    before = input_fingerprint(policy, today)
+    active = load_active_content(policy, today=today)
+    if before is not None and input_fingerprint(policy, today) == before:
+        summary = summarize(active)
+        if read_snapshot(before) != summary:
+            write_snapshot(before, summary)
+    return active
+
+
+def input_fingerprint(policy: Policy, today: dt.date) -> str | None:
+    """A digest of every input of loading the active content, or None if it cannot be taken."""
+    digest = hashlib.sha256()
+    digest.update(f"ketaref {__version__}\0format {FORMAT}\0today {today.isoformat()}\0".encode())
+    digest.update(repr((policy.settings(), policy.problems)).encode())
+    state = paths.state_dir()
+    roots = [paths.bundled_content_dir(), state, *policy.trusted_keys]
+    if policy.content_dir is not None:
+        roots.append(policy.content_dir)
+    skipped = {state / SNAPSHOT_NAME, paths.log_dir()}
+    budget = _Budget()
+    try:
+        for root in roots:
+            _add_tree(digest, root, skipped, budget)
+    except (OSError, _TooLarge):
+        return None
+    return digest.hexdigest()
+
+
+class _Budget:
+    """Counts the entries and bytes fingerprinted so far."""
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.bytes = 0
+
+    def spend(self, size: int) -> None:
+        self.entries += 1
+        self.bytes += size
+        if self.entries > MAX_INPUT_ENTRIES or self.bytes > MAX_INPUT_BYTES:
+            raise _TooLarge
+
+
+def _add_tree(digest: Any, path: Path, skipped: set[Path], budget: _Budget) -> None:
+    """Add ``path`` (missing, a link, a file or a folder, recursively) to ``digest``."""
+    if path in skipped:
+        return
+    digest.update(f"\0path {path}\0".encode())
+    if path.is_symlink():
+        budget.spend(0)
+        digest.update(f"link {os.readlink(path)}".encode())
+    elif path.is_dir():
+        budget.spend(0)
+        for child in sorted(path.iterdir()):
+            _add_tree(digest, child, skipped, budget)
+    elif path.is_file():
+        data = path.read_bytes()
+        budget.spend(len(data))
+        digest.update(f"file {len(data)}\0".encode())
+        digest.update(data)
+    else:
+        digest.update(b"missing" if not path.exists() else b"special")
+
+
+def read_snapshot(fingerprint: str) -> ContentSummary | None:
+    """The summary kept for ``fingerprint``, or None (no snapshot, another one, or damaged)."""
+    try:
+        document = json.loads(snapshot_path().read_bytes())
+        if document.get("format") != FORMAT or document.get("fingerprint") != fingerprint:
+            return None
+        return _summary_from(document["summary"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_snapshot(fingerprint: str, summary: ContentSummary) -> None:
+    """Keep ``summary`` for the next start (a cache: failing to write it only costs time)."""
+    from ketaref.atomic import write_atomically  # tempfile and friends: not on a snapshot start
+
+    document = {"format": FORMAT, "fingerprint": fingerprint, "summary": _summary_to(summary)}
+    try:
+        paths.state_dir().mkdir(parents=True, exist_ok=True)
+        write_atomically(snapshot_path(), json.dumps(document, ensure_ascii=False).encode())
+    except OSError:
+        return
+
+
+def _summary_to(summary: ContentSummary) -> dict[str, Any]:
+    return {
+        "version": summary.version,
+        "pack_hash": summary.pack_hash,
+        "reviewed": summary.reviewed,
+        "origin": summary.origin,
+        "entries": [[e.kind, e.item_id, e.title, e.indication, e.status] for e in summary.entries],
+        "notices": list(summary.notices),
+        "refused_problems": list(summary.refused_problems),
+        "expired": summary.expired,
+        "refused": summary.refused,
+    }
+
+
+def _typed(value: object, kind: type) -> Any:
+    if type(value) is not kind:
+        raise TypeError(f"expected {kind.__name__}")
+    return value
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(_typed(text, str) for text in _typed(value, list))
+
+
+def _summary_from(data: dict[str, Any]) -> ContentSummary:
+    entries = []
+    for row in _typed(data["entries"], list):
+        kind, item_id, title, indication, status = _texts(row)
+        entries.append(CatalogueEntry(kind, item_id, title, indication, status))
+    return ContentSummary(
+        version=_typed(data["version"], str),
+        pack_hash=_typed(data["pack_hash"], str),
+        reviewed=_typed(data["reviewed"], bool),
+        origin=_typed(data["origin"], str),
+        entries=tuple(entries),
+        notices=_texts(data["notices"]),
+        refused_problems=_texts(data["refused_problems"]),
+        expired=_typed(data["expired"], bool),
+        refused=_typed(data["refused"], bool),
+    )

@@ -1,0 +1,115 @@
+"""What the main window needs before the whole pack is loaded: the content summary.
+
+The navigation tree, the home page, the banners and the status bar show only this: each item's
+kind, id, title and group, the pack's version, hash and review state, and what the user must be
+told about the pack in use. ``summarize`` takes it from a loaded ``ActiveContent``; the start-up
+snapshot (``ketaref.content.snapshot``) keeps it between runs, so a start-up with unchanged
+inputs builds the window without importing pydantic or PyYAML. ``DeferredContent`` pairs a
+summary with the full load, done once, when first needed.
+
+Nothing here imports the content model: this module is on the start-up path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ketaref.content.active import ActiveContent
+
+#: Shown wherever content without a reviewer's sign-off appears (screen, status bar, paper).
+NOT_REVIEWED = "not yet clinically reviewed"
+
+#: Item kinds, in the order the navigation lists their groups after the indications.
+ITEM_KINDS = ("protocol", "checklist", "contraindications")
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One item of the pack as the navigation and the home page list it."""
+
+    kind: str
+    item_id: str
+    title: str
+    #: Protocols only: the indication they are grouped under.
+    indication: str = ""
+    #: Protocols only: the regulatory status in the words users see ("FDA-approved labelling").
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class ContentSummary:
+    """The pack in use, in brief: its identity, its items, and what the user must be told."""
+
+    version: str
+    pack_hash: str
+    reviewed: bool
+    origin: str
+    entries: tuple[CatalogueEntry, ...]
+    notices: tuple[str, ...] = ()
+    #: Every problem of a refused site pack, as ``file:line:col: message`` lines.
+    refused_problems: tuple[str, ...] = ()
+    expired: bool = False
+    refused: bool = False
+
+    def entry(self, item_id: str) -> CatalogueEntry | None:
+        """The catalogue entry of an item, or None."""
+        return next((e for e in self.entries if e.item_id == item_id), None)
+
+
+def summarize(active: ActiveContent) -> ContentSummary:
+    """The summary of loaded content."""
+    library = active.library
+    entries = [
+        CatalogueEntry("protocol", p.id, p.title, p.indication, p.regulatory_status.label)
+        for p in library.protocols.values()
+    ]
+    entries += [CatalogueEntry("checklist", c.id, c.title) for c in library.checklists.values()]
+    entries += [
+        CatalogueEntry("contraindications", c.id, c.title)
+        for c in library.contraindications.values()
+    ]
+    return ContentSummary(
+        version=library.version,
+        pack_hash=library.pack_hash,
+        reviewed=library.reviewed,
+        origin=active.origin,
+        entries=tuple(entries),
+        notices=active.notices,
+        refused_problems=tuple(str(problem) for problem in active.refused_problems),
+        expired=active.expired,
+        refused=active.refused,
+    )
+
+
+class DeferredContent:
+    """A summary to show now, and the fully loaded content once something needs it.
+
+    ``load`` runs at most once successfully; if it raises (``ContentError``, ``OSError``), the
+    error reaches the caller and the next call tries again.
+    """
+
+    def __init__(self, summary: ContentSummary, load: Callable[[], ActiveContent]):
+        self.summary = summary
+        self._load = load
+        self._active: ActiveContent | None = None
+
+    @classmethod
+    def of(cls, active: ActiveContent) -> DeferredContent:
+        """Content that is loaded already."""
+        deferred = cls(summarize(active), lambda: active)
+        deferred._active = active
+        return deferred
+
+    @property
+    def is_loaded(self) -> bool:
+        """Whether the full content has been loaded."""
+        return self._active is not None
+
+    def active(self) -> ActiveContent:
+        """The fully loaded content, loading it now if this is the first time it is needed."""
+        if self._active is None:
+            self._active = self._load()
+        return self._active
