@@ -1,9 +1,16 @@
 """Start-up time and peak memory: `ketaref --exit-after-startup` against a bare PySide6 window.
 
-Both run in the same session, alternating, several times each; the ratio of the median wall times
+All run in the same session, alternating, several times each; the ratio of the median wall times
 is printed with each one's peak resident memory (from the kernel's accounting of the child). The
 ratio of CPU times (user + system) is printed too: on a busy machine it moves less than wall time.
 Goal: ratio ≤ 1.5 (must be ≤ 2.0), peak ≤ 150 MiB. QT_QPA_PLATFORM defaults to offscreen.
+
+ketaref is measured twice. "ketaref" is the usual start: the content is unchanged since the last
+run, so the window is built from the start-up snapshot (ketaref.content.snapshot) and the pack is
+loaded in full after the window is painted (an ``--exit-after-startup`` run exits before that).
+"ketaref, first start" has no snapshot (a first start, or the first after a content, policy or
+app update): it loads and validates the pack before building the window. The limits apply to the
+usual start; the first start is printed so nobody mistakes one for the other.
 
 Run: `.venv/bin/python benchmarks/startup.py [--runs N]`.
 """
@@ -29,6 +36,7 @@ window.show()
 app.processEvents()
 """
 RATIO_GOAL, RATIO_LIMIT, PEAK_LIMIT_MIB = 1.5, 2.0, 150
+FIRST_START = "ketaref, first start"
 
 
 def ketaref_command() -> list[str]:
@@ -68,8 +76,10 @@ def main() -> int:
         # An installed ketaref has its bytecode compiled (as PySide6 does in site-packages);
         # let the unmeasured warm-up run write it rather than compile ketaref on every run.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        snapshot = Path(state) / "startup-snapshot.json"
         commands = {
             "ketaref": ketaref_command(),
+            FIRST_START: ketaref_command(),
             "bare QMainWindow": [sys.executable, "-c", BARE_WINDOW],
         }
         results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
@@ -77,13 +87,17 @@ def main() -> int:
             run_once(command, env)
         for _ in range(args.runs):
             for name, command in commands.items():
+                if name == FIRST_START:
+                    snapshot.unlink(missing_ok=True)
                 results[name].append(run_once(command, env))
+                if name == FIRST_START and not snapshot.exists():
+                    raise SystemExit("the first start kept no start-up snapshot")
     medians = {name: statistics.median(r[0] for r in runs) for name, runs in results.items()}
     cpu = {name: statistics.median(r[1] for r in runs) for name, runs in results.items()}
     peaks = {name: max(r[2] for r in runs) for name, runs in results.items()}
     for name in commands:
         print(
-            f"{name:>16}: median wall {medians[name] * 1000:4.0f} ms, CPU {cpu[name] * 1000:4.0f} ms,"
+            f"{name:>20}: median wall {medians[name] * 1000:4.0f} ms, CPU {cpu[name] * 1000:4.0f} ms,"
             f" peak {peaks[name]:5.1f} MiB"
         )
     ratio = medians["ketaref"] / medians["bare QMainWindow"]
@@ -98,8 +112,11 @@ def main() -> int:
     print(
         f"ratio of medians: {ratio:.2f}× ({verdict}; goal ≤ {RATIO_GOAL}×, limit ≤ {RATIO_LIMIT}×)"
     )
-    print(f"ketaref peak memory: {peaks['ketaref']:.1f} MiB (limit {PEAK_LIMIT_MIB} MiB)")
-    return 0 if ratio <= RATIO_LIMIT and peaks["ketaref"] <= PEAK_LIMIT_MIB else 1
+    first = medians[FIRST_START] / medians["bare QMainWindow"]
+    print(f"first start (no snapshot: the pack is validated before the window): {first:.2f}×")
+    peak = max(peaks["ketaref"], peaks[FIRST_START])
+    print(f"ketaref peak memory: {peak:.1f} MiB (limit {PEAK_LIMIT_MIB} MiB)")
+    return 0 if ratio <= RATIO_LIMIT and peak <= PEAK_LIMIT_MIB else 1
 
 
 if __name__ == "__main__":

@@ -7,9 +7,13 @@ window. After a full load the app keeps the summary of what it loaded (``Content
 * the app version and this file's format;
 * today's date (packs expire);
 * every effective policy setting and the policy's problems;
-* the bytes of every file of the bundled pack, of the site pack folder and of the trusted keys;
+* the bytes of every file of the bundled pack and of the trusted keys;
 * the state dir (the verified copy of the site pack, the trust record), except the logs and the
-  snapshot itself.
+  snapshot itself;
+* the name, size and modification time of every file in the site pack folder. Its files are not
+  read here: files its manifest does not list are never read (``docs/security.md``), and the
+  folder may be a slow network share. A change that keeps size and time is caught by the full
+  load after the window is painted.
 
 At the next start the window is built from the snapshot only if the fingerprint is the same.
 Anything else (no snapshot, a damaged one, a changed input, a folder too big to fingerprint)
@@ -85,52 +89,59 @@ def input_fingerprint(policy: Policy, today: dt.date) -> str | None:
     digest.update(f"ketaref {__version__}\0format {FORMAT}\0today {today.isoformat()}\0".encode())
     digest.update(repr((policy.settings(), policy.problems)).encode())
     state = paths.state_dir()
-    roots = [paths.bundled_content_dir(), state, *policy.trusted_keys]
-    if policy.content_dir is not None:
-        roots.append(policy.content_dir)
-    skipped = {state / SNAPSHOT_NAME, paths.log_dir()}
-    budget = _Budget()
+    tree = _Tree(digest, skipped={(state / SNAPSHOT_NAME).resolve(), paths.log_dir().resolve()})
     try:
-        for root in roots:
-            _add_tree(digest, root, skipped, budget)
+        # Roots are followed if they are links (inside them, a link is refused by the loader).
+        for root in (paths.bundled_content_dir(), state, *policy.trusted_keys):
+            tree.add(root.resolve(), read=True)
+        if policy.content_dir is not None:
+            tree.add(policy.content_dir.resolve(), read=False)
     except (OSError, _TooLarge):
         return None
     return digest.hexdigest()
 
 
-class _Budget:
-    """Counts the entries and bytes fingerprinted so far."""
+class _Tree:
+    """Adds files and folders to a digest, within the size and entry budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, digest: Any, skipped: set[Path]):
+        self.digest = digest
+        self.skipped = skipped
         self.entries = 0
         self.bytes = 0
 
-    def spend(self, size: int) -> None:
+    def _spend(self, size: int) -> None:
         self.entries += 1
         self.bytes += size
         if self.entries > MAX_INPUT_ENTRIES or self.bytes > MAX_INPUT_BYTES:
             raise _TooLarge
 
+    def add(self, path: Path, *, read: bool) -> None:
+        """Add ``path`` (missing, a link, a file or a folder, recursively).
 
-def _add_tree(digest: Any, path: Path, skipped: set[Path], budget: _Budget) -> None:
-    """Add ``path`` (missing, a link, a file or a folder, recursively) to ``digest``."""
-    if path in skipped:
-        return
-    digest.update(f"\0path {path}\0".encode())
-    if path.is_symlink():
-        budget.spend(0)
-        digest.update(f"link {os.readlink(path)}".encode())
-    elif path.is_dir():
-        budget.spend(0)
-        for child in sorted(path.iterdir()):
-            _add_tree(digest, child, skipped, budget)
-    elif path.is_file():
-        data = path.read_bytes()
-        budget.spend(len(data))
-        digest.update(f"file {len(data)}\0".encode())
-        digest.update(data)
-    else:
-        digest.update(b"missing" if not path.exists() else b"special")
+        Files are added by their bytes with ``read``, else by their size and modification time.
+        """
+        if path in self.skipped:
+            return
+        self.digest.update(f"\0path {path}\0".encode())
+        if path.is_symlink():
+            self._spend(0)
+            self.digest.update(f"link {os.readlink(path)}".encode())
+        elif path.is_dir():
+            self._spend(0)
+            for child in sorted(path.iterdir()):
+                self.add(child, read=read)
+        elif path.is_file() and read:
+            data = path.read_bytes()
+            self._spend(len(data))
+            self.digest.update(f"file {len(data)}\0".encode())
+            self.digest.update(data)
+        elif path.is_file():
+            status = path.stat()
+            self._spend(0)
+            self.digest.update(f"file {status.st_size} {status.st_mtime_ns}".encode())
+        else:
+            self.digest.update(b"missing" if not path.exists() else b"special")
 
 
 def read_snapshot(fingerprint: str) -> ContentSummary | None:

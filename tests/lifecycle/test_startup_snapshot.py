@@ -124,6 +124,20 @@ def test_any_changed_input_stops_the_snapshot_being_used(
     assert kept_summary() is None
 
 
+def test_a_site_folder_named_through_a_link_is_followed(
+    tmp_path: Path, site: Site, packs: dict[str, Path]
+) -> None:
+    site.publish(packs["v1"])
+    link = tmp_path / "content-link"
+    link.symlink_to(site.shared, target_is_directory=True)
+    site.configure(content_dir=str(link))
+    full_start()
+    full_start()
+    assert kept_summary() is not None
+    (site.shared / "manifest.sig").unlink()
+    assert kept_summary() is None
+
+
 def test_a_refused_site_pack_is_kept_with_its_problems(site: Site, packs: dict[str, Path]) -> None:
     site.publish(packs["foreign"])
     refused = full_start()
