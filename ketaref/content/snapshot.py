@@ -6,7 +6,7 @@ window. After a full load the app keeps the summary of what it loaded (``Content
 
 * the app version and this file's format;
 * today's date (packs expire);
-* every effective policy setting and the policy's problems;
+* the policy settings that decide which content is used (``MACHINE_ONLY_KEYS``);
 * the bytes of every file of the bundled pack and of the trusted keys;
 * the state dir (the verified copy of the site pack, the trust record), except the logs and the
   snapshot itself;
@@ -27,6 +27,7 @@ Nothing here imports the content model: this module is on the start-up path.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from ketaref import __version__, paths
 from ketaref.content.summary import CatalogueEntry, ContentSummary
+from ketaref.policy import MACHINE_ONLY_KEYS
 
 if TYPE_CHECKING:
     from ketaref.content.active import ActiveContent
@@ -47,6 +49,8 @@ FORMAT = 1
 #: Inputs larger than this are not fingerprinted (the full load then runs at every start).
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 MAX_INPUT_ENTRIES = 5000
+#: A summary is a few KiB; anything much larger is not one of ours.
+MAX_SNAPSHOT_BYTES = 1024 * 1024
 
 
 class _TooLarge(Exception):
@@ -84,10 +88,23 @@ def load_and_keep(policy: Policy, today: dt.date) -> ActiveContent:
 
 
 def input_fingerprint(policy: Policy, today: dt.date) -> str | None:
-    """A digest of every input of loading the active content, or None if it cannot be taken."""
+    """A digest of every input of loading the active content, or None if it cannot be taken.
+
+    Never raises: the snapshot is a cache, and nothing about it may stop the app from starting
+    (an odd file name, a folder too deep or too large, an unreadable file: a full load instead).
+    """
+    try:
+        return _fingerprint(policy, today)
+    except Exception:  # a cache: the full load reports what is really wrong
+        return None
+
+
+def _fingerprint(policy: Policy, today: dt.date) -> str | None:
     digest = hashlib.sha256()
     digest.update(f"ketaref {__version__}\0format {FORMAT}\0today {today.isoformat()}\0".encode())
-    digest.update(repr((policy.settings(), policy.problems)).encode())
+    # Only the keys that decide which content is used (the clinic name does not).
+    trust = sorted((key, repr(policy.get(key))) for key in MACHINE_ONLY_KEYS)
+    digest.update(repr(trust).encode())
     state = paths.state_dir()
     tree = _Tree(digest, skipped={(state / SNAPSHOT_NAME).resolve(), paths.log_dir().resolve()})
     try:
@@ -96,7 +113,7 @@ def input_fingerprint(policy: Policy, today: dt.date) -> str | None:
             tree.add(root.resolve(), read=True)
         if policy.content_dir is not None:
             tree.add(policy.content_dir.resolve(), read=False)
-    except (OSError, _TooLarge):
+    except _TooLarge:
         return None
     return digest.hexdigest()
 
@@ -116,42 +133,48 @@ class _Tree:
         if self.entries > MAX_INPUT_ENTRIES or self.bytes > MAX_INPUT_BYTES:
             raise _TooLarge
 
-    def add(self, path: Path, *, read: bool) -> None:
-        """Add ``path`` (missing, a link, a file or a folder, recursively).
+    def add(self, root: Path, *, read: bool) -> None:
+        """Add ``root`` and everything under it: links by target, files, missing paths.
 
         Files are added by their bytes with ``read``, else by their size and modification time.
+        Names go in as the file system's bytes, so any name can be fingerprinted.
         """
-        if path in self.skipped:
-            return
-        self.digest.update(f"\0path {path}\0".encode())
-        if path.is_symlink():
+        pending = [root]
+        while pending:  # depth first, in name order, without recursion (folders may be deep)
+            path = pending.pop()
+            if path in self.skipped:
+                continue
+            self.digest.update(b"\0path " + os.fsencode(path) + b"\0")
             self._spend(0)
-            self.digest.update(f"link {os.readlink(path)}".encode())
-        elif path.is_dir():
-            self._spend(0)
-            for child in sorted(path.iterdir()):
-                self.add(child, read=read)
-        elif path.is_file() and read:
-            data = path.read_bytes()
-            self._spend(len(data))
-            self.digest.update(f"file {len(data)}\0".encode())
-            self.digest.update(data)
-        elif path.is_file():
-            status = path.stat()
-            self._spend(0)
-            self.digest.update(f"file {status.st_size} {status.st_mtime_ns}".encode())
-        else:
-            self.digest.update(b"missing" if not path.exists() else b"special")
+            if path.is_symlink():
+                self.digest.update(b"link " + os.fsencode(os.readlink(path)))
+            elif path.is_dir():
+                self.digest.update(b"folder")
+                pending += sorted(path.iterdir(), reverse=True)
+            elif path.is_file():
+                status = path.stat()
+                self.digest.update(f"file {status.st_size}".encode())
+                if read:
+                    self._spend(status.st_size)  # before reading: a huge file is never read
+                    self.digest.update(path.read_bytes())
+                else:
+                    self.digest.update(f" {status.st_mtime_ns}".encode())
+            else:
+                self.digest.update(b"missing" if not path.exists() else b"special")
 
 
 def read_snapshot(fingerprint: str) -> ContentSummary | None:
     """The summary kept for ``fingerprint``, or None (no snapshot, another one, or damaged)."""
     try:
-        document = json.loads(snapshot_path().read_bytes())
+        with snapshot_path().open("rb") as stream:
+            data = stream.read(MAX_SNAPSHOT_BYTES + 1)
+        if len(data) > MAX_SNAPSHOT_BYTES:
+            return None
+        document = json.loads(data)
         if document.get("format") != FORMAT or document.get("fingerprint") != fingerprint:
             return None
         return _summary_from(document["summary"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except Exception:  # a damaged cache (any shape, any depth) is no cache
         return None
 
 
@@ -162,9 +185,15 @@ def write_snapshot(fingerprint: str, summary: ContentSummary) -> None:
     document = {"format": FORMAT, "fingerprint": fingerprint, "summary": _summary_to(summary)}
     try:
         paths.state_dir().mkdir(parents=True, exist_ok=True)
-        write_atomically(snapshot_path(), json.dumps(document, ensure_ascii=False).encode())
+        write_atomically(snapshot_path(), json.dumps(document).encode("ascii"))
     except OSError:
         return
+
+
+def forget_snapshot() -> None:
+    """Remove the snapshot (its summary turned out not to match what the pack holds now)."""
+    with contextlib.suppress(OSError):
+        snapshot_path().unlink(missing_ok=True)
 
 
 def _summary_to(summary: ContentSummary) -> dict[str, Any]:

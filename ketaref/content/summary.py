@@ -12,6 +12,7 @@ Nothing here imports the content model: this module is on the start-up path.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -87,14 +88,18 @@ def summarize(active: ActiveContent) -> ContentSummary:
 class DeferredContent:
     """A summary to show now, and the fully loaded content once something needs it.
 
-    ``load`` runs at most once successfully; if it raises (``ContentError``, ``OSError``), the
-    error reaches the caller and the next call tries again.
+    ``load`` may run in a background thread (``load_in_background``) while the window, built from
+    the summary, stays responsive; ``active()`` waits for it. A failed load raises its error
+    (``ContentError``, ``OSError``) to the caller of ``active()``, and the next call tries again.
+    The loader must not touch Qt: it runs outside the GUI thread.
     """
 
     def __init__(self, summary: ContentSummary, load: Callable[[], ActiveContent]):
         self.summary = summary
         self._load = load
         self._active: ActiveContent | None = None
+        self._thread: threading.Thread | None = None
+        self._error: Exception | None = None
 
     @classmethod
     def of(cls, active: ActiveContent) -> DeferredContent:
@@ -108,8 +113,33 @@ class DeferredContent:
         """Whether the full content has been loaded."""
         return self._active is not None
 
+    @property
+    def is_loading(self) -> bool:
+        """Whether a background load is still running."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def load_in_background(self) -> None:
+        """Start loading in a thread, unless the content is loaded or loading already."""
+        if self._active is None and self._thread is None:
+            self._thread = threading.Thread(
+                target=self._load_into_self, name="ketaref content load"
+            )
+            self._thread.start()
+
+    def _load_into_self(self) -> None:
+        try:
+            self._active = self._load()
+        except Exception as exc:  # handed to the GUI thread by active()
+            self._error = exc
+
     def active(self) -> ActiveContent:
-        """The fully loaded content, loading it now if this is the first time it is needed."""
+        """The fully loaded content: waits for a background load, or loads now."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            if self._error is not None:
+                error, self._error = self._error, None
+                raise error
         if self._active is None:
             self._active = self._load()
         return self._active

@@ -5,9 +5,11 @@ colour scheme (no colours or font sizes of our own), remembers only the window's
 turns every failure a user can meet into a dialog, never a traceback.
 
 Start-up order: when the start-up snapshot (``ketaref.content.snapshot``) matches every input,
-the window is built and painted from it, then the pack is loaded in full before any input is
-handled (input waits in the queue meanwhile). Otherwise the pack is loaded first, as the snapshot
-would be of no use. Either way the user works only with fully loaded, validated content.
+the window is built and painted from its summary and is in the user's hands at once, while the
+pack is loaded in full in a background thread; whatever needs the pack (an item, a search, a
+printout) waits for that load, and the window is brought up to date if the pack differs from the
+summary. Without a usable snapshot the pack is loaded first, then the window is built. Items,
+doses and printouts always come from the fully loaded, validated pack.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ketaref import __version__, paths
 from ketaref.content.problems import ContentError
-from ketaref.content.snapshot import load_and_keep, startup_summary
-from ketaref.content.summary import DeferredContent, summarize
+from ketaref.content.snapshot import forget_snapshot, load_and_keep, startup_summary
+from ketaref.content.summary import DeferredContent
+
+if TYPE_CHECKING:
+    from ketaref.gui.main_window import MainWindow
 
 LOGGER = logging.getLogger("ketaref")
 LOG_MAX_BYTES = 512 * 1024
@@ -35,6 +41,8 @@ ORGANIZATION = "Ketaref"
 APPLICATION = "ketaref"
 #: How long start-up waits for the window system to show the window before it loads the pack.
 FIRST_PAINT_WAIT = 0.2
+#: How often the GUI thread looks whether the background load has ended.
+LOAD_POLL_MS = 20
 
 
 def log_file_path() -> Path:
@@ -152,7 +160,10 @@ def _application() -> QApplication:
     return app
 
 
-def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
+def _content_failed(
+    problems: list[str], exit_after_startup: bool, over: QWidget | None = None
+) -> int:
+    """Tell the user no content can be shown (a dialog, over ``over`` if given); return 1."""
     message = (
         "ketaref cannot show any content: even the content pack installed with it failed its"
         " checks, so nothing it could show can be trusted. Reinstall ketaref or call IT."
@@ -164,7 +175,7 @@ def _content_failed(problems: list[str], exit_after_startup: bool) -> int:
         return 1
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Critical, "ketaref cannot start", message)
+    box = QMessageBox(QMessageBox.Icon.Critical, "ketaref cannot start", message, parent=over)
     box.setDetailedText("\n".join(problems))
     box.exec()
     return 1
@@ -203,27 +214,38 @@ def run_app(exit_after_startup: bool) -> int:
 
     from ketaref.gui.main_window import MainWindow
 
-    machine = machine_settings(policy)
-    window = MainWindow(content, settings, machine)
+    window = MainWindow(content, settings, machine_settings(policy))
     window.show()
     _paint(app, window)
     if exit_after_startup:
         return 0
     if not content.is_loaded:
-        try:
-            active = content.active()
-        except (ContentError, OSError) as exc:
-            window.hide()
-            return _content_failed(_problems_of(exc), exit_after_startup)
-        if summarize(active) != content.summary:
-            # An input the fingerprint missed: show what was loaded, in a window just like it.
-            replacement = MainWindow(DeferredContent.of(active), settings, machine)
-            replacement.restoreGeometry(window.saveGeometry())
-            replacement.show()
-            window.close()
-            window.deleteLater()
-            window = replacement
+        content.load_in_background()
+        _when_loaded(window)
     return app.exec()
+
+
+def _when_loaded(window: MainWindow) -> None:
+    """Once the background load ends, bring the window up to date, or stop if it failed."""
+    watcher = QTimer(window)
+    watcher.setInterval(LOAD_POLL_MS)
+
+    def check() -> None:
+        if window.content.is_loading:
+            return
+        watcher.stop()
+        try:
+            window.loaded_content()
+        except (ContentError, OSError) as exc:
+            forget_snapshot()
+            # Over the window, so closing the message is not closing the last window (which
+            # would leave Qt a quit request of its own to act on later).
+            code = _content_failed(_problems_of(exc), exit_after_startup=False, over=window)
+            window.hide()
+            QApplication.exit(code)
+
+    watcher.timeout.connect(check)
+    watcher.start()
 
 
 def _problems_of(exc: ContentError | OSError) -> list[str]:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.summary import NOT_REVIEWED, DeferredContent
+from ketaref.content.summary import NOT_REVIEWED, ContentSummary, DeferredContent, summarize
 from ketaref.gui import integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.integration import MachineSettings
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
             content = DeferredContent.of(content)
         self.content = content
         self.summary = content.summary
+        self._summary_confirmed = content.is_loaded
         self.settings = settings
         self.machine = machine or MachineSettings()
         self._current_id: str | None = None
@@ -140,9 +141,10 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(6, 6, 6, 0)
+        self._banner_layout = QVBoxLayout()
+        self._banner_layout.setContentsMargins(0, 0, 0, 0)
         self.banners = self._make_banners()
-        for banner in self.banners:
-            central_layout.addWidget(banner)
+        central_layout.addLayout(self._banner_layout)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -156,8 +158,41 @@ class MainWindow(QMainWindow):
 
     @property
     def active(self) -> ActiveContent:
-        """The content in use, fully loaded (loaded now if nothing has needed it yet)."""
-        return self.content.active()
+        """The content in use, fully loaded (see ``loaded_content``)."""
+        return self.loaded_content()
+
+    def loaded_content(self) -> ActiveContent:
+        """The fully loaded content, waiting for the background load (or loading) if need be.
+
+        The first time, the window is brought up to date with what was loaded, should it differ
+        from the summary it was built from (``ketaref.content.snapshot``). Raises the load's
+        ``ContentError`` or ``OSError``.
+        """
+        active = self.content.active()
+        if not self._summary_confirmed:
+            self._summary_confirmed = True
+            self._show_summary(summarize(active))
+        return active
+
+    def _show_summary(self, summary: ContentSummary) -> None:
+        """Rebuild what was built from the summary: navigation, banners, status bar, home."""
+        if summary == self.summary:
+            return
+        self.summary = summary
+        self.model.set_summary(summary)
+        self.tree.expandAll()
+        for banner in self.banners:
+            banner.hide()
+            banner.setParent(None)  # gone from the window at once; deleted by Qt later
+            banner.deleteLater()
+        self.banners = self._make_banners()
+        for banner in self.banners:
+            banner.show()  # added to a window that is on screen already
+        self.content_label.setText(self._status_text())
+        self.actions_by_id["content_problems"].setEnabled(self._has_problems())
+        self._set_tab_order()
+        if self._current_id is None:
+            self.show_home()
 
     @property
     def library(self) -> Library:
@@ -200,6 +235,7 @@ class MainWindow(QMainWindow):
         for banner in banners:
             if banner.button is not None:
                 banner.button.clicked.connect(self.show_content_problems)
+            self._banner_layout.addWidget(banner)
         return banners
 
     def _origin_name(self) -> str:
@@ -236,18 +272,21 @@ class MainWindow(QMainWindow):
             if menu is None:
                 menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
             menu.addAction(self.actions_by_id[spec.id])  # type: ignore[attr-defined]
-        has_problems = bool(
-            self.summary.notices or self.summary.refused_problems or self.machine.problems
+        self.actions_by_id["content_problems"].setEnabled(self._has_problems())
+
+    def _has_problems(self) -> bool:
+        return bool(self.summary.notices or self.summary.refused_problems or self.machine.problems)
+
+    def _status_text(self) -> str:
+        summary = self.summary
+        review = "clinically reviewed" if summary.reviewed else NOT_REVIEWED
+        return (
+            f"Content {summary.version} · pack {summary.pack_hash} · {self._origin_name()}"
+            f" · {review}"
         )
-        self.actions_by_id["content_problems"].setEnabled(has_problems)
 
     def _build_status_bar(self) -> None:
-        summary = self.summary
-        origin = self._origin_name()
-        review = "clinically reviewed" if summary.reviewed else NOT_REVIEWED
-        self.content_label = QLabel(
-            f"Content {summary.version} · pack {summary.pack_hash} · {origin} · {review}", self
-        )
+        self.content_label = QLabel(self._status_text(), self)
         self.content_label.setAccessibleName("Content version and pack hash")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.content_label)

@@ -93,6 +93,12 @@ class NavigationModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _build_tree(summary)
 
+    def set_summary(self, summary: ContentSummary) -> None:
+        """Show the items of another summary (the pack loaded differs from the one expected)."""
+        self.beginResetModel()
+        self._root = _build_tree(summary)
+        self.endResetModel()
+
     def _node(self, index: Index) -> _Node:
         return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
 

@@ -18,6 +18,13 @@ from ketaref.gui.main_window import MainWindow
 WindowFactory = Callable[..., MainWindow]
 
 
+@pytest.fixture(autouse=True)
+def isolated_qsettings(tmp_path: Path) -> None:
+    """QSettings() (what the app itself uses) writes into the test's folder, not the user's."""
+    for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(settings_format, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     """Window settings in a temporary file, never the user's own."""

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.snapshot import load_and_keep, snapshot_path, startup_summary
+from ketaref.content.snapshot import load_and_keep, snapshot_path
 from ketaref.gui import app
 from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
@@ -182,16 +183,25 @@ def main_windows() -> list[MainWindow]:
 
 
 def run_app_and_inspect(
-    monkeypatch: pytest.MonkeyPatch, inspect: Callable[[MainWindow], None]
+    monkeypatch: pytest.MonkeyPatch,
+    inspect: Callable[[MainWindow], None],
+    ready: Callable[[MainWindow], bool] = lambda window: True,
 ) -> int:
-    """Run the app; once its event loop runs, call ``inspect`` on the visible window and quit."""
+    """Run the app; once its event loop runs and ``ready`` holds, ``inspect`` the window, quit.
+
+    ``ready`` gets 10 s; then the window is inspected as it is.
+    """
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     seen: list[MainWindow] = []
+    failures: list[AssertionError] = []
+    deadline = time.monotonic() + 10
 
     def check() -> None:
         visible = [w for w in main_windows() if w.isVisible()]
-        if QThread.currentThread().loopLevel() == 0 or not visible:
-            QTimer.singleShot(20, check)  # still starting: not yet in the event loop
+        in_event_loop = QThread.currentThread().loopLevel() > 0
+        waited_enough = in_event_loop and visible and time.monotonic() > deadline
+        if not (in_event_loop and visible and ready(visible[0])) and not waited_enough:
+            QTimer.singleShot(20, check)
             return
         seen.append(visible[0])
         try:
@@ -202,7 +212,6 @@ def run_app_and_inspect(
         for window in visible:
             window.close()
 
-    failures: list[AssertionError] = []
     QTimer.singleShot(0, check)
     code = app.run_app(exit_after_startup=False)
     assert seen, "the window never came up"
@@ -211,17 +220,28 @@ def run_app_and_inspect(
     return code
 
 
-def test_a_start_from_the_snapshot_has_the_content_loaded_before_the_user_acts(
+def loaded(window: MainWindow) -> bool:
+    return window.content.is_loaded and not window.content.is_loading
+
+
+def test_a_start_from_the_snapshot_loads_the_pack_behind_the_window_it_shows(
     monkeypatch: pytest.MonkeyPatch, qapp: QApplication
 ) -> None:
     load_and_keep(load_policy(), dt.date.today())  # an earlier start kept the snapshot
-    assert startup_summary(load_policy(), dt.date.today()) is not None
+    first_seen: list[MainWindow] = []
 
     def inspect(window: MainWindow) -> None:
-        assert window.content.is_loaded
+        first_seen.append(window)
         assert "spravato-trd" in window.library.protocols
+        window.open_item("spravato-trd")
+        assert "SPRAVATO" in window.windowTitle()
 
-    assert run_app_and_inspect(monkeypatch, inspect) == 0
+    def ready(window: MainWindow) -> bool:
+        first_seen.append(window)
+        return loaded(window)
+
+    assert run_app_and_inspect(monkeypatch, inspect, ready) == 0
+    assert len(set(first_seen)) == 1  # the window the user saw first is the one they use
 
 
 def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
@@ -237,7 +257,39 @@ def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
     def inspect(window: MainWindow) -> None:
         shown = window.item_view.document.toPlainText()
         assert real_title in shown and "A stale title" not in shown
-        assert window.findChild(QWidget, "notReviewedBanner") is not None
+        banner = window.findChild(QWidget, "notReviewedBanner")
+        assert banner is not None and banner.isVisible()
+        assert "not yet clinically reviewed" in window.content_label.text()
 
-    assert run_app_and_inspect(monkeypatch, inspect) == 0
+    def updated(window: MainWindow) -> bool:  # by the app itself, without any user action
+        return "A stale title" not in window.item_view.document.toPlainText()
+
+    assert run_app_and_inspect(monkeypatch, inspect, updated) == 0
     assert "A stale title" not in snapshot_path().read_text(encoding="utf-8")
+
+
+def test_a_pack_that_fails_after_a_snapshot_start_stops_the_app_with_a_message(
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> None:
+    load_and_keep(load_policy(), dt.date.today())
+
+    def broken(policy: object = None, **_: object) -> None:
+        raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
+
+    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.append(box.detailedText())  # type: ignore[attr-defined]
+        box.close()
+
+    QTimer.singleShot(20, read_and_close)
+    assert app.run_app(exit_after_startup=False) == 1
+    assert seen == ["sources.yaml:7:3: “url” is missing"]
+    assert not snapshot_path().exists()  # the next start loads the pack first
+    assert not any(w.isVisible() for w in main_windows())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -569,3 +570,22 @@ def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_neede
     window.open_item("spravato-trd")
     assert "SPRAVATO" in window.windowTitle()
     assert loads == [1]
+
+
+def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(library=bundled_library, origin="bundled")
+
+    def slow_load() -> ActiveContent:
+        time.sleep(0.3)
+        return active
+
+    content = DeferredContent(summarize(active), slow_load)
+    window = make_window(content)
+    content.load_in_background()
+    assert content.is_loading
+    qtbot.keyClicks(window.search_field, "ptsd")
+    assert content.is_loaded and not content.is_loading
+    rows = window.results.model().rowCount()
+    assert rows > 0 and "result" in window.statusBar().currentMessage()

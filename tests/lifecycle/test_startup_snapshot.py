@@ -56,9 +56,15 @@ def test_another_day_does_not_use_yesterdays_snapshot() -> None:
     assert kept_summary(TODAY + dt.timedelta(days=1)) is None  # packs expire by the day
 
 
-def test_a_policy_change_does_not_use_the_snapshot() -> None:
+def test_a_change_to_which_content_is_trusted_does_not_use_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
     full_start()
-    Path(paths.machine_policy_path()).write_text('clinic_name = "North"\n', encoding="utf-8")
+    policy.write_text('clinic_name = "North"\n', encoding="utf-8")
+    assert kept_summary() is not None  # the clinic name does not decide the content
+    policy.write_text('expired_content = "block"\n', encoding="utf-8")
     assert kept_summary() is None
 
 
@@ -208,3 +214,42 @@ def test_an_expired_pack_is_kept_with_its_mark(tmp_path: Path, site: Site) -> No
     full_start()
     kept = full_start()
     assert kept.expired and kept_summary() == kept
+
+
+def test_odd_file_names_and_deep_folders_do_not_stop_a_start(
+    site: Site, packs: dict[str, Path]
+) -> None:
+    site.publish(packs["v1"])
+    odd = os.fsdecode(b"\xff-junk")  # not UTF-8: a stray file on a share
+    (site.shared / odd).write_bytes(b"x")
+    (paths.state_dir() / odd).write_bytes(b"x")
+    deep = paths.state_dir() / "deep"
+    for _ in range(300):  # deeper than Python's recursion would allow in a recursive walk
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    full_start()
+    full_start()
+    assert kept_summary() is not None
+
+
+def test_a_huge_file_among_the_inputs_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot, "MAX_INPUT_BYTES", 1024 * 1024)
+    huge = paths.state_dir() / "huge.bin"
+    with huge.open("wb") as stream:
+        stream.truncate(8 * 1024 * 1024)  # sparse: nothing to read unless someone reads it
+    read: list[Path] = []
+    original = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        read.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    assert kept_summary() is None
+    assert huge not in read
+
+
+def test_a_deeply_nested_snapshot_is_ignored() -> None:
+    full_start()
+    snapshot_path().write_text("[" * 100_000, encoding="utf-8")
+    assert kept_summary() is None
