@@ -14,31 +14,22 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRect,
-    QSize,
     Qt,
 )
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
-from PySide6.QtWidgets import (
-    QLineEdit,
-    QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
 from ketaref.gui.page_html import KIND_NAMES
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QShowEvent
+
     from ketaref.content.pack import Library
 
 Index = QModelIndex | QPersistentModelIndex
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 11
-_MARGIN = 6
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -85,49 +76,6 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
 
-class _ResultDelegate(QStyledItemDelegate):
-    """A hit as a bold title over its kind and matched text, both wrapped to the list's width."""
-
-    def _layout(self, option: QStyleOptionViewItem, index: Index) -> tuple[QFont, QRect, QRect]:
-        bold = QFont(option.font)  # type: ignore[attr-defined]
-        bold.setBold(True)
-        rect = option.rect.adjusted(_MARGIN, _MARGIN // 2, -_MARGIN, 0)  # type: ignore[attr-defined]
-        flags = Qt.TextFlag.TextWordWrap
-        title = QFontMetrics(bold).boundingRect(
-            QRect(rect.left(), rect.top(), rect.width(), 10_000), flags, index.data(TITLE_ROLE)
-        )
-        detail = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
-            QRect(rect.left(), title.bottom() + 2, rect.width(), 10_000),
-            flags,
-            index.data(DETAIL_ROLE),
-        )
-        return bold, title, detail
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        self.initStyleOption(option, index)
-        text_role = QPalette.ColorRole.Text
-        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
-            text_role = QPalette.ColorRole.HighlightedText
-        option.text = ""  # type: ignore[attr-defined]
-        style = option.widget.style()  # type: ignore[attr-defined]
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # type: ignore[attr-defined]
-        bold, title, detail = self._layout(option, index)
-        painter.save()
-        painter.setPen(option.palette.color(text_role))  # type: ignore[attr-defined]
-        painter.setFont(bold)
-        painter.drawText(title, Qt.TextFlag.TextWordWrap, index.data(TITLE_ROLE))
-        painter.setFont(option.font)  # type: ignore[attr-defined]
-        painter.drawText(detail, Qt.TextFlag.TextWordWrap, index.data(DETAIL_ROLE))
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        view = self.parent()
-        width = view.viewport().width() if isinstance(view, QListView) else 300
-        option.rect = QRect(0, 0, width, 0)  # type: ignore[attr-defined]
-        _, _, detail = self._layout(option, index)
-        return QSize(width, detail.bottom() + _MARGIN)
-
-
 class SearchField(QLineEdit):
     """A line edit that hands Down, Up and Escape to the window (move into results, clear)."""
 
@@ -150,8 +98,22 @@ class SearchField(QLineEdit):
 class ResultsList(QListView):
     """The list of hits; Up on the first row goes back to the search field."""
 
+    _delegate_set = False
+
     #: The user pressed Up on the first row.
     leftAtTop = QtSignal()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Draw hits with their own delegate, made the first time there are hits to show.
+
+        Its painting classes (QStyle and friends) are not needed before then: not at start-up.
+        """
+        if not self._delegate_set:
+            from ketaref.gui.search_delegate import ResultDelegate
+
+            self.setItemDelegate(ResultDelegate(self))
+            self._delegate_set = True
+        super().showEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Up and self.currentIndex().row() <= 0:
@@ -177,7 +139,6 @@ def make_search_widgets(
     )
     results = ResultsList(parent)
     results.setModel(SearchResultsModel(library, results))
-    results.setItemDelegate(_ResultDelegate(results))
     results.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the list is resized
     results.setAccessibleName("Search results")
     results.setAccessibleDescription("Enter opens the selected result; Up on the first goes back")
