@@ -77,7 +77,8 @@ class Banner(QFrame):
         self.setForegroundRole(QPalette.ColorRole.ToolTipText)
         # A warning sign in the text's own font: sharp at any scale, and cheaper at start-up
         # than the style's icon (whose Python type takes longer to make than a bare window).
-        icon = QLabel("\u26a0", self)
+        icon = QLabel("<big><b>\u26a0</b></big>", self)
+        icon.setTextFormat(Qt.TextFormat.RichText)
         icon.setAccessibleName("Warning")
         self.label = QLabel(text, self)
         self.label.setWordWrap(True)
