@@ -116,9 +116,12 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
     assert window.isVisible()
 
 
-def test_content_that_fails_shows_a_dialog_when_the_app_runs(
-    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
-) -> None:
+def run_app_with_a_broken_pack(monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
+    """Run the app on a pack that fails to load; return its exit code and the message shown.
+
+    The message is (title, text, details); it is closed as soon as it appears.
+    """
+
     def broken(policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
 
@@ -137,7 +140,14 @@ def test_content_that_fails_shows_a_dialog_when_the_app_runs(
         box.close()
 
     QTimer.singleShot(20, read_and_close)
-    assert app.run_app(exit_after_startup=False) == 1
+    return app.run_app(exit_after_startup=False), seen
+
+
+def test_content_that_fails_shows_a_dialog_when_the_app_runs(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
+) -> None:
+    code, seen = run_app_with_a_broken_pack(monkeypatch)
+    assert code == 1
     assert seen[0] == "ketaref cannot start"
     assert "Reinstall ketaref" in seen[1]
     assert seen[2] == "sources.yaml:7:3: “url” is missing"
@@ -272,24 +282,8 @@ def test_a_pack_that_fails_after_a_snapshot_start_stops_the_app_with_a_message(
     monkeypatch: pytest.MonkeyPatch, qapp: QApplication
 ) -> None:
     load_and_keep(load_policy(), dt.date.today())
-
-    def broken(policy: object = None, **_: object) -> None:
-        raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
-
-    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    seen: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, read_and_close)
-            return
-        seen.append(box.detailedText())  # type: ignore[attr-defined]
-        box.close()
-
-    QTimer.singleShot(20, read_and_close)
-    assert app.run_app(exit_after_startup=False) == 1
-    assert seen == ["sources.yaml:7:3: “url” is missing"]
+    code, seen = run_app_with_a_broken_pack(monkeypatch)
+    assert code == 1
+    assert seen[2] == "sources.yaml:7:3: “url” is missing"
     assert not snapshot_path().exists()  # the next start loads the pack first
     assert not any(w.isVisible() for w in main_windows())
