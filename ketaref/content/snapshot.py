@@ -18,9 +18,9 @@ window. After a full load the app keeps the summary of what it loaded (``Content
 At the next start the window is built from the snapshot only if the fingerprint is the same.
 Anything else (no snapshot, a damaged one, a changed input, a folder too big to fingerprint)
 means a full load before the window is built, as without a snapshot. The app still loads the pack
-in full once the window has been painted, before it handles any input, and rebuilds the window if
-the result differs: the snapshot makes the window appear sooner, it never decides what is shown
-for longer than that.
+in full, in the background, once the window has been painted; items, doses and printouts come from
+that load, and the window is brought up to date if its result differs: the snapshot makes the
+window appear sooner, it never decides what is shown for longer than that.
 
 Nothing here imports the content model: this module is on the start-up path.
 """
@@ -78,6 +78,10 @@ def load_and_keep(policy: Policy, today: dt.date) -> ActiveContent:
     from ketaref.content.active import load_active_content
     from ketaref.content.summary import summarize
 
+    # The state dir is an input: make it before the first fingerprint, not while writing the
+    # snapshot, or a new user's first snapshot would not match their second start.
+    with contextlib.suppress(OSError):
+        paths.state_dir().mkdir(parents=True, exist_ok=True)
     before = input_fingerprint(policy, today)
     active = load_active_content(policy, today=today)
     if before is not None and input_fingerprint(policy, today) == before:

@@ -85,13 +85,21 @@ def summarize(active: ActiveContent) -> ContentSummary:
     )
 
 
+class ContentUnavailable(Exception):
+    """The full content could not be loaded; ``cause`` is why (``ContentError``, ``OSError`` …)."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 class DeferredContent:
     """A summary to show now, and the fully loaded content once something needs it.
 
     ``load`` may run in a background thread (``load_in_background``) while the window, built from
-    the summary, stays responsive; ``active()`` waits for it. A failed load raises its error
-    (``ContentError``, ``OSError``) to the caller of ``active()``, and the next call tries again.
-    The loader must not touch Qt: it runs outside the GUI thread.
+    the summary, stays responsive; ``active()`` waits for it. The load runs once: if it fails,
+    every call of ``active()`` raises ``ContentUnavailable`` with the same cause, and nothing
+    loads again. The loader must not touch Qt: it runs outside the GUI thread.
     """
 
     def __init__(self, summary: ContentSummary, load: Callable[[], ActiveContent]):
@@ -99,7 +107,7 @@ class DeferredContent:
         self._load = load
         self._active: ActiveContent | None = None
         self._thread: threading.Thread | None = None
-        self._error: Exception | None = None
+        self._failure: Exception | None = None
 
     @classmethod
     def of(cls, active: ActiveContent) -> DeferredContent:
@@ -114,32 +122,48 @@ class DeferredContent:
         return self._active is not None
 
     @property
+    def failure(self) -> Exception | None:
+        """Why the load failed, if it has."""
+        return self._failure
+
+    @property
     def is_loading(self) -> bool:
         """Whether a background load is still running."""
         return self._thread is not None and self._thread.is_alive()
 
     def load_in_background(self) -> None:
-        """Start loading in a thread, unless the content is loaded or loading already."""
-        if self._active is None and self._thread is None:
+        """Start loading in a thread, unless the content is loaded, loading or failed already.
+
+        The thread is a daemon so that a load stuck on an unreachable share cannot keep the app
+        alive after the user quits; ``wait`` gives a normal load the time to finish its writes.
+        """
+        if self._active is None and self._thread is None and self._failure is None:
             self._thread = threading.Thread(
-                target=self._load_into_self, name="ketaref content load"
+                target=self._load_once, name="ketaref content load", daemon=True
             )
             self._thread.start()
 
-    def _load_into_self(self) -> None:
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background load to end (at most ``timeout`` seconds); whether it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.is_loading
+
+    def _load_once(self) -> None:
         try:
             self._active = self._load()
-        except Exception as exc:  # handed to the GUI thread by active()
-            self._error = exc
+        except Exception as exc:  # every failure is the caller's to report, via active()
+            self._failure = exc
 
     def active(self) -> ActiveContent:
-        """The fully loaded content: waits for a background load, or loads now."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-            if self._error is not None:
-                error, self._error = self._error, None
-                raise error
-        if self._active is None:
-            self._active = self._load()
+        """The fully loaded content: waits for a background load, or loads now.
+
+        Raises ``ContentUnavailable`` if the load failed (now or before).
+        """
+        self.wait()
+        if self._active is None and self._failure is None:
+            self._load_once()
+        if self._failure is not None:
+            raise ContentUnavailable(self._failure) from self._failure
+        assert self._active is not None
         return self._active

@@ -14,6 +14,7 @@ doses and printouts always come from the fully loaded, validated pack.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ketaref import __version__, paths
 from ketaref.content.problems import ContentError
 from ketaref.content.snapshot import forget_snapshot, load_and_keep, startup_summary
-from ketaref.content.summary import DeferredContent
+from ketaref.content.summary import ContentUnavailable, DeferredContent
 
 if TYPE_CHECKING:
     from ketaref.gui.main_window import MainWindow
@@ -41,6 +42,8 @@ ORGANIZATION = "Ketaref"
 APPLICATION = "ketaref"
 #: How long start-up waits for the window system to show the window before it loads the pack.
 FIRST_PAINT_WAIT = 0.2
+#: How long quitting waits for a background load still running, so it can finish its writes.
+QUIT_WAIT_S = 5.0
 #: How often the GUI thread looks whether the background load has ended.
 LOAD_POLL_MS = 20
 
@@ -118,6 +121,8 @@ class ExceptionHandler:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        if issubclass(exc_type, ContentUnavailable):
+            return  # not unexpected: the app tells the user and stops (_stop_without_content)
         details = error_details(exc_type, tb)
         if not self._logging_ready:
             self.log_file = configure_logging()
@@ -219,14 +224,24 @@ def run_app(exit_after_startup: bool) -> int:
     _paint(app, window)
     if exit_after_startup:
         return 0
-    if not content.is_loaded:
-        content.load_in_background()
-        _when_loaded(window)
-    return app.exec()
+    if content.is_loaded:
+        return app.exec()
+    # Reported once the action that met the failure has stopped (hence queued).
+    window.contentUnavailable.connect(
+        lambda: _stop_without_content(window), Qt.ConnectionType.QueuedConnection
+    )
+    content.load_in_background()
+    _when_loaded(window)
+    code = app.exec()
+    if not content.wait(QUIT_WAIT_S):
+        return code  # a share that does not answer: leave the load behind rather than hang
+    if content.failure is not None:
+        forget_snapshot()  # failed after the user quit: the next start loads the pack first
+    return code
 
 
 def _when_loaded(window: MainWindow) -> None:
-    """Once the background load ends, bring the window up to date, or stop if it failed."""
+    """Once the background load ends, bring the window up to date (or report its failure)."""
     watcher = QTimer(window)
     watcher.setInterval(LOAD_POLL_MS)
 
@@ -234,21 +249,27 @@ def _when_loaded(window: MainWindow) -> None:
         if window.content.is_loading:
             return
         watcher.stop()
-        try:
+        with contextlib.suppress(ContentUnavailable):  # reported through contentUnavailable
             window.loaded_content()
-        except (ContentError, OSError) as exc:
-            forget_snapshot()
-            # Over the window, so closing the message is not closing the last window (which
-            # would leave Qt a quit request of its own to act on later).
-            code = _content_failed(_problems_of(exc), exit_after_startup=False, over=window)
-            window.hide()
-            QApplication.exit(code)
 
     watcher.timeout.connect(check)
     watcher.start()
 
 
-def _problems_of(exc: ContentError | OSError) -> list[str]:
+def _stop_without_content(window: MainWindow) -> None:
+    """The pack failed to load behind a window built from the snapshot: say so, then stop."""
+    failure = window.content.failure
+    if failure is None or not window.isVisible():
+        return  # told already (several actions may have met the failure)
+    forget_snapshot()
+    # Over the window, so closing the message is not closing the last window (which would leave
+    # Qt a quit request of its own to act on later).
+    code = _content_failed(_problems_of(failure), exit_after_startup=False, over=window)
+    window.hide()
+    QApplication.exit(code)
+
+
+def _problems_of(exc: Exception) -> list[str]:
     if isinstance(exc, ContentError):
         return [str(problem) for problem in exc.problems]
-    return [str(exc)]
+    return [str(exc) or type(exc).__name__]

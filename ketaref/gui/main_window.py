@@ -5,9 +5,9 @@ clinically reviewed, and a banner when a site pack was refused or the machine po
 Every action is in a menu with its shortcut (declared once in ``actions.py``).
 
 The window is built from the content summary (``ketaref.content.summary``): the navigation, the
-home page, the banners and the status bar need nothing more. The full content is loaded when an
-item, a search, a dialog or a printout first needs it (``app.py`` loads it as soon as the window
-has been painted, so in practice before any input).
+home page, the banners and the status bar need nothing more. Items, searches, dialogs and
+printouts need the full content: ``app.py`` loads it in the background once the window is painted,
+and they wait for it (``loaded_content``) should the user be quicker.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,7 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.summary import NOT_REVIEWED, ContentSummary, DeferredContent, summarize
+from ketaref.content.summary import (
+    NOT_REVIEWED,
+    ContentSummary,
+    ContentUnavailable,
+    DeferredContent,
+    summarize,
+)
 from ketaref.gui import integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.integration import MachineSettings
@@ -100,6 +107,9 @@ class Banner(QFrame):
 class MainWindow(QMainWindow):
     """Browse protocols, checklists and contraindication lists, with every source at hand."""
 
+    #: The content pack could not be loaded after the window was built from its summary.
+    contentUnavailable = Signal()
+
     def __init__(
         self,
         content: ActiveContent | DeferredContent,
@@ -168,19 +178,41 @@ class MainWindow(QMainWindow):
         """The fully loaded content, waiting for the background load (or loading) if need be.
 
         The first time, the window is brought up to date with what was loaded, should it differ
-        from the summary it was built from (``ketaref.content.snapshot``). Raises the load's
-        ``ContentError`` or ``OSError``.
+        from the summary it was built from (``ketaref.content.snapshot``). If the load failed,
+        ``contentUnavailable`` is emitted (the app tells the user and stops) and
+        ``ContentUnavailable`` raised, so the action that needed the content goes no further.
         """
-        active = self.content.active()
+        try:
+            active = self._wait_for_content()
+        except ContentUnavailable:
+            self.contentUnavailable.emit()
+            raise
         if not self._summary_confirmed:
             self._summary_confirmed = True
             self._show_summary(summarize(active))
         return active
 
+    def _wait_for_content(self) -> ActiveContent:
+        if not self.content.is_loading:
+            return self.content.active()
+        # Only if the user acts within the moment the pack takes to load: say so while waiting.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage("Loading the content pack…")
+        try:
+            return self.content.active()
+        finally:
+            self.statusBar().clearMessage()
+            QApplication.restoreOverrideCursor()
+
     def _show_summary(self, summary: ContentSummary) -> None:
-        """Rebuild what was built from the summary: navigation, banners, status bar, home."""
+        """Rebuild what was built from the summary: navigation, banners, status bar, home.
+
+        The item or group the user is on stays on screen and selected, and focus stays put.
+        """
         if summary == self.summary:
             return
+        current = self.tree.currentIndex()
+        current_group = current.data() if current.data(KIND_ROLE) == GROUP else None
         self.summary = summary
         self.model.set_summary(summary)
         self.tree.expandAll()
@@ -194,8 +226,18 @@ class MainWindow(QMainWindow):
         self.content_label.setText(self._status_text())
         self.actions_by_id["content_problems"].setEnabled(self._has_problems())
         self._set_tab_order()
-        if self._current_id is None:
-            self.show_home()
+        if self._current_id is not None:
+            found = self.proxy.find_item(self._current_id)
+            if found.isValid():
+                self.tree.setCurrentIndex(found)  # the item itself is on screen already
+                return
+        elif current_group is not None:
+            rows = (self.proxy.index(row, 0) for row in range(self.proxy.rowCount()))
+            group = next((index for index in rows if index.data() == current_group), None)
+            if group is not None:
+                self.tree.setCurrentIndex(group)  # shows the group's overview again
+                return
+        self.show_home(take_focus=False)
 
     @property
     def library(self) -> Library:
@@ -341,7 +383,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         super().closeEvent(event)
 
-    def show_home(self) -> None:
+    def show_home(self, *, take_focus: bool = True) -> None:
         """The start page: every item by group, as links; the search field ready to type in."""
         groups = []
         for row in range(self.proxy.rowCount()):
@@ -355,7 +397,8 @@ class MainWindow(QMainWindow):
             "Choose a protocol, checklist or contraindication list, or search with Ctrl+K.",
         )
         self.setWindowTitle("ketaref")
-        self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if take_focus:
+            self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_actions()
 
     # -- navigation ----------------------------------------------------------------------------

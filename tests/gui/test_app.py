@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.snapshot import load_and_keep, snapshot_path
+from ketaref.content.summary import DeferredContent
 from ketaref.gui import app
 from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
@@ -234,28 +235,35 @@ def loaded(window: MainWindow) -> bool:
     return window.content.is_loaded and not window.content.is_loading
 
 
+@pytest.fixture
+def background_loads(monkeypatch: pytest.MonkeyPatch) -> list[DeferredContent]:
+    """Every DeferredContent whose load went to the background: a start from the snapshot."""
+    started: list[DeferredContent] = []
+    original = DeferredContent.load_in_background
+
+    def recorded(self: DeferredContent) -> None:
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(DeferredContent, "load_in_background", recorded)
+    return started
+
+
 def test_a_start_from_the_snapshot_loads_the_pack_behind_the_window_it_shows(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
 ) -> None:
     load_and_keep(load_policy(), dt.date.today())  # an earlier start kept the snapshot
-    first_seen: list[MainWindow] = []
 
     def inspect(window: MainWindow) -> None:
-        first_seen.append(window)
-        assert "spravato-trd" in window.library.protocols
+        assert background_loads == [window.content]
         window.open_item("spravato-trd")
         assert "SPRAVATO" in window.windowTitle()
 
-    def ready(window: MainWindow) -> bool:
-        first_seen.append(window)
-        return loaded(window)
-
-    assert run_app_and_inspect(monkeypatch, inspect, ready) == 0
-    assert len(set(first_seen)) == 1  # the window the user saw first is the one they use
+    assert run_app_and_inspect(monkeypatch, inspect, loaded) == 0
 
 
 def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
 ) -> None:
     load_and_keep(load_policy(), dt.date.today())
     kept = json.loads(snapshot_path().read_text(encoding="utf-8"))
@@ -263,8 +271,18 @@ def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
     kept["summary"]["entries"][0][2] = "A stale title"
     kept["summary"]["reviewed"] = True
     snapshot_path().write_text(json.dumps(kept), encoding="utf-8")
+    first_paint: list[str] = []
+    paint = app._paint
+
+    def remember_first_paint(qt_app: QApplication, window: MainWindow) -> None:
+        paint(qt_app, window)
+        first_paint.append(window.item_view.document.toPlainText())
+
+    monkeypatch.setattr(app, "_paint", remember_first_paint)
 
     def inspect(window: MainWindow) -> None:
+        assert "A stale title" in first_paint[0]  # what the snapshot said, painted first
+        assert background_loads == [window.content]
         shown = window.item_view.document.toPlainText()
         assert real_title in shown and "A stale title" not in shown
         banner = window.findChild(QWidget, "notReviewedBanner")
@@ -276,6 +294,71 @@ def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
 
     assert run_app_and_inspect(monkeypatch, inspect, updated) == 0
     assert "A stale title" not in snapshot_path().read_text(encoding="utf-8")
+
+
+def slow_load(monkeypatch: pytest.MonkeyPatch, seconds: float, fail: bool = False) -> list[int]:
+    """Make the full load take ``seconds`` (then fail, with ``fail``); return a list of loads."""
+    from ketaref.content import active
+
+    loads: list[int] = []
+    real = active.load_active_content
+
+    def slow(policy: object = None, **kwargs: object) -> object:
+        loads.append(1)
+        time.sleep(seconds)
+        if fail:
+            raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
+        return real(policy, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(active, "load_active_content", slow)
+    return loads
+
+
+def test_a_failure_met_by_a_search_is_told_once_and_stops_the_app(
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+) -> None:
+    load_and_keep(load_policy(), dt.date.today())
+    loads = slow_load(monkeypatch, 0.3, fail=True)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    messages: list[str] = []
+
+    def type_a_search() -> None:
+        windows = [w for w in main_windows() if w.isVisible()]
+        if QThread.currentThread().loopLevel() == 0 or not windows:
+            QTimer.singleShot(10, type_a_search)
+            return
+        QTimer.singleShot(20, read_and_close)
+        windows[0].search_field.setText("ptsd")  # meets the load before it has ended
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        messages.append(box.windowTitle())
+        unexpected = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        messages.extend(
+            w.objectName() for w in unexpected if w.objectName() == "unexpectedErrorDialog"
+        )
+        box.close()
+
+    QTimer.singleShot(0, type_a_search)
+    assert app.run_app(exit_after_startup=False) == 1
+    assert background_loads and loads == [1]
+    assert messages == ["ketaref cannot start"]  # one message, no "Something went wrong"
+    assert not snapshot_path().exists()
+
+
+def test_quitting_during_a_load_that_does_not_end_does_not_hang(
+    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+) -> None:
+    load_and_keep(load_policy(), dt.date.today())
+    slow_load(monkeypatch, 3.0)
+    monkeypatch.setattr(app, "QUIT_WAIT_S", 0.2)
+    started = time.monotonic()
+    assert run_app_and_inspect(monkeypatch, lambda window: None) == 0
+    assert background_loads and background_loads[0].is_loading
+    assert time.monotonic() - started < 2.5
 
 
 def test_a_pack_that_fails_after_a_snapshot_start_stops_the_app_with_a_message(

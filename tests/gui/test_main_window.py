@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import time
 from pathlib import Path
@@ -9,16 +10,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
-from ketaref.content.summary import DeferredContent, summarize
+from ketaref.content.summary import ContentSummary, DeferredContent, summarize
 from ketaref.gui import integration
 from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import MainWindow
+from ketaref.gui.navigation import ITEM_ID_ROLE
 from ketaref.policy import load_policy
 
 from .conftest import WindowFactory
@@ -577,7 +579,10 @@ def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
 ) -> None:
     active = ActiveContent(library=bundled_library, origin="bundled")
 
+    loads: list[int] = []
+
     def slow_load() -> ActiveContent:
+        loads.append(1)
         time.sleep(0.3)
         return active
 
@@ -586,6 +591,52 @@ def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
     content.load_in_background()
     assert content.is_loading
     qtbot.keyClicks(window.search_field, "ptsd")
-    assert content.is_loaded and not content.is_loading
+    assert content.is_loaded and not content.is_loading and loads == [1]  # waited, not reloaded
     rows = window.results.model().rowCount()
     assert rows > 0 and "result" in window.statusBar().currentMessage()
+
+
+def stale(active: ActiveContent) -> ContentSummary:
+    """The summary of ``active`` as a stale snapshot might have it: another title, reviewed."""
+    summary = summarize(active)
+    first = summary.entries[0]
+    entries = (dataclasses.replace(first, title="A stale title"), *summary.entries[1:])
+    return dataclasses.replace(summary, entries=entries, reviewed=True)
+
+
+def test_bringing_the_window_up_to_date_keeps_the_users_place_and_focus(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(library=bundled_library, origin="bundled")
+    window = make_window(DeferredContent(stale(active), lambda: active))
+    assert window.findChild(QWidget, "notReviewedBanner") is None  # the stale summary's word
+    checklists = next(
+        window.proxy.index(row, 0)
+        for row in range(window.proxy.rowCount())
+        if window.proxy.index(row, 0).data() == "Checklists"
+    )
+    window.tree.setFocus()
+    window.tree.setCurrentIndex(checklists)  # the user is on a group's overview
+    qtbot.waitUntil(window.tree.hasFocus)
+
+    window.loaded_content()  # the load ends: the pack differs from the summary
+
+    assert window.tree.currentIndex().data() == "Checklists"
+    assert "SPRAVATO session checklist" in window.item_view.document.toPlainText()
+    assert window.tree.hasFocus()
+    banner = window.findChild(QWidget, "notReviewedBanner")
+    assert banner is not None and banner.isVisible()
+    assert "A stale title" not in visible_text(window)
+
+
+def test_an_item_opened_during_the_load_stays_open_when_the_window_is_brought_up_to_date(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(library=bundled_library, origin="bundled")
+    window = make_window(DeferredContent(stale(active), lambda: active))
+    window.tree.setFocus()
+    qtbot.waitUntil(window.tree.hasFocus)
+    window.tree.setCurrentIndex(window.proxy.find_item("spravato-trd"))  # loads, then updates
+    assert window.tree.currentIndex().data(ITEM_ID_ROLE) == "spravato-trd"
+    assert "SPRAVATO" in window.windowTitle() and window.tree.hasFocus()
+    assert "A stale title" not in visible_text(window)

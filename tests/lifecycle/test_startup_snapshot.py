@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 
 from ketaref import paths
 from ketaref.content import snapshot
+from ketaref.content.active import ActiveContent
+from ketaref.content.pack import Library
+from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.snapshot import load_and_keep, snapshot_path, startup_summary
-from ketaref.content.summary import ContentSummary, summarize
+from ketaref.content.summary import (
+    ContentSummary,
+    ContentUnavailable,
+    DeferredContent,
+    summarize,
+)
 from ketaref.policy import Policy, load_policy
 from tests.lifecycle.conftest import Site, make_pack
 
@@ -253,3 +261,33 @@ def test_a_deeply_nested_snapshot_is_ignored() -> None:
     full_start()
     snapshot_path().write_text("[" * 100_000, encoding="utf-8")
     assert kept_summary() is None
+
+
+def test_a_new_users_second_start_uses_the_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KETAREF_STATE_DIR", str(tmp_path / "not-yet-made"))
+    full_start()  # the first start ever: the state dir does not exist until now
+    assert kept_summary() is not None
+
+
+def test_a_failed_load_is_reported_every_time_and_never_repeated(bundled_library: Library) -> None:
+    calls: list[int] = []
+
+    def failing() -> ActiveContent:
+        calls.append(1)
+        raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
+
+    summary = summarize(ActiveContent(library=bundled_library, origin="bundled"))
+    for background in (False, True):
+        calls.clear()
+        content = DeferredContent(summary, failing)
+        if background:
+            content.load_in_background()
+        for _ in range(2):
+            with pytest.raises(ContentUnavailable) as raised:
+                content.active()
+            assert isinstance(raised.value.cause, ContentError)
+        content.load_in_background()  # a failed load is not started again
+        assert content.wait(5) and calls == [1]
+        assert not content.is_loaded and content.failure is raised.value.cause
