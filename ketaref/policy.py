@@ -17,7 +17,6 @@ import json
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +234,8 @@ def _read_policy_file(path: Path) -> tuple[dict[str, object], list[str], bool]:
         return {}, [f"{path}: cannot be read: {exc.strerror}"], True
     if len(raw) > _MAX_POLICY_BYTES:
         return {}, [f"{path}: is larger than {_MAX_POLICY_BYTES // 1024} KiB"], True
+    import tomllib  # only when there is a file: most machines have none
+
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)
@@ -326,10 +327,16 @@ def read_user_settings() -> tuple[dict[str, object], list[str]]:
     path = paths.user_settings_path()
     try:
         with path.open("rb") as stream:
-            values = tomllib.load(stream)
+            raw = stream.read()
     except FileNotFoundError:
         return {}, []
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        return {}, [f"{path}: cannot be read ({exc}); your own settings are not applied"]
+    import tomllib  # only when there is a file: most users have none
+
+    try:
+        values = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         return {}, [f"{path}: cannot be read ({exc}); your own settings are not applied"]
     unknown = sorted(set(values) - set(USER_KEYS))
     problems = [f"{path}: unknown setting “{key}” ignored" for key in unknown]

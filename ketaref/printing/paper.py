@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import locale
 import os
 
 #: Page sizes in PostScript points (1/72 inch), as reportlab and PDF viewers measure them.
@@ -25,6 +24,8 @@ def locale_country() -> str | None:
     """
     name = next((os.environ[v] for v in ("LC_ALL", "LC_PAPER", "LANG") if os.environ.get(v)), None)
     if name is None:
+        import locale  # only here: the app's start-up does not need it
+
         with contextlib.suppress(ValueError):  # an unparsable locale name
             name = locale.getlocale()[0]
     language_country = (name or "").split(".")[0].split("@")[0]
