@@ -40,7 +40,8 @@ LOG_MAX_BYTES = 512 * 1024
 LOG_BACKUPS = 3
 ORGANIZATION = "Ketaref"
 APPLICATION = "ketaref"
-#: How long start-up waits for the window system to show the window before it loads the pack.
+#: How long start-up waits for the window system to show the window (seconds), so it is painted
+#: before the pack is loaded.
 FIRST_PAINT_WAIT = 0.2
 #: How long quitting waits for a background load still running, so it can finish its writes.
 QUIT_WAIT_S = 5.0
