@@ -242,12 +242,16 @@ _PROSE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
 #: What every rule above needs somewhere in the text: a digit, then (after spaces) a unit.
 #: Most statements have none, and one search spares them the four rules.
 _NUMBER_THEN_UNIT = re.compile(rf"\d\s*(?:{_PROSE_UNIT}|%)")
+#: The four rules as one pattern: where a number meets a unit, one search tells whether any
+#: rule applies (it seldom does) at half the cost of the four. Every rule starts at a digit or
+#: a point, and the look-ahead lets the search skip every other character quickly.
+_ANY_RULE = re.compile(r"(?=[\d.])(?:" + "|".join(p.pattern for p, _ in _PROSE_RULES) + ")")
 
 
 def lint_prose(text: str) -> list[str]:
     """Return ISMP problems found in free text (an empty list when it is clean)."""
     problems = []
-    if _NUMBER_THEN_UNIT.search(text):
+    if _NUMBER_THEN_UNIT.search(text) and _ANY_RULE.search(text):
         for pattern, advice in _PROSE_RULES:
             for match in pattern.finditer(text):
                 problems.append(f"“{match.group(0)}”: {advice}")
