@@ -48,9 +48,10 @@ class Frozen(BaseModel):
 
 
 def _clean_text(value: str) -> str:
-    if not value.strip():
+    stripped = value.strip()
+    if not stripped:
         raise ValueError("must not be empty")
-    if value != value.strip():
+    if value != stripped:
         raise ValueError("has spaces at its start or end")
     problems = lint_prose(value)
     if problems:
@@ -440,6 +441,10 @@ class Dosing(Frozen):
         return self
 
 
+#: The word research-only protocols never use ("recommended", "recommends", …).
+_RECOMMEND = re.compile(r"\brecommend", re.IGNORECASE)
+
+
 class Protocol(Frozen):
     """A published protocol: indication, status, evidence, dose and schedule, monitoring."""
 
@@ -472,7 +477,7 @@ class Protocol(Frozen):
             if self.dosing is not None:
                 raise ValueError("a research-only protocol has no dose calculator")
             for statement in self.all_statements():
-                if re.search(r"\brecommend", statement.text, re.IGNORECASE):
+                if _RECOMMEND.search(statement.text):
                     raise ValueError(
                         "research-only entries describe what was studied and never say"
                         f" “recommended”: {statement.text[:60]}…"

@@ -317,7 +317,8 @@ def cited_sources(item: Any) -> list[str]:
         cited_things += [i for s in item.sections for i in s.items if i.source is not None]
     for thing in cited_things:
         cited.append(thing.source)
-        cited += [citation.source for citation in thing.also_cited]
+        for citation in thing.also_cited:  # mostly none: a loop builds no list for them
+            cited.append(citation.source)
     return cited
 
 
@@ -344,8 +345,9 @@ def _cross_check(
         ("checklist", Checklist, "checklist"),
         ("contraindications", ContraindicationList, "contraindications list"),
     )
+    known_sources = set(sources or ())  # once, not once per item
     for parsed in items.values():
-        for source_id in sorted(set(cited_sources(parsed.item)) - set(sources or ())):
+        for source_id in sorted(set(cited_sources(parsed.item)) - known_sources):
             if sources is None:
                 break
             message = f"cites the source “{source_id}”, which is not in {SOURCES}"

@@ -286,7 +286,8 @@ class _Builder:
     def _sequence(self, path: DataPath, depth: int) -> tuple[Any, ...]:
         items: list[Any] = []
         marks = self.marks
-        while type(event := self.next()) is not _SequenceEnd:
+        next_event = self.next
+        while type(event := next_event()) is not _SequenceEnd:
             item_path = (*path, len(items)) if marks else path
             if type(event) is _Scalar and event.anchor is None and event.tag is None:
                 items.append(self._scalar(event, item_path))  # most items: no deeper call
@@ -298,15 +299,17 @@ class _Builder:
         mapping: dict[str, Any] = {}
         marks = self.marks
         plain_keys = self.plain_keys
-        while type(event := self.next()) is not _MappingEnd:
+        next_event = self.next  # a local: it is called for every key and every value
+        while type(event := next_event()) is not _MappingEnd:
             if (
                 type(event) is _Scalar
                 and event.value in plain_keys
-                and not event.style
                 and event.anchor is None
                 and event.tag is None
             ):
-                key = event.value  # a plain key already checked in this file
+                # Text already checked as a plain key in this file: _key would return it
+                # unchanged whatever its quoting, so the style need not be looked at.
+                key = event.value
             else:
                 key = self._key(event)
             if key in mapping:
@@ -321,7 +324,7 @@ class _Builder:
                 self.key_marks[key_path] = _mark(event)
             else:
                 key_path = path
-            event = self.next()
+            event = next_event()
             if type(event) is not _Scalar or event.anchor is not None or event.tag is not None:
                 mapping[key] = self._value(event, key_path, depth + 1)
                 continue

@@ -10,6 +10,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ketaref.content.quantity import (
+    _PROSE_RULES,
     EN_DASH,
     FORBIDDEN_ABBREVIATIONS,
     Quantity,
@@ -138,3 +139,15 @@ def test_forbidden_abbreviations_are_flagged_where_they_stand(
 )
 def test_ordinary_clinical_prose_is_not_flagged(sentence: str) -> None:
     assert lint_prose(sentence) == []
+
+
+@given(st.text(alphabet="0123456789.-– mgcLkHhin%x", max_size=40))
+@example("5.0 mg and .5 mL")
+@example("give .5 mL")
+def test_lint_prose_runs_every_rule_that_matches(text: str) -> None:
+    # lint_prose runs the rules only where two quick searches find something; that must
+    # never hide a match of any rule.
+    reported = lint_prose(text)
+    for pattern, advice in _PROSE_RULES:
+        for match in pattern.finditer(text):
+            assert f"“{match.group(0)}”: {advice}" in reported

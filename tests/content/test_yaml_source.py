@@ -122,6 +122,15 @@ def test_keys_are_checked_like_values() -> None:
     assert parse(b'"yes": 1\n').data == {"yes": 1}
 
 
+def test_a_key_reads_the_same_quoted_or_plain() -> None:
+    # The reader skips its checks for a key whose text it has checked before, quoted or not.
+    text = b"a:\n  id: x\nb:\n  \"id\": y\n  '<<': z\n"
+    assert parse(text).data == {"a": {"id": "x"}, "b": {"id": "y", "<<": "z"}}
+    with pytest.raises(YamlProblem, match="appears twice") as raised:
+        parse(b'a: 1\nid: x\n"id": y\n')
+    assert raised.value.line == 3
+
+
 def test_plain_dates_and_whole_numbers_are_allowed() -> None:
     assert parse(b"released: 2026-11-25\nbytes: 4592\nflag: true\nnothing:\n").data == {
         "released": "2026-11-25",
