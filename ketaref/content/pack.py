@@ -122,11 +122,12 @@ def read_limited(path: Path, display: str) -> bytes:
     before they are opened (opening a FIFO would wait forever), and the file opened must be the
     one looked at, so a swap in between is refused too.
     """
-    link = _link_inside(path, display)
-    if link is not None:
-        where = "is" if link == path else "lies in a folder that is"
-        raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
     try:
+        # Inside the try: looking for links can meet a folder this user may not read.
+        link = _link_inside(path, display)
+        if link is not None:
+            where = "is" if link == path else "lies in a folder that is"
+            raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
         looked_at = os.lstat(path)
         if not stat.S_ISREG(looked_at.st_mode):
             kind = "a folder" if stat.S_ISDIR(looked_at.st_mode) else "a special file"

@@ -38,3 +38,22 @@ def test_a_damaged_trust_record_never_crashes_the_start(
     active = load_active_content()
     assert active.library.version == "2026.12.0"
     assert "record of trusted site packs is damaged" in active.notices[0]
+
+
+def test_a_site_folder_this_user_may_not_read_is_refused_not_a_crash(
+    site: Site, packs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.publish(packs["v1"])
+    looked_at = Path.is_symlink
+
+    def denied(self: Path) -> bool:  # tests run as root, where permissions would not bite
+        if self.is_relative_to(site.shared):
+            raise PermissionError(13, "Permission denied", str(self))
+        return looked_at(self)
+
+    monkeypatch.setattr(Path, "is_symlink", denied)
+    active = load_active_content()
+    assert active.refused and active.origin == "bundled"
+    assert "Permission denied" in " ".join(
+        active.notices + tuple(map(str, active.refused_problems))
+    )
