@@ -15,16 +15,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from ketaref.content.active import ActiveContent
+    from ketaref.content.model import Protocol
 
 #: Shown wherever content without a reviewer's sign-off appears (screen, status bar, paper).
 NOT_REVIEWED = "not yet clinically reviewed"
-
-#: Item kinds, in the order the navigation lists their groups after the indications.
-ITEM_KINDS = ("protocol", "checklist", "contraindications")
 
 
 @dataclass(frozen=True)
@@ -63,15 +61,14 @@ class ContentSummary:
 def summarize(active: ActiveContent) -> ContentSummary:
     """The summary of loaded content."""
     library = active.library
-    entries = [
-        CatalogueEntry("protocol", p.id, p.title, p.indication, p.regulatory_status.label)
-        for p in library.protocols.values()
-    ]
-    entries += [CatalogueEntry("checklist", c.id, c.title) for c in library.checklists.values()]
-    entries += [
-        CatalogueEntry("contraindications", c.id, c.title)
-        for c in library.contraindications.values()
-    ]
+    entries = []
+    for kind, item in library.items():
+        if kind == "protocol":
+            protocol = cast("Protocol", item)
+            status = protocol.regulatory_status.label
+            entries.append(CatalogueEntry(kind, item.id, item.title, protocol.indication, status))
+        else:
+            entries.append(CatalogueEntry(kind, item.id, item.title))
     return ContentSummary(
         version=library.version,
         pack_hash=library.pack_hash,
