@@ -129,19 +129,23 @@ def run_app_with_a_broken_pack(monkeypatch: pytest.MonkeyPatch) -> tuple[int, li
     monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     seen: list[str] = []
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, read_and_close)
-            return
-        seen.append(box.windowTitle())
-        seen.append(box.text())  # type: ignore[attr-defined]
-        seen.append(box.detailedText())  # type: ignore[attr-defined]
-        box.close()
-
-    QTimer.singleShot(20, read_and_close)
+    QTimer.singleShot(20, lambda: read_and_close_message(seen))
     return app.run_app(exit_after_startup=False), seen
+
+
+def read_and_close_message(seen: list[str]) -> None:
+    """Once a modal message is up, add its title, text and details to ``seen``, then close it.
+
+    Any "Something went wrong" dialog open beside it is added too, by its object name.
+    """
+    box = QApplication.activeModalWidget()
+    if box is None:
+        QTimer.singleShot(20, lambda: read_and_close_message(seen))
+        return
+    seen += [box.windowTitle(), box.text(), box.detailedText()]  # type: ignore[attr-defined]
+    others = [w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible()]
+    seen += [name for name in others if name == "unexpectedErrorDialog"]
+    box.close()
 
 
 def test_content_that_fails_shows_a_dialog_when_the_app_runs(
@@ -327,25 +331,14 @@ def test_a_failure_met_by_a_search_is_told_once_and_stops_the_app(
         if QThread.currentThread().loopLevel() == 0 or not windows:
             QTimer.singleShot(10, type_a_search)
             return
-        QTimer.singleShot(20, read_and_close)
+        QTimer.singleShot(20, lambda: read_and_close_message(messages))
         windows[0].search_field.setText("ptsd")  # meets the load before it has ended
-
-    def read_and_close() -> None:
-        box = QApplication.activeModalWidget()
-        if box is None:
-            QTimer.singleShot(20, read_and_close)
-            return
-        messages.append(box.windowTitle())
-        unexpected = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
-        messages.extend(
-            w.objectName() for w in unexpected if w.objectName() == "unexpectedErrorDialog"
-        )
-        box.close()
 
     QTimer.singleShot(0, type_a_search)
     assert app.run_app(exit_after_startup=False) == 1
     assert background_loads and loads == [1]
-    assert messages == ["ketaref cannot start"]  # one message, no "Something went wrong"
+    assert messages[0] == "ketaref cannot start"
+    assert len(messages) == 3  # one message, no "Something went wrong" beside it
     assert not snapshot_path().exists()
 
 

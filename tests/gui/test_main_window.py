@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -550,16 +551,25 @@ def test_the_content_history_shows_reviews_and_changes(
     dialog.close()
 
 
-def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_needed(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
-) -> None:
-    active = ActiveContent(library=bundled_library, origin="bundled")
+def counted_load(
+    active: ActiveContent, seconds: float = 0.0
+) -> tuple[Callable[[], ActiveContent], list[int]]:
+    """A loader of ``active`` taking ``seconds``, and the list it adds to at each load."""
     loads: list[int] = []
 
     def load() -> ActiveContent:
         loads.append(1)
+        time.sleep(seconds)
         return active
 
+    return load, loads
+
+
+def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_needed(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    active = ActiveContent(library=bundled_library, origin="bundled")
+    load, loads = counted_load(active)
     window = make_window(DeferredContent(summarize(active), load))
     assert "SPRAVATO" in visible_text(window)  # the home page, the tree and the banners
     assert any(t.startswith("Not yet clinically reviewed") for t in banner_texts(window))
@@ -578,14 +588,7 @@ def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
     qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
 ) -> None:
     active = ActiveContent(library=bundled_library, origin="bundled")
-
-    loads: list[int] = []
-
-    def slow_load() -> ActiveContent:
-        loads.append(1)
-        time.sleep(0.3)
-        return active
-
+    slow_load, loads = counted_load(active, seconds=0.3)
     content = DeferredContent(summarize(active), slow_load)
     window = make_window(content)
     content.load_in_background()
