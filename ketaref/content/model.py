@@ -494,8 +494,8 @@ class Protocol(Frozen):
             raise ValueError("a protocol a clinic can run needs a contraindications list")
         elif self.checklist is None and self.no_checklist_reason is None:
             raise ValueError(
-                "a protocol a clinic can run needs a checklist, or a no_checklist_reason saying"
-                " why it has none"
+                "a protocol a clinic can run needs a checklist beside its contraindications,"
+                " or a no_checklist_reason saying why it has none"
             )
         if self.checklist is not None and self.no_checklist_reason is not None:
             raise ValueError("give a checklist or a no_checklist_reason, not both")
@@ -581,9 +581,7 @@ class ChecklistItem(Frozen):
                 "an item is either cited (source and locator) or site_defined, not both"
             )
         if self.kind in TABLE_KINDS and not self.fields:
-            raise ValueError(
-                f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)"
-            )
+            raise ValueError(f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)")
         if self.kind not in TABLE_KINDS and (self.rows or self.row_labels):
             raise ValueError("rows and row_labels belong to timed-observation and vitals-grid")
         if self.rows is not None and len(self.row_labels) > self.rows:

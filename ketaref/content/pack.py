@@ -386,7 +386,9 @@ def _applies_to_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
                     f"applies_to: “{protocol_id}” is not a protocol that uses this checklist"
                     f" ({', '.join(sorted(users)) or 'none does'})"
                 )
-                problems += _problems_at(parsed.file, parsed.raw, "applies_to", protocol_id, message)
+                problems += _problems_at(
+                    parsed.file, parsed.raw, "applies_to", protocol_id, message
+                )
     return problems
 
 
