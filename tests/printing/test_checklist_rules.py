@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.model import ChecklistItem, PausePoint, Protocol, Route
+from ketaref.content.model import ChecklistItem, FixedDoseRegimen, PausePoint, Protocol, Route
 from ketaref.content.pack import load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
@@ -158,21 +158,24 @@ def test_every_source_line_carries_its_verification(tmp_path: Path, protocol_id:
     protocol = LIBRARY.protocols[protocol_id]
     assert protocol.dosing is not None
     regimen = protocol.dosing.regimens[0]
-    standard = regimen.standard_dose
-    if standard is not None:
-        dose_text = str(standard.value)
+    weight: str | None = "70 kg"
+    concentration: str | None = "10 mg/mL"
+    if isinstance(regimen, FixedDoseRegimen):
+        dose_text, weight, concentration = str(regimen.allowed_doses[0].value), None, None
+    elif regimen.standard_dose is not None:
+        dose_text = str(regimen.standard_dose.value)
     else:
-        allowed = getattr(regimen, "allowed_range", None)
-        assert allowed is not None
-        dose_text = f"{allowed.value.low} {allowed.value.unit}"
-    dose = calculate(protocol, weight="70 kg", dose=dose_text, concentration="10 mg/mL")
+        assert regimen.allowed_range is not None
+        dose_text = f"{regimen.allowed_range.value.high} {regimen.allowed_range.value.unit}"
+    dose = calculate(protocol, weight=weight, dose=dose_text, concentration=concentration)
     path = tmp_path / "sheet.pdf"
     path.write_bytes(build_checklist_pdf(LIBRARY, protocol_id, dose=dose))
-    text = pdf_text(path)
-    source_lines = [one_line(line) for line in text.splitlines() if "Source: " in line]
+    text = pdf_text_in_drawing_order(path)
+    box = one_line(text[text.index("Dose calculation from") : text.index("Checked by (initials)")])
+    source_lines = box.split("Source: ")[1:]
     assert source_lines
     for line in source_lines:
-        assert line.endswith(tuple(f"({tag})" for tag in TAGS)), line
+        assert sum(line.count(f"({tag})") for tag in TAGS) == 1, line
     references = one_line(text[text.rindex("References") :])
     entries = re.split(r"(?=\[\d+\] )", references)[1:]
     assert entries
