@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
+from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
-from ketaref.dosing.calculator import calculate
 from tests.printing.pdf_tools import page_count, page_size, pdf_text
 
 CANARY = "Ottoline Canaryfeather"

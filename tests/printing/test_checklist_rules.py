@@ -21,7 +21,7 @@ from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
 from ketaref.printing.dose_figures import VERIFICATION_WORDS
 from ketaref.printing.errors import PrintError
-from tests.printing.pdf_tools import pdf_text, pdf_text_in_drawing_order
+from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
 LIBRARY = load_pack(paths.bundled_content_dir())
 PRINTABLE = [p.id for p in printable_protocols(LIBRARY)]
