@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         lifecycle_commands,
         policy_command,
         print_command,
+        review_sheet_command,
         selftest_command,
     )
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     # of command groups (``content``) so later modules can add to a group.
     command_modules = (
         content_commands,
+        review_sheet_command,
         lifecycle_commands,
         policy_command,
         dose_command,

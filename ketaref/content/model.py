@@ -278,10 +278,15 @@ class MonitoringPoint(Statement):
 
 
 class SiteDefined(Frozen):
-    """A value no published source gives: the site sets it by local policy."""
+    """A value no source read for the pack gives: the site sets it by local policy.
+
+    ``options`` lists the values a site chooses between where the choice is closed (a weight
+    basis: actual, ideal, adjusted); the printout offers them to circle.
+    """
 
     label: Label
     reason: Text
+    options: tuple[Label, ...] = ()
 
 
 class Observation(Frozen):
@@ -469,6 +474,9 @@ class Protocol(Frozen):
     disagreements: tuple[Disagreement, ...] = ()
     dosing: Dosing | None = None
     checklist: Identifier | None = None
+    #: Why a protocol a clinic can run has no session checklist (e.g. an inpatient setting whose
+    #: own monitoring records apply); shown wherever the checklist would be offered.
+    no_checklist_reason: Text | None = None
     contraindications: Identifier | None = None
 
     @model_validator(mode="after")
@@ -482,10 +490,15 @@ class Protocol(Frozen):
                         "research-only entries describe what was studied and never say"
                         f" “recommended”: {statement.text[:60]}…"
                     )
-        elif self.checklist is None or self.contraindications is None:
+        elif self.contraindications is None:
+            raise ValueError("a protocol a clinic can run needs a contraindications list")
+        elif self.checklist is None and self.no_checklist_reason is None:
             raise ValueError(
-                "a protocol a clinic can run needs a checklist and a contraindications list"
+                "a protocol a clinic can run needs a checklist beside its contraindications,"
+                " or a no_checklist_reason saying why it has none"
             )
+        if self.checklist is not None and self.no_checklist_reason is not None:
+            raise ValueError("give a checklist or a no_checklist_reason, not both")
         return self
 
     def all_statements(self) -> list[Statement]:
@@ -514,18 +527,42 @@ class PausePoint(StrEnum):
         }[self.value]
 
 
+#: What a checklist item prints: a tick box; labelled boxes to write in; a table of readings
+#: (``timed-observation``: a reading at a pause point or a fixed time; ``vitals-grid``: a set of
+#: vital signs, with as many rows as a session needs); Yes / No to circle for each field; or the
+#: dose record, whose boxes come from the regimens of the protocol the sheet is printed for.
+ChecklistItemKind = Literal[
+    "tick", "write-in", "timed-observation", "vitals-grid", "yes-no", "dose-record"
+]
+#: Kinds printed as a table with a header row of ``fields`` and blank rows.
+TABLE_KINDS = frozenset({"timed-observation", "vitals-grid"})
+#: Item text that limits itself to one protocol ("For MDSI only: …"); ``applies_to`` does that.
+_ONLY_FOR = re.compile(r"\bfor\s+[\w-]+\s+only\b", re.IGNORECASE)
+
+
 class ChecklistItem(Frozen):
     """One line a nurse ticks or fills in.
 
     A cited item carries ``source`` and ``locator``; a site-defined item carries ``site_defined``
-    (no published standard gives it) and has blank lines to write the local rule in.
+    (no source read for the pack gives it) and has blank lines to write the local rule in. An item
+    with ``applies_to`` is printed only on the sheets of those protocols.
     """
 
     id: Identifier
     text: Text
-    kind: Literal["tick", "write-in", "timed-observation"] = "tick"
+    kind: ChecklistItemKind = "tick"
     fields: tuple[Label, ...] = ()
+    #: Blank rows of a table kind (default: one per row label, else one, or three for a reading
+    #: repeated through the session).
+    rows: Annotated[int, Field(ge=1, le=24)] | None = None
+    #: Labels printed in the first cells of a table's rows ("Device 1", "Baseline").
+    row_labels: tuple[Label, ...] = ()
     after_dose: QuantityText | None = None
+    #: A minimum time counted from the first time written in this item's table: the printout
+    #: puts "ends no earlier than ____ (+ this time)" beside it (the SPRAVATO 2-hour clock).
+    earliest_end_after: QuantityText | None = None
+    #: Protocol ids whose sheets carry this item; empty: every protocol using the checklist.
+    applies_to: tuple[Identifier, ...] = ()
     source: Identifier | None = None
     locator: Label | None = None
     also_cited: tuple[Citation, ...] = ()
@@ -543,9 +580,24 @@ class ChecklistItem(Frozen):
             raise ValueError(
                 "an item is either cited (source and locator) or site_defined, not both"
             )
-        if self.kind == "timed-observation" and not self.fields:
+        if self.kind in TABLE_KINDS and not self.fields:
+            raise ValueError(f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)")
+        if self.kind not in TABLE_KINDS and (self.rows or self.row_labels):
+            raise ValueError("rows and row_labels belong to timed-observation and vitals-grid")
+        if self.rows is not None and len(self.row_labels) > self.rows:
+            raise ValueError("more row_labels than rows")
+        if self.earliest_end_after is not None:
+            if self.earliest_end_after.unit not in TIME_UNITS:
+                raise ValueError("earliest_end_after must be a time")
+            if self.kind not in TABLE_KINDS or "Time" not in self.fields:
+                raise ValueError("earliest_end_after needs a table with a “Time” field")
+        if len(set(self.applies_to)) != len(self.applies_to):
+            raise ValueError("applies_to names a protocol twice")
+        limited = _ONLY_FOR.search(self.text)
+        if limited:
             raise ValueError(
-                "a timed observation needs fields to record (e.g. Time, Blood pressure)"
+                "an item limited to some protocols says so with applies_to, not in its text"
+                f" (“{limited.group(0)}”)"
             )
         return self
 
@@ -554,6 +606,18 @@ class ChecklistItem(Frozen):
         if self.source is None or self.locator is None:
             return ()
         return (Citation(source=self.source, locator=self.locator), *self.also_cited)
+
+    def applies(self, protocol_id: str) -> bool:
+        """Whether the item belongs on the sheet printed for ``protocol_id``."""
+        return not self.applies_to or protocol_id in self.applies_to
+
+    def table_rows(self, repeated: bool) -> int:
+        """How many blank rows a table kind prints (``repeated``: read through the session)."""
+        if self.rows is not None:
+            return self.rows
+        if self.row_labels:
+            return len(self.row_labels)
+        return 3 if repeated and self.after_dose is None else 1
 
 
 class ChecklistSection(Frozen):
@@ -584,6 +648,19 @@ class Checklist(Frozen):
         if duplicates:
             raise ValueError(f"item ids repeat: {', '.join(duplicates)}")
         return self
+
+    def items(self) -> list[ChecklistItem]:
+        """Every item, in order."""
+        return [item for section in self.sections for item in section.items]
+
+    def sections_for(self, protocol_id: str) -> tuple[ChecklistSection, ...]:
+        """The sections as printed for ``protocol_id``: only the items that apply to it."""
+        sections = []
+        for section in self.sections:
+            items = tuple(i for i in section.items if i.applies(protocol_id))
+            if items:
+                sections.append(section.model_copy(update={"items": items}))
+        return tuple(sections)
 
 
 # ---------------------------------------------------------------------------------------------

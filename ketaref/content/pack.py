@@ -287,7 +287,9 @@ def _paths_with(data: Any, key: str, value: str, path: DataPath = ()) -> Iterato
     """Every place in parsed data where ``key: value`` is written, in file order."""
     if isinstance(data, dict):
         for child_key, child in data.items():
-            if child_key == key and child == value:
+            if child_key == key and (
+                child == value or (isinstance(child, (list, tuple)) and value in child)
+            ):
                 yield (*path, key)
             else:
                 yield from _paths_with(child, key, value, (*path, child_key))
@@ -363,6 +365,30 @@ def _cross_check(
             if ref is not None and not (target and isinstance(target.item, kind)):
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
+    problems += _applies_to_problems(items)
+    return problems
+
+
+def _applies_to_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
+    """Checklist items limited (``applies_to``) to a protocol that does not use the checklist."""
+    problems: list[ContentProblem] = []
+    for parsed in items.values():
+        if not isinstance(parsed.item, Checklist):
+            continue
+        users = {
+            p.item.id
+            for p in items.values()
+            if isinstance(p.item, Protocol) and p.item.checklist == parsed.item.id
+        }
+        for item in parsed.item.items():
+            for protocol_id in sorted(set(item.applies_to) - users):
+                message = (
+                    f"applies_to: “{protocol_id}” is not a protocol that uses this checklist"
+                    f" ({', '.join(sorted(users)) or 'none does'})"
+                )
+                problems += _problems_at(
+                    parsed.file, parsed.raw, "applies_to", protocol_id, message
+                )
     return problems
 
 

@@ -25,7 +25,7 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library, cited_sources
 from ketaref.content.summary import NOT_REVIEWED
 
-SITE_DEFINED_WORDS = "set by local policy — no published standard"
+SITE_DEFINED_WORDS = "set by local policy — no source read for this pack gives a value"
 
 #: Headings for the fields of items, in the order they are shown.
 HEADINGS = {
@@ -89,15 +89,42 @@ def statement_line(library: Library, statement: Statement) -> str:
 
 
 def _site_defined(site: SiteDefined) -> str:
-    return f"{site.label}: ________ ({SITE_DEFINED_WORDS}; {site.reason})"
+    blank = " / ".join(site.options) if site.options else "________"
+    return f"{site.label}: {blank} ({SITE_DEFINED_WORDS}; {site.reason})"
+
+
+def item_details(item: ChecklistItem) -> list[str]:
+    """What an item records besides its text: fields, answers, rows, its clock, its protocols."""
+    details = []
+    if item.kind == "yes-no":
+        details.append("yes / no: " + (", ".join(item.fields) or "answer"))
+    elif item.kind == "dose-record":
+        details.append(
+            "dose record: each figure (weight, dose or rate, total, concentration, volume, pump rate) in its own box"
+            + (f"; also {', '.join(item.fields)}" if item.fields else "")
+        )
+    elif item.fields:
+        details.append("record: " + ", ".join(item.fields))
+    if item.after_dose is not None:
+        details.append(f"at {item.after_dose} after the dose")
+    if item.rows or item.row_labels:
+        rows = item.table_rows(repeated=False)
+        labels = f": {', '.join(item.row_labels)}" if item.row_labels else ""
+        details.append(f"{rows} {'row' if rows == 1 else 'rows'}{labels}")
+    if item.earliest_end_after is not None:
+        details.append(f"ends no earlier than the first time + {item.earliest_end_after}")
+    if item.applies_to:
+        details.append("only on the sheets of " + ", ".join(item.applies_to))
+    return details
 
 
 def _item_line(library: Library, item: ChecklistItem) -> str:
     box = "[ ]" if item.kind == "tick" else "___"
-    fields = f" ({', '.join(item.fields)})" if item.fields else ""
+    details = item_details(item)
+    extra = f" ({'; '.join(details)})" if details else ""
     if item.site_defined:
-        return f"{box} {item.text}{fields} — {_site_defined(item.site_defined)}"
-    return f"{box} {item.text}{fields} {citation_text(library, item.citations())}"
+        return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)}"
+    return f"{box} {item.text}{extra} {citation_text(library, item.citations())}"
 
 
 def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
@@ -166,6 +193,8 @@ def _header(
         lines.append(f"Indication: {item.indication}. Route: {item.route.value}.")
         lines.append(f"Status: {item.regulatory_status.label}")
         links = [f"checklist {item.checklist}" if item.checklist else "no session checklist"]
+        if item.no_checklist_reason:
+            links[0] += f" ({item.no_checklist_reason})"
         if item.contraindications:
             links.append(f"contraindications {item.contraindications}")
         lines.append("See also: " + "; ".join(links))

@@ -7,7 +7,7 @@ imported only when first used, so start-up stays close to a bare Qt window.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ketaref.printing.paper import paper_from_policy
 if TYPE_CHECKING:
     from ketaref.content.model import Protocol
     from ketaref.content.pack import Library
+    from ketaref.dosing.calculator import DoseResult
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def open_print_dialog(
     protocol: Protocol,
     *,
     machine: MachineSettings,
-    dose_lines: Sequence[str],
-    dose_weight: str,
+    dose: DoseResult | None,
+    dose_acknowledged: bool,
     parent: QWidget,
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
@@ -71,8 +72,8 @@ def open_print_dialog(
         clinic_name=machine.clinic_name,
         # No paper size chosen: the locale's (Letter in the US, CA, MX, PH; else A4).
         default_paper=machine.default_paper or locale_default_paper(),
-        dose_lines=dose_lines,
-        dose_weight=dose_weight,
+        dose=dose,
+        dose_acknowledged=dose_acknowledged,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

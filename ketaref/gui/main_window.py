@@ -533,14 +533,15 @@ class MainWindow(QMainWindow):
         if protocol is None or protocol.checklist is None:
             return
         calculator = self.item_view.calculator
-        dose_lines = calculator.dose_lines() if hasattr(calculator, "dose_lines") else ()
-        dose_weight = calculator.dose_weight() if hasattr(calculator, "dose_weight") else ""
+        # The result itself, not text made from it: its figures go into the dose boxes.
+        dose = calculator.result() if hasattr(calculator, "result") else None
+        acknowledged = calculator.acknowledged() if hasattr(calculator, "acknowledged") else False
         integration.open_print_dialog(
             self.library,
             protocol,
             machine=self.machine,
-            dose_lines=dose_lines,
-            dose_weight=dose_weight,
+            dose=dose,
+            dose_acknowledged=acknowledged,
             parent=self,
         )
 

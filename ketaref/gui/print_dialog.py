@@ -9,7 +9,6 @@ settings, recent-file lists, logs or default file names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QRect, QStandardPaths, Qt, QTimer, Signal
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
+from ketaref.dosing.calculator import DoseResult
 from ketaref.dosing.units import DoseInputError, parse_weight
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
 from ketaref.printing.errors import PrintError
@@ -68,17 +68,20 @@ class PrintDialog(QDialog):
         *,
         clinic_name: str = "",
         default_paper: str = "a4",
-        dose_lines: Sequence[str] = (),
-        dose_weight: str = "",
+        dose: DoseResult | None = None,
+        dose_acknowledged: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         self.protocol = protocol
         self.clinic_name = clinic_name
-        self.dose_lines = tuple(dose_lines)
+        #: The dose calculator's result printed on this checklist, if any, and whether its
+        #: warnings were acknowledged on screen.
+        self.dose = dose
+        self.dose_acknowledged = dose_acknowledged
         #: The weight the dose on this printout was worked out for ("70 kg"), if any.
-        self.dose_weight = dose_weight
+        self.dose_weight = dose.weight.entered_text() if dose and dose.weight else ""
         #: The PDF the preview shows, and that Save and Print use.
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
@@ -88,7 +91,7 @@ class PrintDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.rebuild)
         self._build_widgets(default_paper)
-        self.weight.setText(dose_weight)
+        self.weight.setText(self.dose_weight)
         self.rebuild()
 
     # --- widgets ----------------------------------------------------------------------------
@@ -222,7 +225,8 @@ class PrintDialog(QDialog):
                 clinic_name=self.clinic_name,
                 clinician=self.clinician.text().strip(),
                 session_date=self.chosen_date(),
-                dose_lines=self.dose_lines,
+                dose=self.dose,
+                dose_acknowledged=self.dose_acknowledged,
                 printed_at=printed_at,
             )
         except (PrintError, DoseInputError) as exc:

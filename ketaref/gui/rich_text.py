@@ -28,7 +28,7 @@ from ketaref.content.model import (
     Verification,
 )
 from ketaref.content.pack import ContentItem, Library
-from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS
+from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details
 from ketaref.gui.page_html import (
     CITE_SCHEME,
     KIND_NAMES,
@@ -273,6 +273,8 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
         links.append("Contraindications: " + writer.link(protocol.contraindications))
     if protocol.checklist:
         links.append("Session checklist: " + writer.link(protocol.checklist))
+    elif protocol.no_checklist_reason:
+        links.append("No session checklist: " + escape(protocol.no_checklist_reason))
     elif protocol.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
         links.append("No session checklist: research only")
     writer.title(
@@ -298,7 +300,7 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
     _observation(writer, protocol.observation)
     writer.statements(HEADINGS["readiness_to_leave"], protocol.readiness_to_leave)
     writer.statements(HEADINGS["warnings"], protocol.warnings)
-    if protocol.contraindications or protocol.checklist:
+    if protocol.contraindications or protocol.checklist or protocol.no_checklist_reason:
         writer.heading("Contraindications and checklist")
         writer.bullets(links)
     _evidence(writer, protocol.evidence)
@@ -315,11 +317,7 @@ def _used_by(library: Library, item_id: str, field: str) -> list[str]:
 
 def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
     box = "☐" if item.kind == "tick" else "✎"
-    details = []
-    if item.after_dose is not None:
-        details.append(f"at {item.after_dose} after the dose")
-    if item.fields:
-        details.append("record: " + ", ".join(item.fields))
+    details = item_details(item)
     extra = f" <i>({escape('; '.join(details))})</i>" if details else ""
     if item.site_defined is not None:
         return f"{box} {escape(item.text)}{extra}<br>{writer.site_defined(item.site_defined)}"

@@ -30,14 +30,22 @@ from ketaref.content.model import (
     ChecklistItem,
     ChecklistSection,
     Citation,
+    ContraindicationList,
     PausePoint,
     Protocol,
-    Verification,
 )
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
 from ketaref.printing import fonts
+from ketaref.printing.dose_figures import (
+    CalculatedDose,
+    calculation_lines,
+    dose_record,
+    needs_weight,
+    verification_words,
+    weight_value,
+)
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails
@@ -53,12 +61,6 @@ __all__ = [
 ]
 
 REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
-
-_VERIFICATION_WORDS = {
-    Verification.CONFIRMED: "confirmed",
-    Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary source; check against the primary",
-}
 
 # Layout, in points (1/72 inch). Boxes are sized for a pen: a 16 pt tick box is 5.6 mm.
 MARGIN = 38
@@ -103,6 +105,11 @@ def checklist_for(library: Library, protocol_id: str) -> tuple[Protocol, Checkli
             f"there is no protocol “{protocol_id}”; protocols with a session checklist: {known}"
         )
     checklist = library.checklists.get(protocol.checklist or "")
+    if checklist is None and protocol.no_checklist_reason:
+        raise PrintError(
+            f"“{protocol.title}” ({protocol.id}) has no session checklist to print:"
+            f" {protocol.no_checklist_reason}"
+        )
     if checklist is None:
         raise PrintError(
             f"“{protocol.title}” ({protocol.id}) has no session checklist to print"
@@ -146,13 +153,17 @@ def build_checklist_pdf(
     clinic_name: str = "",
     clinician: str = "",
     session_date: dt.date | None = None,
-    dose_lines: Sequence[str] = (),
+    dose: CalculatedDose | None = None,
+    dose_acknowledged: bool = False,
     printed_at: dt.datetime | None = None,
 ) -> bytes:
     """Lay out the session checklist for ``protocol_id`` and return the PDF's bytes.
 
-    Fields left empty are printed as blank write-in boxes. ``dose_lines`` (from the dose
-    calculator) are printed in a box of their own when given. ``printed_at`` defaults to now;
+    Fields left empty are printed as blank write-in boxes. ``dose`` (the dose calculator's
+    result) fills the boxes of the dose record and is printed with its working and sources in a
+    box of its own; ``dose_acknowledged`` says whether the clinician acknowledged its warnings on
+    screen. Only the items that apply to the protocol are printed, and its contraindication list
+    follows as an appendix. ``printed_at`` defaults to now;
     given the same inputs the bytes are the same. Raises PrintError for an unknown protocol, a
     protocol without a checklist, or an unknown paper size.
     """
@@ -168,7 +179,8 @@ def build_checklist_pdf(
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
-    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper])
+    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose)
+    dose_lines = calculation_lines(library, dose, dose_acknowledged) if dose else []
     story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks)
     footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
     data = _render(layout, story, footer, checklist, protocol, library, printed)
@@ -250,11 +262,16 @@ def _styles() -> dict[str, Any]:
         "notice": style("notice", 10, 13, fontName=fonts.BOLD),
         "section": style("section", 12.5, 15, fontName=fonts.BOLD),
         "item": style("item", 10.5, 13.5),
+        "item_bold": style("item_bold", 10.5, 13.5, fontName=fonts.BOLD, leftIndent=INDENT),
         "small": style("small", 8, 10, textColor=GREY_TEXT),
         "small_indented": style(
             "small_indented", 7.5, 9.3, textColor=GREY_TEXT, leftIndent=INDENT, spaceAfter=2
         ),
         "dose": style("dose", 10.5, 14),
+        "box_value": style("box_value", 9.5, 11.5, fontName=fonts.BOLD),
+        "yes_no": style("yes_no", 10.5, 13, fontName=fonts.BOLD),
+        "row_label": style("row_label", 8, 9.5, fontName=fonts.BOLD),
+        "appendix_item": style("appendix_item", 9, 11.5, leftIndent=10, spaceAfter=2),
         "refs_head": style("refs_head", 9.5, 12, fontName=fonts.BOLD, spaceBefore=4, spaceAfter=2),
         "ref": style("ref", 7, 8.6, leftIndent=14, firstLineIndent=-14, spaceAfter=1.5),
     }
@@ -278,6 +295,12 @@ def _paragraph_class() -> type:
                 super().wrap(available_width, available_height)
                 self._wrapped_width = available_width
             return self.width, self.height
+
+        def split(self, available_width: float, available_height: float) -> list[Any]:
+            # Splitting drops the line breaks (a paragraph that does not fit at the foot of
+            # a page and moves whole): the next wrap must break the lines again.
+            self._wrapped_width = None
+            return list(super().split(available_width, available_height))
 
     return WrapOnceParagraph
 
@@ -313,10 +336,12 @@ class _Layout:
         protocol: Protocol,
         checklist: Checklist,
         page_size: tuple[float, float],
+        dose: CalculatedDose | None = None,
     ) -> None:
         self.library = library
         self.protocol = protocol
         self.checklist = checklist
+        self.dose = dose
         self.page_size = page_size
         self.width = page_size[0] - 2 * MARGIN
         self.styles = _styles()
@@ -341,8 +366,9 @@ class _Layout:
         story += self.notices()
         if dose_lines:
             story += self.dose_block(dose_lines)
-        for number, section in enumerate(self.checklist.sections, 1):
+        for number, section in enumerate(self.checklist.sections_for(self.protocol.id), 1):
             story += self.section(number, section)
+        story += self.contraindication_appendix()
         story += [Spacer(1, 4), *self.reference_list()]
         return story
 
@@ -512,7 +538,7 @@ class _Layout:
         return [first, *(KeepTogether(parts) for parts in items[1:]), Spacer(1, 10)]
 
     def item_parts(self, item: ChecklistItem, pause_point: PausePoint) -> list[Any]:
-        """The flowables of one item: its line, then boxes or lines to write in."""
+        """The flowables of one item: its line, then boxes, answers or tables to fill in."""
         from reportlab.platypus import Spacer
 
         if item.site_defined:
@@ -523,10 +549,17 @@ class _Layout:
         parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
         if item.site_defined:
             parts += self.local_rule(item)
+        boxes: list[Any] = []
         if item.kind == "write-in":
-            parts += [Spacer(1, 4), self.write_in_row(list(item.fields))]
-        elif item.kind == "timed-observation":
-            parts += [Spacer(1, 4), self.observation_table(item, pause_point)]
+            boxes = [self.boxes_row(list(item.fields))]
+        elif item.kind == "yes-no":
+            boxes = [self.yes_no_row(list(item.fields) or ["Answer"])]
+        elif item.kind == "dose-record":
+            boxes = self.dose_record(item)
+        elif item.kind in ("timed-observation", "vitals-grid"):
+            boxes = self.observation_table(item, pause_point)
+        if boxes:
+            parts += [Spacer(1, 4), *boxes]
         parts.append(Spacer(1, 6))
         return parts
 
@@ -536,37 +569,114 @@ class _Layout:
         table.hAlign = "RIGHT"
         return table
 
-    def write_in_row(self, labels: list[str]) -> Any:
-        """One row of labelled boxes to write values in."""
+    def beside_indent(self, table: Any) -> Any:
+        """``table`` (narrower than the text) starting where the item text starts."""
         from reportlab.platypus import Table
 
-        width = self.width - INDENT
-        table = Table(
-            [[self.field_cell(label, "") for label in labels]],
-            colWidths=_column_widths(labels, width),
-            rowHeights=[WRITE_IN_HEIGHT],
-        )
-        table.setStyle(_table_style(_GRID))
-        return self.indented(table)
+        table.hAlign = "LEFT"
+        holder = Table([["", table]], colWidths=[INDENT, self.width - INDENT])
+        holder.setStyle(_table_style(_NO_PADDING))
+        return holder
 
-    def observation_table(self, item: ChecklistItem, pause_point: PausePoint) -> Any:
+    def boxes_row(
+        self, labels: list[str], values: Sequence[str] = (), width: float | None = None
+    ) -> Any:
+        """One row of labelled boxes: a value where one is given, pen room where not.
+
+        Without ``width`` the row is lined up with the item text; with it, it is that wide.
+        """
+        from reportlab.platypus import Spacer, Table
+
+        cells = []
+        for label, value in zip(labels, [*values, *[""] * len(labels)], strict=False):
+            cell = [self.paragraph(escape(label), "field_label")]
+            if value:
+                cell.append(self.paragraph(escape(value), "box_value"))
+            else:
+                cell.append(Spacer(1, WRITE_IN_HEIGHT - 12))
+            cells.append(cell)
+        table = Table([cells], colWidths=_column_widths(labels, width or self.width - INDENT))
+        table.setStyle(_table_style([*_GRID, ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        return table if width else self.indented(table)
+
+    def yes_no_row(self, labels: list[str]) -> Any:
+        """One box per question with Yes and No to circle."""
+        from reportlab.platypus import Table
+
+        answer = "Yes&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;No"
+        cells = [
+            [self.paragraph(escape(label), "field_label"), self.paragraph(answer, "yes_no")]
+            for label in labels
+        ]
+        width = self.width - INDENT
+        column = min(width / len(labels), 150.0)
+        table = Table([cells], colWidths=[column] * len(labels))
+        table.setStyle(_table_style([*_GRID, ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+        return self.beside_indent(table)
+
+    def dose_record(self, item: ChecklistItem) -> list[Any]:
+        """The dose record: weight and the item's own boxes, then one row per regimen.
+
+        Each figure has its own box, in its own unit. The calculator's figures are printed in
+        the boxes when it was used; otherwise every regimen of the protocol gets a blank row.
+        """
+        from reportlab.platypus import Spacer, Table
+
+        first = list(item.fields)
+        values = [""] * len(first)
+        if needs_weight(self.protocol):
+            first.insert(0, "Weight (kg)")
+            values.insert(0, weight_value(self.dose))
+        parts: list[Any] = [self.boxes_row(first, values)] if first else []
+        rows = dose_record(self.protocol, self.dose)
+        if self.dose is not None:
+            note = "Figures from the ketaref dose calculator (working above); check them against the prescription."
+        elif len(rows) > 1:
+            note = "Fill in the row of the regimen given."
+        else:
+            note = ""
+        if note:
+            parts += [Spacer(1, 2), self.paragraph(escape(note), "small_indented")]
+        name_width = 64.0
+        boxes_width = self.width - INDENT - name_width
+        for row in rows:
+            boxes = self.boxes_row(list(row.labels), row.values, width=boxes_width)
+            name = self.paragraph(escape(row.name), "row_label")
+            line = Table([[name, boxes]], colWidths=[name_width, boxes_width])
+            line.setStyle(_table_style([*_NO_PADDING, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+            parts += [Spacer(1, 3), self.indented(line)]
+        return parts
+
+    def observation_table(self, item: ChecklistItem, pause_point: PausePoint) -> list[Any]:
         """A header row naming what to record, then blank rows to record it in.
 
         A reading at a fixed time after the dose (``after_dose``) or at a single pause gets one
-        row; a reading repeated through the session (during, no fixed time) gets three.
+        row; a reading repeated through the session (during, no fixed time) gets three; an item
+        may set its own number of rows and label them (``rows``, ``row_labels``). An item with
+        ``earliest_end_after`` gets the time its clock ends, counted from its first time.
         """
-        from reportlab.platypus import Table
+        from reportlab.platypus import Spacer, Table
 
         labels = list(item.fields)
         if item.after_dose is not None:
             labels.insert(0, f"Due {item.after_dose} after dose (clock time)")
-        repeated = pause_point is PausePoint.DURING and item.after_dose is None
-        rows = 3 if repeated else 1
+        rows = item.table_rows(repeated=pause_point is PausePoint.DURING)
         width = self.width - INDENT
         header = [self.paragraph(escape(label), "field_label") for label in labels]
+        body = [[""] * len(labels) for _ in range(rows)]
+        widths = _column_widths(labels, width, due_column=item.after_dose is not None)
+        if item.row_labels:
+            label_width = 88.0
+            header.insert(0, "")
+            names = [*item.row_labels, *[""] * (rows - len(item.row_labels))]
+            body = [
+                [self.paragraph(escape(n), "row_label"), *r]
+                for n, r in zip(names, body, strict=True)
+            ]
+            widths = [label_width, *_column_widths(labels, width - label_width)]
         table = Table(
-            [header] + [[""] * len(labels) for _ in range(rows)],
-            colWidths=_column_widths(labels, width, due_column=item.after_dose is not None),
+            [header, *body],
+            colWidths=widths,
             rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * rows,
         )
         table.setStyle(
@@ -575,14 +685,26 @@ class _Layout:
                     *_GRID,
                     ("BACKGROUND", (0, 0), (-1, 0), "#f0f0f0"),
                     ("BOTTOMPADDING", (0, 0), (-1, 0), 3),
+                    ("VALIGN", (0, 1), (0, -1), "MIDDLE"),
                 ]
             )
         )
-        return self.indented(table)
+        parts: list[Any] = [self.indented(table)]
+        if item.earliest_end_after is not None:
+            start = f"{item.row_labels[0]} time" if item.row_labels else "first time above"
+            parts += [
+                Spacer(1, 4),
+                self.paragraph(
+                    "Monitoring ends no earlier than ____________"
+                    f" &nbsp;({escape(start)} + {escape(str(item.earliest_end_after))})",
+                    "item_bold",
+                ),
+            ]
+        return parts
 
     def local_rule(self, item: ChecklistItem) -> list[Any]:
-        """Where no published value exists: a line for the site's rule (unless the item's own
-        boxes take it), and why no published value is printed."""
+        """Where no source read gives a value: a line for the site's rule (unless the item's own
+        boxes take it) or its choices to circle, and why the sheet gives no value."""
         from reportlab.platypus import Spacer, Table
 
         assert item.site_defined is not None
@@ -591,10 +713,16 @@ class _Layout:
         why = self.paragraph(f"Why local: {escape(reason)}", "small_indented")
         if item.fields:
             return [why]
-        label = self.paragraph(f"{escape(site.label)} (local rule):", "small")
+        if site.options:
+            choices = "&nbsp;&nbsp;&nbsp;&nbsp;".join(escape(o) for o in site.options)
+            label = self.paragraph(f"{escape(site.label)} (local rule, circle one):", "small")
+            answer: Any = self.paragraph(choices, "yes_no")
+        else:
+            label = self.paragraph(f"{escape(site.label)} (local rule):", "small")
+            answer = ""
         label_width = min(self.width / 2, 200.0)
         rule = Table(
-            [[label, ""]],
+            [[label, answer]],
             colWidths=[label_width, self.width - INDENT - label_width],
             rowHeights=[WRITE_IN_HEIGHT - 6],
         )
@@ -603,11 +731,63 @@ class _Layout:
                 [
                     *_NO_PADDING,
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                    ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
+                    *([] if site.options else [("LINEBELOW", (1, 0), (1, 0), 0.8, INK)]),
                 ]
             )
         )
         return [self.indented(rule), Spacer(1, 3), why]
+
+    # --- contraindications ----------------------------------------------------------------
+
+    def contraindication_appendix(self) -> list[Any]:
+        """The contraindication list the checklist points to, on the paper, every entry cited."""
+        from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
+
+        entries = self.library.contraindications.get(self.protocol.contraindications or "")
+        if entries is None:
+            return []
+        cite = self.references.cite
+        story: list[Any] = [
+            CondPageBreak(160),
+            self.paragraph(f"Appendix: {escape(entries.title)}", "section"),
+            self.paragraph(f"Applies to: {escape(entries.applies_to)}", "small"),
+            Spacer(1, 3),
+            self.paragraph(
+                f"{escape(entries.basis.text)} {_cite_markup(cite(entries.basis.citations()))}",
+                "appendix_item",
+            ),
+        ]
+        for severity, heading in _SEVERITY_HEADINGS.items():
+            group = [e for e in entries.items if e.severity == severity]
+            if not group:
+                continue
+            lines = [
+                self.paragraph(
+                    f"• {escape(e.text)} {_cite_markup(cite(e.citations()))}", "appendix_item"
+                )
+                for e in group
+            ]
+            story.append(KeepTogether([self.paragraph(heading, "refs_head"), *lines[:2]]))
+            story += lines[2:]
+        story += self._appendix_notes(entries)
+        return [*story, Spacer(1, 6)]
+
+    def _appendix_notes(self, entries: ContraindicationList) -> list[Any]:
+        lines = [
+            self.paragraph(
+                f"• {escape(note.text)} {_cite_markup(self.references.cite(note.citations()))}",
+                "appendix_item",
+            )
+            for note in entries.notes
+        ]
+        if entries.disagreements:
+            topics = "; ".join(escape(d.topic) for d in entries.disagreements)
+            lines.append(
+                self.paragraph(
+                    f"• Where sources differ (shown in full in ketaref): {topics}", "appendix_item"
+                )
+            )
+        return [self.paragraph("Notes", "refs_head"), *lines] if lines else []
 
     # --- references -----------------------------------------------------------------------
 
@@ -630,7 +810,7 @@ class _Layout:
                 first_number[source_id] = number
                 # The loader checks every source id; the fallback guards a hand-built library.
                 citation = source.citation if source else source_id
-            verification = _VERIFICATION_WORDS[source.verification] if source else "unknown"
+            verification = verification_words(self.library, source_id)
             entries.append(
                 self.paragraph(
                     f"[{number}]&nbsp;{escape(citation)} <b>{escape(locator)}</b>"
@@ -645,6 +825,13 @@ class _Layout:
         columns = BalancedColumns(entries, nCols=2, spaceBefore=0, spaceAfter=0, innerPadding=14)
         return [CondPageBreak(60), self.paragraph("References", "refs_head"), columns]
 
+
+_SEVERITY_HEADINGS = {
+    "contraindication": "Contraindications",
+    "relative-contraindication": "Relative contraindications",
+    "warning": "Warnings",
+    "precaution": "Precautions",
+}
 
 _NO_PADDING = [
     ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -239,7 +239,10 @@ def test_runnable_protocols_link_existing_checklist_and_contraindications(
     for protocol in bundled_library.protocols.values():
         if protocol.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
             continue
-        assert protocol.checklist in bundled_library.checklists, protocol.id
+        if protocol.checklist is None:
+            assert protocol.no_checklist_reason, protocol.id
+        else:
+            assert protocol.checklist in bundled_library.checklists, protocol.id
         assert protocol.contraindications in bundled_library.contraindications, protocol.id
         assert protocol.dosing is not None, protocol.id
 

@@ -415,28 +415,32 @@ def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
 ) -> None:
     printed: list[tuple[str, object]] = []
 
-    def record(library, protocol, *, machine, dose_lines, dose_weight, parent):  # type: ignore[no-untyped-def]
-        printed.append((protocol.id, tuple(dose_lines)))
+    def record(library, protocol, *, machine, dose, dose_acknowledged, parent):  # type: ignore[no-untyped-def]
+        printed.append((protocol.id, (dose, dose_acknowledged)))
 
     monkeypatch.setattr(integration, "open_print_dialog", record)
     window.open_item("iv-ketamine-trd")
-    window.item_view.set_calculator(_CalculatorStandIn(["Dose: 35 mg"]))
+    window.item_view.set_calculator(_CalculatorStandIn("the dose result"))
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert printed == [("iv-ketamine-trd", ("Dose: 35 mg",))]
+    # The result itself goes to the printout (its figures fill the dose boxes), not its text.
+    assert printed == [("iv-ketamine-trd", ("the dose result", True))]
     window.open_item("iv-ketamine-ptsd")  # research only: no checklist, nothing to print
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(printed) == 1
 
 
 class _CalculatorStandIn(QLabel):
-    """A widget in the calculator area that offers dose lines, as the dose panel does."""
+    """A widget in the calculator area that offers a result, as the dose panel does."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, result: object):
         super().__init__("calculator")
-        self._lines = lines
+        self._result = result
 
-    def dose_lines(self) -> list[str]:
-        return self._lines
+    def result(self) -> object:
+        return self._result
+
+    def acknowledged(self) -> bool:
+        return True
 
 
 def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
+from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
@@ -29,7 +30,7 @@ def dialog(qtbot: QtBot, bundled_library: Library) -> PrintDialog:
         bundled_library.protocols["spravato-trd"],
         clinic_name="Riverside Mood Clinic",
         default_paper="letter",
-        dose_lines=("56 mg = 2 devices",),
+        dose=calculate(bundled_library.protocols["spravato-trd"], dose="56 mg"),
     )
     qtbot.addWidget(widget)
     widget.show()
@@ -101,7 +102,7 @@ def test_saved_bytes_equal_the_core_build_with_the_same_inputs(
         clinic_name="Riverside Mood Clinic",
         clinician="Nurse Okafor",
         session_date=dt.date.today(),
-        dose_lines=("56 mg = 2 devices",),
+        dose=calculate(bundled_library.protocols["spravato-trd"], dose="56 mg"),
         printed_at=dialog.printed_at,
     )
     assert target.read_bytes() == expected
@@ -217,8 +218,8 @@ def test_without_a_policy_paper_the_dialog_follows_the_locale(
         bundled_library,
         protocol,
         machine=MachineSettings(),
-        dose_lines=(),
-        dose_weight="",
+        dose=None,
+        dose_acknowledged=False,
         parent=parent,
     )
     (dialog,) = parent.findChildren(PrintDialog)

@@ -21,6 +21,11 @@ def pdf_text(path: Path, page: int | None = None) -> str:
     return _run("pdftotext", "-layout", *pages, str(path), "-")
 
 
+def pdf_text_in_drawing_order(path: Path) -> str:
+    """The text in the order it is drawn: a box's label, then what is written in it."""
+    return _run("pdftotext", "-raw", str(path), "-")
+
+
 def pdf_info(path: Path) -> dict[str, str]:
     """pdfinfo's fields: Title, Pages, Page size, …"""
     info = {}

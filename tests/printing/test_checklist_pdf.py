@@ -12,6 +12,7 @@ import pytest
 from ketaref import paths
 from ketaref.content.model import Checklist, PausePoint, Review
 from ketaref.content.pack import Library, load_pack
+from ketaref.dosing.calculator import calculate
 from ketaref.printing import fonts
 from ketaref.printing.checklist_pdf import (
     REMS_FORM_SENTENCE,
@@ -64,11 +65,12 @@ def test_every_checklist_prints_whole_and_readable(
 
     pages = page_count(path)
     assert page_size(path) == size
-    assert 1 <= pages <= 3, "a session checklist should fit on one to three pages"
+    # The sheet, its contraindication appendix and the references.
+    assert 2 <= pages <= 6, "a session checklist should fit on two to six pages"
     text = one_line(pdf_text(path))
     assert checklist.title in text
     assert protocol.regulatory_status.label in text
-    for section in checklist.sections:
+    for section in checklist.sections_for(protocol_id):
         assert section.pause_point.label in text
     assert {s.pause_point for s in checklist.sections} == set(PausePoint)
     for number in range(1, pages + 1):
@@ -140,15 +142,15 @@ def test_blank_header_fields_are_left_to_write_in(bundled_library: Library, tmp_
     assert CANARY not in text
 
 
-def test_notices_and_dose_lines_are_printed(bundled_library: Library, tmp_path: Path) -> None:
-    _, checklist = checklist_for(bundled_library, "spravato-trd")
-    dose = "56 mg = 2 devices of 28 mg"
-    path = write(tmp_path, build_checklist_pdf(bundled_library, "spravato-trd", dose_lines=[dose]))
+def test_notices_and_the_calculation_are_printed(bundled_library: Library, tmp_path: Path) -> None:
+    protocol, checklist = checklist_for(bundled_library, "spravato-trd")
+    dose = calculate(protocol, dose="56 mg")
+    path = write(tmp_path, build_checklist_pdf(bundled_library, "spravato-trd", dose=dose))
     text = one_line(pdf_text(path))
     for notice in checklist.notices:
         assert one_line(notice.text) in text
     assert "Dose calculation from the ketaref dose calculator" in text
-    assert dose in text
+    assert "56 mg = 2 devices of 28 mg" in text
 
 
 def test_references_give_citation_locator_and_verification(
@@ -163,7 +165,7 @@ def test_references_give_citation_locator_and_verification(
     assert one_line(source.citation)[:40] in references
     assert first_item.locator in references
     assert "(confirmed)" in references
-    assert "secondary source; check against the primary" in references
+    assert "(secondary: check against the primary)" in references
 
 
 def test_reviewed_pack_drops_the_not_reviewed_mark(
@@ -202,7 +204,7 @@ def long_checklist(items_per_section: int) -> Checklist:
         )
         site_defined = {
             "label": "Minimum observation time",
-            "reason": "no published standard gives one for this use.",
+            "reason": "no source read for this test gives one.",
         }
         items.append(item(next(counter), site_defined=site_defined))
         items.append(
@@ -238,9 +240,9 @@ def test_long_content_flows_on_with_the_footer_on_every_page(
             assert "Long test checklist (continued)" in page
     text = one_line(pdf_text(path))
     assert "Check number 0," in text and "Check number 83," in text
-    assert "(set by local policy — no published standard)" in text
+    assert "(set by local policy — no source read for this pack gives a value)" in text
     assert "Minimum observation time (local rule):" in text
-    assert "Why local: No published standard gives one for this use." in text
+    assert "Why local: No source read for this test gives one." in text
     assert "Local threshold" in text
     assert "Due 40 min after dose" in text
 
