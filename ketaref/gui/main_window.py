@@ -270,12 +270,7 @@ class MainWindow(QMainWindow):
             banners.append(Banner("refusedPackBanner", text, "&Details…"))
         if self.machine.problems:
             banners.append(
-                Banner(
-                    "policyBanner",
-                    "The machine policy has problems; ketaref uses safe defaults for what it"
-                    " could not read.",
-                    "D&etails…",
-                )
+                Banner("policyBanner", self.machine.problem_summary, "D&etails…")
             )
         for banner in banners:
             if banner.button is not None:

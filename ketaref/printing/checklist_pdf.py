@@ -39,7 +39,7 @@ from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
 from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
-from ketaref.printing.paper import PAPER_SIZES
+from ketaref.printing.paper import MAX_HEADER_TEXT, PAPER_SIZES
 from ketaref.printing.patient import PatientDetails
 
 __all__ = [
@@ -131,10 +131,6 @@ def is_spravato(protocol: Protocol) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Building
-
-
-#: The longest clinician or clinic name the header prints legibly.
-MAX_HEADER_TEXT = 80
 
 
 def build_checklist_pdf(
