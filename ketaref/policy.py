@@ -435,9 +435,7 @@ def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
     registry = _registry_values()
     if registry is not None:
         origin = f"Group Policy HKLM\\{REGISTRY_KEY}"
-        checked = _check_values(
-            registry, _converters(path.parent), lambda key: f"{origin}\\{key}"
-        )
+        checked = _check_values(registry, _converters(path.parent), lambda key: f"{origin}\\{key}")
         problems += checked.problems
         bad_keys += checked.bad_keys
         machine |= {key: (value, origin) for key, value in checked.values.items()}

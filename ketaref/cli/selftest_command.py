@@ -19,6 +19,7 @@ from typing import Any
 
 from ketaref import __version__
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
+from ketaref.text import plural
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -67,22 +68,16 @@ def _check_content(test: SelfTest) -> str:
     library = active.library
     test.found["library"] = library
     for message in active.notices:
-        print(f"     note: {message}")
-    if active.refused_problems:
-        raise StepFailed(
-            f"the site content pack was refused ({len(active.refused_problems)} problems: "
-            f"{active.refused_problems[0]}); using {active.origin} content {library.version} "
-            f"({library.pack_hash}) instead"
-        )
+        if message != active.refusal:
+            print(f"     note: {message}")
+    if active.refused:
+        # deployment.md: a refused site pack is a failure, whatever the pack in use instead.
+        raise StepFailed(active.refusal)
     return (
         f"{library.version} ({library.pack_hash}) from the {active.origin} pack, every file "
-        f"matches its manifest hash; {_count(library.protocols, 'protocol')}, "
-        f"{_count(library.checklists, 'checklist')}"
+        f"matches its manifest hash; {plural(len(library.protocols), 'protocol')}, "
+        f"{plural(len(library.checklists), 'checklist')}"
     )
-
-
-def _count(items: Any, noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def _sample_checklist(library: Any) -> tuple[str, bytes]:
@@ -117,13 +112,14 @@ def _check_fonts(test: SelfTest) -> str:
     fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
     if not fonts:
         raise StepFailed(f"no font files in {folder}; reinstall ketaref")
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from ketaref.printing.errors import PrintError
+    from ketaref.printing.fonts import load_font
 
     for font in fonts:
         try:
-            TTFont(font.stem, str(font))
-        except (TTFError, OSError) as exc:
-            raise StepFailed(f"{font} cannot be loaded: {exc}") from None
+            load_font(font.stem, font)
+        except PrintError as exc:
+            raise StepFailed(str(exc)) from None
     return f"{len(fonts)} fonts load from {folder} ({', '.join(f.name for f in fonts)})"
 
 
@@ -237,7 +233,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     test.step("fonts", _check_fonts)
     test.step("Qt", _check_qt)
     if test.failures:
-        print(f"self-test FAILED: {test.failures} step(s) failed")
+        print(f"self-test FAILED: {plural(test.failures, 'step')} failed")
         return EXIT_CHECK_FAILED
     print("self-test passed")
     return EXIT_OK

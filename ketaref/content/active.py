@@ -35,6 +35,8 @@ class ActiveContent:
     expired: bool = False
     #: A site pack named by the policy was refused; the library is the last good pack.
     refused: bool = False
+    #: Why it was refused and what is used instead (also among ``notices``).
+    refusal: str = ""
 
 
 def load_active_content(
@@ -70,7 +72,13 @@ def load_active_content(
             message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
             notices = [*gate.notices, message, *([notice] if notice else [])]
             return ActiveContent(
-                library, origin, tuple(notices), refusal.problems, expired, refused=True
+                library,
+                origin,
+                tuple(notices),
+                refusal.problems,
+                expired,
+                refused=True,
+                refusal=message,
             )
     notices = [*gate.notices, *([notice] if notice else [])]
     return ActiveContent(library, f"site pack {source}", tuple(notices), (), expired)
