@@ -228,7 +228,7 @@ def check_signature(
             continue
         return candidate
     if not trusted:
-        raise SignatureRefused("no trusted key is configured to check the signature with")
+        raise SignatureRefused("no trusted key is available to check the signature with")
     if any(candidate.key_id == signature.key_id for candidate in trusted):
         raise SignatureRefused(
             f"the signature does not match {MANIFEST}: the pack was changed after signing"

@@ -208,12 +208,19 @@ class SiteGate:
                 check_signature(manifest_bytes, read_signature(source), self.keys)
             manifest, problems = parse_model(manifest_bytes, Manifest, MANIFEST)
         except SignatureRefused as exc:
-            raise PackRefused(str(exc)) from None
+            raise PackRefused(f"{exc}{self._keys_unread()}") from None
         except ContentError as exc:
             raise _content_refusal(exc.summary, exc.problems) from None
         if problems:
             raise _content_refusal("its manifest is invalid", tuple(problems))
         return manifest_bytes, manifest
+
+    def _keys_unread(self) -> str:
+        """`` (the trusted key K cannot be read this time)``, or "" when every key was read."""
+        if not self.unavailable_keys:
+            return ""
+        unread = ", ".join(str(path) for path in self.unavailable_keys)
+        return f" (the trusted key {unread} cannot be read this time)"
 
     def _check_version(self, manifest: Manifest, digest: str) -> None:
         if self.record is None:
@@ -254,11 +261,9 @@ class SiteGate:
                 raise SignatureRefused("it is not the pack the trust record names")
         except SignatureRefused as exc:
             if self.unavailable_keys:
-                unread = ", ".join(str(path) for path in self.unavailable_keys)
                 self.notices.append(
-                    f"{what} is not used this time: its signature cannot be checked while the"
-                    f" trusted key {unread} cannot be read ({exc}); it is kept for when the key"
-                    " can be read again"
+                    f"{what} is not used this time: {exc}{self._keys_unread()}; it is kept for"
+                    " when the key can be read again"
                 )
                 return None
             self._discard(copy, what, str(exc))
