@@ -84,7 +84,7 @@ def _clinic_name(value: object) -> str:
         )
     if not text.isprintable():
         raise PolicyValueError(
-            f"holds control characters (such as tabs or line breaks): {escape_controls(text)!r}"
+            f"holds control characters (such as tabs or line breaks): {_shown(text)}"
         )
     return text
 
@@ -159,7 +159,8 @@ def _type_name(value: object) -> str:
 
 
 def _shown(value: object) -> str:
-    return repr(escape_controls(value)) if isinstance(value, str) else _type_name(value)
+    """A value in a message: text in quotes, control characters escaped; else its kind."""
+    return f"'{escape_controls(value)}'" if isinstance(value, str) else _type_name(value)
 
 
 def _converters(base: Path) -> dict[str, Callable[[object], object]]:

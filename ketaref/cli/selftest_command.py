@@ -1,5 +1,8 @@
 """``ketaref self-test``: checks an installation step by step, for IT after an install or upgrade.
 
+The steps: the machine policy (any problem fails), the content in use (a refused site pack fails,
+whatever is used instead), a checklist PDF built in memory, the bundled fonts, and Qt.
+
 Each step prints ``ok  <step>: <detail>`` or ``FAIL <step>: <reason>``; the exit code is 0 when no
 step failed and 1 otherwise. The Qt step runs in a child process (``self-test --qt-probe``) because
 Qt aborts the whole process when a platform plugin cannot load; the parent then reports what
@@ -19,7 +22,7 @@ from typing import Any
 
 from ketaref import __version__
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
-from ketaref.text import plural
+from ketaref.text import escape_controls, plural
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -78,6 +81,21 @@ def _check_content(test: SelfTest) -> str:
         f"matches its manifest hash; {plural(len(library.protocols), 'protocol')}, "
         f"{plural(len(library.checklists), 'checklist')}"
     )
+
+
+def _check_policy(test: SelfTest) -> str:
+    from ketaref.policy import load_policy
+
+    policy = load_policy()
+    for problem in policy.user_problems:
+        print(f"     note: {escape_controls(problem)}")
+    if policy.machine_problems:
+        first = escape_controls(policy.machine_problems[0])
+        more = len(policy.machine_problems) - 1
+        raise StepFailed(f"{first}{f' (and {more} more)' if more else ''}")
+    if not policy.policy_file_found:
+        return f"no machine policy at {policy.policy_path}: built-in defaults apply"
+    return f"the machine policy {escape_controls(str(policy.policy_path))} is in use"
 
 
 def _sample_checklist(library: Any) -> tuple[str, bytes]:
@@ -228,6 +246,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     where = "frozen app" if getattr(sys, "frozen", False) else f"Python {sys.version.split()[0]}"
     print(f"ketaref {__version__} self-test ({where}, {Path(sys.executable).parent})")
     test = SelfTest()
+    test.step("policy", _check_policy)
     test.step("content", _check_content)
     test.step("checklist PDF", _check_pdf)
     test.step("fonts", _check_fonts)
@@ -243,7 +262,7 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref self-test``."""
     command = subparsers.add_parser(
         "self-test",
-        help="check this installation: content, checklist PDF, fonts, Qt plugins",
+        help="check this installation: policy, content, checklist PDF, fonts, Qt plugins",
         description="Check this installation step by step; exit 0 when every step passed.",
     )
     command.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
