@@ -271,6 +271,18 @@ def test_policy_problems_show_a_banner(
     assert "Machine policy:" in details and "paper_size" in details
 
 
+def test_a_bad_policy_value_banner_names_its_key(
+    make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text('clinic_name = 3\ndefault_paper = "letter"\n', encoding="utf-8")
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(machine=machine_settings(load_policy()))
+    banner = next(b for b in window.banners if b.objectName() == "policyBanner")
+    assert "bad value for clinic_name" in banner.label.text()
+    assert "applies the rest" in banner.label.text()
+
+
 def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:
     assert [b.objectName() for b in window.banners] == ["notReviewedBanner"]
     assert not window.actions_by_id["content_problems"].isEnabled()
