@@ -35,12 +35,15 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 class FileRefused(Exception):
     """A file that was not read; ``reason`` completes a sentence that starts with its name."""
 
-    def __init__(self, path: Path, reason: str, *, missing: bool = False):
+    def __init__(self, path: Path, reason: str, *, missing: bool = False, unreadable: bool = False):
         super().__init__(f"{path} {reason}")
         self.path = path
         self.reason = reason
         #: The file does not exist (often normal: no policy file, no settings yet).
         self.missing = missing
+        #: The system would not let it be read (permissions, an offline share): says nothing
+        #: about what the file holds, and may pass.
+        self.unreadable = unreadable
 
 
 def size_text(limit: int) -> str:
@@ -87,7 +90,7 @@ def read_file(path: Path, limit: int, *, follow_links: bool = True, what: str = 
     except IsADirectoryError:
         raise FileRefused(path, "is a folder, not a file") from None
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}", unreadable=True) from None
     if len(data) > limit:
         limit_text = f"the {size_text(limit)} limit{f' for {what}' if what else ''}"
         raise FileRefused(path, f"is larger than {limit_text}")

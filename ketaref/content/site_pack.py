@@ -90,7 +90,11 @@ class TrustRecord:
 
 
 class TrustStateError(Exception):
-    """The trust record exists but cannot be read."""
+    """The trust record exists but cannot be used; ``unreadable``: it could not even be read."""
+
+    def __init__(self, message: str, *, unreadable: bool = False):
+        super().__init__(message)
+        self.unreadable = unreadable
 
 
 def read_trust_state(state: Path) -> TrustRecord | None:
@@ -102,7 +106,7 @@ def read_trust_state(state: Path) -> TrustRecord | None:
     except FileRefused as refused:
         if refused.missing:
             return None
-        raise TrustStateError(str(refused)) from None
+        raise TrustStateError(str(refused), unreadable=refused.unreadable) from None
     except (ValueError, RecursionError):
         raise TrustStateError(f"{path} is not a trust record (not valid JSON)") from None
     except (KeyError, TypeError):
@@ -168,6 +172,8 @@ class SiteGate:
         self.unavailable_keys: list[Path] = []
         self.keys = self._load_keys()
         self.record: TrustRecord | None = None
+        #: Why the trust record could not be read this time ("" when it could).
+        self.record_unreadable = ""
 
     def _load_keys(self) -> list[PublicKey]:
         keys = []
@@ -186,7 +192,11 @@ class SiteGate:
             try:
                 self.record = read_trust_state(self.state)
             except TrustStateError as exc:
-                self.notices.append(f"the record of trusted site packs is damaged: {exc}")
+                if exc.unreadable:
+                    # Like an unreadable key: no evidence about anything, so nothing is removed.
+                    self.record_unreadable = str(exc)
+                else:
+                    self.notices.append(f"the record of trusted site packs is damaged: {exc}")
                 self.record = None
             yield
 
@@ -248,6 +258,8 @@ class SiteGate:
         trusted key could be read, or files that do not match. A key that cannot be read this
         time (missing for a moment, no permission, share offline) only keeps it out of use.
         """
+        if self.record_unreadable:
+            return None  # which copy is trusted is unknown this time: keep every copy, use none
         self._remove_stale(keep=self.record.manifest_sha256 if self.record else None)
         if self.record is None:
             return None
@@ -340,6 +352,11 @@ class SiteGate:
 
     def accept(self, source: Path) -> tuple[Library, bool, str | None]:
         """The site pack at ``source`` as a checked copy, or PackRefused saying why not."""
+        if self.record_unreadable:
+            raise PackRefused(
+                f"the record of trusted site packs cannot be read this time"
+                f" ({self.record_unreadable}), so a rollback cannot be ruled out"
+            )
         manifest_bytes, manifest = self._candidate_manifest(source)
         digest = hashlib.sha256(manifest_bytes).hexdigest()
         self._check_version(manifest, digest)

@@ -87,3 +87,26 @@ def test_an_unreadable_key_keeps_the_verified_copy(
     offline = content_version()
     assert "content 2026.12.0" in offline.stdout, offline.stderr
     assert "using the last trusted site pack 2026.12.0" in offline.stderr
+
+
+def test_an_unreadable_trust_record_keeps_the_verified_copy(
+    site: Site, small_packs: dict[str, Path]
+) -> None:
+    site.publish(small_packs["v1"])
+    assert "content 2026.12.0" in content_version().stdout
+    copies = sorted((paths.state_dir() / "trusted-pack").iterdir())
+    record = paths.state_dir() / "trust-state.json"
+    site.publish(small_packs["v2"])
+
+    restore = take_permission(record)
+    unreadable = content_version()
+    restore()
+
+    assert "content 2026.11.0" in unreadable.stdout  # the bundled pack, this time only
+    assert "record of trusted site packs cannot be read this time" in unreadable.stderr
+    assert "so a rollback cannot be ruled out" in unreadable.stderr
+    assert sorted((paths.state_dir() / "trusted-pack").iterdir()) == copies
+    assert b"2026.12.0" in record.read_bytes()
+
+    readable_again = content_version()
+    assert "content 2026.12.1" in readable_again.stdout, readable_again.stderr
