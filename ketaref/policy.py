@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.printing.paper import MAX_HEADER_TEXT
 from ketaref.safe_read import FileRefused, read_file
 from ketaref.text import escape_controls
 
@@ -59,6 +58,9 @@ DEFAULT_ORIGIN = "default"
 USER_ORIGIN = "user"
 
 _MAX_POLICY_BYTES = 256 * 1024
+#: The most characters a header box of the printed checklist (clinic name, clinician) holds
+#: legibly; the printout refuses longer, so the policy refuses a longer clinic name up front.
+MAX_HEADER_TEXT = 80
 #: Two short keys; anything near this size is not a file ketaref wrote.
 MAX_USER_SETTINGS_BYTES = 64 * 1024
 #: Where Group Policy puts ketaref's machine policy on Windows (under HKEY_LOCAL_MACHINE).

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.gui.integration import MachineSettings
-from ketaref.printing.paper import MAX_HEADER_TEXT
+from ketaref.policy import MAX_HEADER_TEXT
 
 PAPER_CHOICES = (("", "Follow this computer's region"), ("a4", "A4"), ("letter", "US Letter"))
 

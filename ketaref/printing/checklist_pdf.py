@@ -37,9 +37,10 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
+from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
-from ketaref.printing.paper import MAX_HEADER_TEXT, PAPER_SIZES
+from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails
 
 __all__ = [

@@ -10,8 +10,6 @@ PAPER_SIZES: dict[str, tuple[float, float]] = {
     "a4": (595.2755905511812, 841.8897637795277),
     "letter": (612.0, 792.0),
 }
-#: The most characters a header box of the printout (clinic name, clinician) holds legibly.
-MAX_HEADER_TEXT = 80
 #: Countries that print on US Letter; everywhere else uses A4.
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH"})
 #: Windows spells the country out ("English_United States").
