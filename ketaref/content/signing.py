@@ -42,13 +42,6 @@ class SigningError(Exception):
     """A key or signature problem, with a message for the person running the command."""
 
 
-class KeyUnavailable(SigningError):
-    """A key file that could not be read this time (missing, no permission, not a plain file).
-
-    Not evidence against anything it signed: the file may be back at the next start.
-    """
-
-
 class SignatureRefused(SigningError):
     """A pack whose signature does not hold (unsigned, untrusted key, changed after signing)."""
 
@@ -72,7 +65,7 @@ def _read_key_file(path: Path, kind: str) -> bytes:
     try:
         return read_file(path, _MAX_KEY_BYTES, what="a key file")
     except FileRefused as refused:
-        raise KeyUnavailable(f"{kind} {refused}") from None
+        raise SigningError(f"{kind} {refused}") from None
 
 
 def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path, Path]:
