@@ -69,6 +69,11 @@ def log_dir() -> Path:
     return state_dir() / "logs"
 
 
+def install_lock_path() -> Path:
+    """Return the lock file starts of ketaref on one account take turns with to install a pack."""
+    return state_dir() / "trusted-pack.lock"
+
+
 def user_settings_path() -> Path:
     """Return the user's own settings file (clinic name, paper size; never patient details).
 

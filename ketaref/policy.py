@@ -5,14 +5,21 @@ or wherever ``KETAREF_POLICY`` points). Keys it names in ``locked`` cannot be ch
 keys that decide which content is trusted are never the user's to change at all. The GUI passes the
 user's settings in as a plain mapping (it reads them from QSettings); this module never touches Qt.
 
-A policy file is all or nothing, like a content pack: if it cannot be read or parsed, or holds an
-unknown key or a value of the wrong type, every problem is reported as ``FILE:LINE: message`` and
-the app runs on the built-in defaults — which keep signed content required. A broken policy never
-turns signature checks off. A missing policy file is normal: most machines have none.
+Every problem is reported as ``FILE:LINE: message``. A bad value (wrong type, not one of the
+choices, a clinic name no printout can hold) affects its own key only: that key keeps its built-in
+default and the rest of the policy applies, so one typo does not silently swap the clinic's site
+pack for the bundled one. An unknown key is reported and ignored. A file that cannot be read or
+parsed at all is not applied: the app runs on the built-in defaults, which keep signed content
+required. A broken policy never turns signature checks off. A missing policy file is normal: most
+machines have none.
+
+Both files are read through ``ketaref.safe_read`` (plain files only, never waiting on a named
+pipe, size-capped); a UTF-8 byte-order mark, as Notepad writes, is accepted.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -22,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ketaref import paths
+from ketaref.safe_read import FileRefused, read_file
+from ketaref.text import escape_controls
 
 POLICY_KEYS = (
     "clinic_name",
@@ -49,6 +58,11 @@ DEFAULT_ORIGIN = "default"
 USER_ORIGIN = "user"
 
 _MAX_POLICY_BYTES = 256 * 1024
+#: The most characters a header box of the printed checklist (clinic name, clinician) holds
+#: legibly; the printout refuses longer, so the policy refuses a longer clinic name up front.
+MAX_HEADER_TEXT = 80
+#: Two short keys; anything near this size is not a file ketaref wrote.
+MAX_USER_SETTINGS_BYTES = 64 * 1024
 #: Where Group Policy puts ketaref's machine policy on Windows (under HKEY_LOCAL_MACHINE).
 REGISTRY_KEY = r"Software\Policies\Ketaref"
 
@@ -61,6 +75,20 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise PolicyValueError(f"must be text in quotes, not {_type_name(value)}")
     return value
+
+
+def _clinic_name(value: object) -> str:
+    """Text the printout's header box can hold: one line, at most MAX_HEADER_TEXT characters."""
+    text = _text(value)
+    if len(text) > MAX_HEADER_TEXT:
+        raise PolicyValueError(
+            f"is {len(text)} characters long; a printed checklist holds at most {MAX_HEADER_TEXT}"
+        )
+    if not text.isprintable():
+        raise PolicyValueError(
+            f"holds control characters (such as tabs or line breaks): {_shown(text)}"
+        )
+    return text
 
 
 def _paper(value: object) -> str | None:
@@ -133,13 +161,14 @@ def _type_name(value: object) -> str:
 
 
 def _shown(value: object) -> str:
-    return repr(value) if isinstance(value, str) else _type_name(value)
+    """A value in a message: text in quotes, control characters escaped; else its kind."""
+    return f"'{escape_controls(value)}'" if isinstance(value, str) else _type_name(value)
 
 
 def _converters(base: Path) -> dict[str, Callable[[object], object]]:
     """How each key's raw value is checked and converted; relative paths start at ``base``."""
     return {
-        "clinic_name": _text,
+        "clinic_name": _clinic_name,
         "default_paper": _paper,
         "content_dir": _optional_path(base),
         "trusted_keys": _path_list(base),
@@ -165,14 +194,49 @@ class Policy:
     def __init__(
         self,
         settings: Mapping[str, Setting],
-        problems: tuple[str, ...],
+        machine_problems: tuple[str, ...],
         policy_path: Path,
         policy_file_found: bool,
+        *,
+        user_problems: tuple[str, ...] = (),
+        not_applied: tuple[str, ...] = (),
+        applied: bool = True,
     ):
         self._settings = dict(settings)
-        self.problems = problems
+        #: Problems of the machine policy (file or Group Policy), as ``FILE:LINE: message``.
+        self.machine_problems = machine_problems
+        #: Problems of the user's own settings file (the machine policy is unaffected).
+        self.user_problems = user_problems
+        self.problems = machine_problems + user_problems
+        #: Machine policy keys whose bad value was not used (each keeps its built-in default).
+        self.not_applied = not_applied
+        #: False when the policy file could not be read or parsed at all (defaults apply).
+        self.applied = applied
         self.policy_path = policy_path
         self.policy_file_found = policy_file_found
+
+    def summary(self) -> str:
+        """One sentence for a banner: what is wrong and what ketaref does about it, or ``""``."""
+        parts = []
+        if not self.applied:
+            parts.append(
+                "The machine policy could not be read; ketaref uses its built-in defaults"
+                " (signed content stays required)."
+            )
+        elif self.not_applied:
+            keys = ", ".join(self.not_applied)
+            parts.append(
+                f"The machine policy has a bad value for {keys}; ketaref uses the built-in"
+                f" default for {'that key' if len(self.not_applied) == 1 else 'those keys'}"
+                " and applies the rest."
+            )
+        elif self.machine_problems:
+            parts.append(
+                "The machine policy has problems (see Details); the keys ketaref understood apply."
+            )
+        if self.user_problems:
+            parts.append("Your own settings file has a problem; what it could not set is ignored.")
+        return " ".join(parts)
 
     def get(self, key: str) -> object:
         """The effective value of ``key`` (KeyError for a name that is no setting)."""
@@ -223,58 +287,72 @@ def _line_of_key(text: str, key: str) -> int | None:
     return None
 
 
-def _read_policy_file(path: Path) -> tuple[dict[str, object], list[str], bool]:
-    """Parse and check the policy file: (checked values, problems, whether the file exists)."""
+def _read_toml(path: Path, limit: int) -> tuple[dict[str, object] | None, str, list[str]]:
+    """Read a TOML settings file: (data or None, its text, problems as ``FILE[:LINE]: …``).
+
+    None without problems: there is no such file. None with problems: it cannot be used at all.
+    """
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(_MAX_POLICY_BYTES + 1)
-    except FileNotFoundError:
-        return {}, [], False
-    except OSError as exc:
-        return {}, [f"{path}: cannot be read: {exc.strerror}"], True
-    if len(raw) > _MAX_POLICY_BYTES:
-        return {}, [f"{path}: is larger than {_MAX_POLICY_BYTES // 1024} KiB"], True
+        raw = read_file(path, limit)
+    except FileRefused as refused:
+        return None, "", [] if refused.missing else [f"{path}: {refused.reason}"]
     import tomllib  # only when there is a file: most machines have none
 
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # Notepad's byte-order mark
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
+        return tomllib.loads(text), text, []
     except UnicodeDecodeError as exc:
         bad_line = raw[: exc.start].count(b"\n") + 1
-        return {}, [f"{path}:{bad_line}: is not UTF-8 text; save the file as UTF-8"], True
+        return None, "", [f"{path}:{bad_line}: is not UTF-8 text; save the file as UTF-8"]
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+)", str(exc))
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         position = f"{path}:{found.group(1)}" if found else f"{path}"
-        return {}, [f"{position}: is not valid TOML: {reason}"], True
+        return None, "", [f"{position}: is not valid TOML: {reason}"]
+
+
+def _read_policy_file(path: Path) -> tuple[_Checked, bool, bool]:
+    """Read and check the policy file: (checked values, whether it exists, whether usable)."""
+    data, text, problems = _read_toml(path, _MAX_POLICY_BYTES)
+    if data is None:
+        return _Checked({}, problems, []), bool(problems), not problems
 
     def where(key: str) -> str:
         line = _line_of_key(text, key)
         return f"{path}:{line}" if line else str(path)
 
-    values, problems = _check_values(data, _converters(path.parent), where)
-    return values, problems, True
+    return _check_values(data, _converters(path.parent), where), True, True
+
+
+@dataclass
+class _Checked:
+    """Policy values that passed their check, the problems, and the known keys whose value failed."""
+
+    values: dict[str, object]
+    problems: list[str]
+    bad_keys: list[str]
 
 
 def _check_values(
     data: Mapping[str, object],
     converters: Mapping[str, Callable[[object], object]],
     where: Callable[[str], str],
-) -> tuple[dict[str, object], list[str]]:
-    """Check and convert raw policy values; problems name ``where(key)``."""
-    values: dict[str, object] = {}
-    problems: list[str] = []
+) -> _Checked:
+    """Check and convert raw policy values, each on its own; problems name ``where(key)``."""
+    checked = _Checked({}, [], [])
     for key, raw_value in data.items():
         if key not in converters:
-            problems.append(
-                f"{where(key)}: unknown key “{key}” (known keys: {', '.join(POLICY_KEYS)})"
+            checked.problems.append(
+                f"{where(key)}: unknown key “{key}” ignored (known keys: {', '.join(POLICY_KEYS)})"
             )
             continue
         try:
-            values[key] = converters[key](raw_value)
+            checked.values[key] = converters[key](raw_value)
         except PolicyValueError as exc:
-            problems.append(f"{where(key)}: {key} {exc}")
-    return values, problems
+            checked.bad_keys.append(key)
+            checked.problems.append(f"{where(key)}: {key} {exc}; {key} keeps its default")
+    return checked
 
 
 def registry_value(value: object, kind: int) -> object:
@@ -325,19 +403,9 @@ USER_KEYS = ("clinic_name", "default_paper")
 def read_user_settings() -> tuple[dict[str, object], list[str]]:
     """The user's own settings file (``paths.user_settings_path()``) and any problems in it."""
     path = paths.user_settings_path()
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read()
-    except FileNotFoundError:
-        return {}, []
-    except OSError as exc:
-        return {}, [f"{path}: cannot be read ({exc}); your own settings are not applied"]
-    import tomllib  # only when there is a file: most users have none
-
-    try:
-        values = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return {}, [f"{path}: cannot be read ({exc}); your own settings are not applied"]
+    values, _, problems = _read_toml(path, MAX_USER_SETTINGS_BYTES)
+    if values is None:
+        return {}, [f"{problem}; your own settings are not applied" for problem in problems]
     unknown = sorted(set(values) - set(USER_KEYS))
     problems = [f"{path}: unknown setting “{key}” ignored" for key in unknown]
     return {key: values[key] for key in USER_KEYS if key in values}, problems
@@ -364,25 +432,26 @@ def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
     win over the same keys in the policy file.
     """
     path = paths.machine_policy_path()
-    file_values, problems, found = _read_policy_file(path)
-    machine = {key: (value, f"machine policy {path}") for key, value in file_values.items()}
+    from_file, found, applied = _read_policy_file(path)
+    machine = {key: (value, f"machine policy {path}") for key, value in from_file.values.items()}
+    problems, bad_keys = list(from_file.problems), list(from_file.bad_keys)
     registry = _registry_values()
     if registry is not None:
         origin = f"Group Policy HKLM\\{REGISTRY_KEY}"
-        checked, registry_problems = _check_values(
-            registry, _converters(path.parent), lambda key: f"{origin}\\{key}"
-        )
-        problems += registry_problems
-        machine |= {key: (value, origin) for key, value in checked.items()}
-    if problems:
-        machine = {}  # all or nothing: a broken policy is not half applied
+        checked = _check_values(registry, _converters(path.parent), lambda key: f"{origin}\\{key}")
+        problems += checked.problems
+        bad_keys += checked.bad_keys
+        machine |= {key: (value, origin) for key, value in checked.values.items()}
+    if not applied:
         problems.append(
             f"{path}: the machine policy was not applied; using built-in defaults"
             " (signed content stays required)"
         )
+    # A key given a bad value (in the file or Group Policy) and no good one keeps its default.
+    not_applied = tuple(key for key in POLICY_KEYS if key in bad_keys and key not in machine)
+    user_problems: list[str] = []
     if user_settings is None:
         user_settings, user_problems = read_user_settings()
-        problems = problems + user_problems
     locked_keys = machine.get("locked", ((), ""))[0]
     locked = set(locked_keys) | MACHINE_ONLY_KEYS  # type: ignore[call-overload]
 
@@ -393,6 +462,14 @@ def load_policy(user_settings: Mapping[str, object] | None = None) -> Policy:
             try:
                 value, origin = _check_user_value(key, user_settings[key]), USER_ORIGIN
             except PolicyValueError as exc:
-                problems.append(f"user settings: {key} {exc}; using {origin} value")
+                user_problems.append(f"user settings: {key} {exc}; using {origin} value")
         settings[key] = Setting(key, value, origin, key in locked)
-    return Policy(settings, tuple(problems), path, found or registry is not None)
+    return Policy(
+        settings,
+        tuple(problems),
+        path,
+        found or registry is not None,
+        user_problems=tuple(user_problems),
+        not_applied=not_applied,
+        applied=applied,
+    )

@@ -4,22 +4,40 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, notice, print_json
+from ketaref.text import escape_controls
+
+if TYPE_CHECKING:
+    from ketaref.policy import Policy
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def _shown(value: object) -> str:
+    """A value as ``policy show`` prints it; control characters appear escaped, never raw."""
     if value is None:
         return "(not set)"
     if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(escape_controls(str(v)) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
-    return str(value)
+        return f'"{escape_controls(value)}"'
+    return escape_controls(str(value))
+
+
+def _file_state(policy: Policy) -> str:
+    """How the machine policy file stands, for the heading line."""
+    if not policy.applied:
+        return "has problems: not applied, built-in defaults in use"
+    if not policy.policy_file_found:
+        return "not present: defaults apply"
+    if policy.not_applied:
+        values = "value" if len(policy.not_applied) == 1 else "values"
+        return f"in use, except the bad {values} of {', '.join(policy.not_applied)}"
+    return "in use, with problems" if policy.machine_problems else "in use"
 
 
 def _json_value(value: object) -> object:
@@ -35,7 +53,7 @@ def _show(args: argparse.Namespace) -> int:
 
     policy = load_policy()
     for problem in policy.problems:
-        notice(problem)
+        notice(escape_controls(problem))
     if args.json:
         print_json(
             {
@@ -49,14 +67,13 @@ def _show(args: argparse.Namespace) -> int:
             }
         )
     else:
-        state = "in use" if policy.policy_file_found else "not present: defaults apply"
-        if policy.problems:
-            state = "has problems: not applied"
-        print(f"# machine policy file: {policy.policy_path} ({state})")
+        heading = f"{policy.policy_path} ({_file_state(policy)})"
+        print(f"# machine policy file: {escape_controls(heading)}")
         for key, value, origin, locked in policy.settings():
             lock = "locked" if locked else "user may change"
-            print(f"{key:<24} {_shown(value):<36} {origin}  ({lock})")
-    return EXIT_CHECK_FAILED if policy.problems else EXIT_OK
+            print(f"{key:<24} {_shown(value):<36} {escape_controls(origin)}  ({lock})")
+    # The user's own settings file is theirs to fix: its problems are told, not a failed check.
+    return EXIT_CHECK_FAILED if policy.machine_problems else EXIT_OK
 
 
 def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
@@ -68,9 +85,11 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
         help="every setting, its value, its origin and whether it is locked",
         description=(
             "Print every setting with its effective value, where it came from (default, machine"
-            " policy file, user) and whether users may change it. Problems in the policy file go"
-            " to stderr as FILE:LINE: message; the exit code is then 1 (the app runs on the"
-            " built-in defaults, with signed content required), else 0."
+            " policy file, user) and whether users may change it. Problems go to stderr as"
+            " FILE:LINE: message. The exit code is 1 when the machine policy has a problem (a bad"
+            " value keeps its key's built-in default; a file that cannot be read is not applied at"
+            " all, with signed content still required), else 0; a problem in the user's own"
+            " settings file is reported but does not fail."
         ),
     )
     show.add_argument("--json", action="store_true", help="print one JSON document")

@@ -1,5 +1,8 @@
 """``ketaref self-test``: checks an installation step by step, for IT after an install or upgrade.
 
+The steps: the machine policy (any problem fails), the content in use (a refused site pack fails,
+whatever is used instead), a checklist PDF built in memory, the bundled fonts, and Qt.
+
 Each step prints ``ok  <step>: <detail>`` or ``FAIL <step>: <reason>``; the exit code is 0 when no
 step failed and 1 otherwise. The Qt step runs in a child process (``self-test --qt-probe``) because
 Qt aborts the whole process when a platform plugin cannot load; the parent then reports what
@@ -19,6 +22,7 @@ from typing import Any
 
 from ketaref import __version__
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
+from ketaref.text import escape_controls, plural
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -67,22 +71,31 @@ def _check_content(test: SelfTest) -> str:
     library = active.library
     test.found["library"] = library
     for message in active.notices:
-        print(f"     note: {message}")
-    if active.refused_problems:
-        raise StepFailed(
-            f"the site content pack was refused ({len(active.refused_problems)} problems: "
-            f"{active.refused_problems[0]}); using {active.origin} content {library.version} "
-            f"({library.pack_hash}) instead"
-        )
+        if message != active.refusal:
+            print(f"     note: {message}")
+    if active.refused:
+        # deployment.md: a refused site pack is a failure, whatever the pack in use instead.
+        raise StepFailed(active.refusal)
     return (
         f"{library.version} ({library.pack_hash}) from the {active.origin} pack, every file "
-        f"matches its manifest hash; {_count(library.protocols, 'protocol')}, "
-        f"{_count(library.checklists, 'checklist')}"
+        f"matches its manifest hash; {plural(len(library.protocols), 'protocol')}, "
+        f"{plural(len(library.checklists), 'checklist')}"
     )
 
 
-def _count(items: Any, noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+def _check_policy(test: SelfTest) -> str:
+    from ketaref.policy import load_policy
+
+    policy = load_policy()
+    for problem in policy.user_problems:
+        print(f"     note: {escape_controls(problem)}")
+    if policy.machine_problems:
+        first = escape_controls(policy.machine_problems[0])
+        more = len(policy.machine_problems) - 1
+        raise StepFailed(f"{first}{f' (and {more} more)' if more else ''}")
+    if not policy.policy_file_found:
+        return f"no machine policy at {policy.policy_path}: built-in defaults apply"
+    return f"the machine policy {escape_controls(str(policy.policy_path))} is in use"
 
 
 def _sample_checklist(library: Any) -> tuple[str, bytes]:
@@ -117,13 +130,14 @@ def _check_fonts(test: SelfTest) -> str:
     fonts = sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES)
     if not fonts:
         raise StepFailed(f"no font files in {folder}; reinstall ketaref")
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    from ketaref.printing.errors import PrintError
+    from ketaref.printing.fonts import load_font
 
     for font in fonts:
         try:
-            TTFont(font.stem, str(font))
-        except (TTFError, OSError) as exc:
-            raise StepFailed(f"{font} cannot be loaded: {exc}") from None
+            load_font(font.stem, font)
+        except PrintError as exc:
+            raise StepFailed(str(exc)) from None
     return f"{len(fonts)} fonts load from {folder} ({', '.join(f.name for f in fonts)})"
 
 
@@ -232,12 +246,13 @@ def run_self_test(args: argparse.Namespace) -> int:
     where = "frozen app" if getattr(sys, "frozen", False) else f"Python {sys.version.split()[0]}"
     print(f"ketaref {__version__} self-test ({where}, {Path(sys.executable).parent})")
     test = SelfTest()
+    test.step("policy", _check_policy)
     test.step("content", _check_content)
     test.step("checklist PDF", _check_pdf)
     test.step("fonts", _check_fonts)
     test.step("Qt", _check_qt)
     if test.failures:
-        print(f"self-test FAILED: {test.failures} step(s) failed")
+        print(f"self-test FAILED: {plural(test.failures, 'step')} failed")
         return EXIT_CHECK_FAILED
     print("self-test passed")
     return EXIT_OK
@@ -247,7 +262,7 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref self-test``."""
     command = subparsers.add_parser(
         "self-test",
-        help="check this installation: content, checklist PDF, fonts, Qt plugins",
+        help="check this installation: policy, content, checklist PDF, fonts, Qt plugins",
         description="Check this installation step by step; exit 0 when every step passed.",
     )
     command.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)

@@ -7,7 +7,8 @@ under an already-trusted version number, and (with ``expired_content = "block"``
 checks and the verified copy in the user's state dir are in ``ketaref.content.site_pack``.
 
 A refused site pack falls back to the last good pack — the kept copy if it still verifies (a copy
-that no longer does is removed), else the bundled pack — and the user is told why in one line.
+shown to be bad is removed; one that cannot be checked this time, e.g. while a trusted key cannot
+be read, is kept but not used), else the bundled pack — and the user is told why in one line.
 Never a mix of two packs.
 """
 
@@ -34,6 +35,8 @@ class ActiveContent:
     expired: bool = False
     #: A site pack named by the policy was refused; the library is the last good pack.
     refused: bool = False
+    #: Why it was refused and what is used instead (also among ``notices``).
+    refusal: str = ""
 
 
 def load_active_content(
@@ -53,23 +56,30 @@ def load_active_content(
     from ketaref.content.site_pack import PackRefused, SiteGate, describe
 
     gate = SiteGate(policy, today)
-    try:
-        library, expired, notice = gate.accept(source)
-    except PackRefused as refusal:
-        kept = gate.kept_copy()
-        if kept is not None:
-            library, expired, notice = kept
-            fallback = f"using the last trusted site pack {describe(library)}"
-            origin = f"last trusted site pack (kept copy of {source})"
-        else:
-            library, expired, notice = _bundled_library(today)
-            fallback = f"using the bundled content {describe(library)}"
-            origin = "bundled"
-        message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
-        notices = [*gate.notices, message, *([notice] if notice else [])]
-        return ActiveContent(
-            library, origin, tuple(notices), refusal.problems, expired, refused=True
-        )
+    with gate.exclusive():
+        try:
+            library, expired, notice = gate.accept(source)
+        except PackRefused as refusal:
+            kept = gate.kept_copy()
+            if kept is not None:
+                library, expired, notice = kept
+                fallback = f"using the last trusted site pack {describe(library)}"
+                origin = f"last trusted site pack (kept copy of {source})"
+            else:
+                library, expired, notice = _bundled_library(today)
+                fallback = f"using the bundled content {describe(library)}"
+                origin = "bundled"
+            message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
+            notices = [*gate.notices, message, *([notice] if notice else [])]
+            return ActiveContent(
+                library,
+                origin,
+                tuple(notices),
+                refusal.problems,
+                expired,
+                refused=True,
+                refusal=message,
+            )
     notices = [*gate.notices, *([notice] if notice else [])]
     return ActiveContent(library, f"site pack {source}", tuple(notices), (), expired)
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from ketaref.content.model import Statement
 from ketaref.content.pack import Library
 from ketaref.content.quantity import DOSE_UNITS, RATE_UNITS, TIME_UNITS, Quantity, QuantityRange
+from ketaref.text import plural
 
 #: A change of at least this factor is flagged without a change_reason.
 FLAG_RATIO = Decimal(10)
@@ -306,7 +307,7 @@ def render_text(result: PackDiff) -> str:
         lines += [f"  {_change_line(change)}" for change in result.sources]
     if result.flagged:
         count = len(result.flagged)
-        lines.append(f"{count} change{'s' if count != 1 else ''} flagged for review")
+        lines.append(f"{plural(count, 'change')} flagged for review")
     return "\n".join(lines) + "\n"
 
 

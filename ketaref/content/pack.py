@@ -11,7 +11,6 @@ import gc
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from ketaref.content.model import (
 from ketaref.content.model_errors import validation_problems
 from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.yaml_source import DataPath, YamlProblem, parse
+from ketaref.safe_read import FileRefused, read_file
 
 MAX_FILE_BYTES = 1024 * 1024
 MANIFEST = "manifest.yaml"
@@ -118,35 +118,22 @@ def read_limited(path: Path, display: str) -> bytes:
     """Read the regular file ``path`` of at most MAX_FILE_BYTES; raise ContentError otherwise.
 
     ``display`` is the file's name inside the pack; no part of it may be a symbolic link (a
-    linked file or folder could pull in anything on the machine). FIFOs and devices are refused
-    before they are opened (opening a FIFO would wait forever), and the file opened must be the
-    one looked at, so a swap in between is refused too.
+    linked file or folder could pull in anything on the machine). The bytes come through
+    ``safe_read``: FIFOs and devices are refused without waiting, and the file opened must be
+    the one looked at.
     """
     try:
         # Inside the try: looking for links can meet a folder this user may not read.
         link = _link_inside(path, display)
-        if link is not None:
-            where = "is" if link == path else "lies in a folder that is"
-            raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
-        looked_at = os.lstat(path)
-        if not stat.S_ISREG(looked_at.st_mode):
-            kind = "a folder" if stat.S_ISDIR(looked_at.st_mode) else "a special file"
-            raise _refuse(display, f"is {kind}, not a plain file")
-        with open(path, "rb") as stream:
-            opened = os.fstat(stream.fileno())
-            if (opened.st_dev, opened.st_ino) != (looked_at.st_dev, looked_at.st_ino):
-                raise _refuse(display, "changed while it was being read; try again")
-            # A buffer the size of the file, not of the limit: packs have many small files.
-            data = stream.read(min(opened.st_size, MAX_FILE_BYTES) + 1)
-    except FileNotFoundError:
-        raise _refuse(display, "is missing") from None
     except OSError as exc:
         raise _refuse(display, f"cannot be read: {exc.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise _refuse(
-            display, f"is larger than the {MAX_FILE_BYTES // 1024} KiB limit for a content file"
-        )
-    return data
+    if link is not None:
+        where = "is" if link == path else "lies in a folder that is"
+        raise _refuse(display, f"{where} a symbolic link; packs hold plain files only")
+    try:
+        return read_file(path, MAX_FILE_BYTES, follow_links=False, what="a content file")
+    except FileRefused as refused:
+        raise _refuse(display, "is missing" if refused.missing else refused.reason) from None
 
 
 def _parse(raw: bytes, model: type[BaseModel], display: str) -> tuple[Any, list[ContentProblem]]:

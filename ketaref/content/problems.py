@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ketaref.text import plural
+
 
 @dataclass(frozen=True, slots=True)
 class ContentProblem:
@@ -26,6 +28,5 @@ class ContentError(Exception):
 
     def __init__(self, problems: Iterable[ContentProblem], summary: str | None = None):
         self.problems = tuple(problems)
-        count = len(self.problems)
-        self.summary = summary or f"content is invalid: {count} problem{'s' if count != 1 else ''}"
+        self.summary = summary or f"content is invalid: {plural(len(self.problems), 'problem')}"
         super().__init__(self.summary)

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from ketaref.atomic import write_atomically
 from ketaref.content.pack import MANIFEST, SIGNATURE, Library, load_pack, read_limited
+from ketaref.safe_read import FileRefused, read_file
 
 DEFAULT_KEY_NAME = "ketaref-content"
 _MAX_KEY_BYTES = 16 * 1024
@@ -62,15 +63,9 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 def _read_key_file(path: Path, kind: str) -> bytes:
     try:
-        with Path(path).open("rb") as stream:
-            data = stream.read(_MAX_KEY_BYTES + 1)
-    except FileNotFoundError:
-        raise SigningError(f"{kind} {path} does not exist") from None
-    except OSError as exc:
-        raise SigningError(f"{kind} {path} cannot be read: {exc.strerror}") from None
-    if len(data) > _MAX_KEY_BYTES:
-        raise SigningError(f"{kind} {path} is too large to be a key file")
-    return data
+        return read_file(path, _MAX_KEY_BYTES, what="a key file")
+    except FileRefused as refused:
+        raise SigningError(f"{kind} {refused}") from None
 
 
 def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path, Path]:
@@ -207,12 +202,11 @@ def read_signature(directory: Path) -> Signature:
     """Read and parse ``DIR/manifest.sig``; raise SignatureRefused if absent or unreadable."""
     path = Path(directory) / SIGNATURE
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(_MAX_SIGNATURE_BYTES + 1)
-    except FileNotFoundError:
-        raise SignatureRefused(f"the pack is not signed (no {SIGNATURE})") from None
-    except OSError as exc:
-        raise SignatureRefused(f"{SIGNATURE} cannot be read: {exc.strerror}") from None
+        raw = read_file(path, _MAX_SIGNATURE_BYTES, follow_links=False, what="a signature")
+    except FileRefused as refused:
+        if refused.missing:
+            raise SignatureRefused(f"the pack is not signed (no {SIGNATURE})") from None
+        raise SignatureRefused(f"{SIGNATURE} {refused.reason}") from None
     return parse_signature(raw)
 
 
@@ -227,7 +221,7 @@ def check_signature(
             continue
         return candidate
     if not trusted:
-        raise SignatureRefused("no trusted key is configured to check the signature with")
+        raise SignatureRefused("no trusted key is available to check the signature with")
     if any(candidate.key_id == signature.key_id for candidate in trusted):
         raise SignatureRefused(
             f"the signature does not match {MANIFEST}: the pack was changed after signing"

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 import json
+import os
 import re
 import shutil
+import sys
 import tempfile
-from contextlib import suppress
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +49,21 @@ from ketaref.content.signing import (
     verify_signed_pack,
 )
 from ketaref.policy import Policy
+from ketaref.safe_read import FileRefused, read_file
+from ketaref.text import first_few
 
 TRUST_STATE = "trust-state.json"
 TRUSTED_PACKS = "trusted-pack"
+INCOMING_PREFIX = ".incoming-"
+#: How long a start waits for another one's install before going on without the lock.
+LOCK_WAIT_S = 120.0
+LOCK_POLL_S = 0.05
+#: A leftover copy this old belongs to a start that stopped; younger ones may still be written.
+ABANDONED_AFTER_S = 24 * 3600
+MAX_TRUST_STATE_BYTES = 64 * 1024
+_LOCK_OPEN_FLAGS = (
+    os.O_RDWR | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
 #: The most a site pack may hold in all (each file is also capped at 1 MiB): no endless data.
 MAX_PACK_BYTES = 32 * 1024 * 1024
 
@@ -73,22 +90,31 @@ class TrustRecord:
 
 
 class TrustStateError(Exception):
-    """The trust record exists but cannot be read."""
+    """The trust record exists but cannot be used; ``unreadable``: it could not even be read."""
+
+    def __init__(self, message: str, *, unreadable: bool = False):
+        super().__init__(message)
+        self.unreadable = unreadable
 
 
 def read_trust_state(state: Path) -> TrustRecord | None:
     """The trust record in ``state``, None if there is none yet."""
     path = state / TRUST_STATE
     try:
-        with path.open("rb") as stream:
-            document = json.loads(stream.read(64 * 1024))
+        document = json.loads(read_file(path, MAX_TRUST_STATE_BYTES))
         record = TrustRecord(str(document["version"]), str(document["manifest_sha256"]))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise TrustStateError(f"{path} cannot be read ({type(exc).__name__})") from None
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+){1,3}", record.version) or not re.fullmatch(
-        r"[0-9a-f]{64}", record.manifest_sha256
+    except FileRefused as refused:
+        if refused.missing:
+            return None
+        raise TrustStateError(str(refused), unreadable=refused.unreadable) from None
+    except (ValueError, RecursionError):
+        raise TrustStateError(f"{path} is not a trust record (not valid JSON)") from None
+    except (KeyError, TypeError):
+        record = None
+    if (
+        record is None
+        or not re.fullmatch(r"[0-9]+(\.[0-9]+){1,3}", record.version)
+        or not re.fullmatch(r"[0-9a-f]{64}", record.manifest_sha256)
     ):
         raise TrustStateError(f"{path} does not hold a version and a manifest hash")
     return record
@@ -112,15 +138,29 @@ def _expiry(
     if manifest.expires is None or today <= manifest.expires:
         return False, None
     if policy.expired_content == "block":
-        raise PackRefused(f"it expired on {manifest.expires.isoformat()}")
+        raise PackRefused(
+            f"it expired on {manifest.expires.isoformat()} and the machine policy blocks expired"
+            " content"
+        )
     return True, (
         f"{what} expired on {manifest.expires.isoformat()}; check with the clinic's content"
         " lead before relying on it (printouts are marked “expired content”)"
     )
 
 
+def _content_refusal(reason: str, problems: tuple[ContentProblem, ...]) -> PackRefused:
+    """A refusal whose one line names the first few problems, not only how many there are."""
+    named = first_few([str(problem) for problem in problems])
+    return PackRefused(f"{reason} ({named})" if named else reason, problems)
+
+
 class SiteGate:
-    """Decides, for one start of the app, which pack to use when a site pack is configured."""
+    """Decides, for one start of the app, which pack to use when a site pack is configured.
+
+    The decision is made under ``exclusive()``: starts of ketaref on the same account (or on
+    machines sharing a roaming profile) take turns, so each sees the others' finished installs
+    and none removes what another is still copying.
+    """
 
     def __init__(self, policy: Policy, today: dt.date):
         self.policy = policy
@@ -128,12 +168,12 @@ class SiteGate:
         self.state = paths.state_dir()
         self.packs = self.state / TRUSTED_PACKS
         self.notices: list[str] = []
+        #: Configured keys that could not be read this time (never evidence against a pack).
+        self.unavailable_keys: list[Path] = []
         self.keys = self._load_keys()
-        try:
-            self.record = read_trust_state(self.state)
-        except TrustStateError as exc:
-            self.notices.append(f"the record of trusted site packs is damaged: {exc}")
-            self.record = None
+        self.record: TrustRecord | None = None
+        #: Why the trust record could not be read this time ("" when it could).
+        self.record_unreadable = ""
 
     def _load_keys(self) -> list[PublicKey]:
         keys = []
@@ -141,8 +181,24 @@ class SiteGate:
             try:
                 keys.append(load_public_key(path))
             except SigningError as exc:
+                self.unavailable_keys.append(path)
                 self.notices.append(f"a trusted key in the machine policy cannot be used: {exc}")
         return keys
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Take the install lock of this account's state dir, then read the trust record."""
+        with _install_lock(paths.install_lock_path()):
+            try:
+                self.record = read_trust_state(self.state)
+            except TrustStateError as exc:
+                if exc.unreadable:
+                    # Like an unreadable key: no evidence about anything, so nothing is removed.
+                    self.record_unreadable = str(exc)
+                else:
+                    self.notices.append(f"the record of trusted site packs is damaged: {exc}")
+                self.record = None
+            yield
 
     # -- checking --------------------------------------------------------------------------
 
@@ -162,12 +218,19 @@ class SiteGate:
                 check_signature(manifest_bytes, read_signature(source), self.keys)
             manifest, problems = parse_model(manifest_bytes, Manifest, MANIFEST)
         except SignatureRefused as exc:
-            raise PackRefused(str(exc)) from None
+            raise PackRefused(f"{exc}{self._keys_unread()}") from None
         except ContentError as exc:
-            raise PackRefused(exc.summary, exc.problems) from None
+            raise _content_refusal(exc.summary, exc.problems) from None
         if problems:
-            raise PackRefused("its manifest is invalid", tuple(problems))
+            raise _content_refusal("its manifest is invalid", tuple(problems))
         return manifest_bytes, manifest
+
+    def _keys_unread(self) -> str:
+        """`` (the trusted key K cannot be read this time)``, or "" when every key was read."""
+        if not self.unavailable_keys:
+            return ""
+        unread = ", ".join(str(path) for path in self.unavailable_keys)
+        return f" (the trusted key {unread} cannot be read this time)"
 
     def _check_version(self, manifest: Manifest, digest: str) -> None:
         if self.record is None:
@@ -189,37 +252,57 @@ class SiteGate:
     # -- the kept copy ---------------------------------------------------------------------
 
     def kept_copy(self) -> tuple[Library, bool, str | None] | None:
-        """The last trusted copy if it still verifies: (library, expired, notice)."""
+        """The last trusted copy if it still verifies: (library, expired, notice).
+
+        A copy is removed only on evidence against it: a signature that fails although every
+        trusted key could be read, or files that do not match. A key that cannot be read this
+        time (missing for a moment, no permission, share offline) only keeps it out of use.
+        """
+        if self.record_unreadable:
+            return None  # which copy is trusted is unknown this time: keep every copy, use none
         self._remove_stale(keep=self.record.manifest_sha256 if self.record else None)
         if self.record is None:
             return None
         copy = self.packs / self.record.manifest_sha256
         if not copy.is_dir():
             return None
+        what = f"the kept copy of site pack {self.record.version}"
         try:
             library = self._verified(copy)
             if hashlib.sha256(library.manifest_bytes).hexdigest() != self.record.manifest_sha256:
                 raise SignatureRefused("it is not the pack the trust record names")
-        except (SignatureRefused, ContentError) as exc:
-            shutil.rmtree(copy, ignore_errors=True)
-            self.notices.append(
-                f"the kept copy of site pack {self.record.version} no longer verifies"
-                f" ({exc}) and was removed"
-            )
+        except SignatureRefused as exc:
+            if self.unavailable_keys:
+                self.notices.append(
+                    f"{what} is not used this time: {exc}{self._keys_unread()}; it is kept for"
+                    " when the key can be read again"
+                )
+                return None
+            self._discard(copy, what, str(exc))
+            return None
+        except ContentError as exc:
+            self._discard(copy, what, first_few([str(problem) for problem in exc.problems]))
             return None
         try:
             expired, notice = _expiry(library.manifest, self.today, self.policy, "the site pack")
         except PackRefused as exc:
-            self.notices.append(f"the last trusted site pack {describe(library)} {exc.reason}")
+            self.notices.append(
+                f"the last trusted site pack {describe(library)} is not used: {exc.reason}"
+            )
             return None
         return library, expired, notice
+
+    def _discard(self, copy: Path, what: str, why: str) -> None:
+        shutil.rmtree(copy, ignore_errors=True)
+        self.notices.append(f"{what} no longer verifies ({why}) and was removed")
 
     def _install(self, source: Path, manifest_bytes: bytes, manifest: Manifest) -> Library:
         """Copy the pack's listed files into a new folder, check the copy, then commit."""
         digest = hashlib.sha256(manifest_bytes).hexdigest()
         self.packs.mkdir(parents=True, exist_ok=True)
         self._remove_stale(keep=self.record.manifest_sha256 if self.record else None)
-        incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.packs))
+        # A name of this process's own: a start running beside this one never touches it.
+        incoming = Path(tempfile.mkdtemp(prefix=INCOMING_PREFIX, dir=self.packs))
         try:
             write_atomically(incoming / MANIFEST, manifest_bytes)
             if (source / SIGNATURE).is_file():
@@ -228,7 +311,7 @@ class SiteGate:
             for name in manifest.files:
                 if reason := check_manifest_path(name):
                     problem = ContentProblem(MANIFEST, None, None, f"lists “{name}”: {reason}")
-                    raise PackRefused("its manifest lists a file outside the pack", (problem,))
+                    raise _content_refusal("its manifest lists a file outside the pack", (problem,))
                 raw = read_limited(source / name, name)
                 (incoming / name).parent.mkdir(parents=True, exist_ok=True)
                 write_atomically(incoming / name, raw)
@@ -236,12 +319,10 @@ class SiteGate:
             if library.manifest_bytes != manifest_bytes:
                 raise PackRefused(f"{MANIFEST} changed while it was being copied")
             final = self.packs / digest
-            if final.exists():  # left by an earlier start that stopped before its commit
-                shutil.rmtree(final)
-            incoming.rename(final)
+            _move_into_place(incoming, final)
         except ContentError as exc:
             shutil.rmtree(incoming, ignore_errors=True)
-            raise PackRefused(exc.summary, exc.problems) from None
+            raise _content_refusal(exc.summary, exc.problems) from None
         except SignatureRefused as exc:
             shutil.rmtree(incoming, ignore_errors=True)
             raise PackRefused(str(exc)) from None
@@ -254,16 +335,28 @@ class SiteGate:
         return dataclasses.replace(library, directory=final)
 
     def _remove_stale(self, keep: str | None) -> None:
-        """Remove copies and leftovers other than ``keep`` (best effort)."""
+        """Remove copies other than ``keep``, and leftovers of starts that stopped long ago.
+
+        A recent ``.incoming-*`` folder may be another start copying a pack right now (on a file
+        system without locks): it is left alone.
+        """
         with suppress(OSError):
             for entry in self.packs.iterdir():
-                if entry.name != keep:
-                    shutil.rmtree(entry, ignore_errors=True)
+                if entry.name == keep:
+                    continue
+                if entry.name.startswith(".") and not _abandoned(entry):
+                    continue
+                shutil.rmtree(entry, ignore_errors=True)
 
     # -- deciding --------------------------------------------------------------------------
 
     def accept(self, source: Path) -> tuple[Library, bool, str | None]:
         """The site pack at ``source`` as a checked copy, or PackRefused saying why not."""
+        if self.record_unreadable:
+            raise PackRefused(
+                f"the record of trusted site packs cannot be read this time"
+                f" ({self.record_unreadable}), so a rollback cannot be ruled out"
+            )
         manifest_bytes, manifest = self._candidate_manifest(source)
         digest = hashlib.sha256(manifest_bytes).hexdigest()
         self._check_version(manifest, digest)
@@ -292,6 +385,86 @@ class SiteGate:
                 f"it could not be copied into {self.packs} ({exc.strerror or exc})"
             ) from None
         return library, expired, notice
+
+
+def _abandoned(entry: Path) -> bool:
+    """Whether a leftover folder is old enough that no start can still be writing it."""
+    try:
+        return time.time() - entry.stat().st_mtime > ABANDONED_AFTER_S
+    except OSError:
+        return False
+
+
+def _move_into_place(incoming: Path, final: Path) -> None:
+    """Rename the checked copy to its final name; a copy already there is moved aside first.
+
+    The same pack installed by another start (or left by one that stopped before its commit) is
+    replaced by this checked copy, never deleted while something might read it under that name.
+    """
+    try:
+        incoming.rename(final)
+        return
+    except OSError:
+        if not final.exists():
+            raise
+    aside = Path(tempfile.mkdtemp(prefix=INCOMING_PREFIX, dir=final.parent))
+    aside.rmdir()
+    with suppress(FileNotFoundError):
+        final.rename(aside)
+    incoming.rename(final)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+@contextmanager
+def _install_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` while the block runs (other starts wait for it).
+
+    Where locks are not supported (some network file systems), or another start holds it longer
+    than ``LOCK_WAIT_S``, the block runs unlocked: each start's copy still has a name of its own
+    and is renamed into place, so an unlocked race costs work, never a wrong decision.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, _LOCK_OPEN_FLAGS, 0o600)
+    except OSError:
+        yield  # a state dir that cannot be written: nothing will be installed either
+        return
+    try:
+        _wait_for_lock(descriptor, time.monotonic() + LOCK_WAIT_S)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _wait_for_lock(descriptor: int, deadline: float) -> None:
+    while True:
+        try:
+            _try_lock(descriptor)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(LOCK_POLL_S)
+        except OSError:
+            return  # no lock support here
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(descriptor: int) -> None:
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EDEADLK):
+                raise BlockingIOError(exc.errno, "locked by another start") from None
+            raise
+
+else:
+    import fcntl
+
+    def _try_lock(descriptor: int) -> None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _damaged_files(source: Path, manifest: Manifest) -> list[str]:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from ketaref import __version__, paths
 from ketaref.content.summary import CatalogueEntry, ContentSummary
 from ketaref.policy import MACHINE_ONLY_KEYS
+from ketaref.safe_read import read_file
 
 if TYPE_CHECKING:
     from ketaref.content.active import ActiveContent
@@ -110,7 +111,9 @@ def _fingerprint(policy: Policy, today: dt.date) -> str | None:
     trust = sorted((key, repr(policy.get(key))) for key in MACHINE_ONLY_KEYS)
     digest.update(repr(trust).encode())
     state = paths.state_dir()
-    tree = _Tree(digest, skipped={(state / SNAPSHOT_NAME).resolve(), paths.log_dir().resolve()})
+    # Not inputs: the snapshot itself, the logs, and the (empty) lock of installing a site pack.
+    skipped = {state / SNAPSHOT_NAME, paths.log_dir(), paths.install_lock_path()}
+    tree = _Tree(digest, skipped={path.resolve() for path in skipped})
     try:
         # Roots are followed if they are links (inside them, a link is refused by the loader).
         for root in (paths.bundled_content_dir(), state, *policy.trusted_keys):
@@ -160,7 +163,7 @@ class _Tree:
                 self.digest.update(f"file {status.st_size}".encode())
                 if read:
                     self._spend(status.st_size)  # before reading: a huge file is never read
-                    self.digest.update(path.read_bytes())
+                    self.digest.update(read_file(path, MAX_INPUT_BYTES))
                 else:
                     self.digest.update(f" {status.st_mtime_ns}".encode())
             else:
@@ -170,11 +173,7 @@ class _Tree:
 def read_snapshot(fingerprint: str) -> ContentSummary | None:
     """The summary kept for ``fingerprint``, or None (no snapshot, another one, or damaged)."""
     try:
-        with snapshot_path().open("rb") as stream:
-            data = stream.read(MAX_SNAPSHOT_BYTES + 1)
-        if len(data) > MAX_SNAPSHOT_BYTES:
-            return None
-        document = json.loads(data)
+        document = json.loads(read_file(snapshot_path(), MAX_SNAPSHOT_BYTES))
         if document.get("format") != FORMAT or document.get("fingerprint") != fingerprint:
             return None
         return _summary_from(document["summary"])

@@ -31,6 +31,8 @@ class MachineSettings:
     #: "a4" or "letter"; None: neither IT nor the user chose, the print dialog follows the locale.
     default_paper: str | None = None
     problems: tuple[str, ...] = ()
+    #: One sentence for the banner naming what is wrong (e.g. the key with a bad value).
+    problem_summary: str = ""
     #: Keys users may not change, with where their value comes from.
     locked_by: Mapping[str, str] = field(default_factory=dict)
 
@@ -42,6 +44,7 @@ def machine_settings(policy: Policy) -> MachineSettings:
         clinic_name=str(policy.get("clinic_name") or ""),
         default_paper=paper_from_policy(policy.get("default_paper")),
         problems=tuple(str(problem) for problem in policy.problems),
+        problem_summary=policy.summary(),
         locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
     )
 

@@ -51,6 +51,7 @@ from ketaref.gui.navigation import (
     NavigationTree,
 )
 from ketaref.gui.search_panel import make_search_widgets
+from ketaref.text import plural
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -269,14 +270,7 @@ class MainWindow(QMainWindow):
             )
             banners.append(Banner("refusedPackBanner", text, "&Details…"))
         if self.machine.problems:
-            banners.append(
-                Banner(
-                    "policyBanner",
-                    "The machine policy has problems; ketaref uses safe defaults for what it"
-                    " could not read.",
-                    "D&etails…",
-                )
-            )
+            banners.append(Banner("policyBanner", self.machine.problem_summary, "D&etails…"))
         for banner in banners:
             if banner.button is not None:
                 banner.button.clicked.connect(self.show_content_problems)
@@ -469,7 +463,7 @@ class MainWindow(QMainWindow):
         count = self.results.model().search(text)  # type: ignore[attr-defined]
         self.left_stack.setCurrentWidget(self.results)
         self.statusBar().showMessage(
-            f"{count} result{'s' if count != 1 else ''} for “{text.strip()}”"
+            f"{plural(count, 'result')} for “{text.strip()}”"
             if count
             else f"Nothing found for “{text.strip()}”"
         )

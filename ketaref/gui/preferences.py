@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.gui.integration import MachineSettings
+from ketaref.policy import MAX_HEADER_TEXT
 
 PAPER_CHOICES = (("", "Follow this computer's region"), ("a4", "A4"), ("letter", "US Letter"))
 
@@ -38,6 +39,8 @@ class PreferencesDialog(QDialog):
         self.clinic_name.setAccessibleName("Clinic name")
         self.clinic_name.setAccessibleDescription("Printed at the top of every session checklist")
         self.clinic_name.setPlaceholderText("e.g. Riverside Interventional Psychiatry")
+        # The same limit the policy checks: a longer name could not be printed.
+        self.clinic_name.setMaxLength(MAX_HEADER_TEXT)
         form.addRow("&Clinic name", self.clinic_name)
 
         self.paper = QComboBox()

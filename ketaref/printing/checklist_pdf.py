@@ -37,6 +37,7 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
+from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing import fonts
 from ketaref.printing.dose_figures import (
     CalculatedDose,
@@ -138,10 +139,6 @@ def is_spravato(protocol: Protocol) -> bool:
 
 # ---------------------------------------------------------------------------------------------
 # Building
-
-
-#: The longest clinician or clinic name the header prints legibly.
-MAX_HEADER_TEXT = 80
 
 
 def build_checklist_pdf(

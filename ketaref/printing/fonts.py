@@ -6,8 +6,13 @@ each TrueType font it draws with, so the PDF looks the same on every printer and
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+from typing import Any
+
 from ketaref import paths
 from ketaref.printing.errors import PrintError
+from ketaref.safe_read import FileRefused, read_file
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -15,6 +20,8 @@ FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
 LICENCE_FILE = "LICENSE-DejaVu.txt"
 #: Characters the content and the printout use that a substitute font must also have.
 REQUIRED_GLYPHS = "≥≤°µ–—“”‘’→·•×"
+#: DejaVu Sans is about 750 KiB; a font file far larger than that is not one of ours.
+MAX_FONT_BYTES = 32 * 1024 * 1024
 
 _registered = False
 
@@ -26,20 +33,35 @@ def register_fonts() -> None:
         return
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     for name, file_name in FONT_FILES.items():
-        path = paths.fonts_dir() / file_name
         try:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        except (OSError, TTFError) as exc:
-            raise PrintError(
-                f"the bundled font {file_name} cannot be read ({exc}); reinstall ketaref"
-            ) from None
+            pdfmetrics.registerFont(load_font(name, paths.fonts_dir() / file_name))
+        except PrintError as exc:
+            raise PrintError(f"{exc}; reinstall ketaref") from None
     # Bold markup (<b>) in paragraphs maps to the bold face; there is no italic face.
     for bold, italic, face in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, REGULAR), (1, 1, BOLD)):
         addMapping(REGULAR, bold, italic, face)
     _registered = True
+
+
+def load_font(name: str, path: Path) -> Any:
+    """The TrueType font in ``path`` as a reportlab ``TTFont``; PrintError if it cannot be used.
+
+    The file is read through ``safe_read`` (a plain file of at most MAX_FONT_BYTES): a named pipe
+    put in place of a font never makes printing or the self-test wait.
+    """
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    try:
+        data = read_file(path, MAX_FONT_BYTES, what="a font")
+        return TTFont(name, io.BytesIO(data))
+    except FileRefused as refused:
+        raise PrintError(f"the font {refused}") from None
+    except TTFError as exc:
+        raise PrintError(
+            f"the font {path} is not a TrueType font ketaref can use ({exc})"
+        ) from None
 
 
 def missing_glyphs(text: str, font_name: str = REGULAR) -> set[str]:

@@ -20,7 +20,7 @@ from ketaref.content.problems import ContentProblem
 from ketaref.content.summary import ContentSummary, DeferredContent, summarize
 from ketaref.gui import integration
 from ketaref.gui.integration import MachineSettings, machine_settings
-from ketaref.gui.main_window import MainWindow
+from ketaref.gui.main_window import Banner, MainWindow
 from ketaref.gui.navigation import ITEM_ID_ROLE
 from ketaref.policy import load_policy
 
@@ -254,14 +254,23 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     assert window.actions_by_id["content_problems"].isEnabled()
 
 
+def window_with_policy(
+    text: str, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[MainWindow, Banner]:
+    """A window started under the machine policy ``text``, and its policy banner."""
+    policy = tmp_path / "policy.toml"
+    policy.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KETAREF_POLICY", str(policy))
+    window = make_window(machine=machine_settings(load_policy()))
+    return window, next(b for b in window.banners if b.objectName() == "policyBanner")
+
+
 def test_policy_problems_show_a_banner(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text('clinic_name = "Ward 4"\npaper_size = "a3"\n', encoding="utf-8")
-    monkeypatch.setenv("KETAREF_POLICY", str(policy))
-    window = make_window(machine=machine_settings(load_policy()))
-    banner = next(b for b in window.banners if b.objectName() == "policyBanner")
+    _, banner = window_with_policy(
+        'clinic_name = "Ward 4"\npaper_size = "a3"\n', make_window, tmp_path, monkeypatch
+    )
     assert "machine policy has problems" in banner.label.text()
     assert banner.button is not None
     qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
@@ -269,6 +278,16 @@ def test_policy_problems_show_a_banner(
     details = dialog.details.toPlainText()  # type: ignore[attr-defined]
     dialog.close()
     assert "Machine policy:" in details and "paper_size" in details
+
+
+def test_a_bad_policy_value_banner_names_its_key(
+    make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, banner = window_with_policy(
+        'clinic_name = 3\ndefault_paper = "letter"\n', make_window, tmp_path, monkeypatch
+    )
+    assert "bad value for clinic_name" in banner.label.text()
+    assert "applies the rest" in banner.label.text()
 
 
 def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:

@@ -83,3 +83,10 @@ def test_a_clinic_name_with_quotes_and_accents_survives_the_file() -> None:
     name = 'Clinique "Saint-Éloi" \\ Nord'
     save_user_settings({"clinic_name": name})
     assert read_user_settings() == ({"clinic_name": name}, [])
+
+
+def test_the_clinic_name_field_holds_no_more_than_a_printout_can(qtbot: QtBot) -> None:
+    dialog = PreferencesDialog(machine_settings(load_policy()), {})
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.clinic_name, "N" * 90)
+    assert dialog.values()["clinic_name"] == "N" * 80

@@ -28,6 +28,8 @@ def failing_on_call(number: int | None) -> Iterator[list[str]]:
 
     def wrap(name: str) -> Callable[..., Any]:
         def operation(*args: Any, **kwargs: Any) -> Any:
+            if name == "open" and not _writes(*args, **kwargs):
+                return originals[name](*args, **kwargs)  # reading is not what is tested here
             calls.append(name)
             if len(calls) == number:
                 raise OSError(28, "No space left on device (injected)")
@@ -39,6 +41,10 @@ def failing_on_call(number: int | None) -> Iterator[list[str]]:
         for name in FILE_OPERATIONS:
             patch.setattr(os, name, wrap(name))
         yield calls
+
+
+def _writes(path: object, flags: int, *args: Any, **kwargs: Any) -> bool:
+    return bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
 
 
 def trust_state_bytes() -> bytes:

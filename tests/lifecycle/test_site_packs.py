@@ -117,7 +117,7 @@ def test_no_trusted_keys_means_no_site_pack(site: Site, packs: dict[str, Path]) 
     site.publish(packs["v1"])
     active = load_active_content()
     assert active.origin == "bundled"
-    assert "no trusted key is configured" in active.notices[0]
+    assert "no trusted key is available" in active.notices[0]
 
 
 def test_an_unreadable_trusted_key_is_reported(

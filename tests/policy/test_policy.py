@@ -91,11 +91,13 @@ def test_toml_syntax_error_names_its_line_and_keeps_signing_on(policy_file: Path
     assert "signed content stays required" in policy.problems[-1]
 
 
-def test_unknown_key_names_its_line_and_the_whole_file_is_ignored(policy_file: Path) -> None:
-    policy_file.write_text('# IT policy\nrequire_signed_content = false\n\nclinc_name = "North"\n')
+def test_unknown_key_names_its_line_and_the_rest_of_the_file_applies(policy_file: Path) -> None:
+    policy_file.write_text('# IT policy\ncontent_dir = "/srv/pack"\n\nclinc_name = "North"\n')
     policy = load_policy()
-    assert policy.problems[0].startswith(f"{policy_file}:4: unknown key “clinc_name”")
-    assert policy.require_signed_content  # all or nothing: the valid key is not applied either
+    assert policy.problems == (
+        f"{policy_file}:4: unknown key “clinc_name” ignored (known keys: {', '.join(POLICY_KEYS)})",
+    )
+    assert policy.content_dir == Path("/srv/pack")
 
 
 def test_unknown_table_is_reported_at_its_line(policy_file: Path) -> None:
@@ -118,15 +120,20 @@ def test_unknown_table_is_reported_at_its_line(policy_file: Path) -> None:
 def test_wrong_types_are_reported_at_their_line(policy_file: Path, line: str, message: str) -> None:
     policy_file.write_text(f"# set by IT\n{line}\n")
     policy = load_policy()
+    key = line.split(" ")[0]
     assert policy.problems[0].startswith(f"{policy_file}:2: {message}")
-    assert len(policy.problems) == 2
+    assert policy.problems[0].endswith(f"; {key} keeps its default")
+    assert len(policy.problems) == 1
+    assert policy.setting(key).origin == "default"
+    assert policy.not_applied == (key,)
     assert policy.require_signed_content
 
 
 def test_unreadable_policy_is_reported(policy_file: Path) -> None:
     policy_file.mkdir()
     policy = load_policy()
-    assert policy.problems[0].startswith(f"{policy_file}: cannot be read")
+    assert policy.problems[0] == f"{policy_file}: is a folder, not a file"
+    assert not policy.applied
     assert policy.require_signed_content
 
 
@@ -217,10 +224,11 @@ def test_a_wrong_group_policy_value_is_reported_and_signing_stays_on(
     loaded = load_policy()
     assert loaded.problems[0] == (
         r"Group Policy HKLM\Software\Policies\Ketaref\require_signed_content:"
-        " require_signed_content must be true or false (no quotes), not a number"
+        " require_signed_content must be true or false (no quotes), not a number;"
+        " require_signed_content keeps its default"
     )
     assert loaded.require_signed_content
-    assert loaded.content_dir is None
+    assert loaded.content_dir is not None  # the other value still applies
 
 
 def test_registry_values_read_as_their_toml_counterparts(monkeypatch: pytest.MonkeyPatch) -> None:
