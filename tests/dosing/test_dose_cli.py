@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ketaref.cli import main
-from ketaref.dosing.calculator import JSON_KEYS
+from ketaref.dosing.calculator import EXTRA_JSON_KEYS, JSON_KEYS
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -33,7 +33,7 @@ def test_spravato_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--protocol", "spravato-trd", "--dose", "56 mg", "--json")
     document = json.loads(out)
     assert code == 0
-    assert tuple(document) == JSON_KEYS
+    assert tuple(document) == JSON_KEYS + EXTRA_JSON_KEYS
     assert document["devices"] == 2  # 56 mg ÷ 28 mg per device
     assert document["dose_mg"] == "56"
 
@@ -54,7 +54,7 @@ def test_weight_based_json_is_exact(
         "--json",
     )
     document = json.loads(out)
-    assert code == 0 and tuple(document) == JSON_KEYS
+    assert code == 0 and tuple(document) == JSON_KEYS + EXTRA_JSON_KEYS
     # 154 lb × 0.45359237 = 69.85322498 kg; × 0.5 mg/kg = 34.92661249 mg; × 60 ÷ 40 min
     assert document["weight_kg"] == "69.85322498"
     assert document["dose_mg"] == "34.92661249"
