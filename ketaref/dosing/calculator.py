@@ -139,7 +139,7 @@ def _quotient(numerator: Decimal, denominator: Decimal, unit: str, step: Decimal
     return Amount(quotient, unit, step)
 
 
-#: Writes one citation for people: ``"andrade-2017, abstract; abstract only"`` or ``"[3, secondary]"``.
+#: Writes one citation marker: ``[andrade-2017, abstract; abstract only]`` or ``[3, secondary source]``.
 CiteFormat = Callable[[Citation], str]
 
 
@@ -165,13 +165,13 @@ class ParameterSource:
         ]
 
     def text(self, cite: CiteFormat) -> str:
-        """``dose 0.5 mg/kg: sanacora-reply-2017, reply text; confirmed``."""
-        return f"{self.parameter} {self.value}: {cited(self.statement, cite)}"
+        """``dose 0.5 mg/kg [sanacora-reply-2017, reply text; confirmed]``."""
+        return f"{self.parameter} {self.value} {cited(self.statement, cite)}"
 
 
 def cited(statement: Statement, cite: CiteFormat) -> str:
-    """Every citation of ``statement`` written with ``cite``, joined."""
-    return " | ".join(cite(c) for c in statement.citations())
+    """Every citation marker of ``statement``, written with ``cite``."""
+    return " ".join(cite(c) for c in statement.citations())
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +185,7 @@ class Notice:
         """The message, then the statement's words and citations."""
         if self.statement is None:
             return self.message
-        return f"{self.message}: {self.statement.text} ({cited(self.statement, cite)})"
+        return f"{self.message}: {self.statement.text} {cited(self.statement, cite)}"
 
 
 @dataclass(frozen=True)
@@ -238,10 +238,10 @@ class DoseResult:
         return minutes(self.duration) if self.duration else None
 
     def cite_with_ids(self, citation: Citation) -> str:
-        """A citation as text and print show it: ``andrade-2017, abstract; abstract only``."""
+        """A citation as text and print show it: ``[andrade-2017, abstract; abstract only]``."""
         tag = self.verification.get(citation.source)
         words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
-        return f"{citation.source}, {citation.locator}; {words}"
+        return f"[{citation.source}, {citation.locator}; {words}]"
 
     def warning_texts(self, cite: CiteFormat | None = None) -> list[str]:
         """Each warning as one line of text."""
@@ -308,12 +308,12 @@ class DoseResult:
         if self.default_dose is not None:
             lines.append(
                 f"Dose not given: the protocol's standard dose {self.entered_dose} was used "
-                f"({cited(self.default_dose, cite)})"
+                f"{cited(self.default_dose, cite)}"
             )
         if self.default_duration is not None:
             lines.append(
                 f"Duration not given: the protocol's standard duration {self.duration} was used "
-                f"({cited(self.default_duration, cite)})"
+                f"{cited(self.default_duration, cite)}"
             )
         return lines
 
@@ -596,7 +596,7 @@ def printable_weight(protocol: Protocol | None, all_protocols: list[Protocol], t
     return weight
 
 
-def _range_text(accepted: QuantityRange) -> str:
+def range_text(accepted: QuantityRange) -> str:
     """``0.1–1 mg/kg/h``, or ``up to 0.35 mg/kg`` for a range from zero (a ceiling only)."""
     if accepted.low == 0:
         return f"up to {Quantity(accepted.high, accepted.unit)}"
@@ -622,7 +622,7 @@ def _outside(
         basis = accepted.site_defined.rstrip(".")
     return DoseInputError(
         f"{noun} “{typed}” is {side} the range this calculator accepts for this protocol, "
-        f"{_range_text(accepted.value)} ({basis})",
+        f"{range_text(accepted.value)} ({basis})",
         field=field,
         basis=accepted if isinstance(accepted, CitedRange) else None,
     )
@@ -638,7 +638,7 @@ def _check_dose(
         if regimen.standard_dose is None:
             assert allowed_range is not None  # the model requires a standard dose or a range
             raise DoseInputError(
-                f"no dose given: this protocol gives a range, {_range_text(allowed_range.value)},"
+                f"no dose given: this protocol gives a range, {range_text(allowed_range.value)},"
                 " and no single standard dose; give a dose",
                 field="dose",
             )
@@ -721,7 +721,7 @@ def _weight_based(
     if isinstance(basis, CitedQuantity):
         sources = [ParameterSource("dose", str(basis.value), basis)]
     else:
-        accepted = _range_text(basis.value)
+        accepted = range_text(basis.value)
         sources = [ParameterSource("accepted range", accepted, basis)]
         notes.append(Notice(f"About the accepted range {accepted}", basis))
     entered: list[str] = []
