@@ -94,6 +94,7 @@ class ChoiceButtons(QWidget):
         *,
         vertical: bool = False,
         checked: int | None = None,
+        notes: Sequence[str] = (),
     ):
         super().__init__()
         direction = (
@@ -106,10 +107,23 @@ class ChoiceButtons(QWidget):
             button = QPushButton(text)
             button.setCheckable(True)
             button.setAutoDefault(False)
-            button.setAccessibleDescription(f"{description}; press to choose")
+            # The style's minimum button width would push a narrow panel into sideways scrolling.
+            label_width = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+            button.setMinimumWidth(label_width + 2 * button.fontMetrics().averageCharWidth() + 8)
+            note = notes[index] if notes else ""
+            button.setAccessibleDescription(f"{description}; press to choose. {note}".strip())
             button.clicked.connect(lambda _=False, i=index: self._press(i))
-            layout.addWidget(button)
             self.buttons.append(button)
+            if not note:
+                layout.addWidget(button)
+                continue
+            # The note (a source) wraps beside the button, so a narrow panel never scrolls sideways.
+            label = _selectable_label(f"Source of {button.text().replace('&', '')}")
+            label.setText(note)
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addWidget(label, 1)
+            layout.addLayout(row)
         if not vertical:
             layout.addStretch(1)
         self.setAccessibleName(name)
@@ -219,6 +233,7 @@ class DosePanel(QWidget):
                 "Dose",
                 "The fixed doses this protocol allows, each with its source",
                 vertical=True,
+                notes=[cited(dose, self.cite) for dose in doses],
             )
             self.fixed_dose_choice.chosen.connect(self._recalculate)
             label = QLabel("Dose (choose one):")
@@ -286,11 +301,12 @@ class DosePanel(QWidget):
         order.append(self.concentration_edit)
         return order
 
-    def _choice_text(self, index: int, dose: CitedQuantity) -> str:
-        """``&56 mg [2, secondary source]``: a published dose, its source, a digit mnemonic."""
+    @staticmethod
+    def _choice_text(index: int, dose: CitedQuantity) -> str:
+        """``&56 mg``: a published dose with a mnemonic on its first digit."""
         value = format_decimal(dose.value.value)
         mnemonic = f"&{value}" if index < 9 else value
-        return f"{mnemonic} {dose.value.unit.value}  {cited(dose, self.cite)}"
+        return f"{mnemonic} {dose.value.unit.value}"
 
     def _build_card(self) -> QFrame:
         """The result card: state, dose in large type, lines, warnings, sources, working."""
@@ -312,7 +328,15 @@ class DosePanel(QWidget):
         self._message_label = _selectable_label("Why the dose is not calculated")
         self._warning_label = _selectable_label("Warnings to check")
         self._warning_label.setStyleSheet("color: #7a4b00;")
-        self._acknowledge = QCheckBox("I have checked these warnings for this &patient")
+        # A check box does not wrap its text: a wrapping label beside it keeps it readable when
+        # the panel is narrow (Alt+P, from the label, moves to the box).
+        self._acknowledge = QCheckBox()
+        self._acknowledge_text = QLabel("I have checked these warnings for this &patient")
+        self._acknowledge_text.setWordWrap(True)
+        self._acknowledge_text.setBuddy(self._acknowledge)
+        self._acknowledge_text.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
         self._acknowledge.setAccessibleName("Acknowledge warnings")
         self._acknowledge.setAccessibleDescription(
             "Tick after checking every warning; the result stays marked unacknowledged until then"
@@ -332,8 +356,12 @@ class DosePanel(QWidget):
         warnings = QFrame()
         warning_layout = QVBoxLayout(warnings)
         warning_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self._warning_label, self._acknowledge, self._ack_state_label):
-            warning_layout.addWidget(widget)
+        acknowledge_row = QHBoxLayout()
+        acknowledge_row.addWidget(self._acknowledge)
+        acknowledge_row.addWidget(self._acknowledge_text, 1)
+        warning_layout.addWidget(self._warning_label)
+        warning_layout.addLayout(acknowledge_row)
+        warning_layout.addWidget(self._ack_state_label)
         self._warning_frame = warnings
         layout = QVBoxLayout(card)
         for widget in (
@@ -424,9 +452,10 @@ class DosePanel(QWidget):
             self._dose_choice_row.hide()
             return
         self.dose_choices = ChoiceButtons(
-            [f"Use the standard dose: {self._choice_text(0, standard)}"],
+            [f"Use {self._choice_text(0, standard)}"],
             "Published dose",
             "The protocol's standard dose with its source; press to put it in the dose field",
+            notes=[f"the protocol's standard dose {cited(standard, self.cite)}"],
         )
         self.dose_choices.chosen.connect(lambda _: self._use_standard(standard))
         layout.addWidget(self.dose_choices)

@@ -251,7 +251,7 @@ def test_dose_above_warn_level_needs_acknowledgement() -> None:
     result = calculate(INFUSION, weight="70 kg", dose="0.6 mg/kg")
     assert result.needs_acknowledgement
     assert result.warning_texts()[0].startswith("dose 0.6 mg/kg is above 0.5 mg/kg")
-    assert "(test-warn, test §4; unknown source)" in result.warning_texts()[0]
+    assert "[test-warn, test §4; unknown source]" in result.warning_texts()[0]
     assert result.summary_lines(True)[-1].endswith("(acknowledged by the clinician on screen)")
     assert result.summary_lines(False)[-1].endswith("(needs the clinician's acknowledgement)")
     # 0.6 mg/kg × 70 kg = 42 mg: the dose is computed, not clamped to 0.5 mg/kg
