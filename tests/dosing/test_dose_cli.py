@@ -206,9 +206,9 @@ def test_research_only_protocol_has_no_calculator(capsys: pytest.CaptureFixture[
 def test_concentration_and_duration_outside_the_content_range_are_refused(
     option: str, value: str, words: str
 ) -> None:
+    command = [sys.executable, "-m", "ketaref", "dose", "--protocol", "iv-ketamine-trd"]
     result = subprocess.run(
-        [sys.executable, "-m", "ketaref", "dose", "--protocol", "iv-ketamine-trd"]
-        + ["--weight", "70 kg", option, value],
+        [*command, "--weight", "70 kg", option, value],
         capture_output=True,
         text=True,
         check=False,
