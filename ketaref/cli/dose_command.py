@@ -36,6 +36,7 @@ def _dose(args: argparse.Namespace) -> int:
             dose=args.dose,
             duration=args.duration,
             concentration=args.concentration,
+            sources=library.sources,
         )
     except DoseInputError as exc:
         option = _OPTION_FOR_FIELD.get(exc.field or "")
@@ -70,7 +71,8 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
         "--dose",
         metavar="D",
         help="the dose in the protocol's terms: “84 mg”, “0.5 mg/kg” or “1 mg/kg/h”"
-        " (default: the protocol's standard dose, if it has one)",
+        " (default: the protocol's standard dose, if it has one; the output says so, with its"
+        " source)",
     )
     dose.add_argument(
         "--duration",

@@ -44,19 +44,27 @@ def parse_session_date(text: str) -> dt.date:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from ketaref.dosing.units import DoseInputError, parse_weight
+    from ketaref.dosing.calculator import printable_weight
+    from ketaref.dosing.units import DoseInputError
     from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
     from ketaref.printing.patient import PatientDetails
 
     session_date = parse_session_date(args.date) if args.date is not None else None
-    try:
-        weight = parse_weight(args.weight).entered_text() if args.weight is not None else ""
-    except DoseInputError as exc:
-        raise CliError(exc.message) from None
     policy = load_policy()  # read once: it picks the pack and the print defaults
     clinic_name, default_paper = machine_print_settings(policy)
     paper = args.paper or default_paper
     library = active_or_exit(policy).library
+    try:
+        # The calculator's weight rule: a weight it would refuse is not printed either.
+        protocols = list(library.protocols.values())
+        protocol = library.protocols.get(args.protocol)
+        weight = (
+            printable_weight(protocol, protocols, args.weight).entered_text()
+            if args.weight is not None
+            else ""
+        )
+    except DoseInputError as exc:
+        raise CliError(f"--weight: {exc.message}") from None
     try:
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),

@@ -376,6 +376,64 @@ class FixedDoseRegimen(Frozen):
         return self
 
 
+class SiteRange(Frozen):
+    """A range the site sets for a calculator input where no source read gives the numbers."""
+
+    value: RangeText
+    #: What the range is and why the site set it; it must say that no published source gives it.
+    site_defined: Text
+
+
+class DilutionStatement(Statement):
+    """The label's statement that a concentration must be diluted before IV use."""
+
+    #: The statement is shown whenever the typed concentration is this or higher.
+    at_or_above: QuantityText
+
+
+class DurationLimits(Frozen):
+    """The durations the calculator accepts for a regimen, and when it warns of a rapid rate.
+
+    ``accepted`` is cited where a source gives the numbers (a studied range) and otherwise set by
+    the site and labelled so. Below ``rapid_below`` the label's rapid-administration statement is
+    shown as a warning that must be acknowledged.
+    """
+
+    accepted: CitedRange | SiteRange
+    rapid_below: QuantityText | None = None
+    rapid_administration: Statement | None = None
+
+    @model_validator(mode="after")
+    def _in_time_units(self) -> DurationLimits:
+        accepted = self.accepted.value
+        if accepted.unit not in TIME_UNITS or accepted.low <= 0:
+            raise ValueError("accepted durations must be a time range above zero")
+        if (self.rapid_below is None) != (self.rapid_administration is None):
+            raise ValueError("give rapid_below and rapid_administration together")
+        if self.rapid_below is not None:
+            if self.rapid_below.unit is not accepted.unit:
+                raise ValueError(f"rapid_below must be in {accepted.unit}, as the accepted range")
+            if not accepted.low < self.rapid_below.value <= accepted.high:
+                raise ValueError("rapid_below must lie inside the accepted range")
+        return self
+
+
+class ConcentrationLimits(Frozen):
+    """The concentrations the calculator accepts, and the label's dilution statement."""
+
+    accepted: CitedRange | SiteRange
+    dilution: DilutionStatement
+
+    @model_validator(mode="after")
+    def _in_mg_per_ml(self) -> ConcentrationLimits:
+        accepted = self.accepted.value
+        if accepted.unit is not Unit.MG_PER_ML or accepted.low <= 0:
+            raise ValueError("accepted concentrations must be a mg/mL range above zero")
+        if self.dilution.at_or_above.unit is not Unit.MG_PER_ML:
+            raise ValueError("dilution.at_or_above must be in mg/mL")
+        return self
+
+
 class WeightBasedRegimen(Frozen):
     """A dose per kilogram (bolus or over a duration) or a rate per kilogram per hour."""
 
@@ -386,6 +444,7 @@ class WeightBasedRegimen(Frozen):
     allowed_range: CitedRange | None = None
     warn_above: CitedQuantity | None = None
     standard_duration: CitedQuantity | None = None
+    duration_limits: DurationLimits
 
     @model_validator(mode="after")
     def _units(self) -> WeightBasedRegimen:
@@ -411,6 +470,11 @@ class WeightBasedRegimen(Frozen):
             raise ValueError("standard_dose lies outside allowed_range")
         if self.standard_duration and self.standard_duration.value.unit not in TIME_UNITS:
             raise ValueError("standard_duration must be a time")
+        if self.dose_unit == "mg/kg" and self.duration_limits.rapid_administration is None:
+            # A dose given over a typed duration can be given too fast: the label warns of that.
+            raise ValueError(
+                "a mg/kg regimen needs duration_limits.rapid_below and rapid_administration"
+            )
         return self
 
 
@@ -429,6 +493,7 @@ class Dosing(Frozen):
 
     regimens: Annotated[tuple[Regimen, ...], Field(min_length=1)]
     weight_limits: WeightLimits | None = None
+    concentration_limits: ConcentrationLimits | None = None
     rounding: Rounding = Rounding()
 
     @model_validator(mode="after")
@@ -443,6 +508,11 @@ class Dosing(Frozen):
             and self.weight_limits is None
         ):
             raise ValueError("a weight-based regimen needs weight_limits")
+        if (
+            any(isinstance(r, WeightBasedRegimen) for r in self.regimens)
+            and self.concentration_limits is None
+        ):
+            raise ValueError("a weight-based regimen needs concentration_limits")
         return self
 
 

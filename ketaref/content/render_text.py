@@ -12,6 +12,7 @@ from ketaref.content.model import (
     Checklist,
     ChecklistItem,
     Citation,
+    CitedRange,
     ContraindicationList,
     Disagreement,
     Dosing,
@@ -19,8 +20,10 @@ from ketaref.content.model import (
     Observation,
     Protocol,
     SiteDefined,
+    SiteRange,
     Statement,
     Verification,
+    WeightBasedRegimen,
 )
 from ketaref.content.pack import Library, cited_sources
 from ketaref.content.summary import NOT_REVIEWED
@@ -151,13 +154,31 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
         for label, value in parts.items():
             for statement in value if isinstance(value, tuple) else (value,) if value else ():
                 lines.append(f"  {label} · {statement_line(library, statement)}")
+        if isinstance(regimen, WeightBasedRegimen):
+            durations = regimen.duration_limits
+            lines.append("  " + _accepted_line(library, "accepted durations", durations.accepted))
+            if durations.rapid_administration:
+                rapid = statement_line(library, durations.rapid_administration)
+                lines.append(f"  shorter than {durations.rapid_below} · {rapid}")
     if dosing.weight_limits:
         limits = dosing.weight_limits
         bounds = [limits.refuse_below, limits.warn_below, limits.warn_above, limits.refuse_above]
         names = ["refuse below", "warn below", "warn above", "refuse above"]
         shown = ", ".join(f"{n} {q}" for n, q in zip(names, bounds, strict=True) if q)
         lines.append(f"Weight checks: {shown}. {limits.basis}")
+    if dosing.concentration_limits:
+        concentrations = dosing.concentration_limits
+        lines.append(_accepted_line(library, "Accepted concentrations", concentrations.accepted))
+        dilution = concentrations.dilution
+        lines.append(f"At {dilution.at_or_above} or more · {statement_line(library, dilution)}")
     return lines
+
+
+def _accepted_line(library: Library, label: str, accepted: CitedRange | SiteRange) -> str:
+    """A calculator's accepted range: cited, or set by the site and saying so."""
+    if isinstance(accepted, CitedRange):
+        return f"{label} · {statement_line(library, accepted)}"
+    return f"{label} · {accepted.value}: {accepted.site_defined}"
 
 
 def _lines_for(library: Library, value: Any) -> list[str]:

@@ -1,10 +1,10 @@
 """The dose calculator: what to compute comes from the protocol's ``dosing`` block, never from code.
 
-``calculate(protocol, weight=…, dose=…, duration=…, concentration=…)`` takes the clinician's text
-and returns a ``DoseResult`` that shows its working: the formula with the numbers put in, the
-source and locator of every parameter, the display rounding next to the exact values, and the
-soft-limit warnings the clinician must acknowledge. Hard limits refuse with ``DoseInputError``;
-nothing is ever clamped.
+``calculate(protocol, weight=…, dose=…, duration=…, concentration=…, sources=…)`` takes the
+clinician's text and returns a ``DoseResult`` that shows its working: the formula with the numbers
+put in, the source, locator and verification of every parameter, the display rounding next to the
+exact values, and the soft-limit warnings the clinician must acknowledge. Hard limits refuse with
+``DoseInputError``; nothing is ever clamped.
 
 Arithmetic is ``Decimal``. Each computed value is one product or one quotient of values typed or
 read from the pack, so it is exact; a quotient that does not end (35 mg × 60 ÷ 45 min) is carried to
@@ -13,22 +13,29 @@ read from the pack, so it is exact; a quotient that does not end (35 mg × 60 ÷
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
 from ketaref.content.model import (
+    Citation,
     CitedQuantity,
     CitedRange,
+    ConcentrationLimits,
     Dosing,
+    DurationLimits,
     FixedDoseRegimen,
     Protocol,
     Rounding,
+    SiteRange,
+    Source,
     Statement,
+    Verification,
     WeightBasedRegimen,
     WeightLimits,
 )
-from ketaref.content.quantity import Quantity, Unit, format_decimal, unit_text
+from ketaref.content.quantity import Quantity, QuantityRange, Unit, format_decimal, unit_text
 from ketaref.dosing.units import (
     DoseInputError,
     Weight,
@@ -63,6 +70,20 @@ JSON_KEYS = (
     "source",
     "warnings",
 )
+#: Keys added after the contract's: who chose the dose, and the source of a default dose.
+EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source")
+
+#: ``dose_chosen_by`` values: typed by the clinician, or the protocol's single standard value.
+CHOSEN_BY_CLINICIAN = "clinician"
+CHOSEN_BY_PROTOCOL = "protocol standard dose"
+
+#: How a source's verification is written after a citation on screen, in text and in print.
+VERIFICATION_WORDS = {
+    Verification.CONFIRMED: "confirmed",
+    Verification.ABSTRACT_ONLY: "abstract only",
+    Verification.SECONDARY: "secondary source",
+}
+UNKNOWN_SOURCE = "unknown source"
 
 NO_CALCULATOR = "this protocol has no dose calculator"
 
@@ -96,6 +117,12 @@ class Amount:
             return self.exact_text()
         return f"{format_decimal(self.rounded())} {self.unit} (exact {self.exact_text()})"
 
+    def short(self) -> str:
+        """The value at its display step only, for the screen: ``34.9 mg``."""
+        if not self.is_rounded():
+            return self.exact_text()
+        return f"{format_decimal(self.rounded())} {self.unit}"
+
     def json(self) -> str:
         """The value as an exact decimal string, e.g. ``"52.5"``."""
         return format_decimal(self.value)
@@ -112,6 +139,10 @@ def _quotient(numerator: Decimal, denominator: Decimal, unit: str, step: Decimal
     return Amount(quotient, unit, step)
 
 
+#: Writes one citation marker: ``[andrade-2017, abstract; abstract only]`` or ``[3, secondary source]``.
+CiteFormat = Callable[[Citation], str]
+
+
 @dataclass(frozen=True, slots=True)
 class ParameterSource:
     """Which published statement a parameter of the calculation comes from."""
@@ -120,7 +151,7 @@ class ParameterSource:
     value: str
     statement: Statement
 
-    def lines(self) -> list[dict[str, str]]:
+    def lines(self, verification: Mapping[str, str]) -> list[dict[str, str]]:
         """One JSON object per citation (a statement two sources support has two)."""
         return [
             {
@@ -128,14 +159,33 @@ class ParameterSource:
                 "value": self.value,
                 "source": c.source,
                 "locator": c.locator,
+                "verification": verification.get(c.source, "unknown"),
             }
             for c in self.statement.citations()
         ]
 
-    def text(self) -> str:
-        """``dose 0.5 mg/kg: sanacora-reply-2017, reply text``."""
-        cited = "; ".join(f"{c.source}, {c.locator}" for c in self.statement.citations())
-        return f"{self.parameter} {self.value}: {cited}"
+    def text(self, cite: CiteFormat) -> str:
+        """``dose 0.5 mg/kg [sanacora-reply-2017, reply text; confirmed]``."""
+        return f"{self.parameter} {self.value} {cited(self.statement, cite)}"
+
+
+def cited(statement: Statement, cite: CiteFormat) -> str:
+    """Every citation marker of ``statement``, written with ``cite``."""
+    return " ".join(cite(c) for c in statement.citations())
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A line of the result in the calculator's words, and the statement it quotes, if any."""
+
+    message: str
+    statement: Statement | None = None
+
+    def text(self, cite: CiteFormat) -> str:
+        """The message, then the statement's words and citations."""
+        if self.statement is None:
+            return self.message
+        return f"{self.message}: {self.statement.text} {cited(self.statement, cite)}"
 
 
 @dataclass(frozen=True)
@@ -160,7 +210,17 @@ class DoseResult:
     formula: str = ""
     sources: tuple[ParameterSource, ...] = ()
     entered_without_source: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    #: Cited statements shown with the result (what the accepted range is).
+    notes: tuple[Notice, ...] = ()
+    #: Soft-limit warnings: the result stays unacknowledged until the clinician ticks them.
+    warnings: tuple[Notice, ...] = ()
+    #: Whether the clinician typed the dose or the protocol's standard value was used.
+    dose_chosen_by: str = CHOSEN_BY_CLINICIAN
+    #: The statement a default dose (and a default duration) came from, if one was used.
+    default_dose: Statement | None = None
+    default_duration: Statement | None = None
+    #: Each cited source id's verification (``confirmed``, ``secondary``, ``abstract-only``).
+    verification: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -177,6 +237,16 @@ class DoseResult:
         """The infusion duration in minutes."""
         return minutes(self.duration) if self.duration else None
 
+    def cite_with_ids(self, citation: Citation) -> str:
+        """A citation as text and print show it: ``[andrade-2017, abstract; abstract only]``."""
+        tag = self.verification.get(citation.source)
+        words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
+        return f"[{citation.source}, {citation.locator}; {words}]"
+
+    def warning_texts(self, cite: CiteFormat | None = None) -> list[str]:
+        """Each warning as one line of text."""
+        return [w.text(cite or self.cite_with_ids) for w in self.warnings]
+
     def rounding_note(self) -> str:
         """How values are rounded for display, stated once."""
         return (
@@ -186,12 +256,20 @@ class DoseResult:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON document: exact decimal strings, absent values null."""
+        """The contract's JSON document (exact decimal strings, absent values null), then
+        ``dose_chosen_by`` and ``default_dose_source``."""
 
         def exact(amount: Amount | None) -> str | None:
             return amount.json() if amount else None
 
-        document = {
+        default_source = (
+            ParameterSource("dose", str(self.entered_dose), self.default_dose).lines(
+                self.verification
+            )
+            if self.default_dose
+            else None
+        )
+        return {
             "protocol": self.protocol_id,
             "weight_kg": exact(self.weight_kg),
             "dose_mg_per_kg": exact(self.dose_mg_per_kg),
@@ -205,56 +283,99 @@ class DoseResult:
             "rate_ml_per_h": exact(self.rate_ml_per_h),
             "devices": self.devices,
             "formula": self.formula,
-            "source": [line for s in self.sources for line in s.lines()],
-            "warnings": list(self.warnings),
+            "source": [line for s in self.sources for line in s.lines(self.verification)],
+            "warnings": self.warning_texts(),
+            "dose_chosen_by": self.dose_chosen_by,
+            "default_dose_source": default_source,
         }
-        return document
 
-    def summary_lines(self, acknowledged: bool) -> list[str]:
-        """The result as lines for the screen and the printed session checklist."""
-        lines = [f"Regimen: {self.regimen}"]
+    def headline(self) -> str:
+        """The dose in a few words, rounded for the screen: ``35 mg over 40 min``, ``70 mg/h``."""
+        if self.devices is not None and self.dose_mg:
+            devices = f"{self.devices} {unit_text(Unit.DEVICE, Decimal(self.devices))}"
+            return f"{self.dose_mg.short()} = {devices}"
+        if self.entered_dose and self.entered_dose.unit is Unit.MG_PER_KG_PER_H:
+            assert self.rate_mg_per_h is not None
+            total = f"; {self.dose_mg.short()} over {self.duration}" if self.dose_mg else ""
+            return f"{self.rate_mg_per_h.short()}{total}"
+        assert self.dose_mg is not None
+        over = f" over {self.duration}" if self.duration else ""
+        return f"{self.dose_mg.short()}{over}"
+
+    def choice_lines(self, cite: CiteFormat) -> list[str]:
+        """Which values the protocol chose because none was typed, with their sources."""
+        lines = []
+        if self.default_dose is not None:
+            lines.append(
+                f"Dose not given: the protocol's standard dose {self.entered_dose} was used "
+                f"{cited(self.default_dose, cite)}"
+            )
+        if self.default_duration is not None:
+            lines.append(
+                f"Duration not given: the protocol's standard duration {self.duration} was used "
+                f"{cited(self.default_duration, cite)}"
+            )
+        return lines
+
+    def result_lines(self, exact: bool) -> list[str]:
+        """Weight, dose, rate, volume and pump rate; rounded, with exact values if ``exact``."""
+        show = Amount.display if exact else Amount.short
+        lines = []
         if self.weight and self.weight_kg:
-            entered = f", entered as {self.weight.entered_text()}" if self.weight.in_pounds else ""
-            lines.append(f"Weight: {self.weight_kg.display()}{entered}")
-        lines.extend(self._dose_lines())
-        lines.append(f"Formula: {self.formula}")
+            kg = show(self.weight_kg)
+            shown = f"{self.weight.entered_text()} = {kg}" if self.weight.in_pounds else kg
+            lines.append(f"Weight: {shown}")
+        lines.extend(self._dose_lines(show))
+        return lines
+
+    def working_lines(self, cite: CiteFormat) -> list[str]:
+        """Formula, rounding, sources, accepted-range notes and values typed without a source."""
+        lines = [f"Formula: {self.formula}"]
         if self.devices is None:  # fixed doses are whole numbers: nothing to round
             lines.append(self.rounding_note())
-        lines.extend(f"Source: {s.text()}" for s in self.sources)
+        lines.extend(f"Source: {s.text(cite)}" for s in self.sources)
+        lines.extend(note.text(cite) for note in self.notes)
         lines.extend(
             f"Entered by the clinician, not from the protocol: {entered}"
             for entered in self.entered_without_source
         )
+        return lines
+
+    def summary_lines(self, acknowledged: bool, cite: CiteFormat | None = None) -> list[str]:
+        """The result as lines for the command line and the printed session checklist."""
+        cite = cite or self.cite_with_ids
+        lines = [f"Regimen: {self.regimen}", *self.choice_lines(cite), *self.result_lines(True)]
+        lines.extend(self.working_lines(cite))
         status = (
             "acknowledged by the clinician on screen"
             if acknowledged
             else "needs the clinician's acknowledgement"
         )
-        lines.extend(f"Warning: {warning} ({status})" for warning in self.warnings)
+        lines.extend(f"Warning: {warning} ({status})" for warning in self.warning_texts(cite))
         return lines
 
-    def _dose_lines(self) -> list[str]:
+    def _dose_lines(self, show: Callable[[Amount], str]) -> list[str]:
         lines = []
         if self.devices is not None and self.dose_mg and self.per_device:
             rest = (
                 f", a {self.device_interval} rest after each device" if self.device_interval else ""
             )
             devices = f"{self.devices} {unit_text(Unit.DEVICE, Decimal(self.devices))}"
-            lines.append(f"Dose: {self.dose_mg.display()} = {devices} of {self.per_device}{rest}")
+            lines.append(f"Dose: {show(self.dose_mg)} = {devices} of {self.per_device}{rest}")
             return lines
         if self.entered_dose and self.entered_dose.unit is Unit.MG_PER_KG_PER_H:
             if self.rate_mg_per_h:
-                lines.append(f"Rate: {self.entered_dose} → {self.rate_mg_per_h.display()}")
+                lines.append(f"Rate: {self.entered_dose} → {show(self.rate_mg_per_h)}")
             if self.duration and self.dose_mg:
-                per_kg = f" ({self.dose_mg_per_kg.display()})" if self.dose_mg_per_kg else ""
-                lines.append(f"Over {self.duration}: total {self.dose_mg.display()}{per_kg}")
+                per_kg = f" ({show(self.dose_mg_per_kg)})" if self.dose_mg_per_kg else ""
+                lines.append(f"Total over {self.duration}: {show(self.dose_mg)}{per_kg}")
         elif self.dose_mg:
-            lines.append(f"Dose: {self.entered_dose} → {self.dose_mg.display()}")
+            lines.append(f"Dose: {self.entered_dose} → {show(self.dose_mg)}")
             if self.duration and self.rate_mg_per_h:
-                lines.append(f"Over {self.duration}: {self.rate_mg_per_h.display()}")
+                lines.append(f"Over {self.duration}: {show(self.rate_mg_per_h)}")
         if self.concentration:
             parts = [
-                f"{label} {amount.display()}"
+                f"{label} {show(amount)}"
                 for label, amount in (("volume", self.volume_ml), ("pump rate", self.rate_ml_per_h))
                 if amount
             ]
@@ -314,11 +435,13 @@ def calculate(
     duration: str | None = None,
     concentration: str | None = None,
     regimen_unit: str | None = None,
+    sources: Mapping[str, Source] | None = None,
 ) -> DoseResult:
     """Calculate a dose for ``protocol`` from the clinician's text; raise DoseInputError.
 
     ``regimen_unit`` (``"mg"``, ``"mg/kg"``, ``"mg/kg/h"``) picks the regimen when no dose is
     typed (the GUI's regimen choice); a typed dose always picks the regimen by its own unit.
+    ``sources`` (the pack's sources by id) gives every citation its verification tag.
     """
     if protocol.dosing is None:
         raise DoseInputError(NO_CALCULATOR, field="protocol")
@@ -328,6 +451,9 @@ def calculate(
     typed_duration = parse_duration(duration) if duration is not None else None
     typed_concentration = parse_concentration(concentration) if concentration is not None else None
     regimen = _choose_regimen(protocol.dosing, typed_dose, regimen_unit)
+    verification = {
+        source_id: source.verification.value for source_id, source in (sources or {}).items()
+    }
     if isinstance(regimen, FixedDoseRegimen):
         for name, value in (
             ("weight", typed_weight),
@@ -340,36 +466,44 @@ def calculate(
                     "used: leave it out",
                     field=name,
                 )
-        return _fixed_device(protocol, regimen, typed_dose)
+        return _fixed_device(protocol, regimen, typed_dose, verification)
     if typed_weight is None:
         raise DoseInputError(
             "no weight given: this protocol doses by weight; type e.g. 70 kg or 154 lb",
             field="weight",
         )
     limits = protocol.dosing.weight_limits
-    assert limits is not None  # the model requires weight limits for weight-based regimens
+    concentrations = protocol.dosing.concentration_limits
+    assert limits is not None and concentrations is not None  # the model requires both
     return _weight_based(
         protocol,
         regimen,
         limits,
+        concentrations,
         weight=typed_weight,
         dose=typed_dose,
         duration=typed_duration,
         concentration=typed_concentration,
+        verification=verification,
     )
 
 
 def _fixed_device(
-    protocol: Protocol, regimen: FixedDoseRegimen, dose: Quantity | None
+    protocol: Protocol,
+    regimen: FixedDoseRegimen,
+    dose: Quantity | None,
+    verification: Mapping[str, str],
 ) -> DoseResult:
     allowed = {d.value.value: d for d in regimen.allowed_doses}
     choices = one_of([str(d.value) for d in regimen.allowed_doses])
+    default_dose = None
     if dose is None:
         if regimen.standard_dose is None:
             raise DoseInputError(
                 f"no dose given: this protocol has no single standard dose; give {choices}",
                 field="dose",
             )
+        default_dose = regimen.standard_dose
         dose = regimen.standard_dose.value
     chosen = allowed.get(dose.value)
     if chosen is None:
@@ -403,15 +537,21 @@ def _fixed_device(
         device_interval=interval,
         formula=formula,
         sources=tuple(sources),
+        dose_chosen_by=CHOSEN_BY_PROTOCOL if default_dose else CHOSEN_BY_CLINICIAN,
+        default_dose=default_dose,
+        verification=verification,
     )
 
 
-def _weight_warnings(weight: Weight, limits: WeightLimits) -> list[str]:
-    """Refuse a weight outside the pack's hard checks; return warnings for the soft ones."""
+def check_weight(weight: Weight, limits: WeightLimits) -> list[Notice]:
+    """Refuse a weight outside the hard checks (DoseInputError); return the soft-check warnings.
+
+    The one weight rule: the calculator, ``ketaref print`` and the print dialog all use it.
+    """
     kg = weight.kg
     typed = weight.entered_text()
     shown = f"“{typed}” ({format_decimal(kg)} kg)" if weight.in_pounds else f"“{typed}”"
-    basis = f"the content pack's weight checks: {limits.basis.rstrip('.')}"
+    basis = limits.basis.rstrip(".")
     if kg < limits.refuse_below.value:
         raise DoseInputError(
             f"weight {shown} is below {limits.refuse_below}, the lowest weight this protocol's "
@@ -425,25 +565,84 @@ def _weight_warnings(weight: Weight, limits: WeightLimits) -> list[str]:
             field="weight",
         )
     if limits.warn_below and kg < limits.warn_below.value:
-        return [f"weight {shown} is below {limits.warn_below}; check it ({basis})"]
+        return [Notice(f"weight {shown} is below {limits.warn_below}; check it ({basis})")]
     if limits.warn_above and kg > limits.warn_above.value:
-        return [f"weight {shown} is above {limits.warn_above}; check it ({basis})"]
+        return [Notice(f"weight {shown} is above {limits.warn_above}; check it ({basis})")]
     return []
+
+
+def printable_weight(protocol: Protocol | None, all_protocols: list[Protocol], text: str) -> Weight:
+    """Read a weight typed for a printout and refuse it as the calculator would (DoseInputError).
+
+    The protocol's own weight checks apply; a protocol without them (a fixed-dose one) uses the
+    widest checks of the pack, so no printout carries a weight every calculator would refuse.
+    """
+    weight = parse_weight(text)
+    own = protocol.dosing.weight_limits if protocol and protocol.dosing else None
+    every = [p.dosing.weight_limits for p in all_protocols if p.dosing and p.dosing.weight_limits]
+    if own is not None:
+        check_weight(weight, own)
+    elif every:
+        lowest = min(every, key=lambda limits: limits.refuse_below.value)
+        highest = max(every, key=lambda limits: limits.refuse_above.value)
+        check_weight(
+            weight,
+            WeightLimits(
+                refuse_below=lowest.refuse_below,
+                refuse_above=highest.refuse_above,
+                basis=highest.basis,
+            ),
+        )
+    return weight
+
+
+def range_text(accepted: QuantityRange) -> str:
+    """``0.1–1 mg/kg/h``, or ``up to 0.35 mg/kg`` for a range from zero (a ceiling only)."""
+    if accepted.low == 0:
+        return f"up to {Quantity(accepted.high, accepted.unit)}"
+    return str(accepted)
+
+
+def _outside(
+    noun: str,
+    field: str,
+    typed: Quantity,
+    accepted: CitedRange | SiteRange,
+    value: Decimal,
+    unit_value: Decimal | int,
+) -> DoseInputError | None:
+    """A refusal if ``value`` lies outside ``accepted``, whose unit is ``unit_value`` of it."""
+    low, high = accepted.value.low * unit_value, accepted.value.high * unit_value
+    if low <= value <= high:
+        return None
+    side = "below" if value < low else "above"
+    if isinstance(accepted, CitedRange):
+        basis = f"{accepted.source}, {accepted.locator}"
+    else:
+        basis = accepted.site_defined.rstrip(".")
+    return DoseInputError(
+        f"{noun} “{typed}” is {side} the range this calculator accepts for this protocol, "
+        f"{range_text(accepted.value)} ({basis})",
+        field=field,
+        basis=accepted if isinstance(accepted, CitedRange) else None,
+    )
 
 
 def _check_dose(
     regimen: WeightBasedRegimen, dose: Quantity | None
-) -> tuple[Quantity, CitedQuantity | CitedRange, list[str]]:
-    """The dose to use, the statement that allows it, and any soft-limit warning."""
+) -> tuple[Quantity, CitedQuantity | CitedRange, Statement | None, list[Notice]]:
+    """The dose to use, the statement that allows it, the default's statement, any warning."""
     allowed_range = regimen.allowed_range
+    default: Statement | None = None
     if dose is None:
         if regimen.standard_dose is None:
             assert allowed_range is not None  # the model requires a standard dose or a range
             raise DoseInputError(
-                f"no dose given: this protocol gives a range, {allowed_range.value}, and no "
-                "single standard dose; give a dose",
+                f"no dose given: this protocol gives a range, {range_text(allowed_range.value)},"
+                " and no single standard dose; give a dose",
                 field="dose",
             )
+        default = regimen.standard_dose
         dose = regimen.standard_dose.value
     noun = "rate" if regimen.dose_unit == "mg/kg/h" else "dose"
     basis: CitedQuantity | CitedRange
@@ -459,44 +658,78 @@ def _check_dose(
     elif allowed_range.value.contains(dose):
         basis = allowed_range
     else:
-        side = "above" if dose.value > allowed_range.value.high else "below"
-        raise DoseInputError(
-            f"{noun} “{dose}” is {side} this protocol's published range {allowed_range.value} "
-            f"({allowed_range.source}, {allowed_range.locator})",
-            field="dose",
-        )
+        refusal = _outside(noun, "dose", dose, allowed_range, dose.value, Decimal(1))
+        assert refusal is not None
+        raise refusal
     warnings = []
     if regimen.warn_above and dose.value > regimen.warn_above.value.value:
         warn = regimen.warn_above
-        warnings.append(
-            f"{noun} {dose} is above {warn.value}: {warn.text} ({warn.source}, {warn.locator})"
-        )
-    return dose, basis, warnings
+        warnings.append(Notice(f"{noun} {dose} is above {warn.value}", warn))
+    return dose, basis, default, warnings
+
+
+def _check_duration(duration: Quantity, limits: DurationLimits) -> list[Notice]:
+    """Refuse a duration outside the accepted range; warn of a rapid rate below ``rapid_below``."""
+    accepted = limits.accepted
+    span = minutes(duration)
+    unit_minutes = minutes(Quantity(Decimal(1), accepted.value.unit))
+    refusal = _outside("duration", "duration", duration, accepted, span, unit_minutes)
+    if refusal is not None:
+        raise refusal
+    if limits.rapid_below and span < minutes(limits.rapid_below):
+        return [
+            Notice(
+                f"duration {duration} is shorter than {limits.rapid_below}",
+                limits.rapid_administration,
+            )
+        ]
+    return []
+
+
+def _check_concentration(concentration: Quantity, limits: ConcentrationLimits) -> list[Notice]:
+    """Refuse a concentration outside the accepted range; show the label's dilution statement."""
+    value = concentration.value
+    refusal = _outside("concentration", "concentration", concentration, limits.accepted, value, 1)
+    if refusal is not None:
+        raise refusal
+    dilution = limits.dilution
+    if concentration.value >= dilution.at_or_above.value:
+        return [Notice(f"concentration {concentration}", dilution)]
+    return []
 
 
 def _weight_based(
     protocol: Protocol,
     regimen: WeightBasedRegimen,
     limits: WeightLimits,
+    concentrations: ConcentrationLimits,
     *,
     weight: Weight,
     dose: Quantity | None,
     duration: Quantity | None,
     concentration: Quantity | None,
+    verification: Mapping[str, str],
 ) -> DoseResult:
     assert protocol.dosing is not None
     rounding = protocol.dosing.rounding
     mg_step, ml_step = Decimal(rounding.mg), Decimal(rounding.ml)
-    warnings = _weight_warnings(weight, limits)
-    dose, basis, dose_warnings = _check_dose(regimen, dose)
+    warnings = check_weight(weight, limits)
+    dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose)
     warnings += dose_warnings
 
-    label = "dose" if basis is regimen.standard_dose else "published range"
-    sources = [ParameterSource(label, str(basis.value), basis)]
+    notes = []
+    if isinstance(basis, CitedQuantity):
+        sources = [ParameterSource("dose", str(basis.value), basis)]
+    else:
+        accepted = range_text(basis.value)
+        sources = [ParameterSource("accepted range", accepted, basis)]
+        notes.append(Notice(f"About the accepted range {accepted}", basis))
     entered: list[str] = []
     standard_duration = regimen.standard_duration
+    default_duration = None
     if duration is None and standard_duration:
         duration = standard_duration.value
+        default_duration = standard_duration
     if standard_duration and duration and minutes(duration) == minutes(standard_duration.value):
         # Typed or not, the protocol's standard duration is cited as such (40 min = 0.6667 h).
         sources.append(ParameterSource("duration", str(duration), standard_duration))
@@ -505,11 +738,17 @@ def _weight_based(
         if standard_duration:
             # A slip such as 4 min for 40 min multiplies the pump rate; never let it pass unseen.
             warnings.append(
-                f"duration {duration} differs from the protocol's {standard_duration.value}"
-                f" ({standard_duration.source}, {standard_duration.locator}): check the rate"
+                Notice(
+                    f"duration {duration} differs from the protocol's "
+                    f"{standard_duration.value}; check the rate",
+                    standard_duration,
+                )
             )
+    if duration is not None:
+        warnings += _check_duration(duration, regimen.duration_limits)
     if concentration is not None:
         entered.append(f"concentration {concentration}")
+        warnings += _check_concentration(concentration, concentrations)
 
     kg = weight.kg
     conversion = weight.conversion()
@@ -568,5 +807,10 @@ def _weight_based(
         formula="; ".join(steps),
         sources=tuple(sources),
         entered_without_source=tuple(entered),
+        notes=tuple(notes),
         warnings=tuple(warnings),
+        dose_chosen_by=CHOSEN_BY_PROTOCOL if default_dose else CHOSEN_BY_CLINICIAN,
+        default_dose=default_dose,
+        default_duration=default_duration,
+        verification=verification,
     )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketaref.content.model import Statement
 from ketaref.content.quantity import Quantity, Unit, format_decimal
 
 #: The international avoirdupois pound, exactly (Weights and Measures Act 1963; NBS 1959).
@@ -37,10 +38,19 @@ class DoseInputError(ValueError):
     so the command line can name its option and the GUI can show the message beside the field.
     """
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, basis: Statement | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        #: The cited statement the message ends with in brackets (source id and locator), so a
+        #: screen can write that citation its own way.
+        self.basis = basis
+
+    def without_citation(self) -> str:
+        """The message without its bracketed citation of ``basis``."""
+        if self.basis is None:
+            return self.message
+        return self.message.removesuffix(f" ({self.basis.source}, {self.basis.locator})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,40 +1,68 @@
 """The dose calculator panel shown on a protocol that has dosing.
 
-A thin view over ``ketaref.dosing.calculate``: the fields hold text and units, each keystroke
-recalculates, and the panel shows the result with its formula and sources, soft-limit warnings
-with an acknowledge box, or the calculator's refusal in words. Nothing typed here is stored.
+A thin view over ``ketaref.dosing.calculate``: the fields hold text, each keystroke recalculates,
+and one result card shows the dose in large type with a clear state (calculated, warnings not yet
+acknowledged, or not calculated), the sources as the numbered citations of the text, and the
+formula and exact values under "Show working". Nothing typed here is stored.
+
+Nothing changes a dose without a deliberate act: units, regimens and fixed doses are toggle
+buttons that change only when pressed (never by arrow keys or the mouse wheel), the dose field
+starts empty with the protocol's published doses offered as buttons, and a changed result is
+highlighted and announced to screen readers.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFont
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from ketaref.content.model import FixedDoseRegimen, Protocol, WeightBasedRegimen
+from ketaref.content.model import (
+    Citation,
+    CitedQuantity,
+    FixedDoseRegimen,
+    Protocol,
+    WeightBasedRegimen,
+)
 from ketaref.content.pack import Library
 from ketaref.content.quantity import format_decimal
-from ketaref.dosing.calculator import DoseResult, calculate, regimen_label
+from ketaref.dosing.calculator import (
+    VERIFICATION_WORDS,
+    DoseResult,
+    calculate,
+    cited,
+    range_text,
+    regimen_label,
+)
 from ketaref.dosing.units import DoseInputError
 
-_WEIGHT_UNITS = ("kg", "lb")
-_DURATION_UNITS = ("min", "h")
+#: How long a changed result stays highlighted, in milliseconds.
+HIGHLIGHT_MS = 1500
+
+#: The result card's states, as the card's first line says them.
+STATE_OK = "Calculated"
+STATE_UNACKNOWLEDGED = "Calculated: warnings not yet acknowledged"
+STATE_REFUSED = "Not calculated"
 
 
-def _selectable_label(accessible_name: str) -> QLabel:
+def _selectable_label(description: str) -> QLabel:
+    """A wrapping, selectable plain-text label; its text is what a screen reader reads."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)  # content and typed text are never rich text
     label.setWordWrap(True)
@@ -42,8 +70,81 @@ def _selectable_label(accessible_name: str) -> QLabel:
         Qt.TextInteractionFlag.TextSelectableByMouse
         | Qt.TextInteractionFlag.TextSelectableByKeyboard
     )
-    label.setAccessibleName(accessible_name)
+    # A description, not a name: an accessible name would replace the text a screen reader reads.
+    label.setAccessibleDescription(description)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
+
+
+class ChoiceButtons(QWidget):
+    """Toggle buttons of which at most one is down; only a press (click, Space, Alt+key) changes it.
+
+    Qt's exclusive button groups move the choice with the arrow keys; these buttons keep their
+    exclusivity by hand, so a stray arrow key or wheel turn leaves the choice as it was.
+    """
+
+    #: Emitted with the index of the button the user pressed.
+    chosen = Signal(int)
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        name: str,
+        description: str,
+        *,
+        vertical: bool = False,
+        checked: int | None = None,
+        notes: Sequence[str] = (),
+    ):
+        super().__init__()
+        direction = (
+            QBoxLayout.Direction.TopToBottom if vertical else QBoxLayout.Direction.LeftToRight
+        )
+        layout = QBoxLayout(direction, self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.buttons: list[QPushButton] = []
+        for index, text in enumerate(texts):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setAutoDefault(False)
+            # The style's minimum button width would push a narrow panel into sideways scrolling.
+            label_width = button.fontMetrics().horizontalAdvance(button.text().replace("&", ""))
+            button.setMinimumWidth(label_width + 2 * button.fontMetrics().averageCharWidth() + 8)
+            note = notes[index] if notes else ""
+            button.setAccessibleDescription(f"{description}; press to choose. {note}".strip())
+            button.clicked.connect(lambda _=False, i=index: self._press(i))
+            self.buttons.append(button)
+            if not note:
+                layout.addWidget(button)
+                continue
+            # The note (a source) wraps beside the button, so a narrow panel never scrolls sideways.
+            label = _selectable_label(f"Source of {button.text().replace('&', '')}")
+            label.setText(note)
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addWidget(label, 1)
+            layout.addLayout(row)
+        if not vertical:
+            layout.addStretch(1)
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(description)
+        self._index: int | None = None
+        if checked is not None:
+            self.set_index(checked)
+
+    def index(self) -> int | None:
+        """The index of the button that is down, or None."""
+        return self._index
+
+    def set_index(self, index: int | None) -> None:
+        """Put one button down (or none) without emitting ``chosen``."""
+        self._index = index
+        for i, button in enumerate(self.buttons):
+            button.setChecked(i == index)
+
+    def _press(self, index: int) -> None:
+        self.set_index(index)  # pressing the button that is down keeps it down
+        self.chosen.emit(index)
 
 
 class DosePanel(QWidget):
@@ -58,135 +159,237 @@ class DosePanel(QWidget):
             raise ValueError(f"{protocol.id} has no dose calculator")
         self._library = library
         self._protocol = protocol
-        self._regimens = protocol.dosing.regimens
-        self._fixed = next((r for r in self._regimens if isinstance(r, FixedDoseRegimen)), None)
-        self._weight_based = [r for r in self._regimens if isinstance(r, WeightBasedRegimen)]
+        self._numbers = self._citation_numbers(library, protocol)
+        self._fixed = next(
+            (r for r in protocol.dosing.regimens if isinstance(r, FixedDoseRegimen)), None
+        )
+        self._weight_based = [
+            r for r in protocol.dosing.regimens if isinstance(r, WeightBasedRegimen)
+        ]
         self._result: DoseResult | None = None
         self._message = ""
         self._refused = False
+        self._shown_dose = ""
+        self._highlight = QTimer(self, singleShot=True, interval=HIGHLIGHT_MS)
+        self._highlight.timeout.connect(lambda: self._set_highlight(False))
 
         self.setAccessibleName(f"Dose calculator for {protocol.title}")
-        self._dose_label = _selectable_label("Calculated dose")
-        bigger = QFont(self._dose_label.font())
-        bigger.setPointSizeF(bigger.pointSizeF() * 1.1)
-        bigger.setBold(True)
-        self._dose_label.setFont(bigger)
-        self._working_label = _selectable_label("Formula, sources and display rounding")
-        self._message_label = _selectable_label("Calculator message")
-        self._warning_label = _selectable_label("Warnings to check")
-        self._warning_label.setStyleSheet("color: #7a4b00;")
-        self._acknowledge = QCheckBox("I have checked these warnings for this patient")
-        self._acknowledge.setAccessibleName("Acknowledge warnings")
-        self._acknowledge.setAccessibleDescription(
-            "Tick after checking every warning; the result stays marked unacknowledged until then"
-        )
-        self._acknowledge.toggled.connect(self._acknowledgement_changed)
-        self._ack_state_label = _selectable_label("Acknowledgement state")
-        warnings = QFrame()
-        warnings.setFrameShape(QFrame.Shape.StyledPanel)
-        warning_layout = QVBoxLayout(warnings)
-        for widget in (self._warning_label, self._acknowledge, self._ack_state_label):
-            warning_layout.addWidget(widget)
-        self._warning_frame = warnings
-
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         inputs = self._build_inputs(form)
+        card = self._build_card()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)  # the protocol view's "Dose calculator" box frames it
         layout.addLayout(form)
-        for widget in (self._message_label, self._dose_label, warnings, self._working_label):
-            layout.addWidget(widget)
+        layout.addWidget(card)
         layout.addStretch(1)
-        for first, second in itertools.pairwise([*inputs, self._acknowledge]):
+        for first, second in itertools.pairwise([*inputs, self._acknowledge, self.working_toggle]):
             QWidget.setTabOrder(first, second)
         if self._weight_based:
-            self._regimen_changed()  # fills in the standard dose and duration, then calculates
+            self._regimen_changed()  # shows the first regimen's unit, choices and duration
         else:
             self._recalculate()
 
     # --- building --------------------------------------------------------------------------
 
+    @staticmethod
+    def _citation_numbers(library: Library, protocol: Protocol) -> dict[tuple[str, str], int]:
+        """The [n] numbers the protocol's text gives its citations, so both say the same."""
+        from ketaref.gui.page_html import Theme
+        from ketaref.gui.rich_text import render_item
+
+        rendered = render_item(library, "protocol", protocol, Theme())
+        return {(c.source_id, c.locator): c.number for c in rendered.citations}
+
+    def cite(self, citation: Citation) -> str:
+        """A citation as the text writes it, ``[3, secondary source]``, with its verification."""
+        source = self._library.sources.get(citation.source)
+        tag = VERIFICATION_WORDS[source.verification] if source else "unknown source"
+        number = self._numbers.get((citation.source, citation.locator))
+        if number is None:  # not cited in the protocol's text: name the source in words
+            citation_words = source.citation if source else citation.source
+            return f"[{citation_words} {citation.locator}; {tag}]"
+        return f"[{number}, {tag}]"
+
     def _build_inputs(self, form: QFormLayout) -> list[QWidget]:
         """Add the input rows to ``form``; return the inputs in tab order."""
-        order: list[QWidget] = []
         self.weight_edit: QLineEdit | None = None
-        self.weight_unit: QComboBox | None = None
-        self.regimen_choice: QComboBox | None = None
+        self.weight_unit: ChoiceButtons | None = None
+        self.regimen_choice: ChoiceButtons | None = None
         self.dose_edit: QLineEdit | None = None
         self.dose_unit_label: QLabel | None = None
+        self.dose_choices: ChoiceButtons | None = None
+        self.range_label: QLabel | None = None
         self.duration_edit: QLineEdit | None = None
-        self.duration_unit: QComboBox | None = None
+        self.duration_unit: ChoiceButtons | None = None
         self.concentration_edit: QLineEdit | None = None
-        self.fixed_dose_choice: QComboBox | None = None
+        self.fixed_dose_choice: ChoiceButtons | None = None
 
         if self._fixed is not None and not self._weight_based:
-            self.fixed_dose_choice = QComboBox()
-            for dose in self._fixed.allowed_doses:
-                self.fixed_dose_choice.addItem(str(dose.value))
-            standard = self._fixed.standard_dose
-            self.fixed_dose_choice.setPlaceholderText("Choose a dose")
-            self.fixed_dose_choice.setCurrentIndex(
-                [d.value for d in self._fixed.allowed_doses].index(standard.value)
-                if standard
-                else -1
+            doses = self._fixed.allowed_doses
+            self.fixed_dose_choice = ChoiceButtons(
+                [self._choice_text(i, dose) for i, dose in enumerate(doses)],
+                "Dose",
+                "The fixed doses this protocol allows, each with its source",
+                vertical=True,
+                notes=[cited(dose, self.cite) for dose in doses],
             )
-            self._describe(
-                self.fixed_dose_choice, "Dose", "The fixed doses this protocol allows, in mg"
-            )
-            self.fixed_dose_choice.currentIndexChanged.connect(self._recalculate)
-            form.addRow("&Dose:", self.fixed_dose_choice)
-            order.append(self.fixed_dose_choice)
-            return order
+            self.fixed_dose_choice.chosen.connect(self._recalculate)
+            label = QLabel("Dose (choose one):")
+            form.addRow(label)
+            form.addRow(self.fixed_dose_choice)
+            return list(self.fixed_dose_choice.buttons)
 
+        order: list[QWidget] = []
         self.weight_edit = self._line_edit("e.g. 70", "Weight", "Patient's weight, a number")
-        self.weight_unit = self._unit_choice(_WEIGHT_UNITS, "Weight unit", "Kilograms or pounds")
-        form.addRow("&Weight:", self._row(self.weight_edit, self.weight_unit))
-        order += [self.weight_edit, self.weight_unit]
+        self.weight_unit = ChoiceButtons(
+            ["&kg", "l&b"], "Weight unit", "Kilograms or pounds", checked=0
+        )
+        self.weight_unit.chosen.connect(self._recalculate)
+        form.addRow(
+            self._buddy("&Weight:", self.weight_edit), self._row(self.weight_edit, self.weight_unit)
+        )
+        order += [self.weight_edit, *self.weight_unit.buttons]
 
-        self.regimen_choice = QComboBox()
-        for regimen in self._weight_based:
-            self.regimen_choice.addItem(regimen_label(regimen))
-        self._describe(self.regimen_choice, "Regimen", "Which of the protocol's regimens to use")
-        self.regimen_choice.currentIndexChanged.connect(self._regimen_changed)
+        self.regimen_choice = ChoiceButtons(
+            [regimen_label(r) for r in self._weight_based],
+            "Regimen",
+            "Which of the protocol's regimens to use",
+            vertical=True,
+            checked=0,
+        )
+        self.regimen_choice.chosen.connect(self._regimen_changed)
         if len(self._weight_based) > 1:
-            form.addRow("&Regimen:", self.regimen_choice)
-            order.append(self.regimen_choice)
+            form.addRow(QLabel("Regimen:"), self.regimen_choice)
+            order += self.regimen_choice.buttons
         else:
             self.regimen_choice.hide()
 
-        self.dose_edit = self._line_edit("", "Dose", "Dose per kilogram, a number")
+        self.dose_edit = self._line_edit("choose or type", "Dose", "Dose per kilogram, a number")
         self.dose_unit_label = QLabel()
-        form.addRow("D&ose:", self._row(self.dose_edit, self.dose_unit_label))
+        form.addRow(
+            self._buddy("D&ose:", self.dose_edit), self._row(self.dose_edit, self.dose_unit_label)
+        )
         order.append(self.dose_edit)
+        self._dose_choice_row = QWidget()
+        QVBoxLayout(self._dose_choice_row).setContentsMargins(0, 0, 0, 0)
+        self.range_label = _selectable_label("The dose range this calculator accepts")
+        form.addRow(self._dose_choice_row)
+        form.addRow(self.range_label)
 
         self.duration_edit = self._line_edit("optional", "Duration", "Infusion duration, a number")
-        self.duration_unit = self._unit_choice(_DURATION_UNITS, "Duration unit", "Minutes or hours")
-        form.addRow("D&uration:", self._row(self.duration_edit, self.duration_unit))
-        order += [self.duration_edit, self.duration_unit]
+        self.duration_unit = ChoiceButtons(
+            ["m&in", "hour&s"], "Duration unit", "Minutes or hours", checked=0
+        )
+        self.duration_unit.chosen.connect(self._recalculate)
+        form.addRow(
+            self._buddy("D&uration:", self.duration_edit),
+            self._row(self.duration_edit, self.duration_unit),
+        )
+        order += [self.duration_edit, *self.duration_unit.buttons]
 
         self.concentration_edit = self._line_edit(
             "optional, e.g. 10",
             "Concentration",
             "Drug concentration in mg/mL, for the volume and pump rate; optional",
         )
-        form.addRow("&Concentration:", self._row(self.concentration_edit, QLabel("mg/mL")))
+        form.addRow(
+            self._buddy("Concen&tration:", self.concentration_edit),
+            self._row(self.concentration_edit, QLabel("mg/mL")),
+        )
         order.append(self.concentration_edit)
         return order
+
+    @staticmethod
+    def _choice_text(index: int, dose: CitedQuantity) -> str:
+        """``&56 mg``: a published dose with a mnemonic on its first digit."""
+        value = format_decimal(dose.value.value)
+        mnemonic = f"&{value}" if index < 9 else value
+        return f"{mnemonic} {dose.value.unit.value}"
+
+    def _build_card(self) -> QFrame:
+        """The result card: state, dose in large type, lines, warnings, sources, working."""
+        card = QFrame()
+        card.setObjectName("resultCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setAccessibleName("Result")
+        self.card = card
+        self.state_label = _selectable_label("State of the result")
+        bold = QFont(self.state_label.font())
+        bold.setBold(True)
+        self.state_label.setFont(bold)
+        self.dose_label = _selectable_label("Calculated dose")
+        large = QFont(self.dose_label.font())
+        large.setPointSizeF(large.pointSizeF() * 1.6)
+        large.setBold(True)
+        self.dose_label.setFont(large)
+        self.lines_label = _selectable_label("Weight, dose, rate, volume and pump rate")
+        self._message_label = _selectable_label("Why the dose is not calculated")
+        self._warning_label = _selectable_label("Warnings to check")
+        self._warning_label.setStyleSheet("color: #7a4b00;")
+        # A check box does not wrap its text: a wrapping label beside it keeps it readable when
+        # the panel is narrow (Alt+P, from the label, moves to the box).
+        self._acknowledge = QCheckBox()
+        self._acknowledge_text = QLabel("I have checked these warnings for this &patient")
+        self._acknowledge_text.setWordWrap(True)
+        self._acknowledge_text.setBuddy(self._acknowledge)
+        self._acknowledge_text.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
+        self._acknowledge.setAccessibleName("Acknowledge warnings")
+        self._acknowledge.setAccessibleDescription(
+            "Tick after checking every warning; the result stays marked unacknowledged until then"
+        )
+        self._acknowledge.toggled.connect(self._acknowledgement_changed)
+        self._ack_state_label = _selectable_label("Acknowledgement state")
+        self._sources_label = _selectable_label("Sources of the numbers used")
+        self.working_toggle = QPushButton("Show worki&ng")
+        self.working_toggle.setCheckable(True)
+        self.working_toggle.setAutoDefault(False)
+        self.working_toggle.setAccessibleDescription(
+            "Shows the formula with the numbers put in, the exact values and the rounding"
+        )
+        self.working_toggle.toggled.connect(self._show)
+        self._working_label = _selectable_label("Formula, exact values and display rounding")
+
+        warnings = QFrame()
+        warning_layout = QVBoxLayout(warnings)
+        warning_layout.setContentsMargins(0, 0, 0, 0)
+        acknowledge_row = QHBoxLayout()
+        acknowledge_row.addWidget(self._acknowledge)
+        acknowledge_row.addWidget(self._acknowledge_text, 1)
+        warning_layout.addWidget(self._warning_label)
+        warning_layout.addLayout(acknowledge_row)
+        warning_layout.addWidget(self._ack_state_label)
+        self._warning_frame = warnings
+        layout = QVBoxLayout(card)
+        for widget in (
+            self.state_label,
+            self.dose_label,
+            self._message_label,
+            self.lines_label,
+            warnings,
+            self._sources_label,
+            self.working_toggle,
+            self._working_label,
+        ):
+            layout.addWidget(widget)
+        return card
 
     def _line_edit(self, placeholder: str, name: str, description: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setPlaceholderText(placeholder)
+        edit.setMinimumWidth(60)
         self._describe(edit, name, description)
         edit.textChanged.connect(self._recalculate)
         return edit
 
-    def _unit_choice(self, units: tuple[str, ...], name: str, description: str) -> QComboBox:
-        choice = QComboBox()
-        choice.addItems(list(units))
-        self._describe(choice, name, description)
-        choice.currentIndexChanged.connect(self._recalculate)
-        return choice
+    @staticmethod
+    def _buddy(text: str, field: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(field)
+        return label
 
     @staticmethod
     def _describe(widget: QWidget, name: str, description: str) -> None:
@@ -206,31 +409,63 @@ class DosePanel(QWidget):
 
     def _current_regimen(self) -> WeightBasedRegimen:
         assert self.regimen_choice is not None
-        return self._weight_based[max(self.regimen_choice.currentIndex(), 0)]
+        return self._weight_based[self.regimen_choice.index() or 0]
 
     def _regimen_changed(self) -> None:
-        """Show the chosen regimen's unit and fill in its standard dose and duration, if any."""
+        """Show the chosen regimen's unit, its published doses as choices, and its duration."""
         assert self.dose_edit and self.dose_unit_label and self.duration_edit
-        assert self.duration_unit is not None
+        assert self.duration_unit is not None and self.range_label is not None
         regimen = self._current_regimen()
         self.dose_unit_label.setText(regimen.dose_unit)
         self.dose_edit.setAccessibleDescription(f"Dose in {regimen.dose_unit}, a number")
-        allowed = regimen.allowed_range.value if regimen.allowed_range else None
-        self.dose_edit.setPlaceholderText(
-            f"{format_decimal(allowed.low)}–{format_decimal(allowed.high)}" if allowed else ""
+        self._set_dose_choices(regimen)
+        allowed = regimen.allowed_range
+        self.range_label.setText(
+            f"The calculator accepts {range_text(allowed.value)} "
+            f"{cited(allowed, self.cite)}: {allowed.text}"
+            if allowed
+            else "The calculator accepts only the standard dose."
         )
-        standard = regimen.standard_dose.value if regimen.standard_dose else None
         duration = regimen.standard_duration.value if regimen.standard_duration else None
         # Filling the fields recalculates through textChanged; block to do it once, at the end.
-        for widget in (self.dose_edit, self.duration_edit, self.duration_unit):
+        for widget in (self.dose_edit, self.duration_edit):
             widget.blockSignals(True)
-        self.dose_edit.setText(format_decimal(standard.value) if standard else "")
+        self.dose_edit.clear()  # the screen never chooses a dose
         self.duration_edit.setText(format_decimal(duration.value) if duration else "")
-        if duration and duration.unit.value in _DURATION_UNITS:
-            self.duration_unit.setCurrentText(duration.unit.value)
-        for widget in (self.dose_edit, self.duration_edit, self.duration_unit):
+        if duration:
+            self.duration_unit.set_index(0 if duration.unit.value == "min" else 1)
+        for widget in (self.dose_edit, self.duration_edit):
             widget.blockSignals(False)
         self._recalculate()
+
+    def _set_dose_choices(self, regimen: WeightBasedRegimen) -> None:
+        """Offer the regimen's standard dose, with its source, as a button that fills the field."""
+        layout = self._dose_choice_row.layout()
+        assert layout is not None
+        while layout.count():
+            item = layout.takeAt(0)
+            if item and item.widget():
+                item.widget().deleteLater()
+        self.dose_choices = None
+        standard = regimen.standard_dose
+        if standard is None:
+            self._dose_choice_row.hide()
+            return
+        self.dose_choices = ChoiceButtons(
+            [f"Use {self._choice_text(0, standard)}"],
+            "Published dose",
+            "The protocol's standard dose with its source; press to put it in the dose field",
+            notes=[f"the protocol's standard dose {cited(standard, self.cite)}"],
+        )
+        self.dose_choices.chosen.connect(lambda _: self._use_standard(standard))
+        layout.addWidget(self.dose_choices)
+        self._dose_choice_row.show()
+        assert self.dose_edit is not None
+        QWidget.setTabOrder(self.dose_edit, self.dose_choices.buttons[0])
+
+    def _use_standard(self, standard: CitedQuantity) -> None:
+        assert self.dose_edit is not None
+        self.dose_edit.setText(format_decimal(standard.value.value))
 
     def _inputs(self) -> dict[str, str | None]:
         """The calculator's text inputs from the fields (None where a field is empty)."""
@@ -240,20 +475,27 @@ class DosePanel(QWidget):
             return f"{text} {unit}" if text else None
 
         if self.fixed_dose_choice is not None:
-            return {"dose": self.fixed_dose_choice.currentText() or None}
+            assert self._fixed is not None
+            index = self.fixed_dose_choice.index()
+            return {"dose": None if index is None else str(self._fixed.allowed_doses[index].value)}
         assert self.weight_unit and self.duration_unit
         return {
-            "weight": typed(self.weight_edit, self.weight_unit.currentText()),
+            "weight": typed(self.weight_edit, ("kg", "lb")[self.weight_unit.index() or 0]),
             "dose": typed(self.dose_edit, self._current_regimen().dose_unit),
-            "duration": typed(self.duration_edit, self.duration_unit.currentText()),
+            "duration": typed(self.duration_edit, ("min", "h")[self.duration_unit.index() or 0]),
             "concentration": typed(self.concentration_edit, "mg/mL"),
             "regimen_unit": self._current_regimen().dose_unit,
         }
 
     def _recalculate(self) -> None:
         inputs = self._inputs()
-        previous_warnings = self._result.warnings if self._result else ()
+        previous_warnings = self._result.warning_texts() if self._result else []
         self._result, self._message, self._refused = None, "", False
+        if self.dose_choices is not None and self._current_regimen().standard_dose:
+            standard = self._current_regimen().standard_dose
+            assert standard is not None and self.dose_edit is not None
+            is_standard = self.dose_edit.text().strip() == format_decimal(standard.value.value)
+            self.dose_choices.set_index(0 if is_standard else None)
         number_fields = (
             self.weight_edit,
             self.dose_edit,
@@ -267,22 +509,29 @@ class DosePanel(QWidget):
         ]
         if with_letters:
             self._message = (
-                f"Not calculated: type only a number in the {with_letters[0]} field; "
-                "its unit is beside it."
+                f"Type only a number in the {with_letters[0]} field; its unit is beside it."
             )
             self._refused = True
         elif self.weight_edit is not None and inputs["weight"] is None:
             self._message = "Type the weight to see the dose."
-        elif self.fixed_dose_choice is not None and inputs["dose"] is None:
-            self._message = "Choose a dose to see the number of devices."
+        elif inputs["dose"] is None:
+            self._message = (
+                "Choose a dose to see the number of devices."
+                if self.fixed_dose_choice is not None
+                else "Choose or type a dose to see the result."
+            )
         else:
             try:
-                self._result = calculate(self._protocol, **inputs)
+                self._result = calculate(self._protocol, **inputs, sources=self._library.sources)
             except DoseInputError as exc:
-                ending = "." if exc.message[-1:].isalnum() else ""
-                self._message = f"Not calculated: {exc.message}{ending}"
+                text = exc.without_citation()
+                if exc.basis is not None:
+                    text += f" {cited(exc.basis, self.cite)}"
+                ending = "." if text[-1:].isalnum() or text.endswith("]") else ""
+                self._message = f"{text[:1].upper()}{text[1:]}{ending}"
                 self._refused = True
-        if self._result is None or self._result.warnings != previous_warnings:
+        warnings = self._result.warning_texts() if self._result else []
+        if self._result is None or warnings != previous_warnings:
             # New warnings need a new acknowledgement.
             self._acknowledge.blockSignals(True)
             self._acknowledge.setChecked(False)
@@ -292,42 +541,82 @@ class DosePanel(QWidget):
     def _acknowledgement_changed(self) -> None:
         self._show()
 
+    def state(self) -> str:
+        """The result card's state: calculated, warnings not acknowledged, or not calculated."""
+        if self._result is None:
+            return STATE_REFUSED
+        if self._result.warnings and not self.acknowledged():
+            return STATE_UNACKNOWLEDGED
+        return STATE_OK
+
     def _show(self) -> None:
         result = self._result
+        self.state_label.setText(self.state() if result or self._refused else "")
+        self.state_label.setVisible(result is not None or self._refused)
         self._message_label.setText(self._message)
         self._message_label.setStyleSheet("color: #a00000;" if self._refused else "")
         self._message_label.setVisible(bool(self._message))
-        self._dose_label.setVisible(result is not None)
-        self._working_label.setVisible(result is not None)
+        for widget in (self.dose_label, self.lines_label, self._sources_label):
+            widget.setVisible(result is not None)
+        self.working_toggle.setVisible(result is not None)
+        self._working_label.setVisible(result is not None and self.working_toggle.isChecked())
         self._warning_frame.setVisible(bool(result and result.warnings))
+        dose = result.headline() if result else ""
         if result is not None:
-            lines = result.summary_lines(acknowledged=self.acknowledged())
-            # Warnings have their own frame, beside the acknowledgement.
-            shown = [line for line in lines if not line.startswith("Warning:")]
-            working = [line for line in shown if self._is_working(line)]
-            self._dose_label.setText("\n".join(line for line in shown if line not in working))
-            self._working_label.setText("\n".join(working))
-            self._working_label.setToolTip(self._citations(result))
-            self._warning_label.setText("\n".join(f"• {w}" for w in result.warnings))
+            self.dose_label.setText(dose)
+            self.lines_label.setText(
+                "\n".join([*result.choice_lines(self.cite), *result.result_lines(exact=False)])
+            )
+            self._sources_label.setText(
+                "\n".join(
+                    [f"Source: {s.text(self.cite)}" for s in result.sources]
+                    + [note.text(self.cite) for note in result.notes]
+                )
+            )
+            self._working_label.setText(
+                "\n".join(
+                    [
+                        *result.result_lines(exact=True),
+                        *(
+                            line
+                            for line in result.working_lines(self.cite)
+                            if not line.startswith("Source:")
+                            and not any(line == note.text(self.cite) for note in result.notes)
+                        ),
+                    ]
+                )
+            )
+            self._warning_label.setText(
+                "\n".join(f"• {w}" for w in result.warning_texts(self.cite))
+            )
             self._ack_state_label.setText(
                 "Acknowledged on screen; the printed checklist will say so."
                 if self.acknowledged()
                 else "Not acknowledged yet: the result is marked unacknowledged."
             )
+        if dose != self._shown_dose:
+            self._result_changed_visibly(self._shown_dose, dose)
         self.resultChanged.emit()
 
-    @staticmethod
-    def _is_working(line: str) -> bool:
-        return line.startswith(("Formula:", "Display rounding:", "Source:", "Entered by"))
+    def _result_changed_visibly(self, before: str, after: str) -> None:
+        """Highlight the card for a moment and tell screen readers what the dose is now."""
+        self._shown_dose = after
+        if not before:
+            return  # the first result after an empty card needs no "changed" signal
+        self._set_highlight(True)
+        self._highlight.start()
+        words = f"Dose changed to {after}" if after else "Dose removed: " + self._message
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.dose_label, words))
 
-    def _citations(self, result: DoseResult) -> str:
-        """Full citations of the sources used, for the tooltip of the working."""
-        ids = dict.fromkeys(c.source for s in result.sources for c in s.statement.citations())
-        return "\n".join(
-            f"{source_id}: {self._library.sources[source_id].citation}"
-            for source_id in ids
-            if source_id in self._library.sources
+    def _set_highlight(self, on: bool) -> None:
+        self._highlighted = on
+        self.card.setStyleSheet(
+            "QFrame#resultCard { border: 2px solid palette(highlight); }" if on else ""
         )
+
+    def highlighted(self) -> bool:
+        """Whether the result card is highlighted because the dose just changed."""
+        return getattr(self, "_highlighted", False)
 
     # --- what the rest of the app reads ----------------------------------------------------
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import DoseResult
+from ketaref.dosing.calculator import DoseResult, printable_weight
 from ketaref.dosing.units import DoseInputError, parse_weight
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
 from ketaref.printing.errors import PrintError
@@ -203,7 +203,10 @@ class PrintDialog(QDialog):
         self._debounce.stop()
         try:
             weight_text = self.weight.text().strip()
-            weight = parse_weight(weight_text) if weight_text else None
+            protocols = list(self.library.protocols.values())
+            weight = (
+                printable_weight(self.protocol, protocols, weight_text) if weight_text else None
+            )
             if weight and self.dose_weight and weight.kg != parse_weight(self.dose_weight).kg:
                 # One printout must not carry two weights: the header's and the dose's.
                 raise PrintError(

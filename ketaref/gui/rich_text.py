@@ -16,6 +16,8 @@ from ketaref.content.model import (
     Checklist,
     ChecklistItem,
     Citation,
+    CitedQuantity,
+    CitedRange,
     ContraindicationList,
     Disagreement,
     EvidenceFinding,
@@ -26,6 +28,7 @@ from ketaref.content.model import (
     Source,
     Statement,
     Verification,
+    statements_in,
 )
 from ketaref.content.pack import ContentItem, Library
 from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details
@@ -305,6 +308,19 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
         writer.bullets(links)
     _evidence(writer, protocol.evidence)
     writer.disagreements(protocol.disagreements)
+    _calculator(writer, protocol)
+
+
+def _calculator(writer: _Writer, protocol: Protocol) -> None:
+    """What the dose calculator uses, so each of its citations has a number in the text too."""
+    if protocol.dosing is None:
+        return
+    writer.heading(HEADINGS["dosing"])
+    statements = dict.fromkeys(statements_in(protocol.dosing))  # a standard dose is also allowed
+    writer.bullets(
+        writer.statement(s, f"{s.value}:" if isinstance(s, CitedQuantity | CitedRange) else "")
+        for s in statements
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -302,6 +302,11 @@ def _paragraph_class() -> type:
     return WrapOnceParagraph
 
 
+def _no_split(available_width: float, available_height: float) -> list[Any]:
+    """A flowable's ``split`` that declines, so the flowable moves whole to the next frame."""
+    return []
+
+
 def _item_line(text: Any, tick_box: bool) -> Any:
     """An item's text, indented, with an empty square to tick in front of it when asked."""
     from reportlab.platypus import Flowable
@@ -808,13 +813,15 @@ class _Layout:
                 # The loader checks every source id; the fallback guards a hand-built library.
                 citation = source.citation if source else source_id
             verification = verification_words(self.library, source_id)
-            entries.append(
-                self.paragraph(
-                    f"[{number}]&nbsp;{escape(citation)} <b>{escape(locator)}</b>"
-                    f" ({escape(verification)})",
-                    "ref",
-                )
+            entry = self.paragraph(
+                f"[{number}]&nbsp;{escape(citation)} <b>{escape(locator)}</b>"
+                f" ({escape(verification)})",
+                "ref",
             )
+            # An entry never breaks across pages: its verification tag would land below the
+            # footer, away from its source. (Entries are a few lines; one moves whole.)
+            entry.split = _no_split
+            entries.append(entry)
         if not entries:
             return []
         # Balanced columns read down the left column, then the right, and use the space of the

@@ -528,6 +528,8 @@ def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
         text: "The consensus statement calls 0.5 mg/kg over 40 minutes the standard dose."
         source: {source}
         locator: "page"
+      duration_limits:
+        accepted: {{value: "1–60 min", site_defined: "Input check for typing errors."}}
   weight_limits:
     refuse_below: "2 kg"
     refuse_above: "300 kg"

@@ -19,6 +19,10 @@ TEST_SOURCE_IDS = (
     "test-warn",
     "test-duration",
     "test-rate-range",
+    "test-dilution",
+    "test-durations",
+    "test-rapid",
+    "test-bolus",
 )
 
 

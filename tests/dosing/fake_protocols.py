@@ -30,9 +30,34 @@ WEIGHT_LIMITS = {
 }
 
 
+#: Test-only accepted concentrations; the dilution statement shows at 100 mg/mL.
+CONCENTRATION_LIMITS = {
+    "accepted": {"value": "0.1–100 mg/mL", "site_defined": "Test-only accepted range."},
+    "dilution": {**cited("100 mg/mL", "test-dilution", "test §8"), "at_or_above": "100 mg/mL"},
+}
+del CONCENTRATION_LIMITS["dilution"]["value"]
+
+
+def durations(accepted: str, rapid_below: str | None = None) -> dict[str, Any]:
+    """Test-only duration limits: an invented cited range, and a rapid-rate warning if given."""
+    limits: dict[str, Any] = {"accepted": cited(accepted, "test-durations", "test §9")}
+    if rapid_below:
+        limits["rapid_below"] = rapid_below
+        limits["rapid_administration"] = {
+            "text": "Test-only rapid-administration statement.",
+            "source": "test-rapid",
+            "locator": "test §10",
+        }
+    return limits
+
+
 def make_protocol(*regimens: dict[str, Any], rounding: dict[str, str] | None = None) -> Protocol:
     """A consensus protocol with the given regimens, test weight limits and invented sources."""
-    dosing: dict[str, Any] = {"regimens": list(regimens), "weight_limits": WEIGHT_LIMITS}
+    dosing: dict[str, Any] = {
+        "regimens": list(regimens),
+        "weight_limits": WEIGHT_LIMITS,
+        "concentration_limits": CONCENTRATION_LIMITS,
+    }
     if rounding:
         dosing["rounding"] = rounding
     return Protocol.model_validate(
@@ -64,6 +89,7 @@ BOLUS_OVER_TIME = {
     "allowed_range": cited("0.1–0.75 mg/kg", "test-range", "test §3"),
     "warn_above": cited("0.5 mg/kg", "test-warn", "test §4"),
     "standard_duration": cited("40 min", "test-duration", "test §5"),
+    "duration_limits": durations("2–100 min", rapid_below="40 min"),
 }
 
 #: 0.5–2 mg/kg/h, no standard rate, no standard duration.
@@ -72,6 +98,7 @@ RATE_RANGE = {
     "name": "continuous infusion",
     "dose_unit": "mg/kg/h",
     "allowed_range": cited("0.5–2 mg/kg/h", "test-rate-range", "test §6"),
+    "duration_limits": durations("0.25–72 h"),
 }
 
 #: A bolus of 0.35 mg/kg only (no range, no duration).
@@ -80,4 +107,5 @@ FIXED_BOLUS = {
     "name": "bolus",
     "dose_unit": "mg/kg",
     "standard_dose": cited("0.35 mg/kg", "test-bolus", "test §7"),
+    "duration_limits": durations("1–60 min", rapid_below="60 min"),
 }

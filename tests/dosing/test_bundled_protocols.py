@@ -95,7 +95,7 @@ def test_iv_trd_top_of_the_studied_range(bundled_library: Library) -> None:
     # 60 mg ÷ 50 mg/mL = 1.2 mL; 90 mg/h ÷ 50 mg/mL = 1.8 mL/h
     assert (document["dose_mg"], document["rate_mg_per_h"]) == ("60", "90")
     assert (document["volume_ml"], document["rate_ml_per_h"]) == ("1.2", "1.8")
-    assert ("published range", "andrade-2017", "abstract") in cited(document)
+    assert ("accepted range", "andrade-2017", "abstract") in cited(document)
 
 
 def test_iv_trd_longer_duration_is_marked_as_entered(bundled_library: Library) -> None:
@@ -115,13 +115,13 @@ def test_iv_trd_a_slip_in_the_duration_must_be_acknowledged(bundled_library: Lib
     # 35 mg × 60 ÷ 4 min = 525 mg/h: ten times the 52.5 mg/h of the standard 40 min
     assert result.to_json()["rate_mg_per_h"] == "525"
     assert result.needs_acknowledgement
-    assert any("4 min differs from the protocol's 40 min" in w for w in result.warnings)
+    assert any("4 min differs from the protocol's 40 min" in w for w in result.warning_texts())
     standard = calculate(bundled_library.protocols["iv-ketamine-trd"], weight="70 kg")
     assert not standard.needs_acknowledgement
 
 
 def test_iv_trd_limits(bundled_library: Library) -> None:
-    with pytest.raises(DoseInputError, match=re.escape("published range 0.1–0.75 mg/kg")):
+    with pytest.raises(DoseInputError, match=re.escape("this protocol, 0.1–0.75 mg/kg")):
         dose(bundled_library, "iv-ketamine-trd", weight="70 kg", dose="0.8 mg/kg")
     with pytest.raises(DoseInputError, match="above 350 kg"):
         dose(bundled_library, "iv-ketamine-trd", weight="351 kg")
@@ -153,8 +153,11 @@ def test_chronic_pain_bolus(bundled_library: Library) -> None:
     # 0.35 mg/kg × 70 kg = 24.5 mg; 24.5 mg ÷ 10 mg/mL = 2.45 mL; a bolus has no rate
     assert (document["dose_mg"], document["volume_ml"]) == ("24.5", "2.45")
     assert document["rate_mg_per_h"] is None
-    assert ("published range", "cohen-2018-gc", "Dosing range (1)") in cited(document)
-    with pytest.raises(DoseInputError, match=re.escape("above this protocol's published range")):
+    assert ("accepted range", "cohen-2018-gc", "Dosing range (1)") in cited(document)
+    with pytest.raises(
+        DoseInputError,
+        match=re.escape("above the range this calculator accepts for this protocol,"),
+    ):
         dose(bundled_library, "iv-ketamine-chronic-pain", weight="70 kg", dose="0.4 mg/kg")
 
 
@@ -172,7 +175,7 @@ def test_chronic_pain_infusion_in_kg(bundled_library: Library) -> None:
     assert (document["rate_mg_per_h"], document["dose_mg"]) == ("70", "280")
     assert document["dose_mg_per_kg"] == "4"
     assert (document["volume_ml"], document["rate_ml_per_h"]) == ("28", "7")
-    assert ("published range", "cohen-2018-gc", "Dosing range (2)") in cited(document)
+    assert ("accepted range", "cohen-2018-gc", "Dosing range (2)") in cited(document)
 
 
 def test_chronic_pain_infusion_in_pounds(bundled_library: Library) -> None:
@@ -195,7 +198,7 @@ def test_chronic_pain_infusion_in_pounds(bundled_library: Library) -> None:
 
 
 def test_chronic_pain_intensive_care_rates_are_refused(bundled_library: Library) -> None:
-    with pytest.raises(DoseInputError, match=re.escape("published range 0.5–2 mg/kg/h")):
+    with pytest.raises(DoseInputError, match=re.escape("this protocol, 0.5–2 mg/kg/h")):
         dose(bundled_library, "iv-ketamine-chronic-pain", weight="70 kg", dose="7 mg/kg/h")
 
 
@@ -205,7 +208,7 @@ def test_chronic_pain_intensive_care_rates_are_refused(bundled_library: Library)
 def test_acute_pain_bolus_and_infusion(bundled_library: Library) -> None:
     bolus = dose(bundled_library, "iv-ketamine-acute-pain", weight="80 kg", dose="0.35 mg/kg")
     assert bolus["dose_mg"] == "28"  # 0.35 mg/kg × 80 kg
-    assert ("published range", "schwenk-2018-gc", "Q2") in cited(bolus)
+    assert ("accepted range", "schwenk-2018-gc", "Q2") in cited(bolus)
 
     infusion = dose(
         bundled_library,
@@ -222,7 +225,7 @@ def test_acute_pain_bolus_and_infusion(bundled_library: Library) -> None:
 
 
 def test_acute_pain_rate_above_1_mg_per_kg_per_h_is_refused(bundled_library: Library) -> None:
-    with pytest.raises(DoseInputError, match=re.escape("published range 0.1–1 mg/kg/h")):
+    with pytest.raises(DoseInputError, match=re.escape("this protocol, 0.1–1 mg/kg/h")):
         dose(bundled_library, "iv-ketamine-acute-pain", weight="80 kg", dose="1.5 mg/kg/h")
 
 

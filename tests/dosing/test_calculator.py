@@ -11,7 +11,7 @@ import re
 import pytest
 
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import JSON_KEYS, NO_CALCULATOR, calculate
+from ketaref.dosing.calculator import EXTRA_JSON_KEYS, JSON_KEYS, NO_CALCULATOR, calculate
 from ketaref.dosing.units import DoseInputError
 from tests.dosing.fake_protocols import (
     BOLUS_OVER_TIME,
@@ -90,6 +90,16 @@ def test_standard_dose_in_kg() -> None:
         "formula": result.formula,
         "source": None,
         "warnings": [],
+        "dose_chosen_by": "protocol standard dose",
+        "default_dose_source": [
+            {
+                "parameter": "dose",
+                "value": "0.5 mg/kg",
+                "source": "test-dose",
+                "locator": "test §2",
+                "verification": "unknown",
+            }
+        ],
     }
     assert [(s["parameter"], s["source"]) for s in result.to_json()["source"]] == [
         ("dose", "test-dose"),
@@ -123,7 +133,7 @@ def test_pounds_with_concentration_shows_rounding_beside_exact_values() -> None:
         "154 lb × 0.45359237 = 69.85322498 kg; 0.5 mg/kg × 69.85322498 kg = 34.92661249 mg"
     )
     lines = result.summary_lines(acknowledged=False)
-    assert "Weight: 69.9 kg (exact 69.85322498 kg), entered as 154 lb" in lines
+    assert "Weight: 154 lb = 69.9 kg (exact 69.85322498 kg)" in lines
     assert "Dose: 0.5 mg/kg → 34.9 mg (exact 34.92661249 mg)" in lines
     assert "Over 40 min: 52.4 mg/h (exact 52.389918735 mg/h)" in lines
     assert (
@@ -219,8 +229,11 @@ def test_two_regimens_need_the_dose_to_tell_them_apart() -> None:
 @pytest.mark.parametrize(
     ("dose", "words"),
     [
-        ("0.8 mg/kg", "above this protocol's published range 0.1–0.75 mg/kg (test-range, test §3)"),
-        ("0.05 mg/kg", "below this protocol's published range"),
+        (
+            "0.8 mg/kg",
+            "above the range this calculator accepts for this protocol, 0.1–0.75 mg/kg (test-range, test §3)",
+        ),
+        ("0.05 mg/kg", "below the range this calculator accepts for this protocol,"),
     ],
 )
 def test_dose_outside_the_range_is_refused(dose: str, words: str) -> None:
@@ -237,8 +250,8 @@ def test_range_ends_are_allowed() -> None:
 def test_dose_above_warn_level_needs_acknowledgement() -> None:
     result = calculate(INFUSION, weight="70 kg", dose="0.6 mg/kg")
     assert result.needs_acknowledgement
-    assert result.warnings[0].startswith("dose 0.6 mg/kg is above 0.5 mg/kg")
-    assert "(test-warn, test §4)" in result.warnings[0]
+    assert result.warning_texts()[0].startswith("dose 0.6 mg/kg is above 0.5 mg/kg")
+    assert "[test-warn, test §4; unknown source]" in result.warning_texts()[0]
     assert result.summary_lines(True)[-1].endswith("(acknowledged by the clinician on screen)")
     assert result.summary_lines(False)[-1].endswith("(needs the clinician's acknowledgement)")
     # 0.6 mg/kg × 70 kg = 42 mg: the dose is computed, not clamped to 0.5 mg/kg
@@ -265,7 +278,7 @@ def test_weight_outside_the_packs_checks_is_refused(weight: str, words: str) -> 
 def test_weight_outside_the_soft_checks_warns(weight: str, side: str) -> None:
     result = calculate(INFUSION, weight=weight)
     assert result.needs_acknowledgement
-    assert side in result.warnings[0]
+    assert side in result.warning_texts()[0]
 
 
 def test_weights_on_the_limits_are_accepted_without_warning() -> None:
@@ -281,7 +294,7 @@ def test_weight_is_required() -> None:
 
 
 def test_json_has_exactly_the_contract_keys() -> None:
-    assert tuple(calculate(INFUSION, weight="70 kg").to_json()) == JSON_KEYS
+    assert tuple(calculate(INFUSION, weight="70 kg").to_json()) == JSON_KEYS + EXTRA_JSON_KEYS
 
 
 def test_pack_refuses_a_fixed_dose_that_is_not_whole_devices() -> None:

@@ -130,7 +130,7 @@ def assert_ismp(result: DoseResult) -> None:
         assert not NOT_ISMP.search(text), text
 
 
-@given(kilograms, doses_per_kg, st.integers(1, 600), st.decimals(1, 100, places=2))
+@given(kilograms, doses_per_kg, st.integers(2, 100), st.decimals(1, 100, places=2))
 def test_results_never_print_trailing_zeros(
     kg: Decimal, per_kg: Decimal, minutes: int, mg_per_ml: Decimal
 ) -> None:
@@ -154,3 +154,38 @@ def test_weight_parser_accepts_only_positive_plain_numbers(number: str, unit: st
         return
     assert Decimal(0) < weight.kg <= 1000
     assert weight.entered == Decimal(number)
+
+
+@given(st.decimals(min_value=Decimal("0.0001"), max_value=1000, places=4))
+def test_concentrations_are_refused_outside_the_content_range_both_ways(mg_per_ml: Decimal) -> None:
+    # The test protocol accepts 0.1–100 mg/mL and shows its dilution statement at 100 mg/mL.
+    typed = text(mg_per_ml, "mg/mL")
+    try:
+        result = calculate(PROTOCOL, weight="70 kg", dose="0.5 mg/kg", concentration=typed)
+    except DoseInputError as exc:
+        assert not Decimal("0.1") <= mg_per_ml <= 100, exc.message
+        assert exc.field == "concentration"
+        return
+    assert Decimal("0.1") <= mg_per_ml <= 100
+    diluted = any("test-dilution" in w for w in result.warning_texts())
+    assert diluted == (mg_per_ml >= 100)
+
+
+@given(
+    st.decimals(min_value=Decimal("0.0001"), max_value=10080, places=4),
+    st.sampled_from(["min", "h"]),
+)
+def test_durations_are_refused_outside_the_content_range_both_ways(
+    value: Decimal, unit: str
+) -> None:
+    # The test protocol accepts 2–100 min and warns of a rapid rate below 40 min.
+    span = value * (60 if unit == "h" else 1)
+    try:
+        result = calculate(PROTOCOL, weight="70 kg", dose="0.5 mg/kg", duration=text(value, unit))
+    except DoseInputError as exc:
+        assert exc.field == "duration"
+        assert not 2 <= span <= 100 or span > 7 * 24 * 60, exc.message
+        return
+    assert 2 <= span <= 100
+    rapid = any("test-rapid" in w for w in result.warning_texts())
+    assert rapid == (span < 40)

@@ -1,14 +1,34 @@
-"""The dose calculator panel, driven by keystrokes as a clinician would use it."""
+"""The dose calculator panel, driven by real key and wheel events as a clinician would use it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAccessible, QWheelEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
-from ketaref.gui.dose_panel import DosePanel
+from ketaref.gui.dose_panel import (
+    STATE_OK,
+    STATE_REFUSED,
+    STATE_UNACKNOWLEDGED,
+    DosePanel,
+)
+from ketaref.gui.main_window import MainWindow
+from ketaref.gui.page_html import Theme
+from ketaref.gui.rich_text import render_item
 from tests.dosing.fake_protocols import BOLUS_OVER_TIME, RATE_RANGE, make_protocol
 
 
@@ -17,7 +37,17 @@ def panel(qtbot: QtBot, bundled_library: Library) -> DosePanel:
     widget = DosePanel(bundled_library, make_protocol(BOLUS_OVER_TIME, RATE_RANGE))
     qtbot.addWidget(widget)
     widget.show()
-    qtbot.waitExposed(widget)
+    widget.activateWindow()  # mnemonics (Alt+key) work in the active window only
+    qtbot.waitUntil(widget.isActiveWindow)
+    return widget
+
+
+def bundled_panel(qtbot: QtBot, library: Library, protocol_id: str) -> DosePanel:
+    widget = DosePanel(library, library.protocols[protocol_id])
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
     return widget
 
 
@@ -35,142 +65,224 @@ def type_into(qtbot: QtBot, edit: QLineEdit | None, text: str) -> None:
     qtbot.keyClicks(edit, text)
 
 
-def test_prompts_for_weight_before_anything_is_typed(panel: DosePanel) -> None:
-    assert panel.result() is None
-    assert panel.message() == "Type the weight to see the dose."
-    assert panel.dose_lines() == []
-    assert panel.dose_edit is not None and panel.dose_edit.text() == "0.5"  # standard dose
-    assert panel.duration_edit is not None and panel.duration_edit.text() == "40"
-
-
-def test_typing_a_weight_in_kg_updates_the_result(qtbot: QtBot, panel: DosePanel) -> None:
-    with qtbot.waitSignal(panel.resultChanged):
-        type_into(qtbot, panel.weight_edit, "70")
-    text = shown_text(panel)
-    # 0.5 mg/kg × 70 kg = 35 mg; 35 mg × 60 ÷ 40 min = 52.5 mg/h
-    assert "Dose: 0.5 mg/kg → 35 mg" in text
-    assert "Over 40 min: 52.5 mg/h" in text
-    assert "Formula: 0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h" in text
-    assert "Source: dose 0.5 mg/kg: test-dose, test §2" in text
-    assert "Source: duration 40 min: test-duration, test §5" in text
-
-
-def test_pounds_and_concentration(qtbot: QtBot, panel: DosePanel) -> None:
-    assert panel.weight_unit is not None
-    type_into(qtbot, panel.weight_edit, "154")
-    qtbot.keyClick(panel.weight_unit, Qt.Key.Key_Down)  # kg → lb
-    assert panel.weight_unit.currentText() == "lb"
-    type_into(qtbot, panel.concentration_edit, "10")
-    text = shown_text(panel)
-    # 154 lb × 0.45359237 = 69.85322498 kg; × 0.5 mg/kg = 34.92661249 mg ÷ 10 mg/mL = 3.492661249 mL
-    assert "Weight: 69.9 kg (exact 69.85322498 kg), entered as 154 lb" in text
-    assert "Formula: 154 lb × 0.45359237 = 69.85322498 kg" in text
-    assert "volume 3.49 mL (exact 3.492661249 mL)" in text
-    assert "pump rate 5.24 mL/h (exact 5.2389918735 mL/h)" in text
-
-
-def test_soft_warning_needs_the_box_ticked(qtbot: QtBot, panel: DosePanel) -> None:
-    type_into(qtbot, panel.weight_edit, "70")
-    type_into(qtbot, panel.dose_edit, "0.6")
-    checkbox = panel.findChild(QCheckBox)
-    assert checkbox is not None and checkbox.isVisible() and not checkbox.isChecked()
-    assert "dose 0.6 mg/kg is above 0.5 mg/kg" in shown_text(panel)
-    assert panel.dose_lines()[-1].endswith("(needs the clinician's acknowledgement)")
-    assert not panel.acknowledged()
-
-    with qtbot.waitSignal(panel.resultChanged):
-        checkbox.setFocus()
-        qtbot.keyClick(checkbox, Qt.Key.Key_Space)
-    assert panel.acknowledged()
-    assert panel.dose_lines()[-1].endswith("(acknowledged by the clinician on screen)")
-    assert "Acknowledged on screen" in shown_text(panel)
-    # 0.6 mg/kg × 70 kg = 42 mg: computed as typed, not clamped
-    assert "Dose: 0.6 mg/kg → 42 mg" in shown_text(panel)
-
-    type_into(qtbot, panel.weight_edit, "80")  # a new result needs a new acknowledgement
-    assert not checkbox.isChecked() and not panel.acknowledged()
-
-
-def test_hard_limit_refuses_in_words_without_a_dialog(qtbot: QtBot, panel: DosePanel) -> None:
-    type_into(qtbot, panel.weight_edit, "300")
-    assert panel.result() is None and panel.dose_lines() == []
-    assert panel.message().startswith(
-        "Not calculated: weight “300 kg” is above 250 kg, the highest weight"
+def wheel(widget: QWidget, notches: int) -> None:
+    """Turn the mouse wheel over ``widget`` through the real event queue."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
     )
-    assert panel.message() in shown_text(panel)
-    assert "Dose:" not in shown_text(panel)
-    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [panel]
-
-    type_into(qtbot, panel.dose_edit, "0.8")
-    type_into(qtbot, panel.weight_edit, "70")
-    assert "is above this protocol's published range 0.1–0.75 mg/kg" in panel.message()
+    QApplication.sendEvent(widget, event)
 
 
-def test_bad_typing_is_named(qtbot: QtBot, panel: DosePanel) -> None:
-    type_into(qtbot, panel.weight_edit, "70,5")
-    assert "use a decimal point, not a comma" in panel.message()
-    type_into(qtbot, panel.weight_edit, "0")
-    assert "is zero" in panel.message()
-    type_into(qtbot, panel.weight_edit, "70 kg")
-    assert panel.message() == (
-        "Not calculated: type only a number in the weight field; its unit is beside it."
-    )
-    type_into(qtbot, panel.weight_edit, "70")
-    type_into(qtbot, panel.concentration_edit, "nan")
-    assert "only a number in the concentration field" in panel.message()
+def alt(qtbot: QtBot, panel: DosePanel, key: Qt.Key) -> None:
+    """Press Alt+key; a button's mnemonic clicks it a moment later (Qt animates the click)."""
+    qtbot.keyClick(panel, key, Qt.KeyboardModifier.AltModifier)
 
 
-def test_switching_to_the_rate_regimen(qtbot: QtBot, panel: DosePanel) -> None:
-    assert panel.regimen_choice is not None and panel.dose_unit_label is not None
-    type_into(qtbot, panel.weight_edit, "70")
-    qtbot.keyClick(panel.regimen_choice, Qt.Key.Key_Down)
-    assert panel.dose_unit_label.text() == "mg/kg/h"
+def test_no_dose_until_the_clinician_picks_one(qtbot: QtBot, panel: DosePanel) -> None:
     assert panel.dose_edit is not None and panel.dose_edit.text() == ""
-    assert panel.dose_edit.placeholderText() == "0.5–2"
-    assert "gives a range, 0.5–2 mg/kg/h, and no single standard dose" in panel.message()
-    type_into(qtbot, panel.dose_edit, "1")
-    type_into(qtbot, panel.duration_edit, "4")
-    assert panel.duration_unit is not None
-    qtbot.keyClick(panel.duration_unit, Qt.Key.Key_Down)  # min → h
-    # 1 mg/kg/h × 70 kg = 70 mg/h; over 4 h: 280 mg
-    assert "Rate: 1 mg/kg/h → 70 mg/h" in shown_text(panel)
-    assert "Over 4 h: total 280 mg (4 mg/kg)" in shown_text(panel)
+    assert panel.duration_edit is not None and panel.duration_edit.text() == "40"
+    type_into(qtbot, panel.weight_edit, "70")
+    assert panel.result() is None and panel.dose_lines() == []
+    assert panel.message() == "Choose or type a dose to see the result."
+    # The published dose is offered as a button, with its source, and fills the field when pressed.
+    assert panel.dose_choices is not None
+    button = panel.dose_choices.buttons[0]
+    assert button.text() == "Use &0.5 mg/kg"
+    assert "the protocol's standard dose [" in shown_text(panel)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert panel.dose_edit.text() == "0.5"
+    assert panel.dose_label.text() == "35 mg over 40 min"  # 0.5 mg/kg × 70 kg
 
 
-def test_spravato_fixed_doses(qtbot: QtBot, bundled_library: Library) -> None:
-    panel = DosePanel(bundled_library, bundled_library.protocols["spravato-trd"])
-    qtbot.addWidget(panel)
-    assert panel.weight_edit is None
+def test_mdsi_opens_without_a_dose_and_offers_each_published_dose_with_its_source(
+    qtbot: QtBot, bundled_library: Library
+) -> None:
+    panel = bundled_panel(qtbot, bundled_library, "spravato-mdsi")
+    choice = panel.fixed_dose_choice
+    assert choice is not None and choice.index() is None
+    assert panel.result() is None and not panel.dose_label.isVisible()
+    assert panel.message() == "Choose a dose to see the number of devices."
+    assert [b.text() for b in choice.buttons] == ["&56 mg", "&84 mg"]
+    # Each with its source: the text's [n] numbers and verification, not internal ids.
+    assert shown_text(panel).count("secondary source]") >= 2
+    assert "medscape-eske" not in shown_text(panel)
+    alt(qtbot, panel, Qt.Key.Key_8)  # the mnemonic
+    qtbot.waitUntil(lambda: panel.dose_label.text() == "84 mg = 3 devices")  # 84 ÷ 28
+
+
+def test_arrow_keys_and_the_wheel_never_change_the_dose(
+    qtbot: QtBot, bundled_library: Library
+) -> None:
+    panel = bundled_panel(qtbot, bundled_library, "spravato-trd")
     choice = panel.fixed_dose_choice
     assert choice is not None
-    assert [choice.itemText(i) for i in range(choice.count())] == ["56 mg", "84 mg"]
-    assert panel.message() == "Choose a dose to see the number of devices."
-    choice.setCurrentIndex(0)
-    assert "Dose: 56 mg = 2 devices of 28 mg" in panel.dose_lines()[1]
-    qtbot.keyClick(choice, Qt.Key.Key_Down)
-    assert "Dose: 84 mg = 3 devices of 28 mg" in panel.dose_lines()[1]  # 84 ÷ 28
+    choice.buttons[0].click()
+    assert panel.dose_label.text() == "56 mg = 2 devices"
+    for button in choice.buttons:
+        button.setFocus()
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left):
+            qtbot.keyClick(button, key)
+            assert choice.index() == 0 and panel.dose_label.text() == "56 mg = 2 devices"
+        for notches in (-1, 1):
+            wheel(button, notches)
+            assert choice.index() == 0 and panel.dose_label.text() == "56 mg = 2 devices"
+
+
+def test_arrow_keys_and_the_wheel_never_change_a_unit(qtbot: QtBot, panel: DosePanel) -> None:
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.5")
+    before = panel.dose_label.text()
+    assert before == "35 mg over 40 min"
+    assert panel.weight_unit is not None and panel.duration_unit is not None
+    for widget in [
+        *panel.weight_unit.buttons,
+        *panel.duration_unit.buttons,
+        panel.weight_edit,
+        panel.dose_edit,
+        panel.duration_edit,
+    ]:
+        assert widget is not None
+        widget.setFocus()
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left):
+            qtbot.keyClick(widget, key)
+            assert panel.weight_unit.index() == 0 and panel.duration_unit.index() == 0
+            assert panel.dose_label.text() == before
+        for notches in (-1, 1):
+            wheel(widget, notches)
+            assert panel.dose_label.text() == before
+    assert not panel.findChildren(QComboBox)  # no drop-down left to change on its own
+
+
+def test_a_deliberate_unit_change_shows_the_unit_and_highlights_the_change(
+    qtbot: QtBot, panel: DosePanel
+) -> None:
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.5")
+    assert not panel.highlighted()
+    alt(qtbot, panel, Qt.Key.Key_B)  # l&b
+    # 70 lb × 0.45359237 = 31.7514659 kg; × 0.5 mg/kg = 15.87573295 mg
+    qtbot.waitUntil(lambda: "Weight: 70 lb = 31.8 kg" in panel.lines_label.text())
+    assert panel.dose_label.text() == "15.9 mg over 40 min"
+    assert panel.highlighted()
+    qtbot.waitUntil(lambda: not panel.highlighted(), timeout=5000)
+
+
+def test_the_screen_reader_reads_the_dose_not_a_name(qtbot: QtBot, panel: DosePanel) -> None:
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.5")
+    assert panel.dose_label.accessibleName() == ""
+    interface = QAccessible.queryAccessibleInterface(panel.dose_label)
+    assert interface is not None
+    assert interface.text(QAccessible.Text.Name) == "35 mg over 40 min"
+
+
+def test_the_card_states_ok_unacknowledged_and_refused(qtbot: QtBot, panel: DosePanel) -> None:
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.5")
+    assert panel.state() == STATE_OK and panel.state_label.text() == STATE_OK
+    type_into(qtbot, panel.dose_edit, "0.6")
+    assert panel.state_label.text() == STATE_UNACKNOWLEDGED
+    checkbox = panel.findChild(QCheckBox)
+    assert checkbox is not None and checkbox.isVisible()
+    checkbox.setFocus()
+    qtbot.keyClick(checkbox, Qt.Key.Key_Space)
+    assert panel.acknowledged() and panel.state_label.text() == STATE_OK
+    assert panel.dose_lines()[-1].endswith("(acknowledged by the clinician on screen)")
+    type_into(qtbot, panel.weight_edit, "80")  # a new result needs a new acknowledgement
+    assert not checkbox.isChecked() and panel.state() == STATE_UNACKNOWLEDGED
+    type_into(qtbot, panel.weight_edit, "300")
+    assert panel.state_label.text() == STATE_REFUSED
+    assert panel.message().startswith(
+        "Weight “300 kg” is above 250 kg, the highest weight this protocol's calculator accepts"
+    )
+    assert not panel.dose_label.isVisible()
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [panel]
+
+
+def test_rounded_on_screen_exact_under_show_working(qtbot: QtBot, panel: DosePanel) -> None:
+    type_into(qtbot, panel.weight_edit, "154")
+    alt(qtbot, panel, Qt.Key.Key_B)
+    assert panel.weight_unit is not None
+    qtbot.waitUntil(lambda: panel.weight_unit is not None and panel.weight_unit.index() == 1)
+    type_into(qtbot, panel.dose_edit, "0.5")
+    type_into(qtbot, panel.concentration_edit, "10")
+    # 154 lb × 0.45359237 = 69.85322498 kg; × 0.5 = 34.92661249 mg ÷ 10 mg/mL = 3.492661249 mL
+    assert "At 10 mg/mL: volume 3.49 mL, pump rate 5.24 mL/h" in panel.lines_label.text()
+    assert "exact" not in shown_text(panel) and "Formula:" not in shown_text(panel)
+    panel.working_toggle.setFocus()
+    qtbot.keyClick(panel.working_toggle, Qt.Key.Key_Space)
+    assert "volume 3.49 mL (exact 3.492661249 mL)" in shown_text(panel)
+    assert "Formula: 154 lb × 0.45359237 = 69.85322498 kg" in shown_text(panel)
+
+
+def test_sources_carry_the_texts_numbers_and_verification(
+    qtbot: QtBot, bundled_library: Library
+) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-acute-pain"]
+    panel = bundled_panel(qtbot, bundled_library, "iv-ketamine-acute-pain")
+    numbers = {
+        (c.source_id, c.locator): c.number
+        for c in render_item(bundled_library, "protocol", protocol, Theme()).citations
+    }
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.3")
+    n = numbers[("schwenk-2018-gc", "Q2")]
+    assert f"Source: accepted range up to 0.35 mg/kg [{n}, secondary source]" in shown_text(panel)
+    assert "may warrant dosing outside this range" in shown_text(panel)
+    assert "schwenk-2018-gc" not in shown_text(panel) and "published range" not in shown_text(panel)
+    assert "content pack's weight checks" not in shown_text(panel)
+
+
+def test_dilution_statement_and_duration_floor(qtbot: QtBot, bundled_library: Library) -> None:
+    panel = bundled_panel(qtbot, bundled_library, "iv-ketamine-trd")
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.5")
+    type_into(qtbot, panel.concentration_edit, "100")
+    assert "not to be given intravenously without proper dilution" in shown_text(panel)
+    assert panel.state() == STATE_UNACKNOWLEDGED
+    type_into(qtbot, panel.duration_edit, "1")
+    assert panel.state() == STATE_REFUSED
+    assert "below the range this calculator accepts for this protocol, 2–100 min" in (
+        panel.message()
+    )
+    type_into(qtbot, panel.duration_edit, "20")
+    assert "rapid rate of administration" in shown_text(panel)
 
 
 def test_every_input_has_an_accessible_name_and_description(panel: DosePanel) -> None:
     inputs = [
         w
         for w in panel.findChildren(QWidget)
-        if isinstance(w, QLineEdit | QComboBox | QCheckBox) and not w.isHidden()
+        if isinstance(w, QLineEdit | QCheckBox) and not w.isHidden()
     ]
-    assert len(inputs) == 8
+    assert len(inputs) == 5
     for widget in inputs:
         assert widget.accessibleName(), widget
         assert widget.accessibleDescription(), widget.accessibleName()
+    for button in panel.findChildren(QPushButton):
+        assert button.text() and button.accessibleDescription(), button.text()
 
 
 def test_tab_order_follows_the_form(qtbot: QtBot, panel: DosePanel) -> None:
+    assert panel.weight_unit and panel.regimen_choice and panel.duration_unit
+    assert panel.dose_choices is not None
     expected = [
         panel.weight_edit,
-        panel.weight_unit,
-        panel.regimen_choice,
+        *panel.weight_unit.buttons,
+        *panel.regimen_choice.buttons,
         panel.dose_edit,
+        panel.dose_choices.buttons[0],
         panel.duration_edit,
-        panel.duration_unit,
+        *panel.duration_unit.buttons,
         panel.concentration_edit,
     ]
     assert panel.weight_edit is not None
@@ -184,24 +296,45 @@ def test_tab_order_follows_the_form(qtbot: QtBot, panel: DosePanel) -> None:
     assert visited == expected
 
 
-def test_result_text_is_selectable(qtbot: QtBot, panel: DosePanel) -> None:
+def test_switching_to_the_rate_regimen_shows_the_total(qtbot: QtBot, panel: DosePanel) -> None:
+    assert panel.regimen_choice is not None and panel.dose_unit_label is not None
     type_into(qtbot, panel.weight_edit, "70")
-    formula = next(label for label in panel.findChildren(QLabel) if "Formula:" in label.text())
-    assert formula.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
-    assert formula.textFormat() == Qt.TextFormat.PlainText
+    rate = panel.regimen_choice.buttons[1]
+    rate.setFocus()
+    qtbot.keyClick(rate, Qt.Key.Key_Space)
+    assert panel.dose_unit_label.text() == "mg/kg/h"
+    assert panel.dose_edit is not None and panel.dose_edit.text() == ""
+    type_into(qtbot, panel.dose_edit, "1")
+    type_into(qtbot, panel.duration_edit, "4")
+    alt(qtbot, panel, Qt.Key.Key_S)  # hour&s
+    # 1 mg/kg/h × 70 kg = 70 mg/h; over 4 h: 280 mg
+    qtbot.waitUntil(lambda: panel.dose_label.text() == "70 mg/h; 280 mg over 4 h")
+    assert "Total over 4 h: 280 mg (4 mg/kg)" in shown_text(panel)
 
 
-def test_bundled_chronic_pain_protocol(qtbot: QtBot, bundled_library: Library) -> None:
-    panel = DosePanel(bundled_library, bundled_library.protocols["iv-ketamine-chronic-pain"])
-    qtbot.addWidget(panel)
-    assert panel.regimen_choice is not None and panel.dose_edit is not None
-    regimens = [panel.regimen_choice.itemText(i) for i in range(panel.regimen_choice.count())]
-    assert regimens == ["Bolus (mg/kg)", "Infusion rate (mg/kg/h)"]
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_no_sideways_scrolling_at_laptop_widths(
+    qtbot: QtBot, make_window: Callable[..., MainWindow], width: int
+) -> None:
+    window = make_window(size=(width, 800))
+    window.open_item("iv-ketamine-trd")
+    panel = window.item_view.calculator
+    assert isinstance(panel, DosePanel)
     type_into(qtbot, panel.weight_edit, "70")
-    assert "gives a range, 0–0.35 mg/kg, and no single standard dose" in panel.message()
-    type_into(qtbot, panel.dose_edit, "0.35")
-    # 0.35 mg/kg × 70 kg = 24.5 mg
-    assert "Dose: 0.35 mg/kg → 24.5 mg" in panel.dose_lines()
-    assert "Source: published range 0–0.35 mg/kg: cohen-2018-gc, Dosing range (1)" in (
-        panel.dose_lines()
-    )
+    assert panel.weight_unit is not None
+    qtbot.mouseClick(panel.weight_unit.buttons[1], Qt.MouseButton.LeftButton)  # lb: a warning
+    type_into(qtbot, panel.dose_edit, "0.5")
+    type_into(qtbot, panel.concentration_edit, "100")
+    assert panel.state() == STATE_UNACKNOWLEDGED
+    QApplication.processEvents()
+    scroll = window.item_view.calculator_area.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.waitUntil(lambda: scroll.viewport().width() > 0)
+    assert not scroll.horizontalScrollBar().isVisible()
+    viewport = scroll.viewport().width()
+    checkbox = panel.findChild(QCheckBox)
+    assert panel.weight_unit is not None and checkbox is not None
+    assert "I have checked these warnings" in shown_text(panel)
+    for widget in (panel.weight_unit.buttons[1], checkbox, panel.dose_label, panel.lines_label):
+        right = widget.mapTo(scroll.viewport(), QPoint(widget.width(), 0)).x()
+        assert right <= viewport, widget

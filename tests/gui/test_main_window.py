@@ -499,6 +499,8 @@ def test_a_dose_worked_out_on_screen_goes_onto_the_printed_checklist(
     assert panel.weight_edit is not None
     with qtbot.waitSignal(panel.resultChanged):
         qtbot.keyClicks(panel.weight_edit, "70")
+    assert panel.dose_edit is not None
+    qtbot.keyClicks(panel.dose_edit, "0.5")  # the screen never chooses the dose
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     protocol = window.library.protocols["iv-ketamine-trd"]
@@ -535,6 +537,12 @@ def test_ctrl_4_moves_to_the_dose_calculator_and_typing_computes(
     assert isinstance(panel, DosePanel)
     assert panel.weight_edit is not None and panel.weight_edit.hasFocus()
     qtbot.keyClicks(panel.weight_edit, "70")
+    assert panel.dose_lines() == []  # no dose until the clinician picks one
+    qtbot.keyClick(panel.weight_edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # past the kg and lb buttons
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert panel.dose_edit is not None and panel.dose_edit.hasFocus()
+    qtbot.keyClicks(panel.dose_edit, "0.5")
     # 0.5 mg/kg × 70 kg = 35 mg
     assert "35 mg" in "\n".join(panel.dose_lines())
     window.open_item("iv-ketamine-ptsd")  # research only: no calculator to go to

@@ -130,6 +130,11 @@ def test_bad_targets_are_refused_and_nothing_is_left(
         (("--protocol", "spravato-trd", "--weight", "70"), "weight “70”"),
         (("--protocol", "spravato-trd", "--weight", "0 kg"), "weight “0 kg”"),
         (("--protocol", "spravato-trd", "--weight", "5000 kg"), "not a plausible value"),
+        # The calculator's weight rule (issue 15, F17): the protocol's own checks, or the pack's.
+        (("--protocol", "iv-ketamine-trd", "--weight", "900 kg"), "above 350 kg"),
+        (("--protocol", "iv-ketamine-trd", "--weight", "0.001 kg"), "below 20 kg"),
+        (("--protocol", "spravato-trd", "--weight", "900 kg"), "above 350 kg"),
+        (("--protocol", "spravato-trd", "--weight", "0.001 kg"), "below 20 kg"),
         (("--protocol", "spravato-trd", "--date", "1/12/2026"), "date “1/12/2026”"),
         (("--protocol", "spravato-trd", "--date", "2026-02-30"), "date “2026-02-30”"),
     ],
