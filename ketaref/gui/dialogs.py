@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ketaref import __version__
 from ketaref.content.active import ActiveContent
+from ketaref.content.model import GlossaryEntry
 from ketaref.gui.actions import ACTIONS, shortcut_text
 
 #: Third-party components shipped with ketaref and their licences.
@@ -177,6 +178,38 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(_button_box(self))
         self.resize(760, 560)
+
+
+class GlossaryDialog(QDialog):
+    """The abbreviations the content pack uses, what each stands for, and a note where given."""
+
+    def __init__(self, entries: Sequence[GlossaryEntry], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Glossary of abbreviations")
+        model = QStandardItemModel(0, 3, self)
+        model.setHorizontalHeaderLabels(["Abbreviation", "Stands for", "Note"])
+        for entry in sorted(entries, key=lambda e: e.term.casefold()):
+            stands_for = "; also: ".join(entry.expansions())
+            row = [entry.term, stands_for, entry.note or ""]
+            model.appendRow([QStandardItem(cell) for cell in row])
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Glossary of abbreviations")
+        layout = QVBoxLayout(self)
+        if not entries:
+            layout.addWidget(QLabel("The content pack in use has no glossary.", self))
+        layout.addWidget(self.table)
+        layout.addWidget(_button_box(self))
+        self.resize(820, 560)
 
 
 class TextReportDialog(QDialog):
