@@ -19,20 +19,14 @@ from ketaref.content.problems import ContentError
 from ketaref.content.seal import seal
 
 from .packs import edit, force_seal
+from .test_clinical_rules import CONTRACT_PROTOCOLS
 
 #: Items whose prose this rule covers; the session checklists are worded by their own helper
 #: and will join once their prose is reworked (issue 14, findings 1, 2, 13, 14).
 PROSE_KINDS = ("protocol", "contraindications")
 
 ITEM_IDS = [
-    "spravato-trd",
-    "spravato-mdsi",
-    "iv-ketamine-trd",
-    "iv-ketamine-chronic-pain",
-    "iv-ketamine-acute-pain",
-    "iv-ketamine-ptsd",
-    "ketamine-anxiety",
-    "ketamine-oral",
+    *sorted(CONTRACT_PROTOCOLS),
     "spravato-contraindications",
     "iv-ketamine-pain-contraindications",
     "ketamine-label-contraindications",
