@@ -758,6 +758,39 @@ class ContraindicationList(Frozen):
 
 
 # ---------------------------------------------------------------------------------------------
+# Glossary
+
+
+class GlossaryEntry(Frozen):
+    """An abbreviation the pack uses and what it stands for (shown in the app's glossary)."""
+
+    term: Annotated[str, Field(pattern=r"^\S+$")]
+    expansion: Label
+    #: Other names the sources give the same abbreviation (e.g. a rating scale named two ways);
+    #: any of them counts as spelling the term out.
+    other_expansions: tuple[Label, ...] = ()
+    note: Text | None = None
+
+    def expansions(self) -> tuple[str, ...]:
+        """Every accepted spelling-out, the main one first."""
+        return (self.expansion, *self.other_expansions)
+
+
+class Glossary(Frozen):
+    """The whole of ``glossary.yaml``: each abbreviation once."""
+
+    entries: Annotated[tuple[GlossaryEntry, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _terms_once(self) -> Glossary:
+        terms = [entry.term for entry in self.entries]
+        repeated = sorted({term for term in terms if terms.count(term) > 1})
+        if repeated:
+            raise ValueError(f"terms repeat: {', '.join(repeated)}")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------
 # Manifest
 
 #: ASCII digits only: other scripts' digits would give a second spelling of the same version.

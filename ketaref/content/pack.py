@@ -24,6 +24,8 @@ from ketaref.content.model import (
     IDENTIFIER_PATTERN,
     Checklist,
     ContraindicationList,
+    Glossary,
+    GlossaryEntry,
     Manifest,
     Protocol,
     Source,
@@ -39,6 +41,12 @@ MAX_FILE_BYTES = 1024 * 1024
 MANIFEST = "manifest.yaml"
 SIGNATURE = "manifest.sig"
 SOURCES = "sources.yaml"
+GLOSSARY = "glossary.yaml"
+#: The files at the top of a pack (besides the manifest) and the model each follows; the glossary
+#: is optional, so packs made before it stay valid.
+TOP_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {SOURCES: SourceList, GLOSSARY: Glossary}
+)
 #: Which model each folder's files follow.
 KIND_DIRS: Mapping[str, type[BaseModel]] = MappingProxyType(
     {"protocols": Protocol, "checklists": Checklist, "contraindications": ContraindicationList}
@@ -64,6 +72,7 @@ class Library:
     protocols: Mapping[str, Protocol]
     checklists: Mapping[str, Checklist]
     contraindications: Mapping[str, ContraindicationList]
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     @property
     def pack_hash(self) -> str:
@@ -189,14 +198,19 @@ def check_manifest_path(name: str) -> str | None:
         return "path leaves the pack or is not a plain relative path"
     if name in (MANIFEST, SIGNATURE):
         return "the manifest does not list itself or its signature"
-    if name != SOURCES and (
+    if name not in TOP_FILES and (
         len(pure.parts) != 2 or pure.parts[0] not in KIND_DIRS or pure.suffix != ".yaml"
     ):
         folders = ", ".join(f"{d}/" for d in KIND_DIRS)
-        return f"content files are {SOURCES} or YAML files directly in {folders}"
-    if name != SOURCES and not _FILE_STEM.fullmatch(pure.stem):
+        return f"content files are {' or '.join(TOP_FILES)}, or YAML files directly in {folders}"
+    if name not in TOP_FILES and not _FILE_STEM.fullmatch(pure.stem):
         return "a content file's name is its id: lowercase letters, digits and hyphens, then .yaml"
     return None
+
+
+def model_for(name: str) -> type[BaseModel]:
+    """The model the pack file ``name`` follows (a name ``check_manifest_path`` accepted)."""
+    return TOP_FILES.get(name) or KIND_DIRS[PurePosixPath(name).parts[0]]
 
 
 def pack_files(directory: Path) -> list[str]:
@@ -453,6 +467,10 @@ def _load_pack(directory: Path) -> Library:
         problems += source_problems
     items, item_problems = _read_items(contents)
     problems += item_problems
+    glossary: Glossary | None = None
+    if GLOSSARY in contents:
+        glossary, glossary_problems = _parse(contents[GLOSSARY], Glossary, GLOSSARY)
+        problems += glossary_problems
     read = {parsed.file for parsed in items.values()}
     unread = {_stem(name) for name in manifest.files if name not in read}
     sources_read = SOURCES in contents and not source_problems
@@ -472,4 +490,5 @@ def _load_pack(directory: Path) -> Library:
         protocols=of(Protocol),
         checklists=of(Checklist),
         contraindications=of(ContraindicationList),
+        glossary=glossary.entries if glossary else (),
     )

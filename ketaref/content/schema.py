@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from ketaref.content.model import (
     Checklist,
     ContraindicationList,
+    Glossary,
     Manifest,
     Protocol,
     SourceList,
@@ -17,6 +18,7 @@ from ketaref.content.model import (
 SCHEMA_FILES: dict[str, type[BaseModel]] = {
     "manifest.yaml": Manifest,
     "sources.yaml": SourceList,
+    "glossary.yaml": Glossary,
     "protocols/*.yaml": Protocol,
     "checklists/*.yaml": Checklist,
     "contraindications/*.yaml": ContraindicationList,

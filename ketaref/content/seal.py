@@ -8,15 +8,14 @@ else the author wrote stay as they were.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ketaref.atomic import write_atomically
-from ketaref.content.model import Manifest, SourceList
+from ketaref.content.model import Manifest
 from ketaref.content.pack import (
-    KIND_DIRS,
     MANIFEST,
-    SOURCES,
     check_manifest_path,
+    model_for,
     pack_files,
     parse_model,
     read_limited,
@@ -65,8 +64,7 @@ def seal(directory: Path) -> list[str]:
         except ContentError as exc:
             problems += exc.problems
             continue
-        model = SourceList if name == SOURCES else KIND_DIRS[PurePosixPath(name).parts[0]]
-        _, file_problems = parse_model(raw, model, name)
+        _, file_problems = parse_model(raw, model_for(name), name)
         problems += file_problems
         entries[name] = raw
     if problems:

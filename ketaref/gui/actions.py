@@ -100,6 +100,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "shortcuts", "&Help", "&Keyboard shortcuts", ("F1",), "List every keyboard shortcut"
     ),
     ActionSpec(
+        "glossary",
+        "&Help",
+        "&Glossary of abbreviations",
+        (),
+        "What each abbreviation in the content stands for",
+    ),
+    ActionSpec(
         "content_history",
         "&Help",
         "Content &version and reviews",

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ketaref import __version__
 from ketaref.content.active import ActiveContent
+from ketaref.content.model import GlossaryEntry
 from ketaref.gui.actions import ACTIONS, shortcut_text
 
 #: Third-party components shipped with ketaref and their licences.
@@ -142,6 +143,27 @@ class ContentHistoryDialog(QDialog):
         )
 
 
+def _read_only_table(
+    model: QStandardItemModel, name: str, fitted_columns: int, parent: QWidget
+) -> QTableView:
+    """A wrapping, row-selecting table of ``model``; the first ``fitted_columns`` fit their
+    contents and the others share the rest of the width."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    for column in range(model.columnCount()):
+        fitted = column < fitted_columns
+        mode = QHeaderView.ResizeMode.ResizeToContents if fitted else QHeaderView.ResizeMode.Stretch
+        header.setSectionResizeMode(column, mode)
+    table.setAccessibleName(name)
+    return table
+
+
 class ShortcutsDialog(QDialog):
     """Every action with its shortcut and what it does, from the one table in actions.py."""
 
@@ -161,22 +183,34 @@ class ShortcutsDialog(QDialog):
             model.appendRow(
                 [QStandardItem("Move around"), QStandardItem(keys), QStandardItem(what)]
             )
-        self.table = QTableView(self)
-        self.table.setModel(model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table = _read_only_table(model, "Keyboard shortcuts", fitted_columns=2, parent=self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(_button_box(self))
         self.resize(760, 560)
+
+
+class GlossaryDialog(QDialog):
+    """The abbreviations the content pack uses, what each stands for, and a note where given."""
+
+    def __init__(self, entries: Sequence[GlossaryEntry], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Glossary of abbreviations")
+        model = QStandardItemModel(0, 3, self)
+        model.setHorizontalHeaderLabels(["Abbreviation", "Stands for", "Note"])
+        for entry in sorted(entries, key=lambda e: e.term.casefold()):
+            stands_for = "; also: ".join(entry.expansions())
+            row = [entry.term, stands_for, entry.note or ""]
+            model.appendRow([QStandardItem(cell) for cell in row])
+        self.table = _read_only_table(
+            model, "Glossary of abbreviations", fitted_columns=1, parent=self
+        )
+        layout = QVBoxLayout(self)
+        if not entries:
+            layout.addWidget(QLabel("The content pack in use has no glossary.", self))
+        layout.addWidget(self.table)
+        layout.addWidget(_button_box(self))
+        self.resize(820, 560)
 
 
 class TextReportDialog(QDialog):

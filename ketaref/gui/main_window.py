@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
             "open_checklist": lambda: self._open_linked("checklist"),
             "content_problems": self.show_content_problems,
             "shortcuts": self.show_shortcuts,
+            "glossary": self.show_glossary,
             "about": self.show_about,
             "content_history": self.show_content_history,
             "preferences": self.show_preferences,
@@ -579,6 +580,14 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_glossary(self) -> None:
+        """The abbreviations of the pack in use and what they stand for."""
+        from ketaref.gui.dialogs import GlossaryDialog
+
+        dialog = GlossaryDialog(self.active.library.glossary, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

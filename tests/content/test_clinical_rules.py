@@ -64,8 +64,6 @@ ALLOWED_QUANTITIES: dict[str, set[str]] = {
 
 #: Phrases from the fact sheet's section 5 ("must not state as fact").
 FORBIDDEN_PHRASES = (
-    "140/90",
-    "150/90",
     "160/100",
     "40–60 minute",
     "40-60 minute",
@@ -81,6 +79,10 @@ FORBIDDEN_PHRASES = (
 #: Phrases allowed only in statements that cite the named (non-US or trial) source.
 ATTRIBUTED_ONLY = {
     "180/100": {"ketamine-ch-fi"},
+    # Not a US label rule (fact sheet 5.1): shown only as the US monograph's and EU labeling's
+    # own figures, side by side (fact sheet 6.3).
+    "140/90": {"mpr-spravato", "rxreasoner-eu"},
+    "150/90": {"rxreasoner-eu"},
     "28 mg starting dose": {"mims-hk"},
     # Chronic pain has no "up to 7 days" (the 7 found is 7 mg/kg/h); only the anxiety trial
     # reports an effect lasting up to 7 days.
@@ -93,7 +95,6 @@ MIRROR_HOSTS = (
     "prescriberpoint.com",
     "wcmedicine.com",
     "120ty.net",
-    "usmedicine.com",
     "docslib.org",
     "manualspro.net",
     "manuzoid.com",

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent, load_active_content
@@ -674,3 +682,18 @@ def test_an_item_opened_during_the_load_stays_open_when_the_window_is_brought_up
     assert window.tree.currentIndex().data(ITEM_ID_ROLE) == "spravato-trd"
     assert "SPRAVATO" in window.windowTitle() and window.tree.hasFocus()
     assert "A stale title" not in visible_text(window)
+
+
+def test_the_glossary_lists_the_packs_abbreviations_from_the_help_menu(
+    qtbot: QtBot, window: MainWindow, bundled_library: Library
+) -> None:
+    help_menu = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&Help")
+    assert window.actions_by_id["glossary"] in help_menu.actions()
+    window.actions_by_id["glossary"].trigger()
+    dialog = open_dialog(qtbot, "Glossary of abbreviations")
+    model = dialog.findChild(QTableView).model()
+    rows = {model.index(r, 0).data(): model.index(r, 1).data() for r in range(model.rowCount())}
+    assert rows["REMS"] == "Risk Evaluation and Mitigation Strategy"
+    assert "Clinician Administered Dissociative Symptoms Scale" in rows["CADSS"]
+    assert len(rows) == len(bundled_library.glossary)
+    dialog.close()
