@@ -44,6 +44,8 @@ RATE_UNITS = frozenset({Unit.MG_PER_KG_PER_H, Unit.MG_PER_H, Unit.ML_PER_H})
 TIME_UNITS = frozenset({Unit.MIN, Unit.H, Unit.DAY, Unit.WEEK})
 
 EN_DASH = "–"
+#: How a range that is a ceiling only is written: “up to 0.35 mg/kg”.
+UP_TO = "up to "
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _QUANTITY_RE = re.compile(
@@ -130,8 +132,15 @@ class QuantityRange:
     unit: Unit
 
     def __str__(self) -> str:
-        low, high = format_decimal(self.low), format_decimal(self.high)
-        return f"{low}{EN_DASH}{high} {unit_text(self.unit, self.high)}"
+        high = format_decimal(self.high)
+        if self.ceiling_only:
+            return f"{UP_TO}{high} {unit_text(self.unit, self.high)}"
+        return f"{format_decimal(self.low)}{EN_DASH}{high} {unit_text(self.unit, self.high)}"
+
+    @property
+    def ceiling_only(self) -> bool:
+        """Whether the range is a ceiling only (written “up to 0.35 mg/kg”; it starts at zero)."""
+        return self.low == 0
 
     def contains(self, quantity: Quantity) -> bool:
         """Whether ``quantity`` (in the same unit) lies inside the range, ends included."""
@@ -194,21 +203,45 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
     return low, high, unit
 
 
+def _above_zero(text: str, value: Decimal, what: str = "a quantity must be more than zero") -> None:
+    """Every amount content states is more than zero: a dose, time or rate of 0 is none."""
+    if value == 0:
+        raise QuantityError(f"“{text}”: {what}")
+
+
 def parse_quantity(text: str) -> Quantity:
-    """Parse ``"0.5 mg/kg"`` into a Quantity; raise QuantityError with advice otherwise."""
+    """Parse ``"0.5 mg/kg"`` into a Quantity; raise QuantityError with advice otherwise.
+
+    The value must be more than zero.
+    """
+    if isinstance(text, str) and text.startswith(UP_TO):
+        raise QuantityError(f"“{text}” is a ceiling; a single value is expected here")
     low, high, unit = _parse_parts(text)
     if high is not None:
         raise QuantityError(f"“{text}” is a range; a single value is expected here")
+    _above_zero(text, low)
     return Quantity(low, unit)
 
 
 def parse_range(text: str) -> QuantityRange:
-    """Parse ``"0.5–2 mg/kg/h"`` into a QuantityRange; raise QuantityError otherwise."""
+    """Parse ``"0.5–2 mg/kg/h"`` (or a ceiling only, ``"up to 0.35 mg/kg"``) into a
+    QuantityRange; raise QuantityError otherwise.
+
+    Both ends must be more than zero; a ceiling only is written as one, never as a range from 0.
+    """
+    if isinstance(text, str) and text.startswith(UP_TO):
+        top, second_value, top_unit = _parse_parts(text.removeprefix(UP_TO))
+        if second_value is not None:
+            raise QuantityError(f"“{text}”: write one ceiling, e.g. “up to 0.35 mg/kg”")
+        _above_zero(text, top)
+        return QuantityRange(Decimal(0), top, top_unit)
     low, high, unit = _parse_parts(text)
     if high is None:
         raise QuantityError(
             f"“{text}” is a single value; a range such as “0.5–2 mg/kg/h” is expected"
         )
+    ceiling = f"{UP_TO}{format_decimal(high)} {unit_text(unit, high)}"
+    _above_zero(text, low, f"a range must start above zero; for a ceiling only write “{ceiling}”")
     if high <= low:
         raise QuantityError(f"“{text}”: the upper end must be above the lower end")
     return QuantityRange(low, high, unit)

@@ -26,7 +26,8 @@ from ketaref.content.quantity import (
 #: What format_decimal may print: a leading zero before a point, no trailing zero, no exponent.
 ISMP_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$")
 
-amounts = st.decimals(min_value=0, max_value=100_000, places=4, allow_nan=False)
+#: Amounts content may state: more than zero.
+amounts = st.decimals(min_value=Decimal("0.0001"), max_value=100_000, places=4, allow_nan=False)
 finite = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12)
 units = st.sampled_from(list(Unit))
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
@@ -65,6 +66,32 @@ def test_range_text_round_trips(a: Decimal, b: Decimal, unit: Unit) -> None:
     written = str(QuantityRange(low, high, unit))
     assert EN_DASH in written
     assert parse_range(written) == QuantityRange(low, high, unit)
+
+
+@given(amounts, units)
+def test_a_ceiling_only_round_trips_as_up_to(high: Decimal, unit: Unit) -> None:
+    ceiling = QuantityRange(Decimal(0), high, unit)
+    written = str(ceiling)
+    assert written.startswith("up to ") and EN_DASH not in written
+    assert parse_range(written) == ceiling
+    with pytest.raises(QuantityError, match="a single value is expected"):
+        parse_quantity(written)
+
+
+@given(st.sampled_from(["0", "0.0001", "7"]), amounts, units)
+def test_zero_is_refused_in_every_quantity_and_range_end(
+    low: str, high: Decimal, unit: Unit
+) -> None:
+    with pytest.raises(QuantityError, match="more than zero"):
+        parse_quantity(f"0 {unit.value}")
+    with pytest.raises(QuantityError, match="more than zero"):
+        parse_range(f"up to 0 {unit.value}")
+    written = f"{low}{EN_DASH}{format_decimal(high + 8)} {unit.value}"
+    if low == "0":
+        with pytest.raises(QuantityError, match=r"must start above zero.*write “up to "):
+            parse_range(written)
+    else:
+        assert parse_range(written).low == Decimal(low)
 
 
 @given(st.text(max_size=40))

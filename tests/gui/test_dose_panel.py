@@ -198,10 +198,10 @@ def test_bundled_chronic_pain_protocol(qtbot: QtBot, bundled_library: Library) -
     regimens = [panel.regimen_choice.itemText(i) for i in range(panel.regimen_choice.count())]
     assert regimens == ["Bolus (mg/kg)", "Infusion rate (mg/kg/h)"]
     type_into(qtbot, panel.weight_edit, "70")
-    assert "gives a range, 0–0.35 mg/kg, and no single standard dose" in panel.message()
+    assert "gives a range, up to 0.35 mg/kg, and no single standard dose" in panel.message()
     type_into(qtbot, panel.dose_edit, "0.35")
     # 0.35 mg/kg × 70 kg = 24.5 mg
     assert "Dose: 0.35 mg/kg → 24.5 mg" in panel.dose_lines()
-    assert "Source: published range 0–0.35 mg/kg: cohen-2018-gc, Dosing range (1)" in (
+    assert "Source: published range up to 0.35 mg/kg: cohen-2018-gc, Dosing range (1)" in (
         panel.dose_lines()
     )
