@@ -296,3 +296,75 @@ def lint_prose(text: str) -> list[str]:
                 advice = FORBIDDEN_ABBREVIATIONS[bad]
                 problems.append(f"“{bad}” is an ISMP error-prone abbreviation: {advice}")
     return problems
+
+
+# --- quantities inside prose, for comparing two wordings -----------------------------------
+
+#: Units and countable clinical nouns a number in prose may carry, as written (any case), with
+#: the one spelling they are compared by: "40 minutes" and "40 min" are the same quantity.
+_PROSE_UNIT_SPELLINGS = {
+    **{spelling: "mg/kg/h" for spelling in ("mg/kg/h", "mg/kg/hr", "mg/kg/hour")},
+    **{spelling: spelling for spelling in ("mg/kg", "mg/h", "mcg/kg", "kg", "%")},
+    "mmhg": "mmHg",
+    **{spelling: "mg/mL" for spelling in ("mg/ml",)},
+    **{spelling: "mL/h" for spelling in ("ml/h", "ml/hr", "ml/hour")},
+    **{spelling: "mg" for spelling in ("mg", "milligram", "milligrams")},
+    **{spelling: "mcg" for spelling in ("mcg", "microgram", "micrograms")},
+    **{spelling: "mL" for spelling in ("ml", "millilitre", "millilitres", "milliliter")},
+    **{spelling: "min" for spelling in ("min", "mins", "minute", "minutes")},
+    **{spelling: "h" for spelling in ("h", "hr", "hrs", "hour", "hours")},
+    **{f"{noun}{plural}": noun for noun in ("day", "week", "month", "year") for plural in ("", "s")},
+    **{
+        f"{noun}{plural}": noun
+        for noun in ("device", "spray", "dose", "infusion", "session", "treatment")
+        for plural in ("", "s")
+    },
+}
+_PER = {"hour": "h", "h": "h", "minute": "min", "min": "min", "day": "day", "week": "week"}
+_PROSE_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_PROSE_QUANTITY = re.compile(
+    rf"(?<![\w.,]){_PROSE_NUMBER}(?:\s*(?:{EN_DASH}|—|-|/|\bto\b)\s*{_PROSE_NUMBER})?\s?"
+    rf"(?P<unit>{'|'.join(map(re.escape, sorted(_PROSE_UNIT_SPELLINGS, key=len, reverse=True)))})"
+    rf"(?:\s+per\s+(?P<per>{'|'.join(_PER)}))?(?![\w/])",
+    re.IGNORECASE,
+)
+_PROSE_NUMBERS = re.compile(_PROSE_NUMBER)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseQuantity:
+    """A number (or range, or pair such as 140/90 mmHg) with a unit as it stands in a sentence:
+    “0.5–2 mg/kg per hour”."""
+
+    low: Decimal
+    high: Decimal | None
+    #: The unit in its one compared spelling (``min`` for "minutes", ``mg/kg/h`` for
+    #: "mg/kg per hour").
+    unit: str
+    #: The words as written in the sentence.
+    written: str
+
+    @property
+    def ends(self) -> tuple[Decimal, Decimal]:
+        """Low and high end (a single value is both)."""
+        return self.low, self.low if self.high is None else self.high
+
+    def same_amount(self, other: ProseQuantity) -> bool:
+        """Whether ``other`` states the same amount in the same unit, however it is worded."""
+        return (self.ends, self.unit) == (other.ends, other.unit)
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def prose_quantities(text: str) -> list[ProseQuantity]:
+    """Every number with a unit in ``text``, in order: what a reviewer must see change."""
+    found = []
+    for match in _PROSE_QUANTITY.finditer(text):
+        numbers = [Decimal(n.replace(",", "")) for n in _PROSE_NUMBERS.findall(match.group(0))]
+        unit = _PROSE_UNIT_SPELLINGS[match["unit"].lower()]
+        if match["per"]:
+            unit = f"{unit}/{_PER[match['per'].lower()]}"
+        high = numbers[1] if len(numbers) > 1 else None
+        found.append(ProseQuantity(numbers[0], high, unit, match.group(0)))
+    return found

@@ -21,6 +21,7 @@ from ketaref.content.quantity import (
     lint_prose,
     parse_quantity,
     parse_range,
+    prose_quantities,
 )
 
 #: What format_decimal may print: a leading zero before a point, no trailing zero, no exponent.
@@ -178,3 +179,27 @@ def test_lint_prose_runs_every_rule_that_matches(text: str) -> None:
     for pattern, advice in _PROSE_RULES:
         for match in pattern.finditer(text):
             assert f"“{match.group(0)}”: {advice}" in reported
+
+
+@given(amounts, units, words, words)
+def test_prose_quantities_finds_every_quantity_as_written(
+    value: Decimal, unit: Unit, before: str, after: str
+) -> None:
+    quantity = Quantity(value, unit)
+    (found,) = prose_quantities(f"{before.capitalize()} {quantity} and {after}.")
+    assert (found.ends, found.unit, found.written) == ((value, value), unit.value, str(quantity))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("40 minutes", "40 min"),
+        ("2 hours", "2 h"),
+        ("0.5 mg/kg per hour", "0.5 mg/kg/h"),
+        ("0.5–2 mg", "0.5 to 2 mg"),
+        ("1,000 mg", "1000 mg"),
+    ],
+)
+def test_prose_quantities_reads_two_wordings_of_one_amount_alike(one: str, other: str) -> None:
+    (first,), (second,) = prose_quantities(one), prose_quantities(other)
+    assert first.same_amount(second)
