@@ -313,7 +313,9 @@ _PROSE_UNIT_SPELLINGS = {
     **{spelling: "mL" for spelling in ("ml", "millilitre", "millilitres", "milliliter")},
     **{spelling: "min" for spelling in ("min", "mins", "minute", "minutes")},
     **{spelling: "h" for spelling in ("h", "hr", "hrs", "hour", "hours")},
-    **{f"{noun}{plural}": noun for noun in ("day", "week", "month", "year") for plural in ("", "s")},
+    **{
+        f"{noun}{plural}": noun for noun in ("day", "week", "month", "year") for plural in ("", "s")
+    },
     **{
         f"{noun}{plural}": noun
         for noun in ("device", "spray", "dose", "infusion", "session", "treatment")
