@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import yaml
@@ -76,6 +77,8 @@ _INVISIBLE = frozenset(
     {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164}
     | {0xFFA0, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
 )
+#: Characters other than printable ASCII: the only ones content_text looks at one by one.
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e]")
 #: Compatibility forms whose normal form reads as another number (10⁶ → 106, ½ → 1⁄2).
 _NUMBER_CHANGING_FORMS = ("<super>", "<sub>", "<fraction>")
 #: Names Python's unicodedata does not know (controls have aliases only).
@@ -107,6 +110,7 @@ def character_name(char: str) -> str:
     return f"U+{ord(char):04X} {name}"
 
 
+@cache  # a pack uses a few dozen characters beyond ASCII, over and over
 def _character_problem(char: str) -> str | None:
     """Why ``char`` may not stand in content text, or None when it may."""
     if ord(char) in _BIDI_CONTROLS:
@@ -134,10 +138,14 @@ def content_text(value: str) -> str:
     """
     if value.isascii() and value.isprintable():  # nearly every text: nothing to do
         return value
-    for index, char in enumerate(value):
-        if problem := _character_problem(char):
-            raise TextRefused(index, f"holds {character_name(char)}, {problem}")
-    return unicodedata.normalize("NFKC", value)
+    if not any(map(_character_problem, set(_NOT_PLAIN_ASCII.findall(value)))):
+        return unicodedata.normalize("NFKC", value)  # the text itself when it is normal already
+    index, char, problem = next(
+        (index, char, problem)
+        for index, char in enumerate(value)
+        if (problem := _character_problem(char))
+    )
+    raise TextRefused(index, f"holds {character_name(char)}, {problem}")
 
 
 class YamlProblem(Exception):
