@@ -67,7 +67,7 @@ def _seal(args: argparse.Namespace) -> int:
     from ketaref.content.seal import seal
 
     try:
-        sealed = seal(Path(args.directory))
+        sealed = seal(Path(args.directory), same_version=args.same_version)
     except ContentError as exc:
         return report_invalid(args.directory, exc)
     except OSError as exc:
@@ -145,8 +145,21 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     validate.add_argument("directory", nargs="?", help="pack folder (default: the one in use)")
     validate.set_defaults(handler=_validate)
 
-    seal = commands.add_parser("seal", help="record every file's sha256 and length in the manifest")
+    seal = commands.add_parser(
+        "seal",
+        help="record every file's sha256 and length in the manifest",
+        description=(
+            "Record every file's sha256 and length in DIR/manifest.yaml. Refuses (exit 1) files"
+            " that do not parse, and changed files under the content_version they were last"
+            " sealed under: raise content_version first."
+        ),
+    )
     seal.add_argument("directory", help="pack folder")
+    seal.add_argument(
+        "--same-version",
+        action="store_true",
+        help="seal changed files under the version they had (on purpose, e.g. a changelog typo)",
+    )
     seal.set_defaults(handler=_seal)
 
     listing = commands.add_parser(

@@ -80,14 +80,23 @@ def _parse_range(value: Any) -> QuantityRange:
 #: Ids of sources and items (an item's id is also its file name): ``spravato-trd``.
 IDENTIFIER_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-#: Clinical prose: non-empty, trimmed, free of ISMP error-prone notations.
-Text = Annotated[str, AfterValidator(_clean_text)]
+# Longest texts of each kind: what a screen line, a printed heading or a paragraph can show.
+# (Every text was already cleaned as it was read: yaml_source.content_text.)
+MAX_IDENTIFIER = 64
+MAX_LABEL = 200
+MAX_TEXT = 2000
+
+#: Clinical prose: non-empty, trimmed, free of ISMP error-prone notations, one paragraph long.
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
 #: Text with something in it besides spaces (checked by pydantic-core, without a Python call:
 #: labels are the most frequent values of a pack).
 NOT_BLANK_PATTERN = r"\S"
-#: Labels and citations: non-empty, not linted (citations quote titles verbatim).
-Label = Annotated[str, Field(pattern=NOT_BLANK_PATTERN)]
-Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=80)]
+#: Titles, labels and locators: non-empty, short, not linted.
+Label = Annotated[str, Field(pattern=NOT_BLANK_PATTERN, max_length=MAX_LABEL)]
+#: Citations, notes and changelog lines: non-empty, a paragraph long, not linted (citations
+#: quote titles verbatim).
+Note = Annotated[str, Field(pattern=NOT_BLANK_PATTERN, max_length=MAX_TEXT)]
+Identifier = Annotated[str, Field(pattern=IDENTIFIER_PATTERN, max_length=MAX_IDENTIFIER)]
 QuantityText = Annotated[
     Quantity,
     BeforeValidator(_parse_quantity),
@@ -153,12 +162,12 @@ class Source(Frozen):
     """One publication statements may cite."""
 
     id: Identifier
-    citation: Label
-    url: Annotated[str, Field(pattern=r"^https://\S+$")]
+    citation: Note
+    url: Annotated[str, Field(pattern=r"^https://\S+$", max_length=MAX_TEXT)]
     retrieved: Date
     kind: Annotated[SourceKind, Strict(False)]
     verification: Annotated[Verification, Strict(False)]
-    note: Label | None = None
+    note: Note | None = None
 
 
 class SourceList(Frozen):
@@ -364,8 +373,6 @@ class FixedDoseRegimen(Frozen):
         }:
             raise ValueError("standard_dose must be one of allowed_doses")
         per_device = self.per_device.value.value
-        if per_device <= 0:
-            raise ValueError("per_device must be more than zero")
         for dose in self.allowed_doses:
             if dose.value.value % per_device:
                 raise ValueError(
@@ -822,7 +829,7 @@ class Manifest(Frozen):
     expires: Date | None = None
     intended_use: Text
     reviews: tuple[Review, ...] = ()
-    changes: tuple[Label, ...] = ()
+    changes: tuple[Note, ...] = ()
     files: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry]
 
     def version_tuple(self) -> tuple[int, ...]:

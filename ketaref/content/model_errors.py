@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ketaref.content.model import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
 from ketaref.content.problems import ContentProblem
-from ketaref.content.yaml_source import DataPath, Document
+from ketaref.content.yaml_source import DataPath, Document, character_name
 
 #: Problems reported for one file; a file with more is broken as a whole, not in places.
 MAX_PROBLEMS_PER_FILE = 100
@@ -30,7 +30,7 @@ _PATTERN_WORDS = {
     "mg": 'one of "1", "0.1" or "0.01"',
     "ml": 'one of "1", "0.1" or "0.01"',
 }
-_IDENTIFIER_WORDS = "lowercase letters, digits and single hyphens, e.g. spravato-trd"
+_IDENTIFIER_WORDS = "lowercase ASCII letters, digits and single hyphens, e.g. spravato-trd"
 _SHAPES = {
     "string_type": "text",
     "int_type": "a whole number",
@@ -59,6 +59,34 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a block of keys"
     return type(value).__name__
+
+
+def _foreign_character(value: str, allowed: re.Pattern[str]) -> str | None:
+    """The first character of ``value`` that ``allowed`` does not match, named in words."""
+    wrong = next((char for char in value if not allowed.fullmatch(char)), None)
+    return None if wrong is None else f"“{wrong}” ({character_name(wrong)})"
+
+
+#: What one character of an id, and of a pack file's path, may be.
+_ID_CHARACTER = re.compile(r"[a-z0-9-]")
+_PATH_CHARACTER = re.compile(r"[A-Za-z0-9_./-]")
+
+
+def identifier_problem(value: str) -> str:
+    """What keeps ``value`` from being an id, naming the offending character."""
+    if wrong := _foreign_character(value, _ID_CHARACTER):
+        return f"“{value[:60]}” holds {wrong}; ids are {_IDENTIFIER_WORDS}"
+    return f"“{value[:60]}” is not an id: ids are {_IDENTIFIER_WORDS}"
+
+
+def _file_name_problem(value: str) -> str:
+    """What keeps ``value`` (a key of the manifest's ``files``) from naming a pack file."""
+    if wrong := _foreign_character(value, _PATH_CHARACTER):
+        return (
+            f"“{value[:60]}” holds {wrong}; a content file's name is its id plus .yaml,"
+            f" and ids are {_IDENTIFIER_WORDS}"
+        )
+    return f"“{value[:60]}” is not {_PATTERN_WORDS['files']}"
 
 
 def _data_path(data: Any, loc: DataPath, missing: bool) -> DataPath:
@@ -119,12 +147,12 @@ def _message(error: Mapping[str, Any], path: DataPath, is_key: bool = False) -> 
         pattern = str(ctx.get("pattern", ""))
         key = next((part for part in reversed(path) if isinstance(part, str)), "")
         if pattern == IDENTIFIER_PATTERN:
-            expected = _IDENTIFIER_WORDS
+            message = identifier_problem(str(value))
         elif is_key:
-            expected = _PATTERN_WORDS["files"]
+            message = _file_name_problem(str(value))
         else:
             expected = _PATTERN_WORDS.get(key, f"in the expected form ({pattern})")
-        message = f"“{str(value)[:60]}” is not {expected}"
+            message = f"“{str(value)[:60]}” is not {expected}"
     elif kind.startswith("date"):
         message = f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
     elif kind == "too_short":
@@ -132,7 +160,8 @@ def _message(error: Mapping[str, Any], path: DataPath, is_key: bool = False) -> 
     elif kind == "too_long":
         message = f"has more than {ctx.get('max_length')} entries"
     elif kind == "string_too_long":
-        message = f"is longer than {ctx.get('max_length')} characters"
+        limit = ctx.get("max_length")
+        message = f"is {len(str(value)):,} characters long; the limit for this text is {limit}"
     elif kind == "greater_than_equal":
         message = f"must be at least {ctx.get('ge')}, not {value}"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):

@@ -32,7 +32,7 @@ from ketaref.content.model import (
     SourceList,
     statements_in,
 )
-from ketaref.content.model_errors import validation_problems
+from ketaref.content.model_errors import identifier_problem, validation_problems
 from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.yaml_source import DataPath, YamlProblem, parse
 from ketaref.safe_read import FileRefused, read_file
@@ -204,7 +204,7 @@ def check_manifest_path(name: str) -> str | None:
         folders = ", ".join(f"{d}/" for d in KIND_DIRS)
         return f"content files are {' or '.join(TOP_FILES)}, or YAML files directly in {folders}"
     if name not in TOP_FILES and not _FILE_STEM.fullmatch(pure.stem):
-        return "a content file's name is its id: lowercase letters, digits and hyphens, then .yaml"
+        return f"a content file's name is its id plus .yaml, and {identifier_problem(pure.stem)}"
     return None
 
 

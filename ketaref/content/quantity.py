@@ -44,6 +44,8 @@ RATE_UNITS = frozenset({Unit.MG_PER_KG_PER_H, Unit.MG_PER_H, Unit.ML_PER_H})
 TIME_UNITS = frozenset({Unit.MIN, Unit.H, Unit.DAY, Unit.WEEK})
 
 EN_DASH = "–"
+#: How a range that is a ceiling only is written: “up to 0.35 mg/kg”.
+UP_TO = "up to "
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _QUANTITY_RE = re.compile(
@@ -130,8 +132,15 @@ class QuantityRange:
     unit: Unit
 
     def __str__(self) -> str:
-        low, high = format_decimal(self.low), format_decimal(self.high)
-        return f"{low}{EN_DASH}{high} {unit_text(self.unit, self.high)}"
+        high = format_decimal(self.high)
+        if self.ceiling_only:
+            return f"{UP_TO}{high} {unit_text(self.unit, self.high)}"
+        return f"{format_decimal(self.low)}{EN_DASH}{high} {unit_text(self.unit, self.high)}"
+
+    @property
+    def ceiling_only(self) -> bool:
+        """Whether the range is a ceiling only (written “up to 0.35 mg/kg”; it starts at zero)."""
+        return self.low == 0
 
     def contains(self, quantity: Quantity) -> bool:
         """Whether ``quantity`` (in the same unit) lies inside the range, ends included."""
@@ -194,21 +203,45 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
     return low, high, unit
 
 
+def _above_zero(text: str, value: Decimal, what: str = "a quantity must be more than zero") -> None:
+    """Every amount content states is more than zero: a dose, time or rate of 0 is none."""
+    if value == 0:
+        raise QuantityError(f"“{text}”: {what}")
+
+
 def parse_quantity(text: str) -> Quantity:
-    """Parse ``"0.5 mg/kg"`` into a Quantity; raise QuantityError with advice otherwise."""
+    """Parse ``"0.5 mg/kg"`` into a Quantity; raise QuantityError with advice otherwise.
+
+    The value must be more than zero.
+    """
+    if isinstance(text, str) and text.startswith(UP_TO):
+        raise QuantityError(f"“{text}” is a ceiling; a single value is expected here")
     low, high, unit = _parse_parts(text)
     if high is not None:
         raise QuantityError(f"“{text}” is a range; a single value is expected here")
+    _above_zero(text, low)
     return Quantity(low, unit)
 
 
 def parse_range(text: str) -> QuantityRange:
-    """Parse ``"0.5–2 mg/kg/h"`` into a QuantityRange; raise QuantityError otherwise."""
+    """Parse ``"0.5–2 mg/kg/h"`` (or a ceiling only, ``"up to 0.35 mg/kg"``) into a
+    QuantityRange; raise QuantityError otherwise.
+
+    Both ends must be more than zero; a ceiling only is written as one, never as a range from 0.
+    """
+    if isinstance(text, str) and text.startswith(UP_TO):
+        top, second_value, top_unit = _parse_parts(text.removeprefix(UP_TO))
+        if second_value is not None:
+            raise QuantityError(f"“{text}”: write one ceiling, e.g. “up to 0.35 mg/kg”")
+        _above_zero(text, top)
+        return QuantityRange(Decimal(0), top, top_unit)
     low, high, unit = _parse_parts(text)
     if high is None:
         raise QuantityError(
             f"“{text}” is a single value; a range such as “0.5–2 mg/kg/h” is expected"
         )
+    ceiling = f"{UP_TO}{format_decimal(high)} {unit_text(unit, high)}"
+    _above_zero(text, low, f"a range must start above zero; for a ceiling only write “{ceiling}”")
     if high <= low:
         raise QuantityError(f"“{text}”: the upper end must be above the lower end")
     return QuantityRange(low, high, unit)
@@ -263,3 +296,77 @@ def lint_prose(text: str) -> list[str]:
                 advice = FORBIDDEN_ABBREVIATIONS[bad]
                 problems.append(f"“{bad}” is an ISMP error-prone abbreviation: {advice}")
     return problems
+
+
+# --- quantities inside prose, for comparing two wordings -----------------------------------
+
+#: Units and countable clinical nouns a number in prose may carry, as written (any case), with
+#: the one spelling they are compared by: "40 minutes" and "40 min" are the same quantity.
+_PROSE_UNIT_SPELLINGS = {
+    **{spelling: "mg/kg/h" for spelling in ("mg/kg/h", "mg/kg/hr", "mg/kg/hour")},
+    **{spelling: spelling for spelling in ("mg/kg", "mg/h", "mcg/kg", "kg", "%")},
+    "mmhg": "mmHg",
+    **{spelling: "mg/mL" for spelling in ("mg/ml",)},
+    **{spelling: "mL/h" for spelling in ("ml/h", "ml/hr", "ml/hour")},
+    **{spelling: "mg" for spelling in ("mg", "milligram", "milligrams")},
+    **{spelling: "mcg" for spelling in ("mcg", "microgram", "micrograms")},
+    **{spelling: "mL" for spelling in ("ml", "millilitre", "millilitres", "milliliter")},
+    **{spelling: "min" for spelling in ("min", "mins", "minute", "minutes")},
+    **{spelling: "h" for spelling in ("h", "hr", "hrs", "hour", "hours")},
+    **{
+        f"{noun}{plural}": noun for noun in ("day", "week", "month", "year") for plural in ("", "s")
+    },
+    **{
+        f"{noun}{plural}": noun
+        for noun in ("device", "spray", "dose", "infusion", "session", "treatment")
+        for plural in ("", "s")
+    },
+}
+_PER = {"hour": "h", "h": "h", "minute": "min", "min": "min", "day": "day", "week": "week"}
+_PROSE_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_PROSE_QUANTITY = re.compile(
+    rf"(?<![\w.,]){_PROSE_NUMBER}(?:\s*(?:{EN_DASH}|—|-|/|\bto\b)\s*{_PROSE_NUMBER})?\s?"
+    rf"(?P<unit>{'|'.join(map(re.escape, sorted(_PROSE_UNIT_SPELLINGS, key=len, reverse=True)))})"
+    rf"(?:\s+per\s+(?P<per>{'|'.join(_PER)}))?(?![\w/])",
+    re.IGNORECASE,
+)
+_PROSE_NUMBERS = re.compile(_PROSE_NUMBER)
+
+
+@dataclass(frozen=True, slots=True)
+class ProseQuantity:
+    """A number (or range, or pair such as 140/90 mmHg) with a unit as it stands in a sentence:
+    “0.5–2 mg/kg per hour”."""
+
+    low: Decimal
+    high: Decimal | None
+    #: The unit in its one compared spelling (``min`` for "minutes", ``mg/kg/h`` for
+    #: "mg/kg per hour").
+    unit: str
+    #: The words as written in the sentence.
+    written: str
+
+    @property
+    def ends(self) -> tuple[Decimal, Decimal]:
+        """Low and high end (a single value is both)."""
+        return self.low, self.low if self.high is None else self.high
+
+    def same_amount(self, other: ProseQuantity) -> bool:
+        """Whether ``other`` states the same amount in the same unit, however it is worded."""
+        return (self.ends, self.unit) == (other.ends, other.unit)
+
+    def __str__(self) -> str:
+        return self.written
+
+
+def prose_quantities(text: str) -> list[ProseQuantity]:
+    """Every number with a unit in ``text``, in order: what a reviewer must see change."""
+    found = []
+    for match in _PROSE_QUANTITY.finditer(text):
+        numbers = [Decimal(n.replace(",", "")) for n in _PROSE_NUMBERS.findall(match.group(0))]
+        unit = _PROSE_UNIT_SPELLINGS[match["unit"].lower()]
+        if match["per"]:
+            unit = f"{unit}/{_PER[match['per'].lower()]}"
+        high = numbers[1] if len(numbers) > 1 else None
+        found.append(ProseQuantity(numbers[0], high, unit, match.group(0)))
+    return found

@@ -3,15 +3,21 @@
 Authors edit content files, then seal. Sealing refuses a pack whose files do not parse, and it
 rewrites only the ``files:`` block of the manifest, so the comments and the order of everything
 else the author wrote stay as they were.
+
+The ``files:`` line carries the version the hashes were sealed under (``files:  # sealed under
+content_version 2026.11.0``). Sealing changed files under that same version is refused: two
+different packs must never show the same version on screen and on paper.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from ketaref.atomic import write_atomically
-from ketaref.content.model import Manifest
+from ketaref.content.model import FileEntry, Manifest
 from ketaref.content.pack import (
     MANIFEST,
     check_manifest_path,
@@ -22,10 +28,55 @@ from ketaref.content.pack import (
     read_manifest,
 )
 from ketaref.content.problems import ContentError, ContentProblem
+from ketaref.content.yaml_source import parse
+
+#: The note seal writes on the ``files:`` line, and how it is read back.
+_SEALED_UNDER = "# sealed under content_version "
+_SEALED_UNDER_LINE = re.compile(rf"^files:[ \t]*{re.escape(_SEALED_UNDER)}(\S+)[ \t]*$", re.M)
 
 
-def _files_block(entries: dict[str, bytes]) -> str:
-    lines = ["files:"]
+def sealed_under(manifest_text: str) -> str | None:
+    """The content version the manifest's file hashes were sealed under, if seal recorded it."""
+    match = _SEALED_UNDER_LINE.search(manifest_text)
+    return match.group(1) if match else None
+
+
+def next_version(version: str) -> str:
+    """The version one step up in its last part: ``2026.11.0`` → ``2026.11.1``."""
+    *head, last = version.split(".")
+    return ".".join([*head, str(int(last) + 1)])
+
+
+def _changed_files(listed: Mapping[str, FileEntry], entries: Mapping[str, bytes]) -> list[str]:
+    """The files added, removed or changed since the hashes in ``listed`` were recorded."""
+    changed = [name for name in listed if name not in entries]
+    for name, raw in entries.items():
+        entry = listed.get(name)
+        if entry is None or (entry.bytes, entry.sha256) != (
+            len(raw),
+            hashlib.sha256(raw).hexdigest(),
+        ):
+            changed.append(name)
+    return sorted(changed)
+
+
+def _version_not_raised(manifest: Manifest, raw: bytes, changed: list[str]) -> ContentError:
+    version = manifest.content_version
+    shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+    message = (
+        f"the content changed since it was sealed under content_version “{version}” ({shown});"
+        f" raise content_version (e.g. to “{next_version(version)}”) and add a line to changes,"
+        " or seal with --same-version to keep this version on purpose"
+    )
+    line, column = parse(raw).position(("content_version",)) or (None, None)
+    return ContentError(
+        [ContentProblem(MANIFEST, line, column, message)],
+        f"not sealed: raise content_version to {next_version(version)} (or use --same-version)",
+    )
+
+
+def _files_block(entries: dict[str, bytes], version: str) -> str:
+    lines = [f"files:  {_SEALED_UNDER}{version}"]
     for name in sorted(entries):
         raw = entries[name]
         lines.append(f"  {name}:")
@@ -46,13 +97,15 @@ def replace_files_block(manifest_text: str, block: str) -> str:
     return "".join(lines[:start]) + block + "".join(lines[end:])
 
 
-def seal(directory: Path) -> list[str]:
+def seal(directory: Path, *, same_version: bool = False) -> list[str]:
     """Re-compute the digest of every content file into the manifest; return the files sealed.
 
-    Raises ContentError (and leaves the manifest untouched) when any file is not acceptable.
+    Raises ContentError (and leaves the manifest untouched) when any file is not acceptable, or
+    when files changed since they were sealed under the manifest's ``content_version`` (unless
+    ``same_version``).
     """
     directory = Path(directory)
-    _, manifest_raw = read_manifest(directory)  # it must be valid before it is rewritten
+    manifest, manifest_raw = read_manifest(directory)  # it must be valid before it is rewritten
     problems: list[ContentProblem] = []
     entries: dict[str, bytes] = {}
     for name in pack_files(directory):
@@ -71,7 +124,11 @@ def seal(directory: Path) -> list[str]:
         raise ContentError(problems, "not sealed: fix these problems first")
     manifest_path = directory / MANIFEST
     text = manifest_raw.decode("utf-8")
-    sealed = replace_files_block(text, _files_block(entries)).encode("utf-8")
+    under_same_version = sealed_under(text) == manifest.content_version and not same_version
+    if under_same_version and (changed := _changed_files(manifest.files, entries)):
+        raise _version_not_raised(manifest, manifest_raw, changed)
+    block = _files_block(entries, manifest.content_version)
+    sealed = replace_files_block(text, block).encode("utf-8")
     _, manifest_problems = parse_model(sealed, Manifest, MANIFEST)
     if manifest_problems:  # never write a manifest the loader would refuse
         raise ContentError(manifest_problems, "not sealed: the new manifest would not be valid")

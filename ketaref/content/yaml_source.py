@@ -7,15 +7,23 @@ tags, merge keys, duplicate keys, more than one document, deep nesting, too many
 plain scalars that YAML 1.1 or 1.2 tools would read as something else (``no`` → false,
 ``1:30`` → 90, ``013`` → 11, ``0.5`` and ``1e3`` → numbers): those must be quoted.
 
+Every text (key or value) is read as its NFKC normal form, so full-width digits or a no-break
+space reach the notation checks as the digits and space they look like; characters a reader
+cannot see or that turn text around (zero-width, bidirectional controls, other control and
+format characters) are refused, naming the character and where it is (``content_text``).
+
 It can record where each key and value sits, so a problem found later can name its line and
 column.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import yaml
@@ -56,6 +64,88 @@ _PARSER_WORDS = {
     "could not find expected ':'": "a line without “key: value” where one was expected",
     "found unexpected ':'": "a “:” that does not belong; put the text in quotes",
 }
+
+
+#: General categories no content text may hold: controls (tab and line breaks included), format
+#: characters (zero-width, joiners, bidirectional controls), private use, surrogates, unassigned
+#: code points, and line and paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+#: Characters that turn the direction of text (all of them are format characters too).
+_BIDI_CONTROLS = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+#: Characters of other categories that show nothing: fillers, a joiner, variation selectors.
+_INVISIBLE = frozenset(
+    {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164}
+    | {0xFFA0, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)}
+)
+#: Characters other than printable ASCII: the only ones content_text looks at one by one.
+_NOT_PLAIN_ASCII = re.compile(r"[^\x20-\x7e]")
+#: Compatibility forms whose normal form reads as another number (10⁶ → 106, ½ → 1⁄2).
+_NUMBER_CHANGING_FORMS = ("<super>", "<sub>", "<fraction>")
+#: Names Python's unicodedata does not know (controls have aliases only).
+_CONTROL_NAMES = {
+    "\t": "CHARACTER TABULATION (a tab)",
+    "\n": "LINE FEED (a line break)",
+    "\r": "CARRIAGE RETURN",
+    "\x00": "NULL",
+    "\x07": "BELL",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+}
+
+
+class TextRefused(ValueError):
+    """A text holding a character no content text may hold, at ``index`` of the text."""
+
+    def __init__(self, index: int, message: str):
+        super().__init__(message)
+        self.index = index
+        self.message = message
+
+
+def character_name(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: the code point and its Unicode name."""
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char)
+    if name is None:
+        name = "(a control character)" if unicodedata.category(char) == "Cc" else "(unnamed)"
+    return f"U+{ord(char):04X} {name}"
+
+
+@cache  # a pack uses a few dozen characters beyond ASCII, over and over
+def _character_problem(char: str) -> str | None:
+    """Why ``char`` may not stand in content text, or None when it may."""
+    if ord(char) in _BIDI_CONTROLS:
+        return "a control that turns the direction of text and can reverse what a clinician reads: remove it"
+    if unicodedata.category(char) == "Cc":
+        return "a control character; write text on one line with ordinary spaces"
+    if unicodedata.category(char) in _REFUSED_CATEGORIES or ord(char) in _INVISIBLE:
+        return "an invisible or control character that can hide what a clinician reads: remove it"
+    if unicodedata.decomposition(char).startswith(_NUMBER_CHANGING_FORMS):
+        return "a superscript, subscript or fraction character; write the number in digits 0–9"
+    normal = unicodedata.normalize("NFKC", char)
+    if unicodedata.category(char) == "Zs" and normal != " ":
+        return "an unusual space; write an ordinary space"
+    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in normal):
+        return "a digit of another script; write digits 0–9"
+    return None
+
+
+def content_text(value: str) -> str:
+    """``value`` in NFKC normal form, as every content text is read.
+
+    Raises TextRefused for a character no content text may hold: invisible characters,
+    controls, bidirectional controls, digits of other scripts and number forms (superscripts,
+    fractions) whose normal form would read as another number.
+    """
+    if value.isascii() and value.isprintable():  # nearly every text: nothing to do
+        return value
+    if not any(map(_character_problem, set(_NOT_PLAIN_ASCII.findall(value)))):
+        return unicodedata.normalize("NFKC", value)  # the text itself when it is normal already
+    index, char, problem = next(
+        (index, char, problem)
+        for index, char in enumerate(value)
+        if (problem := _character_problem(char))
+    )
+    raise TextRefused(index, f"holds {character_name(char)}, {problem}")
 
 
 class YamlProblem(Exception):
@@ -189,10 +279,11 @@ class _Builder:
     have no problem, and a file that has one is read again with marks).
     """
 
-    def __init__(self, raw: bytes, marks: bool):
+    def __init__(self, raw: bytes, text: str, marks: bool):
         self.parser = _Parser(raw)  # UTF-8 bytes: libyaml reads them without a copy as text
         self.next: Callable[[], Any] = self.parser.get_event
         self.doc = Document(None)
+        self.text = text
         self.marks = marks
         self.value_marks = self.doc.value_marks
         self.key_marks = self.doc.key_marks
@@ -238,9 +329,24 @@ class _Builder:
         if self.marks:
             mark = event.start_mark
             self.value_marks[path] = (mark.line + 1, mark.column + 1)
+        value = event.value
         if event.implicit[0] and not event.style:
-            return _resolve_plain(event.value, event)
-        return event.value
+            value = _resolve_plain(value, event)
+        if type(value) is str and not (value.isascii() and value.isprintable()):
+            value = self._content_text(value, event, path)
+        return value
+
+    def _content_text(self, value: str, event: Any, path: DataPath) -> str:
+        """``value`` as content_text reads it; a refusal names the character's line and column."""
+        try:
+            return content_text(value)
+        except TextRefused as refused:
+            if not self.marks:
+                raise _MarksNeeded from None
+            line, column = _find_character(self.text, event, value[refused.index])
+            key = next((part for part in reversed(path) if isinstance(part, str)), None)
+            message = f"“{key}” {refused.message}" if key else f"a key {refused.message}"
+            raise YamlProblem(message, line, column) from None
 
     def _value(self, event: Any, path: DataPath, depth: int) -> Any:
         """The value that starts with ``event``, placed at ``path``."""
@@ -279,6 +385,8 @@ class _Builder:
             key = _resolve_plain(key, event)
         if not isinstance(key, str) or not key:
             raise YamlProblem(f"the key {event.value!r} must be text", *_mark(event))
+        if not (key.isascii() and key.isprintable()):
+            key = self._content_text(key, event, ())
         if plain:
             self.plain_keys.add(key)  # the same few key names recur all through a file
         return key
@@ -338,8 +446,25 @@ class _Builder:
             value = event.value
             if event.implicit[0] and not event.style and (not value or value[0] in _SPECIAL_FIRST):
                 value = _resolve_plain(value, event)
+            if type(value) is str and not (value.isascii() and value.isprintable()):
+                value = self._content_text(value, event, (*path, key))
             mapping[key] = value
         return mapping
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _find_character(text: str, event: Any, char: str) -> tuple[int, int]:
+    """The (line, column) of ``char`` in the scalar of ``event``; the scalar's start when the
+    character was written as an escape (``"\\u200b"``) and so is not in the text itself."""
+    starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+    start, end = event.start_mark, event.end_mark
+    offset = text.find(char, starts[start.line] + start.column, starts[end.line] + end.column)
+    if offset < 0:
+        return _mark(event)
+    line = bisect.bisect_right(starts, offset) - 1
+    return line + 1, offset - starts[line] + 1
 
 
 def _tab_at(text: str, line_index: int) -> bool:
@@ -356,9 +481,9 @@ def parse(raw: bytes, *, marks: bool = True) -> Document:
     text = decode(raw)
     try:
         try:
-            return _Builder(raw, marks).build()
+            return _Builder(raw, text, marks).build()
         except _MarksNeeded:
-            return _Builder(raw, marks=True).build()
+            return _Builder(raw, text, marks=True).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

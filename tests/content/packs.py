@@ -146,7 +146,10 @@ def add_manifest_entry(pack: Path, name: str, sha256: str = "a" * 64, size: int 
     manifest = pack / MANIFEST
     text = manifest.read_text(encoding="utf-8")
     entry = f"  {name}:\n    sha256: {sha256}\n    bytes: {size}\n"
-    manifest.write_text(text.replace("files:\n", "files:\n" + entry, 1), encoding="utf-8")
+    files_line = re.search(r"^files:.*\n", text, re.MULTILINE)
+    assert files_line, "the manifest has no files block"
+    at = files_line.end()
+    manifest.write_text(text[:at] + entry + text[at:], encoding="utf-8")
     return line_of(pack, MANIFEST, "files:") + 1
 
 

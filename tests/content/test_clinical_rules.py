@@ -57,7 +57,7 @@ ALLOWED_QUANTITIES: dict[str, set[str]] = {
     "0.5 mg/kg": {"sanacora-reply-2017"},
     "0.1–0.75 mg/kg": {"andrade-2017"},
     "2–100 min": {"andrade-2017"},  # section 3.3: sessions from 2 to 100 minutes
-    "0–0.35 mg/kg": {"cohen-2018-gc", "schwenk-2018-gc"},
+    "up to 0.35 mg/kg": {"cohen-2018-gc", "schwenk-2018-gc"},
     "0.5–2 mg/kg/h": {"cohen-2018-gc"},
     "0.1–1 mg/kg/h": {"schwenk-2018-gc"},
 }

@@ -42,11 +42,13 @@ from tests.content.packs import (
 
 @dataclass(frozen=True)
 class Expected:
-    """The problem a broken pack must produce: file, line (None: the file as a whole), words."""
+    """The problem a broken pack must produce: file, line (None: the file as a whole), words,
+    and the column where that matters."""
 
     file: str
     line: int | None
     fragment: str
+    column: int | None = None
 
 
 CASES: dict[str, Callable[[Path], Expected]] = {}
@@ -335,7 +337,9 @@ def unknown_status(pack: Path) -> Expected:
 
 @case
 def bad_id_spelling(pack: Path) -> Expected:
-    return changes(pack, SOURCES, (*FIRST_SOURCE, "id"), "Spravato_Label", "lowercase letters")
+    return changes(
+        pack, SOURCES, (*FIRST_SOURCE, "id"), "Spravato_Label", "lowercase ASCII letters"
+    )
 
 
 @case
@@ -541,6 +545,122 @@ def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
     return Expected(PROTOCOL, line_of(pack, PROTOCOL, "standard_dose:"), "mix-up")
 
 
+# --- amounts of zero (issue 15, F14) -------------------------------------------------------------
+
+IV_PROTOCOL = "protocols/iv-ketamine-trd.yaml"
+IV_RANGE = ("dosing", "regimens", 0, "allowed_range", "value")
+
+
+@case
+def zero_per_device(pack: Path) -> Expected:
+    return _quantity(pack, "0 mg", "more than zero")
+
+
+@case
+def zero_dose_in_the_schedule(pack: Path) -> Expected:
+    return changes(pack, PROTOCOL, SECOND_ALLOWED_DOSE, '"0 mg"', "more than zero")
+
+
+@case
+def range_from_zero(pack: Path) -> Expected:
+    return changes(pack, IV_PROTOCOL, IV_RANGE, '"0–0.75 mg/kg"', "write “up to 0.75 mg/kg”")
+
+
+@case
+def ceiling_of_zero(pack: Path) -> Expected:
+    return changes(pack, IV_PROTOCOL, IV_RANGE, '"up to 0 mg/kg"', "more than zero")
+
+
+@case
+def zero_weight_limit(pack: Path) -> Expected:
+    path = ("dosing", "weight_limits", "refuse_below")
+    return changes(pack, IV_PROTOCOL, path, '"0 kg"', "more than zero")
+
+
+# --- characters a reader cannot see, or that turn text around (F15, F16) -------------------------
+
+
+def _hidden(pack: Path, path: DataPath, written: str, character: str) -> Expected:
+    line = set_value(pack, PROTOCOL, path, f'"{written}"')
+    force_seal(pack)
+    column = (pack / PROTOCOL).read_text(encoding="utf-8").splitlines()[line - 1].index(character)
+    return Expected(PROTOCOL, line, f"U+{ord(character):04X}", column + 1)
+
+
+@case
+def zero_width_space_in_a_dose(pack: Path) -> Expected:
+    text = "Each device delivers 5.0\u200b mg/kg."
+    return _hidden(pack, (*FIRST_ADMINISTRATION, "text"), text, "\u200b")
+
+
+@case
+def full_width_digits_in_a_dose(pack: Path) -> Expected:
+    # Read as "5.0 mg/kg", the ISMP check sees the trailing zero.
+    return _prose(pack, "５.０ mg/kg", "trailing zero")
+
+
+@case
+def right_to_left_override_in_the_title(pack: Path) -> Expected:
+    return _hidden(pack, ("title",), "SPRAVATO \u202egk/gm 48", "\u202e")
+
+
+@case
+def bidi_isolate_in_a_locator(pack: Path) -> Expected:
+    return _hidden(pack, (*FIRST_ADMINISTRATION, "locator"), "\u2067Section 2\u2069", "\u2067")
+
+
+@case
+def superscript_in_a_checklist_item(pack: Path) -> Expected:
+    path = ("sections", 0, "items", 0, "text")
+    line = set_value(pack, CHECKLIST, path, '"Check 10⁶ things."')
+    force_seal(pack)
+    return Expected(CHECKLIST, line, "U+2076 SUPERSCRIPT SIX")
+
+
+# --- lengths and ids (F27, F29) -------------------------------------------------------------------
+
+
+@case
+def title_of_200000_characters(pack: Path) -> Expected:
+    return changes(
+        pack, PROTOCOL, ("title",), '"' + "A" * 200_000 + '"', "limit for this text is 200"
+    )
+
+
+@case
+def statement_of_3000_characters(pack: Path) -> Expected:
+    text = '"' + "Words. " * 428 + 'End."'
+    return changes(
+        pack, PROTOCOL, (*FIRST_ADMINISTRATION, "text"), text, "limit for this text is 2000"
+    )
+
+
+@case
+def id_of_65_characters(pack: Path) -> Expected:
+    return changes(pack, SOURCES, (*FIRST_SOURCE, "id"), "a" * 65, "limit for this text is 64")
+
+
+@case
+def cyrillic_letter_in_an_id(pack: Path) -> Expected:
+    return changes(
+        pack,
+        SOURCES,
+        (*FIRST_SOURCE, "id"),
+        "spr\u0430vato",
+        "“\u0430” (U+0430 CYRILLIC SMALL LETTER A)",
+    )
+
+
+@case
+def cyrillic_letter_in_a_file_name(pack: Path) -> Expected:
+    renamed = "protocols/spravato-tr\u0434.yaml"
+    (pack / PROTOCOL).rename(pack / renamed)
+    edit(pack, renamed, "id: spravato-trd", "id: spravato-tr\u0434")
+    force_seal(pack)
+    line = line_of(pack, MANIFEST, renamed)
+    return Expected(MANIFEST, line, "holds “\u0434” (U+0434 CYRILLIC SMALL LETTER DE)")
+
+
 # --- the manifest and the files it lists ---------------------------------------------------------
 
 
@@ -682,7 +802,28 @@ def test_broken_pack_is_refused_with_file_and_line(name: str, pack_copy: Path) -
     # A problem of the whole file (no line of its own) is placed at its start: 1:1.
     assert problem.line == (expected.line or 1), reported
     assert problem.column >= 1 if expected.line else problem.column == 1
+    assert problem.column == (expected.column or problem.column), reported
     assert not (pack_copy.parent / "pwned").exists()
+
+
+#: The cases of issue 15 (F14–F16, F27, F29): refused by the loader the app uses, too.
+REFUSED_CONTENT = [
+    name
+    for name in CASES
+    if name.startswith(("zero_", "range_from", "ceiling_", "full_width", "right_to", "bidi_"))
+    or name.startswith(("superscript", "title_of", "statement_of", "id_of", "cyrillic"))
+]
+
+
+@pytest.mark.parametrize("name", REFUSED_CONTENT)
+def test_content_the_validator_refuses_is_refused_by_the_loader_too(
+    name: str, pack_copy: Path
+) -> None:
+    expected = CASES[name](pack_copy)
+    with pytest.raises(ContentError) as raised:
+        load_pack(pack_copy)
+    matching = [p for p in raised.value.problems if expected.fragment in p.message]
+    assert [(p.file, p.line) for p in matching] == [(expected.file, expected.line)]
 
 
 def test_every_problem_of_every_file_is_listed(pack_copy: Path) -> None:
@@ -763,6 +904,7 @@ def test_hostile_file_is_refused_in_well_under_a_second(name: str, pack_copy: Pa
 def test_seal_after_an_edit_makes_the_pack_valid_and_keeps_the_manifest_comments(
     pack_copy: Path,
 ) -> None:
+    set_value(pack_copy, MANIFEST, ("content_version",), '"2099.1.0"')
     before = (pack_copy / MANIFEST).read_text(encoding="utf-8")
     with (pack_copy / PROTOCOL).open("a", encoding="utf-8") as stream:
         stream.write("# reviewed the wording\n")
@@ -770,8 +912,44 @@ def test_seal_after_an_edit_makes_the_pack_valid_and_keeps_the_manifest_comments
     assert sealed.returncode == 0, sealed.stdout + sealed.stderr
     after = (pack_copy / MANIFEST).read_text(encoding="utf-8")
     assert after.split("files:")[0] == before.split("files:")[0]
+    assert "files:  # sealed under content_version 2099.1.0\n" in after
     assert after != before
     assert run_cli("content", "validate", pack_copy).returncode == 0
     assert run_cli("content", "seal", pack_copy).returncode == 0
     assert (pack_copy / MANIFEST).read_text(encoding="utf-8") == after
     assert not [p for p in pack_copy.iterdir() if p.name.startswith(".")]
+
+
+# --- seal: changed content needs a new version (issue 19) --------------------------------------
+
+
+def _version(pack: Path) -> str:
+    return str(parse((pack / MANIFEST).read_bytes()).data["content_version"])
+
+
+def test_seal_refuses_changed_content_under_the_version_it_was_sealed_under(
+    pack_copy: Path,
+) -> None:
+    version = _version(pack_copy)
+    assert run_cli("content", "seal", pack_copy).returncode == 0  # records the version
+    manifest = (pack_copy / MANIFEST).read_bytes()
+    set_value(pack_copy, PROTOCOL, SECOND_ALLOWED_DOSE, '"112 mg"')
+    reported = refused(pack_copy, "content", "seal")
+    problem = one_about(reported, "raise content_version", MANIFEST)
+    assert problem.line == line_of(pack_copy, MANIFEST, "content_version:")
+    assert f"sealed under content_version “{version}” ({PROTOCOL})" in problem.message
+    assert (pack_copy / MANIFEST).read_bytes() == manifest
+
+    same = run_cli("content", "seal", "--same-version", pack_copy)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert _version(pack_copy) == version
+
+
+def test_seal_accepts_changed_content_under_a_raised_version(pack_copy: Path) -> None:
+    assert run_cli("content", "seal", pack_copy).returncode == 0
+    (pack_copy / CONTRAINDICATIONS).unlink()  # a removed file is a change too
+    refused(pack_copy, "content", "seal")
+    set_value(pack_copy, MANIFEST, ("content_version",), '"2099.1.0"')
+    sealed = run_cli("content", "seal", pack_copy)
+    assert sealed.returncode == 0, sealed.stdout + sealed.stderr
+    assert "# sealed under content_version 2099.1.0" in (pack_copy / MANIFEST).read_text()

@@ -21,12 +21,14 @@ from ketaref.content.quantity import (
     lint_prose,
     parse_quantity,
     parse_range,
+    prose_quantities,
 )
 
 #: What format_decimal may print: a leading zero before a point, no trailing zero, no exponent.
 ISMP_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$")
 
-amounts = st.decimals(min_value=0, max_value=100_000, places=4, allow_nan=False)
+#: Amounts content may state: more than zero.
+amounts = st.decimals(min_value=Decimal("0.0001"), max_value=100_000, places=4, allow_nan=False)
 finite = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12)
 units = st.sampled_from(list(Unit))
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
@@ -65,6 +67,32 @@ def test_range_text_round_trips(a: Decimal, b: Decimal, unit: Unit) -> None:
     written = str(QuantityRange(low, high, unit))
     assert EN_DASH in written
     assert parse_range(written) == QuantityRange(low, high, unit)
+
+
+@given(amounts, units)
+def test_a_ceiling_only_round_trips_as_up_to(high: Decimal, unit: Unit) -> None:
+    ceiling = QuantityRange(Decimal(0), high, unit)
+    written = str(ceiling)
+    assert written.startswith("up to ") and EN_DASH not in written
+    assert parse_range(written) == ceiling
+    with pytest.raises(QuantityError, match="a single value is expected"):
+        parse_quantity(written)
+
+
+@given(st.sampled_from(["0", "0.0001", "7"]), amounts, units)
+def test_zero_is_refused_in_every_quantity_and_range_end(
+    low: str, high: Decimal, unit: Unit
+) -> None:
+    with pytest.raises(QuantityError, match="more than zero"):
+        parse_quantity(f"0 {unit.value}")
+    with pytest.raises(QuantityError, match="more than zero"):
+        parse_range(f"up to 0 {unit.value}")
+    written = f"{low}{EN_DASH}{format_decimal(high + 8)} {unit.value}"
+    if low == "0":
+        with pytest.raises(QuantityError, match=r"must start above zero.*write “up to "):
+            parse_range(written)
+    else:
+        assert parse_range(written).low == Decimal(low)
 
 
 @given(st.text(max_size=40))
@@ -151,3 +179,27 @@ def test_lint_prose_runs_every_rule_that_matches(text: str) -> None:
     for pattern, advice in _PROSE_RULES:
         for match in pattern.finditer(text):
             assert f"“{match.group(0)}”: {advice}" in reported
+
+
+@given(amounts, units, words, words)
+def test_prose_quantities_finds_every_quantity_as_written(
+    value: Decimal, unit: Unit, before: str, after: str
+) -> None:
+    quantity = Quantity(value, unit)
+    (found,) = prose_quantities(f"{before.capitalize()} {quantity} and {after}.")
+    assert (found.ends, found.unit, found.written) == ((value, value), unit.value, str(quantity))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("40 minutes", "40 min"),
+        ("2 hours", "2 h"),
+        ("0.5 mg/kg per hour", "0.5 mg/kg/h"),
+        ("0.5–2 mg", "0.5 to 2 mg"),
+        ("1,000 mg", "1000 mg"),
+    ],
+)
+def test_prose_quantities_reads_two_wordings_of_one_amount_alike(one: str, other: str) -> None:
+    (first,), (second,) = prose_quantities(one), prose_quantities(other)
+    assert first.same_amount(second)

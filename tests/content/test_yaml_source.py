@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 import pytest
@@ -14,17 +16,27 @@ from ketaref.content.yaml_source import (
     _YAML11,
     _YAML12_NUMBER,
     Document,
+    TextRefused,
     YamlProblem,
+    content_text,
     parse,
 )
 
-# Text that survives a YAML round trip: no control characters, no surrogates, no line or
-# paragraph separators (YAML folds those), no byte-order mark; and not a number to YAML 1.2
-# tools (PyYAML writes "1e3" unquoted, and the reader refuses it: see the test below).
+
+def kept_as_written(text: str) -> bool:
+    """Whether content_text keeps ``text`` as it is (the tests below check what it refuses)."""
+    try:
+        return content_text(text) == text
+    except TextRefused:
+        return False
+
+
+# Text content may hold as written: no control, format or separator characters (YAML folds
+# line separators), nothing the normal form changes; and not a number to YAML 1.2 tools (PyYAML
+# writes "1e3" unquoted, and the reader refuses it: see the test below).
 safe_text = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufeff"),
-    max_size=20,
-).filter(lambda text: not _YAML12_NUMBER.match(text))
+    st.characters(blacklist_categories=("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp")), max_size=20
+).filter(lambda text: not _YAML12_NUMBER.match(text) and kept_as_written(text))
 keys = safe_text.filter(lambda key: key not in ("", "<<"))
 scalars = st.none() | st.booleans() | st.integers() | safe_text
 plain_data = st.recursive(
@@ -144,3 +156,70 @@ def test_the_fast_path_knows_every_first_character_yaml_11_resolves() -> None:
     # Plain scalars starting with any other character are taken as text without the resolver.
     assert None not in _YAML11.yaml_implicit_resolvers
     assert set(_YAML11.yaml_implicit_resolvers) == _SPECIAL_FIRST
+
+
+# --- what every content text may hold ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "character", "column"),
+    [
+        ("5.0\u200b mg/kg", "U+200B ZERO WIDTH SPACE", 12),
+        ("Dose \u202eGK/GM 5", "U+202E RIGHT-TO-LEFT OVERRIDE", 14),
+        ("Dose \u2066isolated\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE", 14),
+        ("ab\u00adcd", "U+00AD SOFT HYPHEN", 11),
+        ("é then \u200d", "U+200D ZERO WIDTH JOINER", 16),
+        ("10\u2076 cells", "U+2076 SUPERSCRIPT SIX", 11),
+        ("\u00bd tablet", "U+00BD VULGAR FRACTION ONE HALF", 9),
+        ("\u0665 mg", "U+0665 ARABIC-INDIC DIGIT FIVE", 9),
+        ("fill\u3164er", "U+3164 HANGUL FILLER", 13),
+    ],
+)
+def test_a_hidden_or_turning_character_is_refused_where_it_is_written(
+    written: str, character: str, column: int
+) -> None:
+    raw = f'id: x\ntitle: "{written}"\n'.encode()
+    for marks in (False, True):
+        with pytest.raises(YamlProblem, match=re.escape(f"“title” holds {character}")) as raised:
+            parse(raw, marks=marks)
+        assert (raised.value.line, raised.value.column) == (2, column)
+
+
+def test_a_character_written_as_an_escape_is_refused_at_its_text() -> None:
+    with pytest.raises(YamlProblem, match=re.escape("U+200B ZERO WIDTH SPACE")) as raised:
+        parse(b'id: x\nlist:\n  - "5.0\\u200b mg"\n')
+    assert (raised.value.line, raised.value.column) == (3, 5)
+
+
+@pytest.mark.parametrize(
+    ("raw", "character"),
+    [
+        (b'a: "x\ty"\n', "U+0009 CHARACTER TABULATION"),
+        (b"a: |\n  one\n  two\n", "U+000A LINE FEED"),
+        ('"ke\u200by": 1\n'.encode(), "U+200B"),
+    ],
+)
+def test_controls_and_hidden_characters_in_keys_are_refused(raw: bytes, character: str) -> None:
+    with pytest.raises(YamlProblem, match=re.escape(character)):
+        parse(raw)
+
+
+def test_compatibility_forms_are_read_as_their_normal_form() -> None:
+    # Full-width digits and a no-break space reach the ISMP checks as "5.0 mg", which they are.
+    document = parse("a: ５.０\u00a0mg\nｂ: ok\n".encode())
+    assert document.data == {"a": "5.0 mg", "b": "ok"}
+
+
+@given(st.text(max_size=30))
+@example("\u200b")
+@example("Ａ\u0301")
+def test_content_text_is_normal_or_refused(text: str) -> None:
+    try:
+        cleaned = content_text(text)
+    except TextRefused as refused:
+        assert 0 <= refused.index < len(text)
+        assert refused.message.startswith("holds U+")
+    else:
+        assert unicodedata.is_normalized("NFKC", cleaned)
+        assert cleaned.isprintable()
+        assert all(c.isascii() or unicodedata.category(c) != "Nd" for c in cleaned)

@@ -56,7 +56,7 @@ def write_test_protocol(pack: Path) -> None:
     (pack / "protocols" / "test-no-dosing.yaml").write_text(
         yaml.safe_dump(without_dosing, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    seal(pack)
+    seal(pack, same_version=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ketaref.content.diff import diff_packs
 from ketaref.content.pack import Library
-from ketaref.content.quantity import Quantity
+from ketaref.content.quantity import Quantity, format_decimal, prose_quantities
 from ketaref.content.seal import seal
 from tests.conftest import Cli
 
@@ -36,7 +36,7 @@ def edit(pack: Path, name: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{name} no longer holds {old!r}; update this test"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    seal(pack)
+    seal(pack, same_version=True)
 
 
 def test_a_pack_compared_with_itself_has_no_differences(cli: Cli, old_pack: Path) -> None:
@@ -202,3 +202,224 @@ def test_exactly_the_tenfold_changes_are_flagged(bundled_library: Library, new: 
     assert change.flagged == tenfold
     assert change.category == "dose"
     assert change.grew == (new > old)
+
+
+# --- numbers inside reworded text (issue 19) ----------------------------------------------------
+
+FOLDERS = {
+    "protocol": "protocols",
+    "checklist": "checklists",
+    "contraindications": "contraindications",
+}
+
+
+def texts_of(library: Library, item_id: str, part: str) -> tuple[str, list[str]]:
+    """The file of an item and the texts of one ``part`` of it, by structure, not wording."""
+    found = library.item(item_id)
+    assert found, item_id
+    kind, item = found
+    if part == "disagreements":
+        texts = [s.text for d in item.disagreements for s in d.statements]
+    elif part == "checklist items":
+        texts = [i.text for section in item.sections for i in section.items]
+    elif part == "contraindications":
+        texts = [entry.text for entry in item.items]
+    else:
+        texts = [s.text for s in getattr(item, part)]
+    return f"{FOLDERS[kind]}/{item_id}.yaml", texts
+
+
+def reword_quantity(
+    pack: Path, library: Library, item_id: str, part: str, unit: str, times: str
+) -> tuple[str, str]:
+    """Multiply the first single quantity in ``unit`` in that part's texts by ``times`` (or, if
+    ``times`` holds a unit, write that unit instead); return the quantity as it was and now."""
+    name, texts = texts_of(library, item_id, part)
+    for text in texts:
+        quantity = next((q for q in prose_quantities(text) if q.unit == unit and not q.high), None)
+        if quantity is not None:
+            number = format_decimal(quantity.low)
+            if " " in times:  # "1 mcg": the same number in another unit
+                written = f"{number} {times.split()[1]}"
+            else:
+                product = format_decimal(quantity.low * Decimal(times))
+                written = quantity.written.replace(number, product, 1)
+            edit(pack, name, f'"{text}"', f'"{text.replace(quantity.written, written, 1)}"')
+            return quantity.written, written
+    raise AssertionError(f"no {unit} quantity in {item_id} {part}; update this test")
+
+
+def item_lines(stdout: str, item_id: str) -> list[str]:
+    """The lines of one item's entry in the text diff."""
+    lines = stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if f" {item_id} (" in line)
+    entry = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        entry.append(line.strip())
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("item_id", "part", "unit", "times", "factor"),
+    [
+        ("spravato-trd", "summary", "mg", "1.25", "×1.25"),
+        ("spravato-session", "checklist items", "min", "1.5", "×1.5"),
+        ("ketamine-label-contraindications", "contraindications", "h", "0.5", "÷2"),
+        ("iv-ketamine-chronic-pain", "disagreements", "mg/kg", "10", "×10"),
+    ],
+)
+def test_a_number_changed_inside_prose_is_a_number_change(
+    cli: Cli,
+    old_pack: Path,
+    pack_copy: Path,
+    bundled_library: Library,
+    item_id: str,
+    part: str,
+    unit: str,
+    times: str,
+    factor: str,
+) -> None:
+    was, written = reword_quantity(pack_copy, bundled_library, item_id, part, unit, times)
+    result = cli("content", "diff", old_pack, pack_copy)
+    entry = item_lines(result.stdout, item_id)
+    (number,) = [line for line in entry if "(in the text)" in line]
+    assert f": {was} → {written}  ({factor})" in number
+    assert entry[0] == number, "number changes come first, before the wording"
+    assert entry[1].startswith("reworded ")
+    large = factor in ("÷2", "×10")
+    assert ("! factor 2 or more" in number) == large
+    assert ("FLAGGED" in number) == (factor == "×10")
+    assert result.returncode == (1 if factor == "×10" else 0)
+    summary = result.stdout.splitlines()[1]
+    assert summary.startswith(f"summary: 1 number change, {int(large)} large (a factor of 2 or")
+
+    document = json.loads(cli("content", "diff", old_pack, pack_copy, "--json").stdout)
+    assert document["summary"]["number_changes"] == 1
+    assert document["summary"]["large_number_changes"] == int(large)
+    (item,) = document["items"]
+    first, reworded = item["changes"]
+    assert (first["old"], first["new"], first["in_text"]) == (was, written, True)
+    assert reworded["category"] == "text"
+    assert reworded["number_changes"] == [first]
+
+
+def test_a_unit_changed_inside_prose_is_flagged(
+    cli: Cli, old_pack: Path, pack_copy: Path, bundled_library: Library
+) -> None:
+    was, written = reword_quantity(
+        pack_copy, bundled_library, "spravato-trd", "summary", "mg", "1 mcg"
+    )
+    assert written.endswith(" mcg")
+    result = cli("content", "diff", old_pack, pack_copy)
+    entry = item_lines(result.stdout, "spravato-trd")
+    (number,) = [line for line in entry if "(in the text)" in line]
+    assert f": {was} → {written}  !! FLAGGED" in number
+    assert result.returncode == 1
+
+
+def test_a_number_that_appears_or_disappears_is_a_number_change(
+    cli: Cli, old_pack: Path, pack_copy: Path, bundled_library: Library
+) -> None:
+    name, texts = texts_of(bundled_library, "spravato-session", "checklist items")
+    text = next(t for t in texts if [q.unit for q in prose_quantities(t)] == ["h", "min"])
+    shorter = text.split(" and ")[0] + " before dosing, and 1 glass of water (200 mL) at most."
+    edit(pack_copy, name, f'"{text}"', f'"{shorter}"')
+    entry = item_lines(cli("content", "diff", old_pack, pack_copy).stdout, "spravato-session")
+    numbers = [line for line in entry if "(in the text)" in line]
+    assert [line.split(": ", 1)[1] for line in numbers] == [
+        "30 minutes disappeared",
+        "200 mL appeared",
+    ]
+
+
+def test_a_number_moved_but_not_changed_is_wording_only(
+    cli: Cli, old_pack: Path, pack_copy: Path, bundled_library: Library
+) -> None:
+    name, texts = texts_of(bundled_library, "spravato-session", "checklist items")
+    text = next(t for t in texts if [q.unit for q in prose_quantities(t)] == ["h", "min"])
+    first, second = text.split(" before dosing")[0].split(" and ")
+    moved = text.replace(f"{first} and {second}", f"{second.capitalize()} and {first.lower()}")
+    assert moved != text and sorted(map(str, prose_quantities(moved))) == sorted(
+        map(str, prose_quantities(text))
+    )
+    edit(pack_copy, name, f'"{text}"', f'"{moved}"')
+    result = cli("content", "diff", old_pack, pack_copy)
+    (line,) = item_lines(result.stdout, "spravato-session")
+    assert line.startswith("reworded ")
+    assert result.stdout.splitlines()[1].startswith("summary: 0 number changes")
+    document = json.loads(cli("content", "diff", old_pack, pack_copy, "--json").stdout)
+    (change,) = document["items"][0]["changes"]
+    assert change["number_changes"] == []
+
+
+def test_the_summary_counts_items_added_and_removed(
+    cli: Cli, old_pack: Path, pack_copy: Path
+) -> None:
+    (pack_copy / "contraindications" / "spravato-contraindications.yaml").rename(
+        pack_copy / "contraindications" / "spravato-contraindications-copy.yaml"
+    )
+    edit(
+        pack_copy,
+        "contraindications/spravato-contraindications-copy.yaml",
+        "id: spravato-contraindications",
+        "id: spravato-contraindications-copy",
+    )
+    for protocol in ("spravato-trd", "spravato-mdsi"):
+        edit(
+            pack_copy,
+            f"protocols/{protocol}.yaml",
+            "contraindications: spravato-contraindications\n",
+            "contraindications: spravato-contraindications-copy\n",
+        )
+    summary = cli("content", "diff", old_pack, pack_copy).stdout.splitlines()[1]
+    assert summary.endswith("; 1 item added, 1 removed")
+
+
+def test_two_different_packs_under_one_version_are_warned_about(
+    cli: Cli, old_pack: Path, pack_copy: Path
+) -> None:
+    edit(pack_copy, PROTOCOL, *TENFOLD_DOSES)
+    result = cli("content", "diff", old_pack, pack_copy)
+    version = json.loads(cli("content", "diff", old_pack, pack_copy, "--json").stdout)["new"][
+        "content_version"
+    ]
+    assert f"warning: both packs carry content_version {version} but differ" in result.stdout
+    document = json.loads(cli("content", "diff", old_pack, pack_copy, "--json").stdout)
+    assert document["warnings"] and "raise content_version" in document["warnings"][0]
+    assert "warning:" not in cli("content", "diff", old_pack, old_pack).stdout
+
+
+def with_summary_text(library: Library, text: str) -> Library:
+    """The library with spravato-trd's first summary statement worded as ``text``."""
+    protocol = library.protocols["spravato-trd"]
+    first = protocol.summary[0].model_copy(update={"text": text})
+    protocols = dict(library.protocols)
+    summary = (first, *protocol.summary[1:])
+    protocols["spravato-trd"] = protocol.model_copy(update={"summary": summary})
+    return dataclasses.replace(library, protocols=MappingProxyType(protocols))
+
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000"), places=2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(old=amounts, new=amounts, unit=st.sampled_from(["mg", "mg/kg", "minutes", "mmHg"]))
+def test_every_number_change_in_prose_is_reported_with_its_factor(
+    bundled_library: Library, old: Decimal, new: Decimal, unit: str
+) -> None:
+    def worded(value: Decimal) -> str:
+        return f"Studied at {format_decimal(value)} {unit}, then 40 min later at 28 mg again."
+
+    before = with_summary_text(bundled_library, worded(old))
+    result = diff_packs(before, with_summary_text(bundled_library, worded(new)))
+    if old == new:
+        assert result.items == ()
+        return
+    numbers = [change for change in result.items[0].changes if change.is_number]
+    (change,) = numbers
+    assert change.ratio == max(new / old, old / new)
+    assert change.large == (change.ratio >= 2)
+    assert change.flagged == (change.ratio >= 10)
+    assert result.items[0].changes[0] is change

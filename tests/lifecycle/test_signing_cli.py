@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -52,11 +53,32 @@ def test_sign_then_verify(key_dir: Path, pack_copy: Path, cli: Cli) -> None:
     assert "signature by key" in verified.stderr and "holds" in verified.stderr
 
 
+def raise_version(pack: Path) -> None:
+    """Give the pack a new content_version, as an author does after editing."""
+    manifest = pack / "manifest.yaml"
+    text = re.sub(r'content_version: "[^"]+"', 'content_version: "2099.1.0"', manifest.read_text())
+    manifest.write_text(text)
+
+
 def test_sign_seals_an_edited_pack_first(key_dir: Path, pack_copy: Path, cli: Cli) -> None:
     with (pack_copy / "sources.yaml").open("a") as stream:
         stream.write("# local edit\n")
+    raise_version(pack_copy)
     assert cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key").returncode == 0
     assert cli("content", "verify", pack_copy, "--key", key_dir / "clinic.pub").returncode == 0
+
+
+def test_sign_refuses_an_edited_pack_under_the_version_it_was_sealed_under(
+    key_dir: Path, pack_copy: Path, cli: Cli
+) -> None:
+    manifest = (pack_copy / "manifest.yaml").read_bytes()
+    with (pack_copy / "sources.yaml").open("a") as stream:
+        stream.write("# local edit\n")
+    result = cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key")
+    assert result.returncode == 1
+    assert "raise content_version" in result.stdout and "Traceback" not in result.stderr
+    assert (pack_copy / "manifest.yaml").read_bytes() == manifest
+    assert not (pack_copy / "manifest.sig").exists()
 
 
 def test_verify_refuses_a_pack_changed_after_signing(
@@ -125,6 +147,7 @@ def test_sign_refuses_a_pack_that_workstations_would_refuse(
 ) -> None:
     protocol = pack_copy / "protocols" / "spravato-trd.yaml"
     protocol.write_text(protocol.read_text().replace("source: rems-fda", "source: no-such-source"))
+    raise_version(pack_copy)
     result = cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key")
     assert result.returncode == 1
     assert "no-such-source" in result.stdout
