@@ -29,6 +29,7 @@ from ketaref.content.pack import Library
 from ketaref.content.quantity import format_decimal
 from ketaref.dosing.calculator import DoseResult, calculate, regimen_label
 from ketaref.dosing.units import DoseInputError
+from ketaref.gui.palette import colors_for
 
 _WEIGHT_UNITS = ("kg", "lb")
 _DURATION_UNITS = ("min", "h")
@@ -74,7 +75,7 @@ class DosePanel(QWidget):
         self._working_label = _selectable_label("Formula, sources and display rounding")
         self._message_label = _selectable_label("Calculator message")
         self._warning_label = _selectable_label("Warnings to check")
-        self._warning_label.setStyleSheet("color: #7a4b00;")
+        self._warning_label.setStyleSheet(f"color: {colors_for(self.palette()).warning_text};")
         self._acknowledge = QCheckBox("I have checked these warnings for this patient")
         self._acknowledge.setAccessibleName("Acknowledge warnings")
         self._acknowledge.setAccessibleDescription(
@@ -200,6 +201,7 @@ class DosePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(field, 1)
         layout.addWidget(unit)
+        row.setFocusProxy(field)  # the row's Alt key (its label's buddy) goes to the field
         return row
 
     # --- reacting ------------------------------------------------------------------------
@@ -295,7 +297,8 @@ class DosePanel(QWidget):
     def _show(self) -> None:
         result = self._result
         self._message_label.setText(self._message)
-        self._message_label.setStyleSheet("color: #a00000;" if self._refused else "")
+        refusal = colors_for(self.palette()).refusal_text
+        self._message_label.setStyleSheet(f"color: {refusal};" if self._refused else "")
         self._message_label.setVisible(bool(self._message))
         self._dose_label.setVisible(result is not None)
         self._working_label.setVisible(result is not None)

@@ -79,7 +79,7 @@ def short_source_name(citation: str, kind: str) -> str:
     if len(name) < 4:
         name = citation
     if len(name) > SHORT_NAME:
-        name = name[:SHORT_NAME].rsplit(" ", 1)[0] + "…"
+        name = name[:SHORT_NAME].rsplit(" ", 1)[0].rstrip(".,;: ") + "…"
     if kind == "label" and "label" not in name.lower():
         name += " label"
     year = _YEAR.search(citation)
@@ -314,7 +314,13 @@ class _FittingScrollArea(QScrollArea):
             return QSize(0, 0)
         frame = 2 * self.frameWidth()
         hint = widget.sizeHint()
-        return QSize(hint.width() + frame, hint.height() + frame)
+        height = hint.height()
+        width = self.viewport().width()
+        if widget.hasHeightForWidth() and width > 0:
+            # Wrapped text is taller in a narrow column: ask for that height, so no scroll bar
+            # appears (and takes width) while there is room.
+            height = max(height, widget.heightForWidth(width))
+        return QSize(hint.width() + frame, height + frame)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, 60)

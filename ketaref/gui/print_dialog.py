@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -90,6 +90,7 @@ class PrintDialog(QDialog):
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
         self.page_images: list[QImage] = []
+        self._rendered_width = 0
 
         self.setWindowTitle(f"Print session checklist: {protocol.title}")
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -267,9 +268,16 @@ class PrintDialog(QDialog):
 
         ratio = self.devicePixelRatioF()
         width_points = _page_width_points(self.paper_key())
-        dpi = 72 * self.preview_page_width() * ratio / width_points
-        self.page_images = render_pages(self.pdf, dpi)
+        self._rendered_width = self.preview_page_width()
+        self.page_images = render_pages(self.pdf, 72 * self._rendered_width * ratio / width_points)
         self._show_pages(ratio)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Laid out at last: draw the pages at the preview's real width before they are seen."""
+        super().showEvent(event)
+        self.layout().activate()
+        if self.preview_page_width() != self._rendered_width:
+            self._render_preview()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The preview was resized: draw the pages again at the new width, once it settles."""
