@@ -201,7 +201,9 @@ class DosePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(field, 1)
         layout.addWidget(unit)
-        row.setFocusProxy(field)  # the row's Alt key (its label's buddy) goes to the field
+        # The row is its label's buddy: its Alt key goes to the field (Tab skips the row itself).
+        row.setFocusPolicy(field.focusPolicy())
+        row.setFocusProxy(field)
         return row
 
     # --- reacting ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ it never opens a browser).
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 from typing import TYPE_CHECKING, cast
@@ -228,6 +229,18 @@ class SourcesPanel(QWidget):
         )
 
 
+def tab_stops_inside(widget: QWidget) -> list[QWidget]:
+    """The widgets inside ``widget`` that Tab stops at, in their present Tab order."""
+    stops = []
+    current = widget.nextInFocusChain()
+    while current is not widget:
+        takes_tab = current.focusPolicy() & Qt.FocusPolicy.TabFocus
+        if widget.isAncestorOf(current) and takes_tab and current.focusProxy() is None:
+            stops.append(current)
+        current = current.nextInFocusChain()
+    return stops
+
+
 class ReadingPane(QTextBrowser):
     """The item's text: 11 pt, lines of about 80 characters, however wide the window is."""
 
@@ -391,9 +404,9 @@ class ItemView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self.setTabOrder(self.document, self.sources.list)
-        self.setTabOrder(self.sources.list, self.sources.detail)
-        self.setTabOrder(self.sources.detail, self.sources.copy_button)
+        #: The widget Tab comes from into this view (the window sets it: its search results).
+        self.tab_predecessor: QWidget | None = None
+        self.order_tabs()
 
     @property
     def protocol(self) -> Protocol | None:
@@ -411,6 +424,7 @@ class ItemView(QWidget):
         self.document.setHtml(rendered.html)
         self.section_bar.set_sections(rendered.sections)
         self.sources.set_citations(rendered.citations)
+        self.order_tabs()
         self.set_calculator(None)
         protocol = self.protocol
         self.calculator_area.setVisible(protocol is not None and protocol.dosing is not None)
@@ -453,7 +467,17 @@ class ItemView(QWidget):
             self._calculator_scroll.setWidget(widget)
             widget.installEventFilter(self._calculator_scroll)
             widget.show()
-            self.setTabOrder(self.document, widget)
+        self.order_tabs()
+
+    def order_tabs(self) -> None:
+        """Tab in screen order: section bar, text, calculator, sources list, citation, Copy URL."""
+        chain: list[QWidget] = [self.tab_predecessor] if self.tab_predecessor else []
+        chain += [*self.section_bar.buttons, self.document]
+        if self._calculator is not None:
+            chain += tab_stops_inside(self._calculator)
+        chain += [self.sources.list, self.sources.detail, self.sources.copy_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     @property
     def calculator(self) -> QWidget | None:

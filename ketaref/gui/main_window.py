@@ -391,13 +391,11 @@ class MainWindow(QMainWindow):
             self.search_field,
             self.tree,
             self.results,
-            self.item_view.document,
-            self.item_view.sources.list,
-            self.item_view.sources.detail,
-            self.item_view.sources.copy_button,
         ]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
+        self.item_view.tab_predecessor = self.results
+        self.item_view.order_tabs()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")

@@ -35,23 +35,23 @@ KIND_NAMES = {
 class Theme:
     """Colours (as #rrggbb) for the palette of the widget that shows the HTML.
 
-    ``ketaref.gui.palette.theme_from`` fills it in; the defaults are its light set.
+    ``ketaref.gui.palette.theme_from`` fills it in from its light or dark set.
     """
 
-    text: str = "#000000"
-    muted: str = "#595959"
-    link: str = "#0645ad"
-    badge: str = "#1d4f91"
-    badge_text: str = "#ffffff"
-    shade: str = "#eef1f5"
-    border: str = "#9aa4b1"
-    chip: str = "#fff0c2"
-    chip_text: str = "#4d3800"
-    danger: str = "#fde7e9"
-    danger_text: str = "#6e0000"
-    danger_border: str = "#c50f1f"
-    glance: str = "#eef5fc"
-    glance_border: str = "#1d4f91"
+    text: str
+    muted: str
+    link: str
+    badge: str
+    badge_text: str
+    shade: str
+    border: str
+    chip: str
+    chip_text: str
+    danger: str
+    danger_text: str
+    danger_border: str
+    glance: str
+    glance_border: str
 
 
 def section_anchor(heading: str) -> str:
