@@ -78,7 +78,7 @@ def _sentence(text: str) -> str:
 SEVERITIES = {
     "info": ("\u2139", "Information", "info_banner"),
     "warning": ("\u26a0", "Warning", "warning_banner"),
-    "critical": ("\u26d4", "Problem", "critical_banner"),
+    "critical": ("\u2716", "Problem", "critical_banner"),
 }
 
 
