@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QShowEvent
+from PySide6.QtCore import QDate, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -170,7 +170,6 @@ class PrintDialog(QDialog):
         grey = colors.preview_background
         self.preview_scroll.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
         self.pages_widget.setStyleSheet(f"background: {grey};")
-        self.preview_scroll.viewport().installEventFilter(self)
         self._resize_debounce = QTimer(self, singleShot=True, interval=RESIZE_DEBOUNCE_MS)
         self._resize_debounce.timeout.connect(self._render_preview)
         preview = QVBoxLayout()
@@ -279,11 +278,10 @@ class PrintDialog(QDialog):
         if self.preview_page_width() != self._rendered_width:
             self._render_preview()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The preview was resized: draw the pages again at the new width, once it settles."""
-        if watched is self.preview_scroll.viewport() and event.type() == QEvent.Type.Resize:
-            self._resize_debounce.start()
-        return super().eventFilter(watched, event)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The preview is resized with the dialog: draw the pages again once it settles."""
+        super().resizeEvent(event)
+        self._resize_debounce.start()
 
     def _show_pages(self, ratio: float) -> None:
         while self.pages_layout.count():
