@@ -32,13 +32,12 @@ KIND_NAMES = {
 
 
 @dataclass(frozen=True)
-class Theme:
-    """Colours (as #rrggbb) for the palette of the widget that shows the HTML.
+class PageColors:
+    """The colours (as #rrggbb) the rich text sets, besides the palette's own text colour.
 
-    ``ketaref.gui.palette.theme_from`` fills it in from its light or dark set.
+    ``ketaref.gui.palette`` holds a light and a dark set of them (with the app's other colours).
     """
 
-    text: str
     muted: str
     link: str
     badge: str
@@ -52,6 +51,13 @@ class Theme:
     danger_border: str
     glance: str
     glance_border: str
+
+
+@dataclass(frozen=True)
+class Theme(PageColors):
+    """The colours of one reading pane: its palette's text colour and a set of page colours."""
+
+    text: str
 
 
 def section_anchor(heading: str) -> str:

@@ -13,26 +13,13 @@ from dataclasses import dataclass, fields
 
 from PySide6.QtGui import QColor, QPalette
 
-from ketaref.gui.page_html import Theme
+from ketaref.gui.page_html import PageColors, Theme
 
 
 @dataclass(frozen=True)
-class Colors:
+class Colors(PageColors):
     """One set of colours (as #rrggbb), for a light or for a dark palette."""
 
-    muted: str
-    link: str
-    badge: str
-    badge_text: str
-    shade: str
-    border: str
-    chip: str
-    chip_text: str
-    danger: str
-    danger_text: str
-    danger_border: str
-    glance: str
-    glance_border: str
     match: str
     match_text: str
     warning_text: str
@@ -142,10 +129,9 @@ def colors_for(palette: QPalette) -> Colors:
 def theme_from(palette: QPalette) -> Theme:
     """Colours for the rich text of the reading pane, for ``palette``."""
     colors = colors_for(palette)
-    names = {f.name for f in fields(Theme)} - {"text"}
     return Theme(
         text=palette.color(QPalette.ColorRole.Text).name(),
-        **{name: getattr(colors, name) for name in names},
+        **{field.name: getattr(colors, field.name) for field in fields(PageColors)},
     )
 
 

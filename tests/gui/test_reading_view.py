@@ -18,14 +18,11 @@ from .conftest import WindowFactory
 
 def line_lengths(window: MainWindow) -> list[int]:
     """The number of characters on every laid-out line of the reading pane."""
-    document = window.item_view.document.document()
-    lengths = []
-    block = document.begin()
-    while block.isValid():
-        layout = block.layout()
-        lengths += [layout.lineAt(i).textLength() for i in range(layout.lineCount())]
-        block = block.next()
-    return lengths
+    return [
+        block.layout().lineAt(line).textLength()
+        for block in _blocks(window)
+        for line in range(block.layout().lineCount())
+    ]
 
 
 def test_the_text_is_large_spaced_and_about_80_characters_wide_on_a_wide_screen(
