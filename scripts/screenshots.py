@@ -1,12 +1,14 @@
 """Render the desktop app's main views to PNG (called by scripts/screenshots OUTDIR).
 
-Each view is shown in a 1280×800 window on the offscreen platform and saved with QWidget.grab().
+Each view is shown in a 1280×800 window (``--size 1920x1080`` for another size, ``--dark`` for a
+dark palette) on the offscreen platform and saved with QWidget.grab().
 Settings go to a temporary file and the state dir to a temporary folder, so nothing of the user's
 is read or changed. The refused-site-pack view uses a deliberately broken copy of the bundled pack.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -21,13 +23,14 @@ from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.model import Route
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.page_html import section_anchor
+from ketaref.gui.palette import dark_palette
 
 SIZE = (1280, 800)
 
 
 def save(widget: QWidget, path: Path) -> None:
     """Let the widget lay out and paint, then save it as PNG."""
-    for _ in range(3):
+    for _ in range(8):  # scroll bars settle after a few passes of layout
         QApplication.processEvents()
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
@@ -43,11 +46,11 @@ def open_dialog(title: str) -> QWidget:
     raise SystemExit(f"the “{title}” dialog did not open")
 
 
-def window_on(active: ActiveContent, settings_file: Path) -> MainWindow:
+def window_on(active: ActiveContent, settings_file: Path, size: tuple[int, int]) -> MainWindow:
     """A main window at the screenshot size."""
     window = MainWindow(active, QSettings(str(settings_file), QSettings.Format.IniFormat))
     window.show()
-    window.resize(*SIZE)
+    window.resize(*size)
     return window
 
 
@@ -71,18 +74,21 @@ def broken_site_pack(workdir: Path) -> ActiveContent:
     raise SystemExit("the broken site pack loaded; the screenshot would show nothing")
 
 
-def main(outdir: Path) -> int:
+def main(outdir: Path, size: tuple[int, int] = SIZE, dark: bool = False) -> int:
     """Render every view into ``outdir``."""
     outdir.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("ketaref")
+    if dark:
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     with tempfile.TemporaryDirectory() as temp:
         workdir = Path(temp)
         os.environ["KETAREF_STATE_DIR"] = str(workdir / "state")
         os.environ["KETAREF_POLICY"] = str(workdir / "no-policy.toml")
         active = load_active_content()
         library = active.library
-        window = window_on(active, workdir / "settings.ini")
+        window = window_on(active, workdir / "settings.ini", size)
 
         nasal = [p for p in library.protocols.values() if p.route is Route.NASAL]
         spravato = library.protocols.get("spravato-trd") or nasal[0]
@@ -110,7 +116,13 @@ def main(outdir: Path) -> int:
         save(window, outdir / "search.png")
         window.search_field.clear()
 
-        refused = window_on(broken_site_pack(workdir), workdir / "settings.ini")
+        window.open_item(spravato.id)
+        window.print_checklist()
+        print_dialog = open_dialog(f"Print session checklist: {spravato.title}")
+        save(print_dialog, outdir / "print-dialog.png")
+        print_dialog.close()
+
+        refused = window_on(broken_site_pack(workdir), workdir / "settings.ini", size)
         save(refused, outdir / "refused-site-pack.png")
         refused.show_content_problems()
         details = open_dialog("Content problems")
@@ -122,7 +134,15 @@ def main(outdir: Path) -> int:
     return 0
 
 
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.partition("x")
+    return int(width), int(height)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: scripts/screenshots OUTDIR")
-    raise SystemExit(main(Path(sys.argv[1])))
+    parser = argparse.ArgumentParser(prog="scripts/screenshots")
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--size", type=_size, default=SIZE, help="window size, e.g. 1920x1080")
+    parser.add_argument("--dark", action="store_true", help="use a dark palette")
+    arguments = parser.parse_args()
+    raise SystemExit(main(arguments.outdir, arguments.size, arguments.dark))

@@ -68,6 +68,8 @@ _EXACT, _PREFIX, _ONE_TYPO, _TWO_TYPOS = 1.0, 0.8, 0.6, 0.4
 _MAX_PREFIX_EXPANSIONS = 40
 _SNIPPET_CHARS = 140
 _KIND_ORDER = {"protocol": 0, "checklist": 1, "contraindications": 2}
+#: Among equally good protocols, labelled use first, then consensus, then research.
+_STATUS_ORDER = {"fda-approved-labelling": 0, "consensus-off-label": 1, "research-only": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,8 @@ class SearchHit:
     title: str
     snippet: str
     score: float
+    #: The content words the query matched (typos and prefixes resolved), for highlighting.
+    matched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,12 +189,15 @@ class SearchIndex:
 
     def __init__(self, items: Iterable[tuple[str, Protocol | Checklist | ContraindicationList]]):
         self._items: list[tuple[str, str, str, str]] = []  # (id, kind, title, subtitle)
+        self._status_rank: list[int] = []
         self._fields: list[_Field] = []
         #: word → item index → (best weight, field index of that weight)
         self._postings: dict[str, dict[int, tuple[float, int]]] = {}
         for kind, item in items:
             number = len(self._items)
             self._items.append((item.id, kind, item.title, subtitle(item)))
+            status = item.regulatory_status.value if isinstance(item, Protocol) else ""
+            self._status_rank.append(_STATUS_ORDER.get(status, 9))
             for text, weight in item_fields(item):
                 self._add_field(_Field(number, text, weight))
         self._vocabulary = sorted(self._postings)
@@ -264,11 +271,15 @@ class SearchIndex:
             if not totals:
                 return []
         assert totals is not None
+        # Ties go to protocols, labelled use first, then to the title the query covers most of
+        # (the shorter one): "spravato" puts the labelled TRD protocol first.
         ranked = sorted(
             totals.items(),
             key=lambda pair: (
                 -pair[1],
                 _KIND_ORDER.get(self._items[pair[0]][1], 9),
+                self._status_rank[pair[0]],
+                len(self._items[pair[0]][2]),
                 self._items[pair[0]][2],
             ),
         )[:limit]
@@ -279,6 +290,7 @@ class SearchIndex:
                 title=self._items[item][2],
                 snippet=self._snippet(item, best_fields[item], matched_words),
                 score=round(score, 3),
+                matched=tuple(sorted(matched_words)),
             )
             for item, score in ranked
         ]

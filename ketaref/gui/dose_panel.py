@@ -51,6 +51,7 @@ from ketaref.dosing.calculator import (
     regimen_label,
 )
 from ketaref.dosing.units import DoseInputError
+from ketaref.gui.palette import colors_for
 
 #: How long a changed result stays highlighted, in milliseconds.
 HIGHLIGHT_MS = 1500
@@ -327,7 +328,7 @@ class DosePanel(QWidget):
         self.lines_label = _selectable_label("Weight, dose, rate, volume and pump rate")
         self._message_label = _selectable_label("Why the dose is not calculated")
         self._warning_label = _selectable_label("Warnings to check")
-        self._warning_label.setStyleSheet("color: #7a4b00;")
+        self._warning_label.setStyleSheet(f"color: {colors_for(self.palette()).warning_text};")
         # A check box does not wrap its text: a wrapping label beside it keeps it readable when
         # the panel is narrow (Alt+P, from the label, moves to the box).
         self._acknowledge = QCheckBox()
@@ -403,6 +404,9 @@ class DosePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(field, 1)
         layout.addWidget(unit)
+        # The row is its label's buddy: its Alt key goes to the field (Tab skips the row itself).
+        row.setFocusPolicy(field.focusPolicy())
+        row.setFocusProxy(field)
         return row
 
     # --- reacting ------------------------------------------------------------------------
@@ -554,7 +558,8 @@ class DosePanel(QWidget):
         self.state_label.setText(self.state() if result or self._refused else "")
         self.state_label.setVisible(result is not None or self._refused)
         self._message_label.setText(self._message)
-        self._message_label.setStyleSheet("color: #a00000;" if self._refused else "")
+        refusal = colors_for(self.palette()).refusal_text
+        self._message_label.setStyleSheet(f"color: {refusal};" if self._refused else "")
         self._message_label.setVisible(bool(self._message))
         for widget in (self.dose_label, self.lines_label, self._sources_label):
             widget.setVisible(result is not None)

@@ -8,27 +8,50 @@ it never opens a browser).
 
 from __future__ import annotations
 
+import itertools
+import re
 from html import escape
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QUrl,
+)
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QStyle,
     QTextBrowser,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ketaref.content.summary import ContentSummary
-from ketaref.gui.page_html import CITE_SCHEME, ITEM_SCHEME, Theme, render_overview, style_sheet
+from ketaref.gui.page_html import (
+    CITE_SCHEME,
+    ITEM_SCHEME,
+    READING_COLUMN_CHARACTERS,
+    READING_POINT_SIZE,
+    render_overview,
+    style_sheet,
+)
+from ketaref.gui.palette import theme_from
 
 if TYPE_CHECKING:  # the content model is imported when the first item is shown, not at start-up
     from ketaref.content.model import Protocol
@@ -36,23 +59,54 @@ if TYPE_CHECKING:  # the content model is imported when the first item is shown,
     from ketaref.gui.rich_text import CitedSource
 
 Index = QModelIndex | QPersistentModelIndex
-#: Characters of a citation shown in the sources list (the full one is shown below it).
-SHORT_CITATION = 64
+#: Characters of a source's name in the sources list (the full citation is shown below it).
+SHORT_NAME = 40
 #: Initial width of the column holding the dose calculator and the sources.
 SIDE_WIDTH = 340
+#: Text of ordinary width, to measure how wide 80 characters of the reading pane's font are.
+_SAMPLE_TEXT = "The APA consensus statement reviews off-label ketamine for mood disorders; "
+_SURNAME = re.compile(r"^([A-Z][\w'’-]+) [A-Z]{1,3}\b")
+_NAME_END = re.compile(r"[(,:;]|\.\s")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def theme_from(palette: QPalette) -> Theme:
-    """Colours for rich text taken from a palette, so dark and light modes both work."""
-    role = QPalette.ColorRole
-    return Theme(
-        text=palette.color(role.Text).name(),
-        muted=palette.color(QPalette.ColorGroup.Disabled, role.Text).name(),
-        badge=palette.color(role.Highlight).name(),
-        badge_text=palette.color(role.HighlightedText).name(),
-        shade=palette.color(role.AlternateBase).name(),
-        border=palette.color(role.Mid).name(),
-    )
+def short_source_name(citation: str, kind: str) -> str:
+    """A source as people cite it: first author and year ("Zarate 2021"), or "SPRAVATO label".
+
+    Organisations and labels have no author: the citation's first phrase stands in for one.
+    """
+    surname = _SURNAME.match(citation)
+    name = surname.group(1) if surname else _NAME_END.split(citation, maxsplit=1)[0].strip()
+    if len(name) < 4:
+        name = citation
+    if len(name) > SHORT_NAME:
+        name = name[:SHORT_NAME].rsplit(" ", 1)[0].rstrip(".,;: ") + "…"
+    if kind == "label" and "label" not in name.lower():
+        name += " label"
+    year = _YEAR.search(citation)
+    return f"{name} {year.group()}" if year else name
+
+
+def source_labels(citations: tuple[CitedSource, ...]) -> list[str]:
+    """Short labels for a list of citations, one per row, no two alike.
+
+    Name, year and the place in the source ("Zarate 2021, paragraph 2"); two that would read
+    the same get their source id, so the list never shows the same line twice.
+    """
+    labels = []
+    for cited in citations:
+        if cited.source is None:
+            labels.append(f"{cited.source_id}, {cited.locator}")
+            continue
+        name = short_source_name(cited.source.citation, cited.source.kind.value)
+        labels.append(f"{name}, {cited.locator}")
+    for position, label in enumerate(labels):
+        if labels.count(label) > 1:
+            labels[position] = f"{label} ({citations[position].source_id})"
+    return [
+        f"[{cited.number}] {label}" + (f" · {cited.tag}" if cited.tag else "")
+        for cited, label in zip(citations, labels, strict=True)
+    ]
 
 
 class SourcesModel(QAbstractListModel):
@@ -61,11 +115,13 @@ class SourcesModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self._citations: tuple[CitedSource, ...] = ()
+        self._labels: list[str] = []
 
     def set_citations(self, citations: tuple[CitedSource, ...]) -> None:
         """Replace the list (a new item is on screen)."""
         self.beginResetModel()
         self._citations = citations
+        self._labels = source_labels(citations)
         self.endResetModel()
 
     def citation(self, row: int) -> CitedSource | None:
@@ -80,11 +136,7 @@ class SourcesModel(QAbstractListModel):
         if cited is None:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            tag = f" ({cited.tag})" if cited.tag else ""
-            title = cited.source.citation if cited.source else cited.source_id
-            if len(title) > SHORT_CITATION:
-                title = title[:SHORT_CITATION].rsplit(" ", 1)[0] + "…"
-            return f"[{cited.number}] {title}\n      {cited.locator}{tag}"
+            return self._labels[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole and cited.source is not None:
             return cited.source.citation
         return None
@@ -177,6 +229,122 @@ class SourcesPanel(QWidget):
         )
 
 
+def tab_stops_inside(widget: QWidget) -> list[QWidget]:
+    """The widgets inside ``widget`` that Tab stops at, in their present Tab order."""
+    stops = []
+    current = widget.nextInFocusChain()
+    while current is not widget:
+        takes_tab = current.focusPolicy() & Qt.FocusPolicy.TabFocus
+        if widget.isAncestorOf(current) and takes_tab and current.focusProxy() is None:
+            stops.append(current)
+        current = current.nextInFocusChain()
+    return stops
+
+
+class ReadingPane(QTextBrowser):
+    """The item's text: 11 pt, lines of about 80 characters, however wide the window is."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
+        self.reset_font()
+
+    def reset_font(self) -> None:
+        """The reading size: the desktop's font, at least ``READING_POINT_SIZE`` points."""
+        font = QGuiApplication.font()
+        font.setPointSizeF(max(font.pointSizeF(), READING_POINT_SIZE))
+        self.setFont(font)
+
+    def column_width(self) -> int:
+        """The width lines wrap at: about 80 characters, or the pane's width if it is narrower."""
+        metrics = QFontMetricsF(self.font())
+        cap = (
+            metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT) * READING_COLUMN_CHARACTERS
+        )
+        cap += 2 * self.document().documentMargin()
+        # The vertical scroll bar's width is kept free, so it never pushes lines out of view.
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room = self.width() - 2 * self.frameWidth() - scroll_bar - 2
+        return max(1, int(min(cap, room)))
+
+    def _fit_column(self) -> None:
+        width = self.column_width()
+        if width != self.lineWrapColumnOrWidth():
+            self.setLineWrapColumnOrWidth(width)
+
+    def resizeEvent(self, event: object) -> None:
+        """Keep the column at its width, or the pane's if narrower."""
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_column()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Zooming changes the font: the column follows, still about 80 characters."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_column()
+
+
+class SectionBar(QWidget):
+    """Buttons above the text that jump to its sections (Dose · Administration · …)."""
+
+    def __init__(self, document: QTextBrowser, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._document = document
+        self.setAccessibleName("Sections")
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 2)
+        self._layout.setSpacing(4)
+        self._title = QLabel("Go to:", self)
+        self.buttons: list[QPushButton] = []
+
+    def set_sections(self, sections: tuple[tuple[str, str], ...]) -> None:
+        """Show a button per section (label, anchor); none and the bar is hidden."""
+        for button in self.buttons:
+            button.hide()
+            button.setParent(None)
+            button.deleteLater()
+        self.buttons = []
+        while self._layout.count():
+            self._layout.takeAt(0)
+        self._layout.addWidget(self._title)
+        for label, anchor in sections:
+            button = QPushButton(label, self)
+            button.setFlat(True)
+            button.setAccessibleDescription(f"Scroll the text to {label}")
+            button.clicked.connect(lambda _=False, a=anchor: self._document.scrollToAnchor(a))
+            self._layout.addWidget(button)
+            self.buttons.append(button)
+        self._layout.addStretch(1)
+        self.setVisible(bool(sections))
+
+
+class _FittingScrollArea(QScrollArea):
+    """A scroll area as tall as its content wants (it scrolls only when the column is shorter)."""
+
+    def sizeHint(self) -> QSize:
+        widget = self.widget()
+        if widget is None:
+            return QSize(0, 0)
+        frame = 2 * self.frameWidth()
+        hint = widget.sizeHint()
+        height = hint.height()
+        width = self.viewport().width()
+        if widget.hasHeightForWidth() and width > 0:
+            # Wrapped text is taller in a narrow column: ask for that height, so no scroll bar
+            # appears (and takes width) while there is room.
+            height = max(height, widget.heightForWidth(width))
+        return QSize(hint.width() + frame, height + frame)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 60)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A warning shown or hidden in the panel changes its height: ask for the new size."""
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
 class ItemView(QWidget):
     """One item's text, the dose calculator area (protocols with dosing) and its sources."""
 
@@ -187,7 +355,7 @@ class ItemView(QWidget):
         super().__init__(parent)
         self.item: ContentItem | None = None
         self.kind = ""
-        self.document = QTextBrowser(self)
+        self.document = ReadingPane(self)
         self.document.setOpenLinks(False)
         self.document.setAccessibleName("Item text")
         self.document.setAccessibleDescription(
@@ -195,27 +363,38 @@ class ItemView(QWidget):
             " and citation markers; Enter follows one."
         )
         self.document.anchorClicked.connect(self._follow_link)
+        self.section_bar = SectionBar(self.document, self)
+        self.section_bar.hide()
         self.sources = SourcesPanel(self)
-        # The dose calculator goes here for protocols whose `dosing` is not None; see
-        # set_calculator(). The lead wires ketaref.gui.dose_panel.DosePanel in through it.
-        self.calculator_area = QGroupBox("Dose &calculator", self)
+        # The dose calculator goes here for protocols with a regimen; see set_calculator().
+        # No mnemonic: Ctrl+4 goes to the calculator, and its fields have their own Alt keys.
+        self.calculator_area = QGroupBox("Dose calculator", self)
         self.calculator_area.setAccessibleName("Dose calculator")
-        # The result, formula and sources can be long: they scroll, never get clipped.
-        self._calculator_scroll = QScrollArea(self.calculator_area)
+        # As tall as the panel wants, no taller: the sources panel gets the rest. Should the
+        # column be too short, the panel scrolls up and down, never sideways.
+        self._calculator_scroll = _FittingScrollArea(self.calculator_area)
         self._calculator_scroll.setWidgetResizable(True)
         self._calculator_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._calculator_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
+        self._calculator_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         QVBoxLayout(self.calculator_area).addWidget(self._calculator_scroll)
+        self.calculator_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._calculator: QWidget | None = None
         self.calculator_area.hide()
 
-        # The calculator has the larger share of the side column; the sources panel the rest.
         self.side = QWidget(self)
         side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.calculator_area, 3)
-        side_layout.addWidget(self.sources, 2)
+        side_layout.addWidget(self.calculator_area, 0)
+        side_layout.addWidget(self.sources, 1)
+        reading = QWidget(self)
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        reading_layout.setSpacing(0)
+        reading_layout.addWidget(self.section_bar)
+        reading_layout.addWidget(self.document, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(self.document)
+        self.splitter.addWidget(reading)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -225,9 +404,9 @@ class ItemView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self.setTabOrder(self.document, self.sources.list)
-        self.setTabOrder(self.sources.list, self.sources.detail)
-        self.setTabOrder(self.sources.detail, self.sources.copy_button)
+        #: The widget Tab comes from into this view (the window sets it: its search results).
+        self.tab_predecessor: QWidget | None = None
+        self.order_tabs()
 
     @property
     def protocol(self) -> Protocol | None:
@@ -243,7 +422,9 @@ class ItemView(QWidget):
         rendered = render_item(library, kind, item, theme)
         self.document.document().setDefaultStyleSheet(style_sheet(theme))
         self.document.setHtml(rendered.html)
+        self.section_bar.set_sections(rendered.sections)
         self.sources.set_citations(rendered.citations)
+        self.order_tabs()
         self.set_calculator(None)
         protocol = self.protocol
         self.calculator_area.setVisible(protocol is not None and protocol.dosing is not None)
@@ -260,6 +441,7 @@ class ItemView(QWidget):
         self.item, self.kind = None, ""
         self.document.document().setDefaultStyleSheet(style_sheet(theme_from(self.palette())))
         self.document.setHtml(render_overview(summary, title, groups, intro))
+        self.section_bar.set_sections(())
         self.sources.set_citations(())
         self.set_calculator(None)
         self.calculator_area.hide()
@@ -274,10 +456,28 @@ class ItemView(QWidget):
             self._calculator_scroll.takeWidget()
             self._calculator.deleteLater()
         self._calculator = widget
+        self.calculator_area.setMinimumWidth(0)
         if widget is not None:
+            # The column is never narrower than the panel: nothing in it is cut off at the side.
+            self.calculator_area.setMinimumWidth(
+                widget.minimumSizeHint().width()
+                + self._calculator_scroll.verticalScrollBar().sizeHint().width()
+                + 24
+            )
             self._calculator_scroll.setWidget(widget)
+            widget.installEventFilter(self._calculator_scroll)
             widget.show()
-            self.setTabOrder(self.document, widget)
+        self.order_tabs()
+
+    def order_tabs(self) -> None:
+        """Tab in screen order: section bar, text, calculator, sources list, citation, Copy URL."""
+        chain: list[QWidget] = [self.tab_predecessor] if self.tab_predecessor else []
+        chain += [*self.section_bar.buttons, self.document]
+        if self._calculator is not None:
+            chain += tab_stops_inside(self._calculator)
+        chain += [self.sources.list, self.sources.detail, self.sources.copy_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     @property
     def calculator(self) -> QWidget | None:

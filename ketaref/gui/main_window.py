@@ -15,8 +15,8 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -50,6 +50,8 @@ from ketaref.gui.navigation import (
     NavigationProxy,
     NavigationTree,
 )
+from ketaref.gui.palette import colors_for, focus_style_sheet
+from ketaref.gui.screen_fit import fit_to_screen, keep_on_screen
 from ketaref.gui.search_panel import make_search_widgets
 from ketaref.text import plural
 
@@ -73,25 +75,51 @@ def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] + end
 
 
-class Banner(QFrame):
-    """A strip across the top of the window that says something the user must not miss."""
+#: Banner severities: the sign shown, its name for screen readers, and its colours' names.
+SEVERITIES = {
+    "info": ("\u2139", "Information", "info_banner"),
+    "warning": ("\u26a0", "Warning", "warning_banner"),
+    "critical": ("\u2716", "Problem", "critical_banner"),
+}
 
-    def __init__(self, name: str, text: str, button_text: str = "", parent: QWidget | None = None):
+
+class Banner(QFrame):
+    """A strip across the top of the window that says something the user must not miss.
+
+    Its colours and sign say how serious it is (``SEVERITIES``); its text says what happened and
+    what to do.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        text: str,
+        button_text: str = "",
+        parent: QWidget | None = None,
+        *,
+        severity: str = "warning",
+    ):
         super().__init__(parent)
         self.setObjectName(name)
+        self.severity = severity
+        sign, sign_name, colour_name = SEVERITIES[severity]
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
-        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
-        # A warning sign in the text's own font: sharp at any scale, and cheaper at start-up
-        # than the style's icon (making QStyle's Python type alone costs about 6 ms).
-        icon = QLabel("<big><b>\u26a0</b></big>", self)
+        colors = colors_for(QApplication.palette())
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(getattr(colors, colour_name)))
+        palette.setColor(
+            QPalette.ColorRole.WindowText, QColor(getattr(colors, colour_name + "_text"))
+        )
+        self.setPalette(palette)
+        # The sign in the text's own font: sharp at any scale, and cheaper at start-up than the
+        # style's icon (making QStyle's Python type alone costs about 6 ms).
+        icon = QLabel(f"<big><b>{sign}</b></big>", self)
         icon.setTextFormat(Qt.TextFormat.RichText)
-        icon.setAccessibleName("Warning")
+        icon.setAccessibleName(sign_name)
         self.label = QLabel(text, self)
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setForegroundRole(QPalette.ColorRole.ToolTipText)
         self.setAccessibleName(text.split(".")[0])
         self.setAccessibleDescription(text)
         layout = QHBoxLayout(self)
@@ -162,6 +190,8 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        # A 2 px ring shows where the keyboard is, in this window and the dialogs it opens.
+        self.setStyleSheet(focus_style_sheet(QApplication.palette()))
         self.actions_by_id = create_actions(self, self._handlers())
         self._build_menus()
         self._build_status_bar()
@@ -260,17 +290,28 @@ class MainWindow(QMainWindow):
                 )
             )
         if summary.notices:
-            headline = (
-                "Site content pack refused." if summary.refused else "About the content in use."
+            running = (
+                f"ketaref is running on {self._origin_name()} (content {summary.version},"
+                f" pack {summary.pack_hash})"
             )
-            text = (
-                f"{headline} ketaref is running on {self._origin_name()} (content"
-                f" {summary.version}, pack {summary.pack_hash}). "
-                + " ".join(_sentence(notice) for notice in summary.notices)
-            )
-            banners.append(Banner("refusedPackBanner", text, "&Details…"))
+            if summary.refused:
+                text = (
+                    "Your clinic's content could not be loaded; you are seeing the standard"
+                    f" content: {running}. Tell IT; Details lists what was wrong. "
+                )
+            else:
+                text = f"About the content in use. {running}. "
+            text += " ".join(_sentence(notice) for notice in summary.notices)
+            severity = "critical" if summary.refused else "info"
+            banners.append(Banner("refusedPackBanner", text, "De&tails…", severity=severity))
         if self.machine.problems:
-            banners.append(Banner("policyBanner", self.machine.problem_summary, "D&etails…"))
+            banners.append(
+                Banner(
+                    "policyBanner",
+                    f"{self.machine.problem_summary} Tell IT; Details lists the problems.",
+                    "Deta&ils…",
+                )
+            )
         for banner in banners:
             if banner.button is not None:
                 banner.button.clicked.connect(self.show_content_problems)
@@ -340,8 +381,8 @@ class MainWindow(QMainWindow):
         self.search_field.cleared.connect(self.tree.setFocus)
         self.results.leftAtTop.connect(self.search_field.setFocus)
         self.results.activated.connect(lambda _: self._open_search_result())
-        self.results.clicked.connect(self._result_current_changed)
-        self.results.selectionModel().currentChanged.connect(self._result_current_changed)
+        # A click opens a result; arrowing through the list does not (Enter opens).
+        self.results.clicked.connect(self._result_clicked)
         self.item_view.itemLinkActivated.connect(self.open_item)
         self.item_view.sources.list.selectionModel().currentChanged.connect(self._update_actions)
 
@@ -351,18 +392,18 @@ class MainWindow(QMainWindow):
             self.search_field,
             self.tree,
             self.results,
-            self.item_view.document,
-            self.item_view.sources.list,
-            self.item_view.sources.detail,
-            self.item_view.sources.copy_button,
         ]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
+        self.item_view.tab_predecessor = self.results
+        self.item_view.order_tabs()
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
+            fit_to_screen(self, QSize(*DEFAULT_SIZE))
+        else:
+            keep_on_screen(self)
         splitter = self.settings.value("window/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
@@ -476,9 +517,9 @@ class MainWindow(QMainWindow):
         else:
             self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _result_current_changed(self, current: QModelIndex, *_: object) -> None:
-        if current.isValid():
-            self.open_item(current.data(ITEM_ID_ROLE))
+    def _result_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_item(index.data(ITEM_ID_ROLE))
 
     def _open_search_result(self) -> None:
         if self.left_stack.currentWidget() is not self.results:
@@ -559,8 +600,7 @@ class MainWindow(QMainWindow):
         self.machine = integration.machine_settings(load_policy())
 
     def _reset_zoom(self) -> None:
-        document = self.item_view.document
-        document.setFont(self.font())
+        self.item_view.document.reset_font()
 
     def show_content_problems(self) -> None:
         """List every problem of a refused site pack and of the machine policy."""

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -86,6 +86,12 @@ def _build_tree(summary: ContentSummary) -> _Node:
     return root
 
 
+def _group_font() -> QFont:
+    font = QGuiApplication.font()
+    font.setBold(True)
+    return font
+
+
 class NavigationModel(QAbstractItemModel):
     """Indications and their protocols, then checklists and contraindication lists."""
 
@@ -132,6 +138,8 @@ class NavigationModel(QAbstractItemModel):
             return node.label
         if role == Qt.ItemDataRole.ToolTipRole:
             return node.tooltip or None
+        if role == Qt.ItemDataRole.FontRole and node.kind == GROUP:
+            return _group_font()  # group rows read as headings, not as items to open
         if role == ITEM_ID_ROLE:
             return node.item_id or None
         if role == KIND_ROLE:

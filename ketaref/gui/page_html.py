@@ -19,6 +19,11 @@ from ketaref.content.summary import ContentSummary
 ITEM_SCHEME = "item"
 CITE_SCHEME = "cite"
 
+#: The reading pane's body text size, in points: readable at arm's length.
+READING_POINT_SIZE = 11.0
+#: About how many characters a line of the reading pane holds at most.
+READING_COLUMN_CHARACTERS = 80
+
 KIND_NAMES = {
     "protocol": "Protocol",
     "checklist": "Session checklist",
@@ -27,15 +32,32 @@ KIND_NAMES = {
 
 
 @dataclass(frozen=True)
-class Theme:
-    """Colours (as #rrggbb) taken from the palette of the widget that shows the HTML."""
+class PageColors:
+    """The colours (as #rrggbb) the rich text sets, besides the palette's own text colour.
 
-    text: str = "#000000"
-    muted: str = "#555555"
-    badge: str = "#2a5db0"
-    badge_text: str = "#ffffff"
-    shade: str = "#f0f0f0"
-    border: str = "#b0b0b0"
+    ``ketaref.gui.palette`` holds a light and a dark set of them (with the app's other colours).
+    """
+
+    muted: str
+    link: str
+    badge: str
+    badge_text: str
+    shade: str
+    border: str
+    chip: str
+    chip_text: str
+    danger: str
+    danger_text: str
+    danger_border: str
+    glance: str
+    glance_border: str
+
+
+@dataclass(frozen=True)
+class Theme(PageColors):
+    """The colours of one reading pane: its palette's text colour and a set of page colours."""
+
+    text: str
 
 
 def section_anchor(heading: str) -> str:
@@ -82,16 +104,35 @@ def render_overview(
     return "".join(parts)
 
 
+def chip_html(text: str, theme: Theme) -> str:
+    """A small coloured label (e.g. a source's "abstract only" tag): seen, not a link."""
+    return (
+        f'<span style="background-color:{theme.chip}; color:{theme.chip_text};">'
+        f"&nbsp;{escape(text)}&nbsp;</span>"
+    )
+
+
 def style_sheet(theme: Theme) -> str:
-    """The document style sheet for the rich text, in the palette's colours."""
+    """The document style sheet for the rich text, in the palette's colours.
+
+    Lines are spaced at 140 % for reading at arm's length; the font size is the pane's own
+    (``READING_POINT_SIZE``), so zooming still works.
+    """
     return (
         f"h1 {{ font-size: x-large; margin-bottom: 4px; }}"
-        f"h2 {{ font-size: large; margin-top: 14px; margin-bottom: 2px; }}"
+        f"h2 {{ font-size: large; margin-top: 16px; margin-bottom: 4px; }}"
+        f"p, li, td, th {{ line-height: 140%; }}"
+        f"a {{ color: {theme.link}; }}"
         f"p.kind {{ color: {theme.muted}; margin-bottom: 0px; }}"
         f"table.grid {{ border-collapse: collapse; border: 1px solid {theme.border}; }}"
         f"table.grid td, table.grid th {{ border: 1px solid {theme.border}; vertical-align: top; }}"
         f"th {{ background-color: {theme.shade}; text-align: left; }}"
+        f"table.glance {{ background-color: {theme.glance}; border: 2px solid"
+        f" {theme.glance_border}; }}"
+        f"table.absolute {{ background-color: {theme.danger}; border: 2px solid"
+        f" {theme.danger_border}; }}"
+        f"table.absolute td {{ color: {theme.danger_text}; }}"
         f"ul {{ margin-left: 0px; -qt-list-indent: 1; }}"
-        f"li {{ margin-bottom: 3px; }}"
+        f"li {{ margin-bottom: 4px; }}"
         f"p.item {{ margin-left: 12px; margin-top: 2px; margin-bottom: 4px; }}"
     )

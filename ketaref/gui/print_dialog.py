@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRect, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtCore import QDate, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,13 +35,20 @@ from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
 from ketaref.dosing.calculator import DoseResult, printable_weight
 from ketaref.dosing.units import DoseInputError, parse_weight
+from ketaref.gui.palette import colors_for
+from ketaref.gui.screen_fit import fit_to_screen
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
 from ketaref.printing.errors import PrintError
 from ketaref.printing.patient import PatientDetails
 
 PAPERS = (("A4", "a4"), ("Letter", "letter"))
-#: Width of a previewed page on screen, in device-independent pixels.
-PREVIEW_PAGE_WIDTH = 460
+#: The size the dialog asks for; it gets less on a smaller screen (``fit_to_screen``).
+DIALOG_SIZE = (1100, 900)
+#: A previewed page fills the preview's width, but is never drawn narrower than this (then the
+#: preview scrolls sideways rather than making small print unreadable).
+MIN_PREVIEW_PAGE_WIDTH = 320
+#: Quiet time after the preview is resized before the pages are drawn again at the new width.
+RESIZE_DEBOUNCE_MS = 150
 #: Pages are rasterised for the printer at its resolution up to this (a 600 dpi A4 page would be
 #: 140 MB of pixels; 300 dpi keeps 7 pt text crisp at 35 MB).
 MAX_PRINT_DPI = 300
@@ -86,6 +93,7 @@ class PrintDialog(QDialog):
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
         self.page_images: list[QImage] = []
+        self._rendered_width = 0
 
         self.setWindowTitle(f"Print session checklist: {protocol.title}")
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -109,16 +117,17 @@ class PrintDialog(QDialog):
             self.paper.addItem(label, key)
         self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))
 
+        self.print_date.setText("Print the &date")
         form = QFormLayout()
-        form.addRow("Patient name", self.patient_name)
-        form.addRow("Patient ID", self.patient_id)
-        form.addRow("Weight", self.weight)
-        form.addRow("Clinician", self.clinician)
+        form.addRow("Patient &name", self.patient_name)
+        form.addRow("Patient &ID", self.patient_id)
+        form.addRow("&Weight", self.weight)
+        form.addRow("C&linician", self.clinician)
         date_row = QHBoxLayout()
         date_row.addWidget(self.print_date)
         date_row.addWidget(self.session_date, 1)
         form.addRow("Date", date_row)
-        form.addRow("Paper", self.paper)
+        form.addRow("P&aper", self.paper)
 
         privacy = QLabel(
             "Fields left empty are printed as blank lines to fill in by pen. Patient details "
@@ -127,12 +136,17 @@ class PrintDialog(QDialog):
         privacy.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
+        colors = colors_for(self.palette())
+        self.problem.setStyleSheet(f"color: {colors.error_text}; font-weight: bold;")
         self.problem.hide()
 
-        self.save_button = QPushButton("Save as PDF…")
-        self.print_button = QPushButton("Print…")
+        self.save_button = QPushButton("&Save as PDF…")
+        self.print_button = QPushButton("&Print…")
         close_button = QPushButton("Close")
+        # Enter prints (the dialog's purpose); Save and Close need their own click or Alt key.
+        self.print_button.setDefault(True)
+        for button in (self.save_button, close_button):
+            button.setAutoDefault(False)
         self.save_button.clicked.connect(self.choose_file_and_save)
         self.print_button.clicked.connect(self.choose_printer_and_print)
         close_button.clicked.connect(self.reject)
@@ -151,15 +165,19 @@ class PrintDialog(QDialog):
         self.pages_widget = QWidget()
         self.pages_layout = QVBoxLayout(self.pages_widget)
         self.pages_layout.setSpacing(12)
-        scroll = QScrollArea()
-        scroll.setWidget(self.pages_widget)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(PREVIEW_PAGE_WIDTH + 40)
-        scroll.setStyleSheet("QScrollArea { background: #808080; }")
-        self.pages_widget.setStyleSheet("background: #808080;")
+        self.preview_scroll = QScrollArea()
+        self.preview_scroll.setWidget(self.pages_widget)
+        self.preview_scroll.setWidgetResizable(True)
+        self.preview_scroll.setMinimumWidth(MIN_PREVIEW_PAGE_WIDTH // 2)
+        self.preview_scroll.setAccessibleName("Preview")
+        grey = colors.preview_background
+        self.preview_scroll.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
+        self.pages_widget.setStyleSheet(f"background: {grey};")
+        self._resize_debounce = QTimer(self, singleShot=True, interval=RESIZE_DEBOUNCE_MS)
+        self._resize_debounce.timeout.connect(self._render_preview)
         preview = QVBoxLayout()
         preview.addWidget(self.page_count_label)
-        preview.addWidget(scroll, 1)
+        preview.addWidget(self.preview_scroll, 1)
 
         columns = QHBoxLayout()
         columns.addLayout(fields, 2)
@@ -167,7 +185,7 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
-        self.resize(960, 760)
+        fit_to_screen(self, QSize(*DIALOG_SIZE))
 
         for line_edit in (self.patient_name, self.patient_id, self.weight, self.clinician):
             line_edit.textChanged.connect(self.schedule_rebuild)
@@ -235,16 +253,42 @@ class PrintDialog(QDialog):
         except (PrintError, DoseInputError) as exc:
             self._show_problem(str(exc))
             return
-        from ketaref.gui.pdf_pages import render_pages
 
         self.pdf, self.printed_at = pdf, printed_at
-        ratio = self.devicePixelRatioF()
-        width_points = _page_width_points(self.paper_key())
-        self.page_images = render_pages(pdf, 72 * PREVIEW_PAGE_WIDTH * ratio / width_points)
-        self._show_pages(ratio)
+        self._render_preview()
         self.problem.hide()
+        self.pages_widget.setEnabled(True)
         self._set_ready(True)
         self.previewUpdated.emit(len(self.page_images))
+
+    def preview_page_width(self) -> int:
+        """How wide a previewed page is drawn: the preview's width, less a margin."""
+        available = self.preview_scroll.viewport().width() - 2 * self.pages_layout.spacing()
+        return max(MIN_PREVIEW_PAGE_WIDTH, available)
+
+    def _render_preview(self) -> None:
+        """Draw the PDF's pages at the preview's width (sharp on high-DPI screens too)."""
+        if self.pdf is None:
+            return
+        from ketaref.gui.pdf_pages import render_pages
+
+        ratio = self.devicePixelRatioF()
+        width_points = _page_width_points(self.paper_key())
+        self._rendered_width = self.preview_page_width()
+        self.page_images = render_pages(self.pdf, 72 * self._rendered_width * ratio / width_points)
+        self._show_pages(ratio)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Laid out at last: draw the pages at the preview's real width before they are seen."""
+        super().showEvent(event)
+        self.layout().activate()
+        if self.preview_page_width() != self._rendered_width:
+            self._render_preview()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The preview is resized with the dialog: draw the pages again once it settles."""
+        super().resizeEvent(event)
+        self._resize_debounce.start()
 
     def _show_pages(self, ratio: float) -> None:
         while self.pages_layout.count():
@@ -271,6 +315,7 @@ class PrintDialog(QDialog):
         self.problem.setText(message)
         self.problem.show()
         self.page_count_label.setText("Preview out of date: correct the field on the left")
+        self.pages_widget.setEnabled(False)  # the old pages, greyed: not what would print
         self._set_ready(False)
 
     def _set_ready(self, ready: bool) -> None:

@@ -37,8 +37,10 @@ from ketaref.gui.page_html import (
     KIND_NAMES,
     Theme,
     bullets_html,
+    chip_html,
     heading_html,
     item_link_html,
+    section_anchor,
 )
 
 VERIFICATION_TAGS = {
@@ -52,6 +54,8 @@ SEVERITY_HEADINGS = {
     "warning": "Warnings",
     "precaution": "Precautions",
 }
+#: The section bar's stops, in the order it shows them (only those an item has).
+SECTION_BAR = ("Dose", "Administration", "Monitoring", "Observation", "Warnings", "Evidence")
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,16 @@ class RenderedItem:
 
     html: str
     citations: tuple[CitedSource, ...]
+    #: The sections a protocol's section bar jumps to: (label, anchor), in reading order.
+    sections: tuple[tuple[str, str], ...] = ()
 
 
 class _Citations:
     """Numbers (source, locator) pairs in the order they first appear."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, theme: Theme):
         self._library = library
+        self._theme = theme
         self._numbers: dict[tuple[str, str], CitedSource] = {}
 
     def markers(self, citations: Iterable[Citation]) -> str:
@@ -98,9 +105,10 @@ class _Citations:
                     source=self._library.sources.get(citation.source),
                 )
             cited = self._numbers[key]
-            label = f"{cited.number}, {cited.tag}" if cited.tag else str(cited.number)
             hint = escape(f"Source {cited.number}: {citation.source}, {citation.locator}")
-            parts.append(f'<a href="{CITE_SCHEME}:{cited.number}" title="{hint}">[{label}]</a>')
+            marker = f'<a href="{CITE_SCHEME}:{cited.number}" title="{hint}">[{cited.number}]</a>'
+            # The tag is a chip beside the marker, not part of the link: seen at a glance.
+            parts.append(marker + (" " + chip_html(cited.tag, self._theme) if cited.tag else ""))
         return " ".join(parts)
 
     def all(self) -> tuple[CitedSource, ...]:
@@ -113,13 +121,17 @@ class _Writer:
     def __init__(self, library: Library, theme: Theme):
         self.library = library
         self.theme = theme
-        self.citations = _Citations(library)
+        self.citations = _Citations(library, theme)
         self.parts: list[str] = []
+        self.sections: list[tuple[str, str]] = []
 
     # -- small pieces ------------------------------------------------------------------------
 
-    def heading(self, text: str) -> None:
+    def heading(self, text: str, bar_label: str = "") -> None:
+        """A section heading; with ``bar_label``, also a stop on the section bar."""
         self.parts.append(heading_html(text))
+        if bar_label and bar_label not in (label for label, _ in self.sections):
+            self.sections.append((bar_label, section_anchor(text)))
 
     def statement(self, statement: Statement, prefix: str = "") -> str:
         lead = f"<b>{escape(prefix)}</b> " if prefix else ""
@@ -128,16 +140,19 @@ class _Writer:
     def bullets(self, rows: Iterable[str]) -> None:
         self.parts.append(bullets_html(rows))
 
-    def statements(self, heading: str, statements: Sequence[Statement]) -> None:
+    def statements(
+        self, heading: str, statements: Sequence[Statement], bar_label: str = ""
+    ) -> None:
         if statements:
-            self.heading(heading)
+            self.heading(heading, bar_label)
             self.bullets(self.statement(s) for s in statements)
 
     def table(
         self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
     ) -> None:
         """A bordered table; ``widths`` ("18%", …) for the leading columns, the rest share."""
-        sized = [f' width="{w}"' for w in widths] + [""] * (len(headers) - len(widths))
+        sized = [f' width="{w}"' if w else "" for w in widths]
+        sized += [""] * (len(headers) - len(widths))
         head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
         body = "".join(
             "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows
@@ -179,7 +194,9 @@ class _Writer:
             self.bullets(self.statement(s) for s in disagreement.statements)
 
     def html(self) -> RenderedItem:
-        return RenderedItem("".join(self.parts), self.citations.all())
+        # The bar always reads Dose · Administration · … · Evidence, whatever the text's order.
+        sections = sorted(self.sections, key=lambda section: SECTION_BAR.index(section[0]))
+        return RenderedItem("".join(self.parts), self.citations.all(), tuple(sections))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,9 +227,10 @@ def _unbroken(quantity: object) -> str:
 def _schedule(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.schedule:
         return
-    writer.heading(HEADINGS["schedule"])
+    writer.heading(HEADINGS["schedule"], "Dose")
+    # The phase column takes the width of its longest word ("Maintenance" is never broken).
     columns = [
-        ("Phase", "16%", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Phase", "", lambda row: f"<b>{escape(row.phase)}</b>"),
         ("Dose", "17%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),
         ("Duration", "13%", lambda row: _unbroken(row.duration) if row.duration else "—"),
@@ -223,10 +241,34 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
     writer.table([c[0] for c in shown] + ["What the source says"], rows, [c[1] for c in shown])
 
 
+def _dose_at_a_glance(writer: _Writer, protocol: Protocol) -> None:
+    """A box at the top: each phase's dose, how often and how long, cited, as the schedule says."""
+    rows = [row for row in protocol.schedule if _dose_cell(row) != "—"]
+    if not rows:
+        return
+    lines = []
+    for row in rows:
+        details = [_dose_cell(row)]
+        if row.frequency:
+            details.append(escape(row.frequency))
+        if row.duration:
+            details.append(_unbroken(row.duration))
+        markers = writer.citations.markers(row.citations())
+        lines.append(f"<b>{escape(row.phase)}:</b> {' · '.join(details)} {markers}")
+    anchor = section_anchor(HEADINGS["schedule"])
+    writer.parts.append(
+        '<table class="glance" width="98%" cellspacing="0" cellpadding="8"><tr><td>'
+        f"<p><b>Dose at a glance</b> (from the schedule below;"
+        f' <a href="#{anchor}">full schedule</a>)</p>'
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "</td></tr></table>"
+    )
+
+
 def _monitoring(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.monitoring:
         return
-    writer.heading(HEADINGS["monitoring"])
+    writer.heading(HEADINGS["monitoring"], "Monitoring")
     rows = [
         [
             f"<b>{escape(point.when)}</b>",
@@ -241,7 +283,7 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
 def _observation(writer: _Writer, observation: Observation | None) -> None:
     if observation is None:
         return
-    writer.heading(HEADINGS["observation"])
+    writer.heading(HEADINGS["observation"], "Observation")
     if observation.site_defined is not None:
         writer.bullets([writer.site_defined(observation.site_defined)])
         return
@@ -253,7 +295,7 @@ def _observation(writer: _Writer, observation: Observation | None) -> None:
 def _evidence(writer: _Writer, findings: Sequence[EvidenceFinding]) -> None:
     if not findings:
         return
-    writer.heading(HEADINGS["evidence"])
+    writer.heading(HEADINGS["evidence"], "Evidence")
 
     def column(selected: Iterable[EvidenceFinding]) -> str:
         cells = [
@@ -289,20 +331,21 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
         ],
     )
     writer.bullets([writer.statement(protocol.status_statement, "Status:")])
+    _dose_at_a_glance(writer, protocol)
     if protocol.evidence_levels:
-        writer.heading(HEADINGS["evidence_levels"])
+        writer.heading(HEADINGS["evidence_levels"], "Evidence")
         writer.bullets(
             writer.statement(e, f"{e.grading_system}:") for e in protocol.evidence_levels
         )
     writer.statements(HEADINGS["summary"], protocol.summary)
     writer.statements(HEADINGS["population"], protocol.population)
     _schedule(writer, protocol)
-    writer.statements(HEADINGS["administration"], protocol.administration)
+    writer.statements(HEADINGS["administration"], protocol.administration, "Administration")
     writer.statements(HEADINGS["pre_dose"], protocol.pre_dose)
     _monitoring(writer, protocol)
     _observation(writer, protocol.observation)
     writer.statements(HEADINGS["readiness_to_leave"], protocol.readiness_to_leave)
-    writer.statements(HEADINGS["warnings"], protocol.warnings)
+    writer.statements(HEADINGS["warnings"], protocol.warnings, "Warnings")
     if protocol.contraindications or protocol.checklist or protocol.no_checklist_reason:
         writer.heading("Contraindications and checklist")
         writer.bullets(links)
@@ -358,8 +401,18 @@ def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
         lines.append("Linked from: " + ", ".join(writer.link(u) for u in users))
     writer.title(entries.title, "contraindications", lines)
     writer.bullets([writer.statement(entries.basis, "Basis:")])
+    absolute = [e for e in entries.items if e.severity == "contraindication"]
+    if absolute:
+        # Set apart from the warnings below: a box in the danger colours, named "absolute".
+        writer.heading(SEVERITY_HEADINGS["contraindication"])
+        rows = "".join(f"<li>{writer.statement(e)}</li>" for e in absolute)
+        writer.parts.append(
+            '<table class="absolute" width="98%" cellspacing="0" cellpadding="8"><tr><td>'
+            f"<p><b>Absolute, as the sources list them</b></p><ul>{rows}</ul></td></tr></table>"
+        )
     for severity, heading in SEVERITY_HEADINGS.items():
-        writer.statements(heading, [e for e in entries.items if e.severity == severity])
+        if severity != "contraindication":
+            writer.statements(heading, [e for e in entries.items if e.severity == severity])
     writer.statements(HEADINGS["notes"], entries.notes)
     writer.disagreements(entries.disagreements)
 

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 11
+#: The content words the query matched, to highlight in the title and the matched text.
+MATCHED_ROLE = Qt.ItemDataRole.UserRole + 12
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -69,6 +71,8 @@ class SearchResultsModel(QAbstractListModel):
             return hit.title
         if role == DETAIL_ROLE:
             return f"{KIND_NAMES[hit.kind]} · {hit.snippet}"
+        if role == MATCHED_ROLE:
+            return frozenset(hit.matched)
         if role == ITEM_ID_ROLE:
             return hit.item_id
         if role == KIND_ROLE:

@@ -95,3 +95,9 @@ def test_shorten_around_keeps_the_matched_word_in_view() -> None:
     assert "oximeter" in snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert len(snippet) <= 62
+
+
+def test_spravato_puts_the_labelled_trd_protocol_first(index: SearchIndex) -> None:
+    hits = index.query("spravato")
+    assert hits[0].item_id == "spravato-trd"
+    assert "spravato" in hits[0].matched

@@ -135,9 +135,29 @@ def test_a_bad_weight_is_explained_and_blocks_saving(qtbot: QtBot, dialog: Print
     assert "weight “70”" in dialog.problem.text()
     assert not dialog.save_button.isEnabled()
     assert not dialog.print_button.isEnabled()
+    # The pages still shown are not what would print: greyed out until the field is fixed.
+    assert not dialog.pages_widget.isEnabled()
     type_into(qtbot, dialog, dialog.weight, " lb")
     assert not dialog.problem.isVisible()
     assert dialog.save_button.isEnabled()
+    assert dialog.pages_widget.isEnabled()
+
+
+def test_the_preview_page_fills_the_preview_and_follows_its_width(
+    qtbot: QtBot, dialog: PrintDialog
+) -> None:
+    def page_fills_preview() -> bool:
+        page_width = preview_pages(dialog)[0].pixmap().deviceIndependentSize().width()
+        return abs(page_width - dialog.preview_page_width()) <= 2
+
+    dialog.resize(1100, 760)  # the size it asks for on a large enough screen
+    qtbot.waitUntil(lambda: dialog.preview_page_width() > 460)
+    qtbot.waitUntil(page_fills_preview)
+    wide = dialog.preview_page_width()
+    assert wide > 460  # wider than the old fixed preview, so small signs such as ÷ stay legible
+    dialog.resize(dialog.width() - 200, dialog.height())
+    qtbot.waitUntil(lambda: dialog.preview_page_width() < wide)
+    qtbot.waitUntil(page_fills_preview)
 
 
 def test_an_unwritable_target_is_a_clear_message_and_leaves_nothing(

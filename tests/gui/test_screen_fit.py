@@ -1,0 +1,98 @@
+"""Windows and dialogs fit the screen they open on: buttons and the status bar stay visible."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+
+from ketaref.gui.screen_fit import FRAME_ALLOWANCE, fitted_position, fitted_size
+
+REPO = Path(__file__).resolve().parents[2]
+
+#: Opens the main window and the print dialog on the screen it is given and reports, in global
+#: coordinates, where their buttons and the status bar's content version are.
+PROBE = r"""
+import json, os, sys
+from PySide6.QtCore import QRect, QSettings
+from PySide6.QtWidgets import QApplication, QAbstractButton
+app = QApplication([])
+from ketaref.content.active import load_active_content
+from ketaref.gui.main_window import MainWindow
+from ketaref.gui.print_dialog import PrintDialog
+active = load_active_content()
+window = MainWindow(active, QSettings(sys.argv[1], QSettings.Format.IniFormat))
+window.show()
+window.open_item("spravato-trd")
+dialog = PrintDialog(active.library, active.library.protocols["spravato-trd"], parent=window)
+dialog.show()
+for _ in range(10):
+    app.processEvents()
+def box(widget):
+    top_left = widget.mapToGlobal(widget.rect().topLeft())
+    return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+buttons = [w for w in dialog.findChildren(QAbstractButton) if w.isVisible()]
+print(json.dumps({
+    "screen": list(app.primaryScreen().availableGeometry().getRect()),
+    "status": box(window.content_label),
+    "window": box(window),
+    "dialog": box(dialog),
+    "buttons": {b.text(): box(b) for b in buttons},
+    "preview_width": dialog.preview_page_width(),
+}), flush=True)
+os._exit(0)  # no teardown: only the report above is under test
+"""
+
+
+def test_a_wanted_size_is_cut_to_the_available_area_less_the_frame() -> None:
+    small = QRect(0, 0, 1024, 600)
+    assert fitted_size(QSize(1280, 800), small) == QSize(1024 - 16, 600 - 40)
+    assert fitted_size(QSize(640, 480), small) == QSize(640, 480)
+    task_bar_left = QRect(60, 0, 1220, 720)
+    size = fitted_size(QSize(1280, 800), task_bar_left)
+    position = fitted_position(size, task_bar_left)
+    outer = QRect(position, size + FRAME_ALLOWANCE)
+    assert task_bar_left.contains(outer)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1280, 720)])
+def test_on_a_small_screen_every_button_and_the_content_version_are_on_it(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    config = tmp_path / "screen.json"
+    config.write_text(
+        json.dumps(
+            {"screens": [{"name": "small", "x": 0, "y": 0, "width": width, "height": height}]}
+        ),
+        encoding="utf-8",
+    )
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        KETAREF_STATE_DIR=str(tmp_path / "state"),
+        KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path / "settings.ini")],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    screen = QRect(*found["screen"])
+    assert screen.size() == QSize(width, height)
+    for name in ("status", "window", "dialog"):
+        assert screen.contains(QRect(*found[name])), (name, found[name])
+    assert {"&Save as PDF…", "&Print…", "Close"} <= set(found["buttons"])
+    for text, rect in found["buttons"].items():
+        assert screen.contains(QRect(*rect)), (text, rect)
+    # The preview fills its column rather than a fixed 460 px.
+    assert found["preview_width"] > 460 or width < 1280
