@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -216,3 +217,75 @@ def test_an_overlong_field_is_refused_without_quoting_it(
     assert what in result.stderr and "characters its box can hold" in result.stderr
     assert "Canary" not in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+#: Runs ``ketaref print`` with the fsync of the checklist's temporary file held until a signal
+#: comes: the moment a logout or shutdown meets a write, made deterministic.
+HELD_WRITE = """
+import os, signal, sys
+from ketaref.cli import main
+
+out_dir, real_fsync = sys.argv[1], os.fsync
+
+def held_fsync(fd):
+    if os.readlink(f"/proc/self/fd/{fd}").startswith(out_dir + "/"):
+        os.fsync = real_fsync
+        print("temporary written", flush=True)
+        signal.pause()
+    real_fsync(fd)
+
+os.fsync = held_fsync
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to hold the write")
+@pytest.mark.parametrize(
+    ("signum", "returncode"),
+    [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGHUP, -signal.SIGHUP), (signal.SIGINT, 130)],
+)
+def test_a_signal_mid_write_leaves_no_file_with_the_patient_name(
+    tmp_path: Path, signum: int, returncode: int
+) -> None:
+    out_dir = tmp_path / "printouts"
+    out_dir.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_WRITE, str(out_dir), "print", "--protocol", "spravato-trd",
+         "--out", str(out_dir / "session.pdf"), "--patient-name", CANARY],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline() == "temporary written\n"
+    assert [p.suffix for p in out_dir.iterdir()] == [".part"]
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == returncode, stderr
+    assert "Traceback" not in stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_255_character_file_name_is_written(tmp_path: Path) -> None:
+    name = "checklist-" + "x" * (255 - len("checklist-.pdf")) + ".pdf"
+    assert len(name.encode()) == 255
+    result = run_print("--protocol", "spravato-trd", "--out", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_write_removes_temporaries_left_by_an_earlier_one_that_was_killed(
+    tmp_path: Path,
+) -> None:
+    left_over = tmp_path / ".ketaref-k1ll3d_x.part"
+    left_over.write_text(CANARY)
+    os.utime(left_over, (0, 0))  # long ago
+    running_now = tmp_path / ".ketaref-runn1ng0.part"  # another process's write, in progress
+    running_now.write_text("in progress")
+    not_ours = [tmp_path / ".ketaref-k1ll3d_x.part.kept", tmp_path / ".notes.pdf.abcdefgh.part"]
+    for other in not_ours:
+        other.write_text("not ketaref's")
+        os.utime(other, (0, 0))
+    result = run_print("--protocol", "spravato-trd", "--out", str(tmp_path / "session.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["session.pdf", running_now.name, *(p.name for p in not_ours)]
+    )

@@ -1,0 +1,103 @@
+"""The app on a clinic's real machines: no display, offscreen checks, a save ended by logout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CANARY = "Quillon Canarybeak"
+
+
+def start_app(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ketaref", "--exit-after-startup"],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+    )  # fmt: skip
+
+
+def without_display(tmp_path: Path) -> dict[str, str]:
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    return env | {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="X11/Wayland systems only")
+def test_no_display_says_so_in_plain_words_and_exits_2(tmp_path: Path) -> None:
+    result = start_app(without_display(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert "needs a display" in result.stderr
+    assert "ketaref self-test" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "Reinstall" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_offscreen_start_prints_nothing_about_size_hints(tmp_path: Path) -> None:
+    env = without_display(tmp_path) | {"QT_QPA_PLATFORM": "offscreen"}
+    result = start_app(env)
+    assert result.returncode == 0, result.stderr
+    assert "propagateSizeHints" not in result.stderr
+
+
+def test_start_up_removes_a_killed_save_from_the_documents_folder(tmp_path: Path) -> None:
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    left_over = documents / ".ketaref-k1ll3d_x.part"
+    left_over.write_text(CANARY)
+    os.utime(left_over, (0, 0))  # long ago
+    mine = documents / "notes.part"
+    mine.write_text("the user's own")
+    os.utime(mine, (0, 0))
+    result = start_app(without_display(tmp_path) | {"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in documents.iterdir()] == ["notes.part"]
+
+
+#: Saves the print dialog's PDF with the fsync of the temporary file held until a signal comes.
+HELD_SAVE = f"""
+import os, signal, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from ketaref import paths
+from ketaref.content.pack import load_pack
+from ketaref.gui.print_dialog import PrintDialog
+
+out_dir, real_fsync = sys.argv[1], os.fsync
+app = QApplication([])
+library = load_pack(paths.bundled_content_dir())
+dialog = PrintDialog(library, library.protocols["spravato-trd"])
+dialog.patient_name.setText({CANARY!r})
+dialog.rebuild()
+
+def held_fsync(fd):
+    if os.readlink(f"/proc/self/fd/{{fd}}").startswith(out_dir + "/"):
+        os.fsync = real_fsync
+        print("temporary written", flush=True)
+        signal.pause()
+    real_fsync(fd)
+
+os.fsync = held_fsync
+sys.exit(0 if dialog.save_to(Path(out_dir) / "session.pdf") else 3)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to hold the write")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_save_ended_by_logout_leaves_no_file(tmp_path: Path, signum: int) -> None:
+    out_dir = tmp_path / "printouts"
+    out_dir.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_SAVE, str(out_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    assert process.stdout.readline() == "temporary written\n"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signum, stderr
+    assert list(out_dir.iterdir()) == []
