@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -131,7 +130,7 @@ def _show(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from ketaref.content.schema import content_schema
 
-    print(json.dumps(content_schema(), indent=2, ensure_ascii=False))
+    print_json(content_schema())
     return EXIT_OK
 
 
