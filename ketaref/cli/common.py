@@ -57,8 +57,24 @@ def report_invalid(directory: object, error: Any) -> int:
 
 
 def notice(message: str) -> None:
-    """Tell the user something on stderr without failing."""
-    print(f"ketaref: {message}", file=sys.stderr)
+    """Tell the user something on stderr without failing (control characters shown escaped)."""
+    print(f"ketaref: {shown_safely(message)}", file=sys.stderr)
+
+
+def shown_safely(text: str) -> str:
+    """``text`` with each control character written as its escape, e.g. a backslash and x1b.
+
+    A message may quote what was typed; an escape sequence or a bidi override in it must not
+    act on the terminal.
+    """
+    from ketaref.printing.patient import REFUSED_CATEGORIES
+
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c) in REFUSED_CATEGORIES
+        else c
+        for c in text
+    )
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

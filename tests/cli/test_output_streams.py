@@ -155,3 +155,16 @@ def test_a_closed_pipe_ends_quietly() -> None:
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
     assert err == ""
+
+
+@pytest.mark.parametrize("command", ["dose", "print"])
+def test_a_message_quoting_typed_control_characters_shows_them_escaped(
+    command: str, tmp_path: Path
+) -> None:
+    args = ("--protocol", "iv-ketamine-trd", "--weight", "70\x1b[2J kg\u202e")
+    if command == "print":
+        args += ("--out", str(tmp_path / "x.pdf"))
+    code, _, err = run((command, *args))
+    assert code == 2
+    assert "\x1b" not in err and "\u202e" not in err.encode("latin-1").decode()
+    assert "\\x1b[2J" in err and "\\u202e" in err

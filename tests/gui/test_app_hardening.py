@@ -1,4 +1,4 @@
-"""The app on a clinic's real machines: no display, offscreen checks, a save ended by logout."""
+"""The app on a clinic's real machines: no display, offscreen checks, logout mid-save, odd input."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
+
+from ketaref.content.pack import Library
+from ketaref.gui.print_dialog import PrintDialog
 
 REPO = Path(__file__).resolve().parents[2]
 CANARY = "Quillon Canarybeak"
@@ -101,3 +105,17 @@ def test_a_save_ended_by_logout_leaves_no_file(tmp_path: Path, signum: int) -> N
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == -signum, stderr
     assert list(out_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("field", ["patient_name", "patient_id", "clinician"])
+def test_the_print_dialog_refuses_a_control_character_in_plain_words(
+    qtbot: QtBot, bundled_library: Library, field: str
+) -> None:
+    dialog = PrintDialog(bundled_library, bundled_library.protocols["spravato-trd"])
+    qtbot.addWidget(dialog)
+    getattr(dialog, field).setText("Quillon\x1bCanarybeak")
+    dialog.rebuild()
+    assert dialog.problem.isVisibleTo(dialog)
+    assert "invisible control character (U+001B" in dialog.problem.text()
+    assert "Canary" not in dialog.problem.text()
+    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()

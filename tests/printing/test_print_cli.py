@@ -289,3 +289,35 @@ def test_a_write_removes_temporaries_left_by_an_earlier_one_that_was_killed(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["session.pdf", running_now.name, *(p.name for p in not_ours)]
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "what"),
+    [
+        ("--patient-name", "patient name"),
+        ("--patient-id", "patient ID"),
+        ("--clinician", "clinician"),
+    ],
+)
+@pytest.mark.parametrize(
+    "hidden",
+    ["\a", "\x1b[31m", "\t", "\r", "\n", "\x7f", "\u0085", "\u200b", "\u202e", "\u2066", "\u2028"],
+    ids=repr,
+)
+def test_a_control_character_in_a_typed_field_is_refused(
+    tmp_path: Path, option: str, what: str, hidden: str
+) -> None:
+    target = tmp_path / "checklist.pdf"
+    typed = f"Quillon{hidden}Canarybeak"
+    result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
+    assert_refused(result, f"the {what}")
+    assert "control character" in result.stderr and "Canary" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_control_character_in_the_clinic_name_is_refused_by_the_core() -> None:
+    from ketaref.printing.checklist_pdf import build_checklist_pdf
+    from ketaref.printing.errors import PrintError
+
+    with pytest.raises(PrintError, match="the clinic name contains an invisible control"):
+        build_checklist_pdf(LIBRARY, "spravato-trd", clinic_name="Lakeside\x1b[2J Service")
