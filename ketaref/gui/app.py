@@ -337,4 +337,6 @@ def _stop_without_content(window: MainWindow) -> None:
 def _problems_of(exc: Exception) -> list[str]:
     if isinstance(exc, ContentError):
         return [str(problem) for problem in exc.problems]
-    return [str(exc) or type(exc).__name__]
+    if isinstance(exc, OSError) and exc.strerror:
+        return [f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror]
+    return [str(exc) or "an unexpected error while loading the content"]
