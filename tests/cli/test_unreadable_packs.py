@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
+from tests.processes import as_a_user
 
 BUNDLED = paths.bundled_content_dir()
 
@@ -25,16 +25,6 @@ LAYOUTS = [
     ("sources.yaml", 0o000, "sources.yaml"),
     ("protocols/spravato-trd.yaml", 0o000, "protocols/spravato-trd.yaml"),
 ]
-
-
-def as_a_user() -> tuple[str, ...]:
-    """Run without root's power over file modes, so an unreadable file is one."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: an unreadable file cannot be made")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
 
 
 @pytest.fixture(scope="module")

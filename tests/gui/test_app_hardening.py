@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
 from ketaref.gui.print_dialog import PrintDialog
+from tests.processes import end_a_held_write, needs_proc
 
 REPO = Path(__file__).resolve().parents[2]
 CANARY = "Quillon Canarybeak"
@@ -61,49 +62,30 @@ def test_start_up_removes_a_killed_save_from_the_documents_folder(tmp_path: Path
     assert [p.name for p in documents.iterdir()] == ["notes.part"]
 
 
-#: Saves the print dialog's PDF with the fsync of the temporary file held until a signal comes.
-HELD_SAVE = f"""
-import os, signal, sys
+#: Saves the print dialog's PDF into the folder ``sys.argv[1]``.
+SAVE_FROM_THE_DIALOG = f"""
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from ketaref import paths
 from ketaref.content.pack import load_pack
 from ketaref.gui.print_dialog import PrintDialog
 
-out_dir, real_fsync = sys.argv[1], os.fsync
 app = QApplication([])
 library = load_pack(paths.bundled_content_dir())
 dialog = PrintDialog(library, library.protocols["spravato-trd"])
 dialog.patient_name.setText({CANARY!r})
 dialog.rebuild()
-
-def held_fsync(fd):
-    if os.readlink(f"/proc/self/fd/{{fd}}").startswith(out_dir + "/"):
-        os.fsync = real_fsync
-        print("temporary written", flush=True)
-        signal.pause()
-    real_fsync(fd)
-
-os.fsync = held_fsync
-sys.exit(0 if dialog.save_to(Path(out_dir) / "session.pdf") else 3)
+sys.exit(0 if dialog.save_to(Path(sys.argv[1]) / "session.pdf") else 3)
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to hold the write")
+@needs_proc
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_save_ended_by_logout_leaves_no_file(tmp_path: Path, signum: int) -> None:
     out_dir = tmp_path / "printouts"
     out_dir.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-c", HELD_SAVE, str(out_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
-    )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline() == "temporary written\n"
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == -signum, stderr
+    code, stderr = end_a_held_write(SAVE_FROM_THE_DIALOG, out_dir, signum)
+    assert code == -signum, stderr
     assert list(out_dir.iterdir()) == []
 
 

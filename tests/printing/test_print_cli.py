@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from ketaref import paths
 from ketaref.content.pack import load_pack
 from tests.printing.pdf_tools import page_count, page_size, pdf_text
+from tests.processes import as_a_user, end_a_held_write, needs_proc
 
 CANARY = "Quillon Canarybeak"
 LIBRARY = load_pack(paths.bundled_content_dir())
@@ -86,16 +86,6 @@ def test_clinic_name_and_paper_come_from_the_machine_policy(tmp_path: Path) -> N
     assert page_size(out) == (595, 842)
 
 
-def _without_file_permission_override() -> tuple[str, ...]:
-    """As root, drop the capability that ignores file modes, so a read-only folder is one."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
-
-
 def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
@@ -103,7 +93,7 @@ def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None
     try:
         result = run_print(
             "--protocol", "spravato-trd", "--out", str(folder / "x.pdf"),
-            prefix=_without_file_permission_override(),
+            prefix=as_a_user(),
         )  # fmt: skip
         assert_refused(result, "cannot save the checklist")
         assert os.listdir(folder) == []
@@ -219,27 +209,7 @@ def test_an_overlong_field_is_refused_without_quoting_it(
     assert list(tmp_path.iterdir()) == []
 
 
-#: Runs ``ketaref print`` with the fsync of the checklist's temporary file held until a signal
-#: comes: the moment a logout or shutdown meets a write, made deterministic.
-HELD_WRITE = """
-import os, signal, sys
-from ketaref.cli import main
-
-out_dir, real_fsync = sys.argv[1], os.fsync
-
-def held_fsync(fd):
-    if os.readlink(f"/proc/self/fd/{fd}").startswith(out_dir + "/"):
-        os.fsync = real_fsync
-        print("temporary written", flush=True)
-        signal.pause()
-    real_fsync(fd)
-
-os.fsync = held_fsync
-sys.exit(main(sys.argv[2:]))
-"""
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to hold the write")
+@needs_proc
 @pytest.mark.parametrize(
     ("signum", "returncode"),
     [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGHUP, -signal.SIGHUP), (signal.SIGINT, 130)],
@@ -249,17 +219,12 @@ def test_a_signal_mid_write_leaves_no_file_with_the_patient_name(
 ) -> None:
     out_dir = tmp_path / "printouts"
     out_dir.mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-c", HELD_WRITE, str(out_dir), "print", "--protocol", "spravato-trd",
-         "--out", str(out_dir / "session.pdf"), "--patient-name", CANARY],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    code, stderr = end_a_held_write(
+        "from ketaref.cli import main; sys.exit(main(sys.argv[2:]))", out_dir, signum,
+        "print", "--protocol", "spravato-trd", "--out", str(out_dir / "session.pdf"),
+        "--patient-name", CANARY,
     )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline() == "temporary written\n"
-    assert [p.suffix for p in out_dir.iterdir()] == [".part"]
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == returncode, stderr
+    assert code == returncode, stderr
     assert "Traceback" not in stderr
     assert list(out_dir.iterdir()) == []
 
