@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRect, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QRect, QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -302,6 +302,7 @@ class PrintDialog(QDialog):
             "PDF files (*.pdf)",
             options=options,
         )
+        forget_visited_folders()
         if path:
             self.save_to(Path(path))
 
@@ -373,3 +374,18 @@ def _fit(image: QImage, area: QRect) -> QRect:
         width,
         height,
     )
+
+
+def forget_visited_folders() -> None:
+    """Remove the folders Qt's file dialog remembers (its ``QtProject`` settings).
+
+    Qt records the last folder and a history of folders visited, shared by every Qt program of
+    the user; a folder's name may name a patient, so none is kept. Its other settings (view
+    mode, column widths, sidebar) stay.
+    """
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.beginGroup("FileDialog")
+    for key in ("history", "lastVisited"):
+        settings.remove(key)
+    settings.endGroup()
+    settings.sync()

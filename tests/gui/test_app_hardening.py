@@ -101,3 +101,48 @@ def test_the_print_dialog_refuses_a_control_character_in_plain_words(
     assert "invisible control character (U+001B" in dialog.problem.text()
     assert "Canary" not in dialog.problem.text()
     assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+
+
+#: Saves through the Save dialog into a folder named after the patient, in ``sys.argv[1]``.
+SAVE_THROUGH_THE_FILE_DIALOG = f"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog
+from ketaref import paths
+from ketaref.content.pack import load_pack
+from ketaref.gui.print_dialog import PrintDialog
+
+app = QApplication([])
+library = load_pack(paths.bundled_content_dir())
+dialog = PrintDialog(library, library.protocols["spravato-trd"])
+dialog.rebuild()
+target = Path(sys.argv[1]) / {CANARY!r} / "session.pdf"
+
+def choose():
+    chooser = next(w for w in app.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible())
+    chooser.selectFile(str(target))
+    chooser.accept()
+
+QTimer.singleShot(0, choose)
+dialog.choose_file_and_save()
+sys.exit(0 if target.is_file() else 3)
+"""
+
+
+def test_saving_leaves_no_folder_name_in_qts_file_dialog_settings(tmp_path: Path) -> None:
+    (tmp_path / "home" / CANARY).mkdir(parents=True)
+    env = os.environ | {
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", SAVE_THROUGH_THE_FILE_DIALOG, str(tmp_path / "home")],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    written = [p for p in (tmp_path / "config").rglob("*") if p.is_file()]
+    assert written  # Qt did keep its settings: the check below is not vacuous
+    for settings in written:
+        assert "Canarybeak" not in settings.read_text(errors="replace"), settings
