@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from pathlib import Path
 
@@ -69,3 +70,44 @@ def test_no_overwrite_works_where_hard_links_do_not(
     with pytest.raises(FileExistsError):
         write_atomically(tmp_path / "key", b"other", overwrite=False)
     assert (tmp_path / "key").read_bytes() == b"secret"
+
+
+def test_a_signal_mid_write_goes_to_the_callers_handler_after_the_cleanup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    received: list[int] = []
+
+    def callers_handler(signum: int, frame: object) -> None:
+        received.append(signum)
+
+    previous = signal.signal(signal.SIGTERM, callers_handler)
+    real_fsync = os.fsync
+
+    def fsync_then_terminated(descriptor: int) -> None:
+        monkeypatch.setattr(os, "fsync", real_fsync)
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(os, "fsync", fsync_then_terminated)
+    try:
+        with pytest.raises(OSError, match="interrupted by a signal"):
+            write_atomically(tmp_path / "checklist.pdf", b"%PDF patient")
+        assert received == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGTERM) is callers_handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_temporary_name_does_not_grow_with_the_target_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def note_files(descriptor: int) -> None:
+        seen.extend(p.name for p in tmp_path.iterdir() if not seen)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", note_files)
+    write_atomically(tmp_path / ("p" * 251 + ".pdf"), b"%PDF")
+    assert [len(name) for name in seen] == [len(".ketaref-12345678.part")]

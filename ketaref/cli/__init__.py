@@ -1,4 +1,4 @@
-"""The ``ketaref`` command line (see shared/cli-contract.md; names and exit codes are an interface).
+"""The ``ketaref`` command line (see docs/cli.md; names and exit codes are an interface).
 
 Thin by design: parse the arguments, call the Qt-free core, print, return an exit code. Each
 command group lives in its own module and registers its sub-commands here. Neither PySide6 nor
@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ketaref import __version__
-from ketaref.cli.common import EXIT_OK, EXIT_USAGE, CliError, fail
+from ketaref.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    OutputLost,
+    fail,
+    guarded_output,
+    output_lost,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -88,16 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     arguments = tuple(sys.argv[1:] if argv is None else argv)
     try:
-        if arguments in GUI_ARGUMENTS:
-            return _start_gui(GUI_ARGUMENTS[arguments])
-        return _run_command(arguments)
+        with guarded_output():
+            if arguments in GUI_ARGUMENTS:
+                return _start_gui(GUI_ARGUMENTS[arguments])
+            return _run_command(arguments)
     except CliError as exc:
         return fail(exc)
+    except OutputLost as exc:
+        return output_lost(exc)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return EXIT_OK
 
 
 def _run_command(arguments: Sequence[str]) -> int:

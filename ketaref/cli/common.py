@@ -1,14 +1,28 @@
-"""What every command shares: exit codes, error reporting, JSON output."""
+"""What every command shares: exit codes, error reporting, JSON output, safe output streams."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
+import os
 import sys
-from typing import Any
+import unicodedata
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
+
+#: The name of the error handler that writes what a console cannot show in plain ASCII.
+PLAIN_ERRORS = "ketaref-plain"
+#: Plain stand-ins for the typography our output uses, so ``≥ 5`` never becomes ``? 5``.
+PLAIN_STAND_INS = {
+    "•": "*", "·": "-", "–": "-", "—": "-", "−": "-", "…": "...", "→": "->", "←": "<-",
+    "×": "x", "÷": "/", "≥": ">=", "≤": "<=", "±": "+/-", "≈": "~", "“": '"', "”": '"',
+    "‘": "'", "’": "'", "§": "sect. ", "°": " deg", "\u00a0": " ", "\u202f": " ",
+}  # fmt: skip
 
 
 class CliError(Exception):
@@ -18,6 +32,14 @@ class CliError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+class OutputLost(Exception):
+    """Standard output could not be written (a full disk, a closed pipe)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.error = error
 
 
 def fail(error: CliError) -> int:
@@ -35,10 +57,122 @@ def report_invalid(directory: object, error: Any) -> int:
 
 
 def notice(message: str) -> None:
-    """Tell the user something on stderr without failing."""
-    print(f"ketaref: {message}", file=sys.stderr)
+    """Tell the user something on stderr without failing (control characters shown escaped)."""
+    print(f"ketaref: {shown_safely(message)}", file=sys.stderr)
+
+
+def shown_safely(text: str) -> str:
+    """``text`` with each control character written as its escape, e.g. a backslash and x1b.
+
+    A message may quote what was typed; an escape sequence or a bidi override in it must not
+    act on the terminal.
+    """
+    from ketaref.printing.patient import REFUSED_CATEGORIES
+
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c) in REFUSED_CATEGORIES
+        else c
+        for c in text
+    )
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 problem``, ``2 problems``: the count with the noun in the right number."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def print_json(document: Any) -> None:
-    """Print exactly one JSON document on stdout."""
-    print(json.dumps(document, indent=2, ensure_ascii=False))
+    """Print exactly one JSON document on stdout; escaped ASCII if stdout cannot take UTF-8."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(document, indent=2, ensure_ascii=True)
+    print(text)
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    """Stand in for characters the stream cannot encode: a plain equivalent, else ``\\uXXXX``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    replacement = []
+    for character in error.object[error.start : error.end]:
+        if character in PLAIN_STAND_INS:
+            replacement.append(PLAIN_STAND_INS[character])
+            continue
+        letters = "".join(
+            c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
+        )
+        if letters and letters.isascii() and letters.isprintable():
+            replacement.append(letters)  # é → e
+        else:
+            replacement.append(character.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(replacement), error.end
+
+
+class _GuardedOutput:
+    """Standard output that turns a failed write into :class:`OutputLost` (no traceback)."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputLost(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputLost(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def guarded_output() -> Iterator[None]:
+    """Make stdout and stderr survive any console encoding, and stdout's failures reportable.
+
+    Characters the console's encoding lacks are written as plain stand-ins (see
+    :data:`PLAIN_STAND_INS`); a failed write to stdout raises :class:`OutputLost`. The block
+    ends by flushing stdout, so a full disk is met here, not at the interpreter's exit.
+    """
+    if not _registered():
+        codecs.register_error(PLAIN_ERRORS, _plain)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors=PLAIN_ERRORS)
+    original = sys.stdout
+    sys.stdout = _GuardedOutput(original)  # type: ignore[assignment]
+    try:
+        yield
+        sys.stdout.flush()
+    finally:
+        sys.stdout = original
+
+
+def _registered() -> bool:
+    try:
+        codecs.lookup_error(PLAIN_ERRORS)
+    except LookupError:
+        return False
+    return True
+
+
+def output_lost(error: OutputLost) -> int:
+    """Say why stdout failed (a closed pipe quietly) and stop writing to it; return the code."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # Whatever is still buffered goes nowhere, so the interpreter's exit cannot fail on it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    if isinstance(error.error, BrokenPipeError):
+        return EXIT_OK  # the reader had enough (`| head`)
+    notice(f"cannot write the output: {error}")
+    return EXIT_USAGE

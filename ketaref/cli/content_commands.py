@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from ketaref.cli.common import EXIT_OK, CliError, notice, print_json, report_invalid
+from ketaref.cli.common import EXIT_OK, CliError, notice, plural, print_json, report_invalid
 from ketaref.content.problems import ContentError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -53,12 +52,18 @@ def _validate(args: argparse.Namespace) -> int:
         library = active_or_exit().library
         directory = library.directory
     elapsed = (time.perf_counter() - started) * 1000
-    counts = f"{len(library.protocols)} protocols, {len(library.checklists)} checklists, " + (
-        f"{len(library.contraindications)} contraindication lists"
+    counts = ", ".join(
+        plural(len(items), noun)
+        for items, noun in (
+            (library.protocols, "protocol"),
+            (library.checklists, "checklist"),
+            (library.contraindications, "contraindication list"),
+            (library.sources, "source"),
+        )
     )
     notice(
         f"{directory}: valid — content {library.version} ({library.pack_hash}), "
-        f"{counts}, {len(library.sources)} sources; checked in {elapsed:.0f} ms"
+        f"{counts}; checked in {elapsed:.0f} ms"
     )
     return EXIT_OK
 
@@ -72,7 +77,7 @@ def _seal(args: argparse.Namespace) -> int:
         return report_invalid(args.directory, exc)
     except OSError as exc:
         raise CliError(f"cannot write {args.directory}/manifest.yaml: {exc.strerror}") from None
-    notice(f"sealed {len(sealed)} files into {args.directory}/manifest.yaml")
+    notice(f"sealed {plural(len(sealed), 'file')} into {args.directory}/manifest.yaml")
     return EXIT_OK
 
 
@@ -131,7 +136,7 @@ def _show(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from ketaref.content.schema import content_schema
 
-    print(json.dumps(content_schema(), indent=2, ensure_ascii=False))
+    print_json(content_schema())
     return EXIT_OK
 
 

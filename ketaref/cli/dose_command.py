@@ -1,4 +1,4 @@
-"""``ketaref dose``: the dose calculator on the command line (shared/cli-contract.md, "Dosing")."""
+"""``ketaref dose``: the dose calculator on the command line (docs/cli.md, "dose")."""
 
 from __future__ import annotations
 

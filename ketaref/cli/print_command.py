@@ -1,4 +1,4 @@
-"""``ketaref print``: write a protocol's session checklist as a PDF (see shared/cli-contract.md).
+"""``ketaref print``: write a protocol's session checklist as a PDF (see docs/cli.md).
 
 The PDF is built in memory, checked, then written atomically; on any failure the command exits 2
 and leaves no file, partial or temporary. Patient details go onto the PDF and nowhere else: they
@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_OK, CliError
+from ketaref.cli.common import EXIT_OK, CliError, plural
 from ketaref.cli.content_commands import active_or_exit
 from ketaref.policy import Policy, load_policy
 from ketaref.printing.errors import PrintError
@@ -84,7 +84,7 @@ def _print(args: argparse.Namespace) -> int:
     except PrintError as exc:
         raise CliError(str(exc)) from None
     pages = check_pdf(data)
-    print(f"wrote {args.out} ({pages} {'page' if pages == 1 else 'pages'}, {paper.upper()})")
+    print(f"wrote {args.out} ({plural(pages, 'page')}, {paper.upper()})")
     return EXIT_OK
 
 

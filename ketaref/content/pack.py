@@ -221,20 +221,25 @@ def pack_files(directory: Path) -> list[str]:
     (``.git``) are skipped; symbolic links are listed, never followed.
     """
     found = []
-    for top in _entries(directory):
+    for top in _entries(directory, "."):
         if top.name in (MANIFEST, SIGNATURE):
             continue
         if top.is_dir(follow_symlinks=False):
-            found += [f"{top.name}/{entry.name}" for entry in _entries(Path(top.path))]
+            found += [f"{top.name}/{e.name}" for e in _entries(Path(top.path), f"{top.name}/")]
         else:
             found.append(top.name)
     return found
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    """The entries of ``folder`` by name, without hidden folders."""
-    with os.scandir(folder) as scan:
-        entries = [e for e in scan if not (e.name.startswith(".") and e.is_dir())]
+def _entries(folder: Path, display: str) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` by name, without hidden folders; ContentError if unlistable."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = [e for e in scan if not (e.name.startswith(".") and e.is_dir())]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        problem = ContentProblem(display, None, None, f"this folder cannot be listed: {reason}")
+        raise ContentError([problem]) from None
     return sorted(entries, key=lambda entry: entry.name)
 
 

@@ -73,6 +73,10 @@ def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path,
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise SigningError(f"the key name “{name}” must be a plain file name, e.g. clinic-2026")
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SigningError(
+            f"{out_dir} is a file, not a folder; --out names the folder the keys are written into"
+        )
     private_path, public_path = out_dir / f"{name}.key", out_dir / f"{name}.pub"
     for existing in (private_path, public_path):
         if existing.exists():
@@ -85,8 +89,8 @@ def generate_keypair(out_dir: Path, name: str = DEFAULT_KEY_NAME) -> tuple[Path,
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        out_dir.chmod(out_dir.stat().st_mode | 0o700)
+        # A new folder is the owner's alone; an existing one keeps the modes IT gave it.
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomically(private_path, private_pem, mode=0o600, overwrite=False)
         write_atomically(public_path, public_pem, mode=0o644, overwrite=False)
     except FileExistsError as exc:

@@ -54,7 +54,7 @@ PER_KG_STEP = Decimal("0.01")
 #: Where a quotient does not end, it is carried to this many decimal places.
 REPEATING_PLACES = 10
 
-#: The keys of ``ketaref dose --json`` (shared/cli-contract.md), in order.
+#: The keys of ``ketaref dose --json`` (docs/cli.md), in order.
 JSON_KEYS = (
     "protocol",
     "weight_kg",

@@ -17,17 +17,29 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ketaref import __version__, paths
+from ketaref.atomic import remove_stale_temporaries
 from ketaref.content.problems import ContentError
 from ketaref.content.snapshot import forget_snapshot, load_and_keep, startup_summary
 from ketaref.content.summary import ContentUnavailable, DeferredContent
@@ -47,6 +59,16 @@ FIRST_PAINT_WAIT = 0.2
 QUIT_WAIT_S = 5.0
 #: How often the GUI thread looks whether the background load has ended.
 LOAD_POLL_MS = 20
+#: Qt warnings that tell a user nothing: the offscreen platform (checks, CI) cannot pass a
+#: window's size hints on, and says so for every window.
+QUIET_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+#: Said instead of Qt's abort ("Reinstalling the application may fix this problem").
+NO_DISPLAY_MESSAGE = (
+    "the desktop app needs a display, and this session has none (neither DISPLAY nor"
+    " WAYLAND_DISPLAY is set). Start ketaref from a desktop session. To check an installation"
+    " without a display, run `ketaref self-test`; to start the app without a screen for automated"
+    " checks, set QT_QPA_PLATFORM=offscreen."
+)
 
 
 def log_file_path() -> Path:
@@ -151,10 +173,34 @@ class ExceptionHandler:
         self._dialog_open = False
 
 
+def missing_display() -> bool:
+    """Whether Qt would find no display to open (Linux and other X11/Wayland systems).
+
+    Checked before QApplication exists: without a display Qt aborts the process with advice to
+    reinstall, which is wrong. A platform named in QT_QPA_PLATFORM is left to Qt.
+    """
+    if sys.platform in ("win32", "darwin"):
+        return False
+    return not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
+
+
+def _pass_on_qt_messages() -> None:
+    """Let Qt's messages through to stderr as before, except :data:`QUIET_QT_MESSAGES`."""
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message not in QUIET_QT_MESSAGES:
+            sys.stderr.write(qFormatLogMessage(kind, context, message) + "\n")
+
+    qInstallMessageHandler(handler)
+
+
 def _application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    _pass_on_qt_messages()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
@@ -200,7 +246,13 @@ def _paint(app: QApplication, window: QWidget) -> None:
 
 
 def run_app(exit_after_startup: bool) -> int:
-    """Start the desktop app; with ``exit_after_startup``, build the window, then return 0."""
+    """Start the desktop app; with ``exit_after_startup``, build the window, then return 0.
+
+    Returns 2 without a display, saying so in words.
+    """
+    if QApplication.instance() is None and missing_display():
+        print(f"ketaref: {NO_DISPLAY_MESSAGE}", file=sys.stderr)
+        return 2
     app = _application()
     sys.excepthook = ExceptionHandler(log_file_path())
     from ketaref.gui.integration import machine_settings
@@ -223,6 +275,7 @@ def run_app(exit_after_startup: bool) -> int:
     window = MainWindow(content, settings, machine_settings(policy))
     window.show()
     _paint(app, window)
+    _remove_stale_printouts()  # after the first paint: Documents may be on a slow share
     if exit_after_startup:
         return 0
     if content.is_loaded:
@@ -239,6 +292,17 @@ def run_app(exit_after_startup: bool) -> int:
     if content.failure is not None:
         forget_snapshot()  # failed after the user quit: the next start loads the pack first
     return code
+
+
+def _remove_stale_printouts() -> None:
+    """Remove temporary files left by checklist saves that were killed, in the default folder.
+
+    Saves elsewhere are cleaned at the next save into the same folder; ketaref keeps no list of
+    the folders it saved to (their names may name a patient).
+    """
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents:
+        remove_stale_temporaries(Path(documents))
 
 
 def _when_loaded(window: MainWindow) -> None:
@@ -273,4 +337,6 @@ def _stop_without_content(window: MainWindow) -> None:
 def _problems_of(exc: Exception) -> list[str]:
     if isinstance(exc, ContentError):
         return [str(problem) for problem in exc.problems]
-    return [str(exc) or type(exc).__name__]
+    if isinstance(exc, OSError) and exc.strerror:
+        return [f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror]
+    return [str(exc) or "an unexpected error while loading the content"]

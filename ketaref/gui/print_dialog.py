@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QRect, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -354,6 +354,7 @@ class PrintDialog(QDialog):
             "PDF files (*.pdf)",
             options=options,
         )
+        forget_visited_folders()
         if path:
             self.save_to(Path(path))
 
@@ -425,3 +426,18 @@ def _fit(image: QImage, area: QRect) -> QRect:
         width,
         height,
     )
+
+
+def forget_visited_folders() -> None:
+    """Remove the folders Qt's file dialog remembers (its ``QtProject`` settings).
+
+    Qt records the last folder and a history of folders visited, shared by every Qt program of
+    the user; a folder's name may name a patient, so none is kept. Its other settings (view
+    mode, column widths, sidebar) stay.
+    """
+    settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    settings.beginGroup("FileDialog")
+    for key in ("history", "lastVisited"):
+        settings.remove(key)
+    settings.endGroup()
+    settings.sync()

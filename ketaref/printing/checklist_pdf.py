@@ -49,7 +49,7 @@ from ketaref.printing.dose_figures import (
 )
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
-from ketaref.printing.patient import PatientDetails
+from ketaref.printing.patient import PatientDetails, check_typed_field
 
 __all__ = [
     "PatientDetails",
@@ -168,10 +168,7 @@ def build_checklist_pdf(
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
     for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
-        if len(text) > MAX_HEADER_TEXT:
-            raise PrintError(
-                f"the {label} is longer than the {MAX_HEADER_TEXT} characters its box can hold"
-            )
+        check_typed_field(label, text, MAX_HEADER_TEXT)
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from ketaref.printing.errors import PrintError
 
 #: The longest text each header box holds legibly; longer is refused, never cut silently.
 MAX_LENGTHS = {"name": 80, "patient_id": 40, "weight": 20}
+#: Unicode categories a typed field may not hold: control characters (bell, escape, tab, line
+#: breaks), format characters (bidi overrides that reverse what is read, zero-width characters)
+#: and line and paragraph separators. Each prints as a box, a break or reordered text.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def check_typed_field(label: str, text: str, limit: int) -> None:
+    """Raise PrintError if ``text`` is longer than ``limit`` or holds a control character.
+
+    The one rule for every field a user types onto a printout (patient name and ID, weight,
+    clinician, clinic name). The message names the field and the character, never the text.
+    """
+    if len(text) > limit:
+        raise PrintError(f"the {label} is longer than the {limit} characters its box can hold")
+    for position, character in enumerate(text, start=1):
+        if unicodedata.category(character) in REFUSED_CATEGORIES:
+            raise PrintError(
+                f"the {label} contains an invisible control character (U+{ord(character):04X},"
+                f" character {position}); type it again without it"
+            )
 
 
 @dataclass(frozen=True)
@@ -26,7 +47,4 @@ class PatientDetails:
     def __post_init__(self) -> None:
         labels = {"name": "patient name", "patient_id": "patient ID", "weight": "weight"}
         for name, limit in MAX_LENGTHS.items():
-            if len(getattr(self, name)) > limit:
-                raise PrintError(
-                    f"the {labels[name]} is longer than the {limit} characters its box can hold"
-                )
+            check_typed_field(labels[name], getattr(self, name), limit)

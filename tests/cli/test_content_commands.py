@@ -1,4 +1,4 @@
-"""The ``ketaref content`` commands and ``--version`` keep to shared/cli-contract.md."""
+"""The ``ketaref content`` commands and ``--version`` keep to docs/cli.md."""
 
 from __future__ import annotations
 

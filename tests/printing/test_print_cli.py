@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +13,7 @@ import pytest
 from ketaref import paths
 from ketaref.content.pack import load_pack
 from tests.printing.pdf_tools import page_count, page_size, pdf_text
+from tests.processes import as_a_user, end_a_held_write, needs_proc
 
 CANARY = "Quillon Canarybeak"
 LIBRARY = load_pack(paths.bundled_content_dir())
@@ -85,16 +86,6 @@ def test_clinic_name_and_paper_come_from_the_machine_policy(tmp_path: Path) -> N
     assert page_size(out) == (595, 842)
 
 
-def _without_file_permission_override() -> tuple[str, ...]:
-    """As root, drop the capability that ignores file modes, so a read-only folder is one."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: a read-only folder cannot be made")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
-
-
 def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
@@ -102,7 +93,7 @@ def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None
     try:
         result = run_print(
             "--protocol", "spravato-trd", "--out", str(folder / "x.pdf"),
-            prefix=_without_file_permission_override(),
+            prefix=as_a_user(),
         )  # fmt: skip
         assert_refused(result, "cannot save the checklist")
         assert os.listdir(folder) == []
@@ -221,3 +212,82 @@ def test_an_overlong_field_is_refused_without_quoting_it(
     assert what in result.stderr and "characters its box can hold" in result.stderr
     assert "Canary" not in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_proc
+@pytest.mark.parametrize(
+    ("signum", "returncode"),
+    [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGHUP, -signal.SIGHUP), (signal.SIGINT, 130)],
+)
+def test_a_signal_mid_write_leaves_no_file_with_the_patient_name(
+    tmp_path: Path, signum: int, returncode: int
+) -> None:
+    out_dir = tmp_path / "printouts"
+    out_dir.mkdir()
+    code, stderr = end_a_held_write(
+        "from ketaref.cli import main; sys.exit(main(sys.argv[2:]))", out_dir, signum,
+        "print", "--protocol", "spravato-trd", "--out", str(out_dir / "session.pdf"),
+        "--patient-name", CANARY,
+    )  # fmt: skip
+    assert code == returncode, stderr
+    assert "Traceback" not in stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_255_character_file_name_is_written(tmp_path: Path) -> None:
+    name = "checklist-" + "x" * (255 - len("checklist-.pdf")) + ".pdf"
+    assert len(name.encode()) == 255
+    result = run_print("--protocol", "spravato-trd", "--out", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_a_write_removes_temporaries_left_by_an_earlier_one_that_was_killed(
+    tmp_path: Path,
+) -> None:
+    left_over = tmp_path / ".ketaref-k1ll3d_x.part"
+    left_over.write_text(CANARY)
+    os.utime(left_over, (0, 0))  # long ago
+    running_now = tmp_path / ".ketaref-runn1ng0.part"  # another process's write, in progress
+    running_now.write_text("in progress")
+    not_ours = [tmp_path / ".ketaref-k1ll3d_x.part.kept", tmp_path / ".notes.pdf.abcdefgh.part"]
+    for other in not_ours:
+        other.write_text("not ketaref's")
+        os.utime(other, (0, 0))
+    result = run_print("--protocol", "spravato-trd", "--out", str(tmp_path / "session.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["session.pdf", running_now.name, *(p.name for p in not_ours)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "what"),
+    [
+        ("--patient-name", "patient name"),
+        ("--patient-id", "patient ID"),
+        ("--clinician", "clinician"),
+    ],
+)
+@pytest.mark.parametrize(
+    "hidden",
+    ["\a", "\x1b[31m", "\t", "\r", "\n", "\x7f", "\u0085", "\u200b", "\u202e", "\u2066", "\u2028"],
+    ids=repr,
+)
+def test_a_control_character_in_a_typed_field_is_refused(
+    tmp_path: Path, option: str, what: str, hidden: str
+) -> None:
+    target = tmp_path / "checklist.pdf"
+    typed = f"Quillon{hidden}Canarybeak"
+    result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
+    assert_refused(result, f"the {what}")
+    assert "control character" in result.stderr and "Canary" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_control_character_in_the_clinic_name_is_refused_by_the_core() -> None:
+    from ketaref.printing.checklist_pdf import build_checklist_pdf
+    from ketaref.printing.errors import PrintError
+
+    with pytest.raises(PrintError, match="the clinic name contains an invisible control"):
+        build_checklist_pdf(LIBRARY, "spravato-trd", clinic_name="Lakeside\x1b[2J Service")
