@@ -98,6 +98,8 @@ class PrintDialog(QDialog):
         self.print_date = QCheckBox("Print the date", checked=True)
         self.session_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.session_date.setDisplayFormat("yyyy-MM-dd")
+        # The "Date" row holds the check box too, so the field gets its own name to be read by.
+        self.session_date.setAccessibleName("Session date")
         self.paper = QComboBox()
         for label, key in PAPERS:
             self.paper.addItem(label, key)
@@ -149,6 +151,7 @@ class PrintDialog(QDialog):
         scroll.setWidget(self.pages_widget)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(PREVIEW_PAGE_WIDTH + 40)
+        scroll.setAccessibleName("Preview of the printed pages")
         scroll.setStyleSheet("QScrollArea { background: #808080; }")
         self.pages_widget.setStyleSheet("background: #808080;")
         preview = QVBoxLayout()
