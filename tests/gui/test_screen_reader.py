@@ -48,8 +48,9 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 def controls(node: Node) -> Iterator[Node]:
-    """Every object a user can act on, but a combo box's own pop-up list (read as the box)."""
-    if node["role"] in INTERACTIVE_ROLES or "focusable" in node["states"]:
+    """Every object on screen a user can act on, but a combo box's own pop-up list."""
+    acts = node["role"] in INTERACTIVE_ROLES or "focusable" in node["states"]
+    if acts and "showing" in node["states"]:
         yield node
     for child in node["children"]:
         if not (node["role"] == "combo box" and child["role"] == "list"):
