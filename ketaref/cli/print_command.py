@@ -80,12 +80,25 @@ def _print(args: argparse.Namespace) -> int:
             clinician=(args.clinician or "").strip(),
             session_date=session_date,
         )
-        save_pdf(data, Path(args.out))
+        pages = check_pdf(data)
+        if args.printer is not None:
+            job_name = library.checklists[library.protocols[args.protocol].checklist or ""].title
+            _send_to_printer(data, args.printer, paper=paper, job_name=job_name)
+            where = f"sent to printer {args.printer}"
+        else:
+            save_pdf(data, Path(args.out))
+            where = f"wrote {args.out}"
     except PrintError as exc:
         raise CliError(str(exc)) from None
-    pages = check_pdf(data)
-    print(f"wrote {args.out} ({plural(pages, 'page')}, {paper.upper()})")
+    print(f"{where} ({plural(pages, 'page')}, {paper.upper()})")
     return EXIT_OK
+
+
+def _send_to_printer(pdf: bytes, queue: str, *, paper: str, job_name: str) -> None:
+    """Print through Qt with no dialog (Qt loads only here); PrintError if it cannot."""
+    from ketaref.gui.qt_printing import paint_pdf, queue_printer
+
+    paint_pdf(pdf, queue_printer(queue, paper=paper, job_name=job_name))
 
 
 def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
@@ -97,7 +110,13 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
         "printed on the page only; leave them out to get blank lines to fill in by pen.",
     )
     command.add_argument("--protocol", required=True, metavar="ID", help="protocol id")
-    command.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    target = command.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="FILE.pdf", help="where to write the PDF")
+    target.add_argument(
+        "--printer",
+        metavar="QUEUE",
+        help="send the checklist to this print queue instead, with no dialog (a test print)",
+    )
     command.add_argument(
         "--paper",
         choices=("a4", "letter"),

@@ -38,7 +38,7 @@ from ketaref.content.summary import (
     DeferredContent,
     summarize,
 )
-from ketaref.gui import integration
+from ketaref.gui import accessibility, integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.item_view import ItemView
@@ -122,6 +122,7 @@ class Banner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.setAccessibleName(text.split(".")[0])
         self.setAccessibleDescription(text)
+        accessibility.mark_as_alert(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
+        accessibility.install()  # before any widget is read by assistive technology
         if not isinstance(content, DeferredContent):
             content = DeferredContent.of(content)
         self.content = content
@@ -368,7 +370,8 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.content_label = QLabel(self._status_text(), self)
-        self.content_label.setAccessibleName("Content version and pack hash")
+        # Its name is its text (Qt's default for a label), so a screen reader reads the version.
+        self.content_label.setAccessibleDescription("Content version and pack hash")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.content_label)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRect, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPageSize, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -49,9 +49,6 @@ DIALOG_SIZE = (1100, 900)
 MIN_PREVIEW_PAGE_WIDTH = 320
 #: Quiet time after the preview is resized before the pages are drawn again at the new width.
 RESIZE_DEBOUNCE_MS = 150
-#: Pages are rasterised for the printer at its resolution up to this (a 600 dpi A4 page would be
-#: 140 MB of pixels; 300 dpi keeps 7 pt text crisp at 35 MB).
-MAX_PRINT_DPI = 300
 #: Quiet time after the last keystroke before the PDF is rebuilt.
 DEBOUNCE_MS = 250
 
@@ -112,6 +109,8 @@ class PrintDialog(QDialog):
         self.print_date = QCheckBox("Print the date", checked=True)
         self.session_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.session_date.setDisplayFormat("yyyy-MM-dd")
+        # The "Date" row holds the check box too, so the field gets its own name to be read by.
+        self.session_date.setAccessibleName("Session date")
         self.paper = QComboBox()
         for label, key in PAPERS:
             self.paper.addItem(label, key)
@@ -169,7 +168,7 @@ class PrintDialog(QDialog):
         self.preview_scroll.setWidget(self.pages_widget)
         self.preview_scroll.setWidgetResizable(True)
         self.preview_scroll.setMinimumWidth(MIN_PREVIEW_PAGE_WIDTH // 2)
-        self.preview_scroll.setAccessibleName("Preview")
+        self.preview_scroll.setAccessibleName("Preview of the printed pages")
         grey = colors.preview_background
         self.preview_scroll.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
         self.pages_widget.setStyleSheet(f"background: {grey};")
@@ -207,8 +206,9 @@ class PrintDialog(QDialog):
 
     def printer_page_size(self) -> QPageSize:
         """The chosen paper size for a QPrinter."""
-        a4 = self.paper_key() == "a4"
-        return QPageSize(QPageSize.PageSizeId.A4 if a4 else QPageSize.PageSizeId.Letter)
+        from ketaref.gui.qt_printing import page_size
+
+        return page_size(self.paper_key())
 
     def chosen_date(self) -> dt.date | None:
         """The session date to print, or None for a blank line."""
@@ -393,39 +393,18 @@ class PrintDialog(QDialog):
         """Paint the previewed PDF's pages on ``printer``, rendered from the same bytes."""
         if self.pdf is None:
             return
-        from ketaref.gui.pdf_pages import iter_pages
+        from ketaref.gui.qt_printing import paint_pdf
 
-        painter = QPainter()
-        if not painter.begin(printer):
-            QMessageBox.warning(self, "Not printed", "The printer could not be started.")
-            return
         try:
-            dpi = min(printer.resolution(), MAX_PRINT_DPI)
-            for number, image in enumerate(iter_pages(self.pdf, dpi)):
-                if number:
-                    printer.newPage()
-                target = _fit(image, painter.viewport())
-                painter.drawImage(target, image)
-        finally:
-            painter.end()
+            paint_pdf(self.pdf, printer)
+        except PrintError as exc:
+            QMessageBox.warning(self, "Not printed", str(exc))
 
 
 def _page_width_points(paper: str) -> float:
     from ketaref.printing.paper import PAPER_SIZES
 
     return PAPER_SIZES[paper][0]
-
-
-def _fit(image: QImage, area: QRect) -> QRect:
-    """The largest rectangle of the image's shape that fits in ``area``, centred."""
-    scale = min(area.width() / image.width(), area.height() / image.height())
-    width, height = int(image.width() * scale), int(image.height() * scale)
-    return QRect(
-        area.x() + (area.width() - width) // 2,
-        area.y() + (area.height() - height) // 2,
-        width,
-        height,
-    )
 
 
 def forget_visited_folders() -> None:

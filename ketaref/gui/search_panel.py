@@ -136,6 +136,10 @@ def make_search_widgets(
     field = SearchField(parent)
     field.setPlaceholderText("Search (Ctrl+K): protocol, condition, drug, item…")
     field.setClearButtonEnabled(True)
+    # Qt's clear button has no text, so screen readers would read an unnamed button.
+    clear = field.findChild(QObject, "_q_qlineeditclearaction")
+    if clear is not None:
+        clear.setText("Clear search")
     field.setAccessibleName("Search")
     field.setAccessibleDescription(
         "Search titles, indications, statements, checklist items and synonyms; small typos are"
