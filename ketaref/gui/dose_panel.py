@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFont
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -51,7 +51,7 @@ from ketaref.dosing.calculator import (
     regimen_label,
 )
 from ketaref.dosing.units import DoseInputError
-from ketaref.gui.palette import colors_for
+from ketaref.gui.palette import colors_for, theme_from
 
 #: How long a changed result stays highlighted, in milliseconds.
 HIGHLIGHT_MS = 1500
@@ -197,10 +197,11 @@ class DosePanel(QWidget):
     @staticmethod
     def _citation_numbers(library: Library, protocol: Protocol) -> dict[tuple[str, str], int]:
         """The [n] numbers the protocol's text gives its citations, so both say the same."""
-        from ketaref.gui.page_html import Theme
         from ketaref.gui.rich_text import render_item
 
-        rendered = render_item(library, "protocol", protocol, Theme())
+        # Only the numbering is read; the colours do not matter, any palette's will do.
+        theme = theme_from(QGuiApplication.palette())
+        rendered = render_item(library, "protocol", protocol, theme)
         return {(c.source_id, c.locator): c.number for c in rendered.citations}
 
     def cite(self, citation: Citation) -> str:
@@ -281,7 +282,7 @@ class DosePanel(QWidget):
 
         self.duration_edit = self._line_edit("optional", "Duration", "Infusion duration, a number")
         self.duration_unit = ChoiceButtons(
-            ["m&in", "hour&s"], "Duration unit", "Minutes or hours", checked=0
+            ["m&in", "hou&rs"], "Duration unit", "Minutes or hours", checked=0
         )
         self.duration_unit.chosen.connect(self._recalculate)
         form.addRow(
@@ -405,7 +406,6 @@ class DosePanel(QWidget):
         layout.addWidget(field, 1)
         layout.addWidget(unit)
         # The row is its label's buddy: its Alt key goes to the field (Tab skips the row itself).
-        row.setFocusPolicy(field.focusPolicy())
         row.setFocusProxy(field)
         return row
 

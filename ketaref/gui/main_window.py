@@ -305,13 +305,13 @@ class MainWindow(QMainWindow):
                 text = f"About the content in use. {running}. "
             text += " ".join(_sentence(notice) for notice in summary.notices)
             severity = "critical" if summary.refused else "info"
-            banners.append(Banner("refusedPackBanner", text, "De&tails…", severity=severity))
+            banners.append(Banner("refusedPackBanner", text, "Detai&ls…", severity=severity))
         if self.machine.problems:
             banners.append(
                 Banner(
                     "policyBanner",
                     f"{self.machine.problem_summary} Tell IT; Details lists the problems.",
-                    "Deta&ils…",
+                    "&Details…",
                 )
             )
         for banner in banners:

@@ -27,7 +27,7 @@ from ketaref.gui.dose_panel import (
     DosePanel,
 )
 from ketaref.gui.main_window import MainWindow
-from ketaref.gui.page_html import Theme
+from ketaref.gui.palette import theme_from
 from ketaref.gui.rich_text import render_item
 from tests.dosing.fake_protocols import BOLUS_OVER_TIME, RATE_RANGE, make_protocol
 
@@ -231,7 +231,9 @@ def test_sources_carry_the_texts_numbers_and_verification(
     panel = bundled_panel(qtbot, bundled_library, "iv-ketamine-acute-pain")
     numbers = {
         (c.source_id, c.locator): c.number
-        for c in render_item(bundled_library, "protocol", protocol, Theme()).citations
+        for c in render_item(
+            bundled_library, "protocol", protocol, theme_from(panel.palette())
+        ).citations
     }
     type_into(qtbot, panel.weight_edit, "70")
     type_into(qtbot, panel.dose_edit, "0.3")
@@ -306,7 +308,7 @@ def test_switching_to_the_rate_regimen_shows_the_total(qtbot: QtBot, panel: Dose
     assert panel.dose_edit is not None and panel.dose_edit.text() == ""
     type_into(qtbot, panel.dose_edit, "1")
     type_into(qtbot, panel.duration_edit, "4")
-    alt(qtbot, panel, Qt.Key.Key_S)  # hour&s
+    alt(qtbot, panel, Qt.Key.Key_R)  # hou&rs
     # 1 mg/kg/h × 70 kg = 70 mg/h; over 4 h: 280 mg
     qtbot.waitUntil(lambda: panel.dose_label.text() == "70 mg/h; 280 mg over 4 h")
     assert "Total over 4 h: 280 mg (4 mg/kg)" in shown_text(panel)

@@ -138,9 +138,9 @@ def test_every_alt_key_of_the_main_window_is_unique_and_works(
     troubled_window.open_item(item_id)
     troubled_window.item_view.document.setFocus()
     keys = assert_every_alt_key_works(qtbot, troubled_window)
-    assert {"f", "e", "v", "g", "h", "s", "t", "i"} <= keys  # menus, sources, banners' details
+    assert {"f", "e", "v", "g", "h", "s", "l", "d"} <= keys  # menus, sources, banners' details
     if item_id == "iv-ketamine-trd":
-        assert {"w", "o", "u", "c"} <= keys  # weight, dose, duration, concentration
+        assert {"w", "o", "u", "t"} <= keys  # weight, dose, duration, concentration
 
 
 def test_every_alt_key_of_the_print_dialog_is_unique_and_works(
@@ -189,11 +189,11 @@ def ring_pixels(widget: QWidget) -> int:
     )
 
 
-def test_the_focus_ring_shows_on_the_reading_pane_and_a_combo_box(
+def test_the_focus_ring_shows_on_the_reading_pane_and_a_field(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     window.open_item("iv-ketamine-trd")
-    for widget in (window.item_view.document, window.item_view.calculator.weight_unit):  # type: ignore[union-attr]
+    for widget in (window.item_view.document, window.item_view.calculator.weight_edit):  # type: ignore[union-attr]
         window.search_field.setFocus()
         qtbot.waitUntil(window.search_field.hasFocus)
         assert ring_pixels(widget) < widget.width() // 2

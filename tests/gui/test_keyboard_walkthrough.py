@@ -69,8 +69,15 @@ def test_search_protocol_calculator_dose_print_cancel(
     assert calculator.isAncestorOf(weight) and weight.accessibleName() == "Weight"
 
     type_text(qtbot, "70")
-    assert calculator.dose_lines()  # type: ignore[attr-defined]  # a dose, worked out for 70 kg
+    assert not calculator.dose_lines()  # type: ignore[attr-defined]  # the screen picks no dose
     assert visible_focus() is weight
+
+    press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Alt+O: the dose field
+    dose_field = visible_focus()
+    assert calculator.isAncestorOf(dose_field) and dose_field is not weight
+    type_text(qtbot, "0.5")
+    assert calculator.dose_lines()  # type: ignore[attr-defined]  # a dose, worked out for 70 kg
+    assert visible_focus() is dose_field
 
     press(qtbot, Qt.Key.Key_P, CTRL)  # the print dialog, on top, with the keyboard
     qtbot.waitUntil(lambda: isinstance(QApplication.activeWindow(), QDialog))
@@ -84,4 +91,4 @@ def test_search_protocol_calculator_dose_print_cancel(
     # A window manager hands the keyboard back to the dialog's parent; offscreen has none.
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    assert visible_focus() is weight
+    assert visible_focus() is dose_field
