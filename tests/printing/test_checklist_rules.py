@@ -144,7 +144,7 @@ def test_applies_to_must_name_a_protocol_using_the_checklist(pack_copy: Path) ->
         ),
         encoding="utf-8",
     )
-    seal(pack_copy)
+    seal(pack_copy, same_version=True)
     with pytest.raises(ContentError) as refused:
         load_pack(pack_copy)
     (problem,) = refused.value.problems
