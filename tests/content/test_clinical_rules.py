@@ -346,7 +346,10 @@ def test_spravato_checklist_says_it_does_not_replace_the_rems_form(
     bundled_library: Library,
 ) -> None:
     notices = " ".join(n.text for n in bundled_library.checklists["spravato-session"].notices)
-    assert "does not replace the SPRAVATO REMS Patient Monitoring Form" in notices
+    assert (
+        "does not replace the SPRAVATO Risk Evaluation and Mitigation Strategy (REMS) Patient"
+        " Monitoring Form" in notices
+    )
 
 
 def test_iv_checklist_leaves_unpublished_rules_to_local_policy(bundled_library: Library) -> None:
