@@ -59,7 +59,8 @@ ALLOWED_QUANTITIES: dict[str, set[str]] = {
     "2–100 min": {"andrade-2017"},  # section 3.3: sessions from 2 to 100 minutes
     "up to 0.35 mg/kg": {"cohen-2018-gc", "schwenk-2018-gc"},
     "0.5–2 mg/kg/h": {"cohen-2018-gc"},
-    "0.1–1 mg/kg/h": {"schwenk-2018-gc"},
+    "0.1–1 mg/kg/h": {"schwenk-2018-gc"},  # the calculator's accepted range, labelled as such
+    "up to 1 mg/kg/h": {"schwenk-2018-gc"},
 }
 
 #: Phrases from the fact sheet's section 5 ("must not state as fact").
@@ -346,7 +347,10 @@ def test_spravato_checklist_says_it_does_not_replace_the_rems_form(
     bundled_library: Library,
 ) -> None:
     notices = " ".join(n.text for n in bundled_library.checklists["spravato-session"].notices)
-    assert "does not replace the SPRAVATO REMS Patient Monitoring Form" in notices
+    assert (
+        "does not replace the SPRAVATO Risk Evaluation and Mitigation Strategy (REMS) Patient"
+        " Monitoring Form" in notices
+    )
 
 
 def test_iv_checklist_leaves_unpublished_rules_to_local_policy(bundled_library: Library) -> None:
@@ -369,3 +373,13 @@ def test_shown_text_marks_unverified_sources_and_review_state(
     assert ("check against the primary" in shown) == (Verification.SECONDARY in tags)
     assert ("abstract only" in shown) == (Verification.ABSTRACT_ONLY in tags)
     assert f"Status: {protocol.regulatory_status.label}" in shown
+
+
+def test_acute_pain_schedule_shows_the_guidelines_ceiling_not_the_calculators_range(
+    bundled_library: Library,
+) -> None:
+    """Issue 14, finding 12: 0.1–1 mg/kg/h is the calculator's range built from two statements;
+    the guideline's schedule gives a ceiling (and lower doses that may be needed), not that range."""
+    schedule = bundled_library.protocols["iv-ketamine-acute-pain"].schedule
+    ranges = {str(entry.dose_range) for entry in schedule if entry.dose_range is not None}
+    assert ranges == {"up to 1 mg/kg/h"}

@@ -21,15 +21,16 @@ from ketaref.content.seal import seal
 from .packs import edit, force_seal
 from .test_clinical_rules import CONTRACT_PROTOCOLS
 
-#: Items whose prose this rule covers; the session checklists are worded by their own helper
-#: and will join once their prose is reworked (issue 14, findings 1, 2, 13, 14).
-PROSE_KINDS = ("protocol", "contraindications")
+#: Items whose prose this rule covers: everything a nurse reads on screen or on the printed sheet.
+PROSE_KINDS = ("protocol", "contraindications", "checklist")
 
 ITEM_IDS = [
     *sorted(CONTRACT_PROTOCOLS),
     "spravato-contraindications",
     "iv-ketamine-pain-contraindications",
     "ketamine-label-contraindications",
+    "spravato-session",
+    "iv-ketamine-session",
 ]
 
 
