@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ketaref.content.local_rules import slot_problems
 from ketaref.content.model import (
     IDENTIFIER_PATTERN,
     Checklist,
@@ -367,6 +368,17 @@ def _cross_check(
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
     problems += _applies_to_problems(items)
+    problems += _slot_id_problems(items)
+    return problems
+
+
+def _slot_id_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
+    """A slot id declared twice: a clinic's local rule must fill exactly one place."""
+    problems: list[ContentProblem] = []
+    for item_id, slot_id, message in slot_problems(parsed.item for parsed in items.values()):
+        parsed = items[item_id]
+        found = _problems_at(parsed.file, parsed.raw, "id", slot_id, message)
+        problems.append(found[-1])
     return problems
 
 

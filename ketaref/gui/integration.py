@@ -18,6 +18,7 @@ from ketaref.policy import USER_KEYS, Policy
 from ketaref.printing.paper import paper_from_policy
 
 if TYPE_CHECKING:
+    from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import Protocol
     from ketaref.content.pack import Library
     from ketaref.dosing.calculator import DoseResult
@@ -63,6 +64,7 @@ def open_print_dialog(
     machine: MachineSettings,
     dose: DoseResult | None,
     dose_acknowledged: bool,
+    local_rules: LocalRulesInForce,
     parent: QWidget,
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
@@ -77,6 +79,7 @@ def open_print_dialog(
         default_paper=machine.default_paper or locale_default_paper(),
         dose=dose,
         dose_acknowledged=dose_acknowledged,
+        local_rules=local_rules,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

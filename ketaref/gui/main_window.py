@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             return
         if item_id != self._current_id:
             kind, item = found
-            self.item_view.show_item(self.library, kind, item)
+            self.item_view.show_item(self.library, kind, item, self.active.local_rules)
             self._current_id = item_id
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
@@ -537,6 +537,7 @@ class MainWindow(QMainWindow):
             machine=self.machine,
             dose=dose,
             dose_acknowledged=acknowledged,
+            local_rules=self.active.local_rules,
             parent=self,
         )
 
