@@ -64,8 +64,8 @@ def open_print_dialog(
     machine: MachineSettings,
     dose: DoseResult | None,
     dose_acknowledged: bool,
-    local_rules: LocalRulesInForce,
     parent: QWidget,
+    local_rules: LocalRulesInForce | None = None,
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
     from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up

@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
             "glossary": self.show_glossary,
             "about": self.show_about,
             "content_history": self.show_content_history,
+            "local_rules": self.show_local_rules,
             "preferences": self.show_preferences,
         }
 
@@ -589,6 +590,14 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import GlossaryDialog
 
         dialog = GlossaryDialog(self.active.library.glossary, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_local_rules(self) -> None:
+        """The clinic's local rules in force, every slot, and any rule held back."""
+        from ketaref.gui.dialogs import LocalRulesDialog
+
+        dialog = LocalRulesDialog(self.active, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -71,13 +71,13 @@ class PrintDialog(QDialog):
         default_paper: str = "a4",
         dose: DoseResult | None = None,
         dose_acknowledged: bool = False,
-        local_rules: LocalRulesInForce = NO_LOCAL_RULES,
+        local_rules: LocalRulesInForce | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         #: The clinic's local rules printed into their slots.
-        self.local_rules = local_rules
+        self.local_rules = local_rules or NO_LOCAL_RULES
         self.protocol = protocol
         self.clinic_name = clinic_name
         #: The dose calculator's result printed on this checklist, if any, and whether its
