@@ -181,7 +181,9 @@ class RulesGate:
                     " (a changed file must get a new version number)"
                 )
         past_review = self._review(rules)
-        self._install(raw, signature, digest, rules.version)
+        kept = self.kept / f"{digest}.yaml"
+        if record is None or record.manifest_sha256 != digest or not kept.is_file():
+            self._install(raw, signature, digest, rules.version)
         return self._in_force(check, f"{source}", past_review)
 
     def _review(self, rules: LocalRules) -> bool:
