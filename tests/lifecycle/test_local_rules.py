@@ -346,3 +346,13 @@ def test_slots_of_the_bundled_pack_are_unique_and_typed() -> None:
     slots = slots_of(load_pack(paths.bundled_content_dir()))
     assert slots["spravato-observation-time"].slot.at_least is not None
     assert slots["iv-bp-threshold"].slot.unit == "mmHg"
+
+
+def test_local_rules_beside_a_site_pack_are_not_part_of_the_pack(
+    tmp_path: Path, keys: Keys, cli: Cli
+) -> None:
+    pack = make_pack(tmp_path / "site", "2026.12.0", keys.private, small=True)
+    rules = write_rules(pack / "local-rules.yaml", rules_text({"iv-weight-basis": "ideal"}))
+    assert cli("local-rules", "sign", rules, "--key", keys.private).returncode == 0
+    assert cli("content", "validate", pack).returncode == 0
+    assert cli("content", "verify", pack, "--key", keys.public).returncode == 0
