@@ -1007,7 +1007,7 @@ class _Footer:
         # The versions line shrinks a little rather than run into "Page x of y".
         status = self.status_line()
         room = text_width - stringWidth(page_text, fonts.BOLD, FOOTER_SIZE + 1) - 8
-        size = FOOTER_SIZE
+        size: float = FOOTER_SIZE
         while size > MIN_FOOTER_SIZE and stringWidth(status, fonts.REGULAR, size) > room:
             size -= 0.25
         canvas.setFont(fonts.REGULAR, size)
