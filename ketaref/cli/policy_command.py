@@ -48,12 +48,29 @@ def _json_value(value: object) -> object:
     return value
 
 
+def _local_rules(policy: Policy) -> tuple[str, object]:
+    """The local rules in force under ``policy``: one line of text, and the JSON object."""
+    from ketaref.cli.local_rules_command import in_force_json
+    from ketaref.content.active import load_active_content
+    from ketaref.content.problems import ContentError
+
+    try:
+        active = load_active_content(policy)
+    except ContentError as exc:
+        return f"unknown: the content cannot be loaded ({exc.summary})", None
+    in_force = active.local_rules
+    if in_force.rules is None:
+        return f"none{f' ({in_force.refusal})' if in_force.refusal else ''}", in_force_json(active)
+    return f"{in_force.describe()} from {in_force.origin}", in_force_json(active)
+
+
 def _show(args: argparse.Namespace) -> int:
     from ketaref.policy import load_policy
 
     policy = load_policy()
     for problem in policy.problems:
         notice(escape_controls(problem))
+    rules_line, rules_json = _local_rules(policy)
     if args.json:
         print_json(
             {
@@ -64,6 +81,7 @@ def _show(args: argparse.Namespace) -> int:
                     {"key": key, "value": _json_value(value), "origin": origin, "locked": locked}
                     for key, value, origin, locked in policy.settings()
                 ],
+                "local_rules": rules_json,
             }
         )
     else:
@@ -72,6 +90,7 @@ def _show(args: argparse.Namespace) -> int:
         for key, value, origin, locked in policy.settings():
             lock = "locked" if locked else "user may change"
             print(f"{key:<24} {_shown(value):<36} {escape_controls(origin)}  ({lock})")
+        print(f"# local rules in force: {escape_controls(rules_line)}")
     # The user's own settings file is theirs to fix: its problems are told, not a failed check.
     return EXIT_CHECK_FAILED if policy.machine_problems else EXIT_OK
 

@@ -53,7 +53,8 @@ def _print(args: argparse.Namespace) -> int:
     policy = load_policy()  # read once: it picks the pack and the print defaults
     clinic_name, default_paper = machine_print_settings(policy)
     paper = args.paper or default_paper
-    library = active_or_exit(policy).library
+    active = active_or_exit(policy)
+    library = active.library
     try:
         # The calculator's weight rule: a weight it would refuse is not printed either.
         protocols = list(library.protocols.values())
@@ -79,6 +80,7 @@ def _print(args: argparse.Namespace) -> int:
             clinic_name=clinic_name,
             clinician=(args.clinician or "").strip(),
             session_date=session_date,
+            local_rules=active.local_rules,
         )
         pages = check_pdf(data)
         if args.printer is not None:

@@ -70,6 +70,7 @@ def _check_content(test: SelfTest) -> str:
         raise StepFailed(f"{exc.summary}{first}; reinstall ketaref") from None
     library = active.library
     test.found["library"] = library
+    test.found["active"] = active
     for message in active.notices:
         if message != active.refusal:
             print(f"     note: {message}")
@@ -81,6 +82,23 @@ def _check_content(test: SelfTest) -> str:
         f"matches its manifest hash; {plural(len(library.protocols), 'protocol')}, "
         f"{plural(len(library.checklists), 'checklist')}"
     )
+
+
+def _check_local_rules(test: SelfTest) -> str:
+    active = test.found.get("active")
+    if active is None:
+        raise StepFailed("the content could not be loaded, so no local rules can be checked")
+    in_force = active.local_rules
+    if in_force.refusal:
+        # Like a refused site pack: the clinic's values are not what IT deployed.
+        raise StepFailed(in_force.refusal)
+    if in_force.rules is None:
+        return "none in force (no local-rules.yaml in the policy's content_dir)"
+    for slot_id in in_force.rules.reconfirm:
+        print(f"     note: the local rule for {slot_id} is not used until it is re-confirmed")
+    review = " (past review date)" if in_force.past_review else ""
+    count = plural(len(in_force.rules.rules), "value")
+    return f"{in_force.describe()}{review}, {count} in force, from {in_force.origin}"
 
 
 def _check_policy(test: SelfTest) -> str:
@@ -98,24 +116,25 @@ def _check_policy(test: SelfTest) -> str:
     return f"the machine policy {escape_controls(str(policy.policy_path))} is in use"
 
 
-def _sample_checklist(library: Any) -> tuple[str, bytes]:
+def _sample_checklist(active: Any) -> tuple[str, bytes]:
     """A session checklist PDF for the first protocol that has one, built in memory."""
     from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 
-    printable = printable_protocols(library)
+    printable = printable_protocols(active.library)
     if not printable:
         raise StepFailed("no protocol in the content has a session checklist to print")
-    return printable[0].id, build_checklist_pdf(library, printable[0].id)
+    pdf = build_checklist_pdf(active.library, printable[0].id, local_rules=active.local_rules)
+    return printable[0].id, pdf
 
 
 def _check_pdf(test: SelfTest) -> str:
     from ketaref.printing.checklist_pdf import check_pdf
     from ketaref.printing.errors import PrintError
 
-    library = test.found.get("library")
-    if library is None:
+    active = test.found.get("active")
+    if active is None:
         raise StepFailed("no content loaded, so there is nothing to print")
-    protocol_id, pdf = _sample_checklist(library)
+    protocol_id, pdf = _sample_checklist(active)
     try:
         pages = check_pdf(pdf)
     except PrintError as exc:
@@ -232,7 +251,7 @@ def _render_preview() -> str:
     from ketaref.content.active import load_active_content
     from ketaref.gui.pdf_pages import render_pages
 
-    protocol_id, pdf = _sample_checklist(load_active_content().library)
+    protocol_id, pdf = _sample_checklist(load_active_content())
     pages = render_pages(pdf, dpi=36)
     if not pages or pages[0].isNull():
         raise StepFailed(f"the print preview of the {protocol_id} checklist came out empty")
@@ -248,6 +267,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     test = SelfTest()
     test.step("policy", _check_policy)
     test.step("content", _check_content)
+    test.step("local rules", _check_local_rules)
     test.step("checklist PDF", _check_pdf)
     test.step("fonts", _check_fonts)
     test.step("Qt", _check_qt)

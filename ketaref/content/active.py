@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.pack import Library, load_pack
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.pack import MANIFEST, Library, load_pack
 from ketaref.content.problems import ContentProblem
 from ketaref.policy import Policy, load_policy
 
@@ -37,6 +39,8 @@ class ActiveContent:
     refused: bool = False
     #: Why it was refused and what is used instead (also among ``notices``).
     refusal: str = ""
+    #: The clinic's local rules in force on top of the pack (their notices are among ``notices``).
+    local_rules: LocalRulesInForce = NO_LOCAL_RULES
 
 
 def load_active_content(
@@ -53,10 +57,18 @@ def load_active_content(
         library, expired, notice = _bundled_library(today)
         return ActiveContent(library, "bundled", (notice,) if notice else (), (), expired)
 
+    from ketaref.content.local_rules import LOCAL_RULES
+    from ketaref.content.local_rules_gate import RulesGate
     from ketaref.content.site_pack import PackRefused, SiteGate, describe
 
     gate = SiteGate(policy, today)
     with gate.exclusive():
+        if _present(source / LOCAL_RULES) and not _present(source / MANIFEST):
+            # Local rules alone in the folder: the bundled pack, with the clinic's values on top.
+            library, expired, notice = _bundled_library(today)
+            rules = RulesGate(gate, library).decide(source)
+            notices = [*gate.notices, *([notice] if notice else []), *rules.notices]
+            return ActiveContent(library, "bundled", tuple(notices), (), expired, local_rules=rules)
         try:
             library, expired, notice = gate.accept(source)
         except PackRefused as refusal:
@@ -70,7 +82,8 @@ def load_active_content(
                 fallback = f"using the bundled content {describe(library)}"
                 origin = "bundled"
             message = f"the site pack at {source} was refused: {refusal.reason}; {fallback}"
-            notices = [*gate.notices, message, *([notice] if notice else [])]
+            rules = RulesGate(gate, library).decide(source)
+            notices = [*gate.notices, message, *([notice] if notice else []), *rules.notices]
             return ActiveContent(
                 library,
                 origin,
@@ -79,9 +92,22 @@ def load_active_content(
                 expired,
                 refused=True,
                 refusal=message,
+                local_rules=rules,
             )
-    notices = [*gate.notices, *([notice] if notice else [])]
-    return ActiveContent(library, f"site pack {source}", tuple(notices), (), expired)
+        rules = RulesGate(gate, library).decide(source)
+    notices = [*gate.notices, *([notice] if notice else []), *rules.notices]
+    return ActiveContent(
+        library, f"site pack {source}", tuple(notices), (), expired, local_rules=rules
+    )
+
+
+def _present(path: Path) -> bool:
+    """Whether ``path`` exists; one that cannot even be looked at counts as absent here."""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
 
 
 def _bundled_library(today: dt.date) -> tuple[Library, bool, str | None]:

@@ -286,16 +286,74 @@ class MonitoringPoint(Statement):
     after_dose: QuantityText | None = None
 
 
+#: The kinds of value a clinic's local rule may give a slot (see ``ketaref.content.local_rules``).
+SlotType = Literal["blood-pressure", "duration", "interval", "choice", "text", "staff"]
+#: The unit each slot type is written in (None: no unit).
+SLOT_UNITS: dict[str, tuple[str, ...]] = {
+    "blood-pressure": ("mmHg",),
+    "duration": ("min", "h"),
+    "interval": ("min",),
+    "choice": (),
+    "text": (),
+    "staff": (),
+}
+
+
+class Slot(Frozen):
+    """A place in the content that a clinic's local rules may fill, declared once, kept stable.
+
+    ``id`` is what a local-rules file names; ``meaning``, ``type`` and ``unit`` are what the
+    clinic approved its value against: a content update that changes any of them makes that rule
+    ask to be re-confirmed. ``at_least`` (only on a cited item's slot) is the published minimum
+    the item states: a local value may lengthen it, never shorten it.
+    """
+
+    id: Identifier
+    meaning: Text
+    type: SlotType
+    unit: Literal["mmHg", "min", "h"] | None = None
+    at_least: QuantityText | None = None
+
+    @model_validator(mode="after")
+    def _unit_fits_type(self) -> Slot:
+        allowed = SLOT_UNITS[self.type]
+        if allowed and self.unit not in allowed:
+            raise ValueError(f"a {self.type} slot has the unit {' or '.join(allowed)}")
+        if not allowed and self.unit is not None:
+            raise ValueError(f"a {self.type} slot has no unit")
+        if self.at_least is not None:
+            if self.type not in ("duration", "interval"):
+                raise ValueError("at_least belongs to duration and interval slots")
+            if self.at_least.unit not in TIME_UNITS:
+                raise ValueError("at_least must be a time")
+        return self
+
+
 class SiteDefined(Frozen):
     """A value no source read for the pack gives: the site sets it by local policy.
 
     ``options`` lists the values a site chooses between where the choice is closed (a weight
-    basis: actual, ideal, adjusted); the printout offers them to circle.
+    basis: actual, ideal, adjusted); the printout offers them to circle. ``slot`` is where a
+    clinic's signed local rules put its value.
     """
 
     label: Label
     reason: Text
     options: tuple[Label, ...] = ()
+    slot: Slot | None = None
+
+    @model_validator(mode="after")
+    def _slot_fits(self) -> SiteDefined:
+        if self.slot is None:
+            return self
+        if (self.slot.type == "choice") != bool(self.options):
+            raise ValueError("a choice slot needs options, and options need a choice slot")
+        if self.slot.at_least is not None:
+            raise ValueError(
+                "at_least is a published minimum: it belongs on a cited item's slot, not a"
+                " site-defined one"
+            )
+        return self
 
 
 class Observation(Frozen):
@@ -644,9 +702,18 @@ class ChecklistItem(Frozen):
     locator: Label | None = None
     also_cited: tuple[Citation, ...] = ()
     site_defined: SiteDefined | None = None
+    #: On a cited item that states a minimum time: the slot a clinic's local rule may lengthen
+    #: it in (the slot of a site-defined item lives in its ``site_defined``).
+    slot: Slot | None = None
     #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
     #: a change unless this is new in the version); shown to reviewers, not to users.
     change_reason: Text | None = None
+
+    def local_slot(self) -> Slot | None:
+        """The slot a clinic's local rule fills for this item, if any."""
+        if self.site_defined is not None:
+            return self.site_defined.slot
+        return self.slot
 
     @model_validator(mode="after")
     def _cited_or_site_defined(self) -> ChecklistItem:
@@ -670,6 +737,11 @@ class ChecklistItem(Frozen):
                 raise ValueError("earliest_end_after needs a table with a “Time” field")
         if len(set(self.applies_to)) != len(self.applies_to):
             raise ValueError("applies_to names a protocol twice")
+        if self.slot is not None and (self.site_defined is not None or self.slot.at_least is None):
+            raise ValueError(
+                "a slot on the item itself is for a cited minimum a clinic may lengthen (with"
+                " at_least); a site-defined item's slot goes in its site_defined"
+            )
         limited = _ONLY_FOR.search(self.text)
         if limited:
             raise ValueError(

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ketaref.content.local_rules import LOCAL_RULES, slot_problems
 from ketaref.content.model import (
     IDENTIFIER_PATTERN,
     Checklist,
@@ -213,8 +214,13 @@ def model_for(name: str) -> type[BaseModel]:
     return TOP_FILES.get(name) or KIND_DIRS[PurePosixPath(name).parts[0]]
 
 
+#: Files that lie beside a pack's content in its folder without being part of it: the manifest,
+#: its signature, and the clinic's signed local rules (delivered in the same folder).
+BESIDE_THE_PACK = frozenset({MANIFEST, SIGNATURE, LOCAL_RULES, f"{LOCAL_RULES}.sig"})
+
+
 def pack_files(directory: Path) -> list[str]:
-    """Everything in the pack folder but the manifest and its signature, as POSIX paths.
+    """Everything in the pack folder but the files beside it, as POSIX paths.
 
     Files of the pack sit at the top or one folder down, so the listing goes no deeper: a folder
     found one level down is listed itself (it does not belong in a pack). Hidden folders
@@ -222,7 +228,7 @@ def pack_files(directory: Path) -> list[str]:
     """
     found = []
     for top in _entries(directory, "."):
-        if top.name in (MANIFEST, SIGNATURE):
+        if top.name in BESIDE_THE_PACK:
             continue
         if top.is_dir(follow_symlinks=False):
             found += [f"{top.name}/{e.name}" for e in _entries(Path(top.path), f"{top.name}/")]
@@ -372,6 +378,17 @@ def _cross_check(
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
     problems += _applies_to_problems(items)
+    problems += _slot_id_problems(items)
+    return problems
+
+
+def _slot_id_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
+    """A slot id declared twice: a clinic's local rule must fill exactly one place."""
+    problems: list[ContentProblem] = []
+    for item_id, slot_id, message in slot_problems(parsed.item for parsed in items.values()):
+        parsed = items[item_id]
+        found = _problems_at(parsed.file, parsed.raw, "id", slot_id, message)
+        problems.append(found[-1])
     return problems
 
 

@@ -21,6 +21,7 @@ from ketaref.content.model import (
     Protocol,
     SiteDefined,
     SiteRange,
+    Slot,
     Statement,
     Verification,
     WeightBasedRegimen,
@@ -93,7 +94,15 @@ def statement_line(library: Library, statement: Statement) -> str:
 
 def _site_defined(site: SiteDefined) -> str:
     blank = " / ".join(site.options) if site.options else "________"
-    return f"{site.label}: {blank} ({SITE_DEFINED_WORDS}; {site.reason})"
+    slot = f" [{slot_text(site.slot)}]" if site.slot else ""
+    return f"{site.label}: {blank} ({SITE_DEFINED_WORDS}; {site.reason}){slot}"
+
+
+def slot_text(slot: Slot) -> str:
+    """A slot as authors and IT read it: id, type, unit and any published minimum."""
+    unit = f", {slot.unit}" if slot.unit else ""
+    minimum = f", at least {slot.at_least}" if slot.at_least else ""
+    return f"local-rules slot {slot.id}: {slot.type}{unit}{minimum}"
 
 
 def item_details(item: ChecklistItem) -> list[str]:
@@ -127,7 +136,8 @@ def _item_line(library: Library, item: ChecklistItem) -> str:
     extra = f" ({'; '.join(details)})" if details else ""
     if item.site_defined:
         return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)}"
-    return f"{box} {item.text}{extra} {citation_text(library, item.citations())}"
+    slot = f" [{slot_text(item.slot)}]" if item.slot else ""
+    return f"{box} {item.text}{extra} {citation_text(library, item.citations())}{slot}"
 
 
 def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:

@@ -177,28 +177,28 @@ class Signature:
     signature: bytes
 
 
-def parse_signature(raw: bytes) -> Signature:
-    """Read ``manifest.sig``; raise SignatureRefused when it is not one we wrote."""
+def parse_signature(raw: bytes, name: str = SIGNATURE) -> Signature:
+    """Read a signature file (``name``: how messages call it); raise SignatureRefused if not ours."""
     if len(raw) > _MAX_SIGNATURE_BYTES:
-        raise SignatureRefused(f"{SIGNATURE} is too large to be a signature")
+        raise SignatureRefused(f"{name} is too large to be a signature")
     try:
         fields = dict(
             line.split(": ", 1) for line in raw.decode("ascii").splitlines() if line.strip()
         )
     except (UnicodeDecodeError, ValueError):
-        raise SignatureRefused(f"{SIGNATURE} is not a ketaref signature file") from None
+        raise SignatureRefused(f"{name} is not a ketaref signature file") from None
     if (
         fields.keys() != {"ketaref-signature", "algorithm", "key-id", "signature"}
         or fields["ketaref-signature"] != _SIGNATURE_FORMAT
         or fields["algorithm"] != "ed25519"
     ):
-        raise SignatureRefused(f"{SIGNATURE} is not a ketaref Ed25519 signature file")
+        raise SignatureRefused(f"{name} is not a ketaref Ed25519 signature file")
     try:
         signature = base64.b64decode(fields["signature"], validate=True)
     except (binascii.Error, ValueError):
-        raise SignatureRefused(f"{SIGNATURE}: the signature is not valid base64") from None
+        raise SignatureRefused(f"{name}: the signature is not valid base64") from None
     if len(signature) != 64:
-        raise SignatureRefused(f"{SIGNATURE}: the signature has the wrong length")
+        raise SignatureRefused(f"{name}: the signature has the wrong length")
     return Signature(fields["key-id"], signature)
 
 
@@ -215,9 +215,15 @@ def read_signature(directory: Path) -> Signature:
 
 
 def check_signature(
-    manifest_bytes: bytes, signature: Signature, trusted: Sequence[PublicKey]
+    manifest_bytes: bytes,
+    signature: Signature,
+    trusted: Sequence[PublicKey],
+    signed: str = f"{MANIFEST}: the pack",
 ) -> PublicKey:
-    """The trusted key that signed ``manifest_bytes``; raise SignatureRefused naming why not."""
+    """The trusted key that signed ``manifest_bytes``; raise SignatureRefused naming why not.
+
+    ``signed`` names the signed file and what it stands for in messages.
+    """
     for candidate in trusted:
         try:
             candidate.key.verify(signature.signature, manifest_bytes)
@@ -227,9 +233,7 @@ def check_signature(
     if not trusted:
         raise SignatureRefused("no trusted key is available to check the signature with")
     if any(candidate.key_id == signature.key_id for candidate in trusted):
-        raise SignatureRefused(
-            f"the signature does not match {MANIFEST}: the pack was changed after signing"
-        )
+        raise SignatureRefused(f"the signature does not match {signed} was changed after signing")
     raise SignatureRefused(
         f"signature not from a trusted key (signed with key {signature.key_id[:16]})"
     )

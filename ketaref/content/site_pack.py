@@ -97,9 +97,9 @@ class TrustStateError(Exception):
         self.unreadable = unreadable
 
 
-def read_trust_state(state: Path) -> TrustRecord | None:
-    """The trust record in ``state``, None if there is none yet."""
-    path = state / TRUST_STATE
+def read_trust_state(state: Path, name: str = TRUST_STATE) -> TrustRecord | None:
+    """The trust record ``name`` in ``state``, None if there is none yet."""
+    path = state / name
     try:
         document = json.loads(read_file(path, MAX_TRUST_STATE_BYTES))
         record = TrustRecord(str(document["version"]), str(document["manifest_sha256"]))
@@ -113,17 +113,17 @@ def read_trust_state(state: Path) -> TrustRecord | None:
         record = None
     if (
         record is None
-        or not re.fullmatch(r"[0-9]+(\.[0-9]+){1,3}", record.version)
+        or not re.fullmatch(r"[0-9]+(\.[0-9]+){0,3}", record.version)
         or not re.fullmatch(r"[0-9a-f]{64}", record.manifest_sha256)
     ):
         raise TrustStateError(f"{path} does not hold a version and a manifest hash")
     return record
 
 
-def write_trust_state(state: Path, record: TrustRecord) -> None:
+def write_trust_state(state: Path, record: TrustRecord, name: str = TRUST_STATE) -> None:
     """Record ``record`` atomically (the commit point of activating a site pack)."""
     document = {"version": record.version, "manifest_sha256": record.manifest_sha256}
-    write_atomically(state / TRUST_STATE, (json.dumps(document, indent=2) + "\n").encode())
+    write_atomically(state / name, (json.dumps(document, indent=2) + "\n").encode())
 
 
 def describe(library: Library) -> str:
@@ -218,14 +218,14 @@ class SiteGate:
                 check_signature(manifest_bytes, read_signature(source), self.keys)
             manifest, problems = parse_model(manifest_bytes, Manifest, MANIFEST)
         except SignatureRefused as exc:
-            raise PackRefused(f"{exc}{self._keys_unread()}") from None
+            raise PackRefused(f"{exc}{self.keys_unread()}") from None
         except ContentError as exc:
             raise _content_refusal(exc.summary, exc.problems) from None
         if problems:
             raise _content_refusal("its manifest is invalid", tuple(problems))
         return manifest_bytes, manifest
 
-    def _keys_unread(self) -> str:
+    def keys_unread(self) -> str:
         """`` (the trusted key K cannot be read this time)``, or "" when every key was read."""
         if not self.unavailable_keys:
             return ""
@@ -274,7 +274,7 @@ class SiteGate:
         except SignatureRefused as exc:
             if self.unavailable_keys:
                 self.notices.append(
-                    f"{what} is not used this time: {exc}{self._keys_unread()}; it is kept for"
+                    f"{what} is not used this time: {exc}{self.keys_unread()}; it is kept for"
                     " when the key can be read again"
                 )
                 return None

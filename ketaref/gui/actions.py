@@ -107,6 +107,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "What each abbreviation in the content stands for",
     ),
     ActionSpec(
+        "local_rules",
+        "&Help",
+        "&Local rules",
+        (),
+        "The clinic's local rules in force, with their approval and review date",
+    ),
+    ActionSpec(
         "content_history",
         "&Help",
         "Content &version and reviews",

@@ -92,6 +92,7 @@ class AboutDialog(QDialog):
             f"<p>Content {escape(library.version)}, pack hash "
             f"<code>{escape(library.pack_hash)}</code> ({escape(active.origin)} pack), "
             f"released {library.manifest.released}; {review}.</p>"
+            f"<p>Local rules: {escape(_local_rules_line(active))}.</p>"
             f"<h3>Intended use</h3><p>{escape(library.manifest.intended_use)}</p>"
             "<h3>Components and licences</h3>"
             f'<table cellpadding="3">{licences}</table>'
@@ -102,6 +103,64 @@ class AboutDialog(QDialog):
             f"<code>{escape(str(log_file))}</code>.</p>",
             (640, 560),
         )
+
+
+def _local_rules_line(active: ActiveContent) -> str:
+    """The local rules in force in one line, as printouts name them, for checking a sheet."""
+    in_force = active.local_rules
+    if in_force.rules is None:
+        return "none in force" + (f" ({in_force.refusal})" if in_force.refusal else "")
+    review = ", past review date" if in_force.past_review else ""
+    return f"version {in_force.rules.version}: {in_force.describe()}{review}"
+
+
+def local_rules_html(active: ActiveContent) -> str:
+    """Every local rule in force, with its attribution, and every slot left unset or held back."""
+    from ketaref.content.local_rules_gate import slots_of
+
+    in_force = active.local_rules
+    rules = in_force.rules
+    line = _local_rules_line(active)
+    parts = [f"<h2>Local rules</h2><p>{escape(line[:1].upper() + line[1:])}.</p>"]
+    if rules is not None:
+        owner = (
+            f"; clinical owner {escape(str(rules.clinical_owner))}" if rules.clinical_owner else ""
+        )
+        body = f" ({escape(rules.approving_body)})" if rules.approving_body else ""
+        parts.append(
+            f"<p><i>{escape(in_force.attribution())}</i>{body}{owner}; effective from"
+            f" {rules.effective_from.isoformat()}; from {escape(in_force.origin)}.</p>"
+        )
+    notices = [n for n in in_force.notices if n != in_force.refusal or rules is None]
+    if notices:
+        parts.append("<ul>" + "".join(f"<li><b>{escape(n)}</b></li>" for n in notices) + "</ul>")
+    rows = []
+    for slot_id, declared in slots_of(active.library).items():
+        rule = in_force.rule(slot_id)
+        if rule is not None:
+            value = f"<b>{escape(rule.value)}</b> — {escape(rule.change)}"
+        elif rules is not None and slot_id in rules.reconfirm:
+            value = f"<b>not used: {escape(rules.reconfirm[slot_id])}</b>"
+        else:
+            value = "not set by this clinic"
+        rows.append(
+            f"<tr><td>{escape(declared.slot.meaning)}<br><small>{escape(slot_id)} ·"
+            f" {escape(declared.item)}</small></td><td>{value}</td></tr>"
+        )
+    parts.append(
+        '<table cellpadding="4"><tr><th align="left">Slot</th><th align="left">Clinic value'
+        f"</th></tr>{''.join(rows)}</table>"
+    )
+    return "".join(parts)
+
+
+class LocalRulesDialog(QDialog):
+    """The clinic's local rules in force, slot by slot, with their approval and review date."""
+
+    def __init__(self, active: ActiveContent, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Local rules")
+        self.text = _html_body(self, "Local rules", local_rules_html(active), (720, 560))
 
 
 class ContentHistoryDialog(QDialog):

@@ -18,6 +18,7 @@ from ketaref.policy import USER_KEYS, Policy
 from ketaref.printing.paper import paper_from_policy
 
 if TYPE_CHECKING:
+    from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import Protocol
     from ketaref.content.pack import Library
     from ketaref.dosing.calculator import DoseResult
@@ -64,6 +65,7 @@ def open_print_dialog(
     dose: DoseResult | None,
     dose_acknowledged: bool,
     parent: QWidget,
+    local_rules: LocalRulesInForce | None = None,
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
     from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
@@ -77,6 +79,7 @@ def open_print_dialog(
         default_paper=machine.default_paper or locale_default_paper(),
         dose=dose,
         dose_acknowledged=dose_acknowledged,
+        local_rules=local_rules,
         parent=parent,
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -54,6 +54,7 @@ from ketaref.gui.page_html import (
 from ketaref.gui.palette import theme_from
 
 if TYPE_CHECKING:  # the content model is imported when the first item is shown, not at start-up
+    from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import Protocol
     from ketaref.content.pack import ContentItem, Library
     from ketaref.gui.rich_text import CitedSource
@@ -413,13 +414,22 @@ class ItemView(QWidget):
         """The protocol on screen, if the item on screen is one."""
         return cast("Protocol", self.item) if self.kind == "protocol" else None
 
-    def show_item(self, library: Library, kind: str, item: ContentItem) -> None:
-        """Show an item: its text, its sources, and the calculator area if it has dosing."""
+    def show_item(
+        self,
+        library: Library,
+        kind: str,
+        item: ContentItem,
+        local_rules: LocalRulesInForce | None = None,
+    ) -> None:
+        """Show an item: its text, its sources, and the calculator area if it has dosing.
+
+        ``local_rules`` (the clinic's, in force) fill the item's site-defined slots.
+        """
         from ketaref.gui.rich_text import render_item
 
         self.item, self.kind = item, kind
         theme = theme_from(self.document.palette())
-        rendered = render_item(library, kind, item, theme)
+        rendered = render_item(library, kind, item, theme, local_rules)
         self.document.document().setDefaultStyleSheet(style_sheet(theme))
         self.document.setHtml(rendered.html)
         self.section_bar.set_sections(rendered.sections)

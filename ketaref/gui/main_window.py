@@ -345,6 +345,7 @@ class MainWindow(QMainWindow):
             "glossary": self.show_glossary,
             "about": self.show_about,
             "content_history": self.show_content_history,
+            "local_rules": self.show_local_rules,
             "preferences": self.show_preferences,
         }
 
@@ -449,7 +450,7 @@ class MainWindow(QMainWindow):
             return
         if item_id != self._current_id:
             kind, item = found
-            self.item_view.show_item(self.library, kind, item)
+            self.item_view.show_item(self.library, kind, item, self.active.local_rules)
             self._current_id = item_id
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
@@ -581,6 +582,7 @@ class MainWindow(QMainWindow):
             machine=self.machine,
             dose=dose,
             dose_acknowledged=acknowledged,
+            local_rules=self.active.local_rules,
             parent=self,
         )
 
@@ -631,6 +633,14 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import GlossaryDialog
 
         dialog = GlossaryDialog(self.active.library.glossary, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_local_rules(self) -> None:
+        """The clinic's local rules in force, every slot, and any rule held back."""
+        from ketaref.gui.dialogs import LocalRulesDialog
+
+        dialog = LocalRulesDialog(self.active, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
 from ketaref.dosing.calculator import DoseResult, printable_weight
@@ -74,10 +75,13 @@ class PrintDialog(QDialog):
         default_paper: str = "a4",
         dose: DoseResult | None = None,
         dose_acknowledged: bool = False,
+        local_rules: LocalRulesInForce | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
+        #: The clinic's local rules printed into their slots.
+        self.local_rules = local_rules or NO_LOCAL_RULES
         self.protocol = protocol
         self.clinic_name = clinic_name
         #: The dose calculator's result printed on this checklist, if any, and whether its
@@ -249,6 +253,7 @@ class PrintDialog(QDialog):
                 dose=self.dose,
                 dose_acknowledged=self.dose_acknowledged,
                 printed_at=printed_at,
+                local_rules=self.local_rules,
             )
         except (PrintError, DoseInputError) as exc:
             self._show_problem(str(exc))

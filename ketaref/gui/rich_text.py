@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     Checklist,
     ChecklistItem,
@@ -25,6 +26,7 @@ from ketaref.content.model import (
     Protocol,
     RegulatoryStatus,
     SiteDefined,
+    Slot,
     Source,
     Statement,
     Verification,
@@ -42,6 +44,11 @@ from ketaref.gui.page_html import (
     item_link_html,
     section_anchor,
 )
+
+#: Where a slot has no clinic value: said in words, never a blank that could pass for zero.
+NOT_SET = "not set by this clinic"
+#: The badge beside a clinic's value, so it never passes for a published statement.
+LOCAL_RULE_BADGE = "Local rule"
 
 VERIFICATION_TAGS = {
     Verification.CONFIRMED: "",
@@ -118,9 +125,10 @@ class _Citations:
 class _Writer:
     """Builds the HTML of one item."""
 
-    def __init__(self, library: Library, theme: Theme):
+    def __init__(self, library: Library, theme: Theme, local_rules: LocalRulesInForce):
         self.library = library
         self.theme = theme
+        self.local_rules = local_rules
         self.citations = _Citations(library, theme)
         self.parts: list[str] = []
         self.sections: list[tuple[str, str]] = []
@@ -167,9 +175,22 @@ class _Writer:
         return item_link_html(item_id, found[1].title if found else item_id)
 
     def site_defined(self, site: SiteDefined) -> str:
+        clinic = self.local_value(site.slot, site.label)
+        if clinic:
+            return f"{clinic}<br><i>Why local: {escape(site.reason)}</i>"
         return (
-            f"<b>{escape(site.label)}:</b> ________ <i>({escape(SITE_DEFINED_WORDS)})</i> "
+            f"<b>{escape(site.label)}:</b> {escape(NOT_SET)} <i>({escape(SITE_DEFINED_WORDS)})</i> "
             f"{escape(site.reason)}"
+        )
+
+    def local_value(self, slot: Slot | None, label: str) -> str:
+        """The clinic's value for ``slot`` with its tag and attribution, or "" when unset."""
+        rule = self.local_rules.rule(slot.id) if slot else None
+        if rule is None:
+            return ""
+        return (
+            f"{self.badge(LOCAL_RULE_BADGE)} <b>{escape(label)}: {escape(rule.value)}</b>"
+            f"<br><i>{escape(self.local_rules.attribution())}</i>"
         )
 
     def badge(self, text: str) -> str:
@@ -380,7 +401,10 @@ def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
     extra = f" <i>({escape('; '.join(details))})</i>" if details else ""
     if item.site_defined is not None:
         return f"{box} {escape(item.text)}{extra}<br>{writer.site_defined(item.site_defined)}"
-    return f"{box} {escape(item.text)}{extra} {writer.citations.markers(item.citations())}"
+    cited = f"{box} {escape(item.text)}{extra} {writer.citations.markers(item.citations())}"
+    if item.slot is not None and (clinic := writer.local_value(item.slot, item.slot.meaning)):
+        return f"{cited}<br>{clinic}"
+    return cited
 
 
 def _checklist(writer: _Writer, checklist: Checklist) -> None:
@@ -417,9 +441,19 @@ def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
     writer.disagreements(entries.disagreements)
 
 
-def render_item(library: Library, kind: str, item: ContentItem, theme: Theme) -> RenderedItem:
-    """The whole item as rich text, with the numbered citations its markers refer to."""
-    writer = _Writer(library, theme)
+def render_item(
+    library: Library,
+    kind: str,
+    item: ContentItem,
+    theme: Theme,
+    local_rules: LocalRulesInForce | None = None,
+) -> RenderedItem:
+    """The whole item as rich text, with the numbered citations its markers refer to.
+
+    Site-defined values show the clinic's local rule with its attribution, or "not set by this
+    clinic".
+    """
+    writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES)
     if isinstance(item, Protocol):
         _protocol(writer, item)
     elif isinstance(item, Checklist):

@@ -25,6 +25,7 @@ from typing import Any
 
 from ketaref import __version__
 from ketaref.atomic import write_atomically
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     Checklist,
     ChecklistItem,
@@ -62,6 +63,14 @@ __all__ = [
 ]
 
 REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
+#: Printed on every sheet: sheets printed in advance may outlive the content they were made from.
+REUSE_SENTENCE = (
+    "Printed {stamp}. Before using a sheet printed in advance, check its content version"
+    " ({content}) and local rules ({rules}) against ketaref (Help › About)."
+)
+#: The tag beside a clinic's value, so it never passes for a published statement.
+LOCAL_RULE_TAG = "LOCAL RULE"
+LOCAL_RULE_FILL = "#ececec"
 
 # Layout, in points (1/72 inch). Boxes are sized for a pen: a 16 pt tick box is 5.6 mm.
 MARGIN = 38
@@ -75,6 +84,7 @@ OBSERVATION_ROW_HEIGHT = 24
 TIME_COLUMN_WIDTH = 72
 DUE_COLUMN_WIDTH = 110
 FOOTER_SIZE = 7
+MIN_FOOTER_SIZE = 5.5
 FOOTER_LEADING = 8.6
 INTENDED_USE_SIZE = 6.5
 INK = "#000000"
@@ -153,8 +163,12 @@ def build_checklist_pdf(
     dose: CalculatedDose | None = None,
     dose_acknowledged: bool = False,
     printed_at: dt.datetime | None = None,
+    local_rules: LocalRulesInForce = NO_LOCAL_RULES,
 ) -> bytes:
     """Lay out the session checklist for ``protocol_id`` and return the PDF's bytes.
+
+    ``local_rules`` (the clinic's rules in force) fill their slots, each value tagged and
+    attributed; slots they leave unset stay blank.
 
     Fields left empty are printed as blank write-in boxes. ``dose`` (the dose calculator's
     result) fills the boxes of the dose record and is printed with its working and sources in a
@@ -173,10 +187,11 @@ def build_checklist_pdf(
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
-    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose)
+    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules)
     dose_lines = calculation_lines(library, dose, dose_acknowledged) if dose else []
-    story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks)
+    story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks, printed)
     footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
+    footer.local_rules = local_rules
     data = _render(layout, story, footer, checklist, protocol, library, printed)
     pages = check_pdf(data)
     if pages != footer.page_count:
@@ -336,11 +351,13 @@ class _Layout:
         checklist: Checklist,
         page_size: tuple[float, float],
         dose: CalculatedDose | None = None,
+        local_rules: LocalRulesInForce = NO_LOCAL_RULES,
     ) -> None:
         self.library = library
         self.protocol = protocol
         self.checklist = checklist
         self.dose = dose
+        self.local_rules = local_rules
         self.page_size = page_size
         self.width = page_size[0] - 2 * MARGIN
         self.styles = _styles()
@@ -357,11 +374,13 @@ class _Layout:
         session_date: dt.date | None,
         dose_lines: Sequence[str],
         marks: Sequence[str],
+        printed: dt.datetime,
     ) -> list[Any]:
         """Every flowable of the document, in reading order."""
         from reportlab.platypus import Spacer
 
         story = self.header(patient, clinic_name, clinician, session_date, marks)
+        story += [*self.reuse_note(printed), Spacer(1, 6)]
         story += self.notices()
         if dose_lines:
             story += self.dose_block(dose_lines)
@@ -546,7 +565,11 @@ class _Layout:
             suffix = _cite_markup(self.references.cite(item.citations()))
         text = self.paragraph(f"{escape(item.text)} {suffix}", "item")
         parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
-        if item.site_defined:
+        slot = item.local_slot()
+        rule = self.local_rules.rule(slot.id) if slot else None
+        if rule is not None:
+            parts += self.clinic_value(item, rule.value)
+        elif item.site_defined:
             parts += self.local_rule(item)
         boxes: list[Any] = []
         if item.kind == "write-in":
@@ -700,6 +723,44 @@ class _Layout:
                 ),
             ]
         return parts
+
+    def reuse_note(self, printed: dt.datetime) -> list[Any]:
+        """When the sheet was printed, and the versions to check before reusing it."""
+        stamp = f"{printed:%Y-%m-%d %H:%M} {printed.tzname() or ''}".strip()
+        text = REUSE_SENTENCE.format(
+            stamp=stamp, content=self.library.version, rules=self.local_rules.version_text()
+        )
+        return [self.paragraph(escape(text), "small")]
+
+    def clinic_value(self, item: ChecklistItem, value: str) -> list[Any]:
+        """The clinic's value for the item's slot: tagged, attributed, set apart from sources."""
+        from reportlab.platypus import Spacer, Table
+
+        slot = item.local_slot()
+        assert slot is not None
+        label = item.site_defined.label if item.site_defined else slot.meaning
+        attribution = self.local_rules.attribution()
+        cell = [
+            self.paragraph(f"{escape(label)}: <b>{escape(value)}</b>", "item"),
+            self.paragraph(escape(attribution), "small"),
+        ]
+        tag = self.paragraph(f'<font color="#ffffff"><b>{LOCAL_RULE_TAG}</b></font>', "small")
+        tag_width = 62.0
+        table = Table([[tag, cell]], colWidths=[tag_width, self.width - INDENT - tag_width])
+        table.setStyle(
+            _table_style(
+                [
+                    ("BACKGROUND", (0, 0), (0, 0), _color(INK)),
+                    ("BACKGROUND", (1, 0), (1, 0), _color(LOCAL_RULE_FILL)),
+                    ("BOX", (0, 0), (-1, -1), 1.2, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        return [Spacer(1, 2), self.indented(table)]
 
     def local_rule(self, item: ChecklistItem) -> list[Any]:
         """Where no source read gives a value: a line for the site's rule (unless the item's own
@@ -915,13 +976,14 @@ class _Footer:
         self.session_date = session_date
         self.printed = printed
         self.page_count = 0
+        self.local_rules = NO_LOCAL_RULES
 
     def status_line(self) -> str:
         marks = "".join(f" · {mark}" for mark in self.marks)
         stamp = f"{self.printed:%Y-%m-%d %H:%M} {self.printed.tzname() or ''}".strip()
         return (
             f"Content {self.library.version} · pack {self.library.pack_hash} · "
-            f"printed {stamp} · ketaref {__version__}{marks}"
+            f"{self.local_rules.footer()} · printed {stamp} · ketaref {__version__}{marks}"
         )
 
     def draw(self, canvas: Any, page: int, total: int) -> None:
@@ -937,9 +999,16 @@ class _Footer:
         y = top - FOOTER_LEADING - 1
         canvas.setFillColor(INK)
         canvas.setFont(fonts.BOLD, FOOTER_SIZE + 1)
-        canvas.drawString(MARGIN, y, f"Page {page} of {total}")
-        canvas.setFont(fonts.REGULAR, FOOTER_SIZE)
-        canvas.drawRightString(width - MARGIN, y, self.status_line())
+        page_text = f"Page {page} of {total}"
+        canvas.drawString(MARGIN, y, page_text)
+        # The versions line shrinks a little rather than run into "Page x of y".
+        status = self.status_line()
+        room = text_width - stringWidth(page_text, fonts.BOLD, FOOTER_SIZE + 1) - 8
+        size: float = FOOTER_SIZE
+        while size > MIN_FOOTER_SIZE and stringWidth(status, fonts.REGULAR, size) > room:
+            size -= 0.25
+        canvas.setFont(fonts.REGULAR, size)
+        canvas.drawRightString(width - MARGIN, y, status)
         lines = _wrap(
             f"Intended use: {self.library.manifest.intended_use}",
             text_width,

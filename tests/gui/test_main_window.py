@@ -450,7 +450,8 @@ def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
 ) -> None:
     printed: list[tuple[str, object]] = []
 
-    def record(library, protocol, *, machine, dose, dose_acknowledged, parent):  # type: ignore[no-untyped-def]
+    def record(library, protocol, *, machine, dose, dose_acknowledged, parent, local_rules):  # type: ignore[no-untyped-def]
+        assert local_rules is window.active.local_rules  # the clinic's values go onto the sheet
         printed.append((protocol.id, (dose, dose_acknowledged)))
 
     monkeypatch.setattr(integration, "open_print_dialog", record)

@@ -157,7 +157,9 @@ def test_policy_show_prints_every_key_with_origin_and_lock(policy_file: Path, cl
     )
     paper = next(line for line in lines if line.startswith("default_paper"))
     assert "default" in paper and "(user may change)" in paper
-    assert len(lines) == 1 + len(POLICY_KEYS)
+    # The heading, one line per key, and which local rules are in force.
+    assert len(lines) == 2 + len(POLICY_KEYS)
+    assert lines[-1] == "# local rules in force: none"
 
 
 def test_policy_show_json(policy_file: Path, cli: Cli) -> None:

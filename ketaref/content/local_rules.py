@@ -1,0 +1,603 @@
+"""A clinic's local rules: its values for the content's site-defined slots, checked and attributed.
+
+The content declares each value no source gives as a *slot* (``model.Slot``: id, meaning, type,
+unit). A clinic writes one YAML file that fills them, with its governance: who owns and approved
+it, when, until when, which version, and per rule a change summary and the content version it
+was approved against. This module reads that file (``check_local_rules``) and reports every
+problem as ``FILE:LINE:COL: message``; it never guesses a value.
+
+Two kinds of finding:
+
+* a *problem* (unknown slot, wrong type or unit, ISMP style, a value below a published minimum,
+  dates out of order, …): the file is refused as a whole;
+* a *re-confirm*: a rule approved against an older content version whose slot that version's
+  update removed or changed (meaning, type or unit). Only that rule is left out; the others stay
+  in force until the clinic re-approves it.
+
+Delivery (signatures, rollback, the kept copy) is ``ketaref.content.local_rules_gate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from ketaref.content.model import SLOT_UNITS, Checklist, Protocol, Slot
+from ketaref.content.problems import ContentProblem
+from ketaref.content.quantity import (
+    QuantityError,
+    Unit,
+    lint_prose,
+    parse_quantity,
+)
+from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
+
+LOCAL_RULES = "local-rules.yaml"
+#: A local-rules file holds a few dozen short values: anything near this is not one.
+MAX_LOCAL_RULES_BYTES = 256 * 1024
+#: The longest text value: a rule, not a policy document.
+MAX_TEXT_VALUE = 500
+_VERSION = re.compile(r"[0-9]+(\.[0-9]+){0,3}")
+_BLOOD_PRESSURE = re.compile(r"(?P<systolic>\d+)/(?P<diastolic>\d+)(?P<space> ?)(?P<unit>\S*)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_TOP_KEYS = (
+    "clinic",
+    "document",
+    "version",
+    "clinical_owner",
+    "approved_by",
+    "approving_body",
+    "approved_on",
+    "effective_from",
+    "review_due",
+    "values",
+    "rules",
+)
+_REQUIRED = ("clinic", "document", "version", "approved_by", "approved_on", "review_due", "values")
+_RULE_KEYS = ("change", "approved_against", "meaning", "type", "unit")
+_PERSON_KEYS = ("name", "role")
+
+
+@dataclass(frozen=True)
+class DeclaredSlot:
+    """A slot of the content in use, with the item that declares it and its options."""
+
+    slot: Slot
+    item: str
+    options: tuple[str, ...] = ()
+
+
+def declared_slots(items: Iterable[Protocol | Checklist | Any]) -> dict[str, DeclaredSlot]:
+    """Every slot the content declares, by id (the first declaration of an id wins)."""
+    found: dict[str, DeclaredSlot] = {}
+    for item, declared in _declarations(items):
+        found.setdefault(declared.slot.id, DeclaredSlot(declared.slot, item, declared.options))
+    return found
+
+
+def slot_problems(items: Iterable[Protocol | Checklist | Any]) -> list[tuple[str, str, str]]:
+    """(item id, slot id, message) for each slot id declared twice: a rule must fill exactly one place."""
+    seen: dict[str, str] = {}
+    problems = []
+    for item, declared in _declarations(items):
+        slot_id = declared.slot.id
+        if slot_id in seen:
+            problems.append(
+                (item, slot_id, f"slot “{slot_id}” is already declared in {seen[slot_id]}")
+            )
+        else:
+            seen[slot_id] = item
+    return problems
+
+
+def _declarations(items: Iterable[Any]) -> Iterable[tuple[str, DeclaredSlot]]:
+    for item in items:
+        if isinstance(item, Checklist):
+            for entry in item.items():
+                slot = entry.local_slot()
+                if slot is not None:
+                    options = entry.site_defined.options if entry.site_defined else ()
+                    yield item.id, DeclaredSlot(slot, item.id, options)
+        elif isinstance(item, Protocol) and item.observation is not None:
+            site = item.observation.site_defined
+            if site is not None and site.slot is not None:
+                yield item.id, DeclaredSlot(site.slot, item.id, site.options)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named in the file's governance, with their role."""
+
+    name: str
+    role: str
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}"
+
+
+@dataclass(frozen=True)
+class LocalRule:
+    """One clinic value in force for one slot, with what it was approved against."""
+
+    slot_id: str
+    item: str
+    value: str
+    change: str
+    approved_against: str
+
+
+@dataclass(frozen=True)
+class LocalRules:
+    """A checked local-rules file: its governance and the rules usable with the content in use."""
+
+    clinic: str
+    document: str
+    version: str
+    approved_by: Person
+    approved_on: dt.date
+    effective_from: dt.date
+    review_due: dt.date
+    clinical_owner: Person | None
+    approving_body: str | None
+    rules: Mapping[str, LocalRule]
+    #: Slot id → why its rule is not used until the clinic re-approves it.
+    reconfirm: Mapping[str, str] = field(default_factory=dict)
+
+    def attribution(self) -> str:
+        """What every value from this file is shown and printed with."""
+        return (
+            f"Local rule: {self.document}, approved by {self.approved_by} on"
+            f" {self.approved_on.isoformat()}, review due {self.review_due.isoformat()}"
+        )
+
+    def past_review(self, today: dt.date) -> bool:
+        """Whether the file's review date has passed."""
+        return today > self.review_due
+
+    def version_tuple(self) -> tuple[int, ...]:
+        """The version as integers, for ordering (anti-rollback)."""
+        return tuple(int(part) for part in self.version.split("."))
+
+
+@dataclass(frozen=True)
+class LocalRulesCheck:
+    """What checking a file found: the rules (None when any problem), problems, re-confirms."""
+
+    rules: LocalRules | None
+    problems: tuple[ContentProblem, ...]
+    reconfirm: tuple[ContentProblem, ...] = ()
+
+
+class _Checker:
+    """Walks one parsed file, collecting problems at their line and column."""
+
+    def __init__(self, document: Document, display: str):
+        self.document = document
+        self.display = display
+        self.problems: list[ContentProblem] = []
+        self.reconfirm: list[ContentProblem] = []
+
+    def at(self, path: DataPath, message: str, *, key: bool = False) -> None:
+        position = self.document.key_position(path) if key else self.document.position(path)
+        line, column = position or (None, None)
+        self.problems.append(ContentProblem(self.display, line, column, message))
+
+    def mapping(self, value: Any, path: DataPath, what: str) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.at(path, f"{what} must be a mapping of keys and values")
+        return None
+
+    def unknown_keys(
+        self, data: Mapping[str, Any], allowed: tuple[str, ...], path: DataPath
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                self.at(
+                    (*path, key), f"unknown key “{key}”; allowed: {', '.join(allowed)}", key=True
+                )
+
+    def text(self, data: Mapping[str, Any], key: str, path: DataPath) -> str | None:
+        value = data.get(key)
+        where = (*path, key)
+        if value is None:
+            self.at(path if key not in data else where, f"“{key}” is missing or empty")
+            return None
+        if not isinstance(value, str):
+            self.at(where, f"“{key}” must be text in quotes")
+            return None
+        if problem := _text_problem(value):
+            self.at(where, f"“{key}” {problem}")
+            return None
+        return value
+
+    def date(self, data: Mapping[str, Any], key: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            self.at((key,) if key in data else (), f"“{key}” is missing; write it as YYYY-MM-DD")
+            return None
+        try:
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.at((key,), f"“{key}” must be a date written as YYYY-MM-DD")
+            return None
+
+    def person(self, data: Mapping[str, Any], key: str) -> Person | None:
+        if key not in data:
+            return None
+        person = self.mapping(data[key], (key,), f"“{key}”")
+        if person is None:
+            return None
+        self.unknown_keys(person, _PERSON_KEYS, (key,))
+        name, role = self.text(person, "name", (key,)), self.text(person, "role", (key,))
+        return Person(name, role) if name and role else None
+
+
+def _text_problem(value: str) -> str | None:
+    """Why ``value`` cannot stand as a one-line text, or None."""
+    if not value.strip():
+        return "is empty"
+    if value != value.strip():
+        return "has spaces at its start or end"
+    if _CONTROL.search(value):
+        return "holds a control character"
+    if len(value) > MAX_TEXT_VALUE:
+        return f"is longer than {MAX_TEXT_VALUE} characters"
+    if problems := lint_prose(value):
+        return "; ".join(problems)
+    return None
+
+
+def _minutes(value: Decimal, unit: Unit) -> Decimal:
+    return value * 60 if unit is Unit.H else value
+
+
+def value_problem(declared: DeclaredSlot, value: str) -> str | None:
+    """Why ``value`` cannot fill ``declared``'s slot (type, unit, ISMP style, limits), or None."""
+    slot = declared.slot
+    if slot.type == "blood-pressure":
+        return _blood_pressure_problem(value)
+    if slot.type in ("duration", "interval"):
+        try:
+            quantity = parse_quantity(value)
+        except QuantityError as exc:
+            return f"{exc} ({_article(slot.type)} is {_written(slot.type)})"
+        allowed = SLOT_UNITS[slot.type]
+        if quantity.unit.value not in allowed:
+            return (
+                f"“{value}” is in {quantity.unit.value}; {_article(slot.type)} is"
+                f" {_written(slot.type)}"
+            )
+        if quantity.value <= 0:
+            return f"“{value}”: {_article(slot.type)} is longer than zero"
+        minimum = slot.at_least
+        if minimum is not None and _minutes(quantity.value, quantity.unit) < _minutes(
+            minimum.value, minimum.unit
+        ):
+            return (
+                f"“{value}” is shorter than the published minimum of {minimum} the content states"
+                f" for {declared.item}; a local rule may lengthen it, never shorten it"
+            )
+        return None
+    if slot.type == "choice":
+        if value not in declared.options:
+            return f"“{value}” is not one of the options: {', '.join(declared.options)}"
+        return None
+    return _text_problem(value)
+
+
+def _article(slot_type: str) -> str:
+    return f"an {slot_type}" if slot_type[0] in "aeiou" else f"a {slot_type}"
+
+
+def _written(slot_type: str) -> str:
+    """How a value of the type is written (a pattern, never a number that could read as advice)."""
+    units = " or ".join(SLOT_UNITS[slot_type])
+    return f"in {units}: a whole or decimal number, one space, then {units}"
+
+
+def _blood_pressure_problem(value: str) -> str | None:
+    match = _BLOOD_PRESSURE.fullmatch(value)
+    if match is None:
+        return (
+            f"“{value}” is not a blood pressure: write systolic/diastolic in whole numbers, one"
+            " space, then mmHg"
+        )
+    if match["unit"] != "mmHg":
+        return f"“{value}”: a blood pressure is in mmHg (systolic/diastolic mmHg)"
+    if not match["space"]:
+        return f"“{value}”: put one space before mmHg"
+    for part in ("systolic", "diastolic"):
+        number = match[part]
+        if len(number) > 1 and number.startswith("0"):
+            return f"“{value}”: drop the leading zeros ({int(number)}, not {number})"
+    systolic, diastolic = int(match["systolic"]), int(match["diastolic"])
+    if not 0 < diastolic < systolic:
+        return f"“{value}”: the systolic figure comes first and is the higher one"
+    return None
+
+
+def check_local_rules(
+    raw: bytes, display: str, slots: Mapping[str, DeclaredSlot], content_version: str
+) -> LocalRulesCheck:
+    """Check a local-rules file against the slots of the content in use (``content_version``)."""
+    try:
+        document = parse(raw)
+    except YamlProblem as exc:
+        return LocalRulesCheck(None, (ContentProblem(display, exc.line, exc.column, exc.message),))
+    check = _Checker(document, display)
+    data = check.mapping(document.data, (), "a local-rules file")
+    if data is None:
+        return LocalRulesCheck(None, tuple(check.problems))
+    check.unknown_keys(data, _TOP_KEYS, ())
+    for key in _REQUIRED:
+        if key not in data:
+            check.at((), f"“{key}” is missing")
+    clinic = check.text(data, "clinic", ()) if "clinic" in data else None
+    document_name = check.text(data, "document", ()) if "document" in data else None
+    version = _version(check, data)
+    approved_by = check.person(data, "approved_by")
+    owner = check.person(data, "clinical_owner")
+    body = check.text(data, "approving_body", ()) if "approving_body" in data else None
+    approved_on = check.date(data, "approved_on") if "approved_on" in data else None
+    review_due = check.date(data, "review_due") if "review_due" in data else None
+    effective = check.date(data, "effective_from") if "effective_from" in data else approved_on
+    if approved_on and review_due and review_due <= approved_on:
+        check.at(("review_due",), "the review date must come after the approval date")
+    if approved_on and effective and effective < approved_on:
+        check.at(("effective_from",), "a rule cannot take effect before it was approved")
+    rules, reconfirm = _rules(check, data, slots, content_version)
+    if check.problems or not (
+        clinic and document_name and version and approved_by and approved_on and review_due
+    ):
+        return LocalRulesCheck(None, tuple(check.problems), tuple(check.reconfirm))
+    assert effective is not None  # defaults to approved_on
+    local = LocalRules(
+        clinic=clinic,
+        document=document_name,
+        version=version,
+        approved_by=approved_by,
+        approved_on=approved_on,
+        effective_from=effective,
+        review_due=review_due,
+        clinical_owner=owner,
+        approving_body=body,
+        rules=MappingProxyType(rules),
+        reconfirm=MappingProxyType(reconfirm),
+    )
+    return LocalRulesCheck(local, (), tuple(check.reconfirm))
+
+
+def _version(check: _Checker, data: Mapping[str, Any]) -> str | None:
+    if "version" not in data:
+        return None
+    value = data["version"]
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _VERSION.fullmatch(value):
+        check.at(
+            ("version",), '“version” must be dotted whole numbers in quotes, e.g. "3" or "2026.1"'
+        )
+        return None
+    return value
+
+
+def _rules(
+    check: _Checker,
+    data: Mapping[str, Any],
+    slots: Mapping[str, DeclaredSlot],
+    content_version: str,
+) -> tuple[dict[str, LocalRule], dict[str, str]]:
+    values = check.mapping(data.get("values", {}), ("values",), "“values”") or {}
+    governance = check.mapping(data.get("rules", {}) or {}, ("rules",), "“rules”") or {}
+    for slot_id in governance:
+        if slot_id not in values:  # an empty value with its entry is fine: a template row
+            check.at(("rules", slot_id), f"“{slot_id}” has a rule entry but no value", key=True)
+    rules: dict[str, LocalRule] = {}
+    reconfirm: dict[str, str] = {}
+    for slot_id, value in values.items():
+        where = ("values", slot_id)
+        if value is None or value == "":
+            continue  # an unset slot stays blank on screen and paper
+        if not isinstance(value, str):
+            check.at(where, f'the value of “{slot_id}” must be text in quotes, e.g. "60 min"')
+            continue
+        declared = slots.get(slot_id)
+        entry = _rule_entry(check, governance, slot_id, report_missing=declared is not None)
+        if declared is None and (entry is None or entry[1] == content_version):
+            check.at(
+                where,
+                f"unknown slot “{slot_id}”; `ketaref local-rules template` lists the slots of"
+                f" content {content_version}",
+                key=True,
+            )
+            continue
+        if entry is None:
+            continue
+        change, approved_against, recorded = entry
+        changed = _slot_change(declared, recorded)
+        if changed and approved_against == content_version:
+            check.at(
+                where, f"the rule for “{slot_id}” does not match its slot: {changed}", key=True
+            )
+            continue
+        if changed:
+            message = (
+                f"re-confirm “{slot_id}”: approved against content {approved_against}, and in"
+                f" content {content_version} {changed}; this rule is not used until re-approved"
+            )
+            reconfirm[slot_id] = message
+            line, column = check.document.key_position(where) or (None, None)
+            check.reconfirm.append(ContentProblem(check.display, line, column, message))
+            continue
+        assert declared is not None
+        if problem := value_problem(declared, value):
+            check.at(where, problem)
+            continue
+        rules[slot_id] = LocalRule(slot_id, declared.item, value, change, approved_against)
+    return rules, reconfirm
+
+
+def _rule_entry(
+    check: _Checker, governance: Mapping[str, Any], slot_id: str, *, report_missing: bool
+) -> tuple[str, str, dict[str, Any]] | None:
+    """(change summary, content version approved against, slot as approved) of one rule."""
+    if slot_id not in governance:
+        if not report_missing:
+            return None
+        check.at(
+            ("values", slot_id),
+            f"“{slot_id}” has no entry under “rules” (change summary, approved_against, and the"
+            " slot's meaning, type and unit as approved)",
+            key=True,
+        )
+        return None
+    path: DataPath = ("rules", slot_id)
+    entry = check.mapping(governance[slot_id], path, f"the rule for “{slot_id}”")
+    if entry is None:
+        return None
+    check.unknown_keys(entry, _RULE_KEYS, path)
+    change = check.text(entry, "change", path)
+    against = entry.get("approved_against")
+    if not isinstance(against, str) or not _VERSION.fullmatch(against):
+        check.at(
+            (*path, "approved_against"),
+            '“approved_against” must be the content version in quotes, e.g. "2026.11.1"',
+        )
+        against = None
+    recorded = {key: entry.get(key) for key in ("meaning", "type", "unit")}
+    if not isinstance(recorded["meaning"], str) or not isinstance(recorded["type"], str):
+        check.at(path, f"the rule for “{slot_id}” records the slot's meaning and type as approved")
+        return None
+    if change is None or against is None:
+        return None
+    return change, against, recorded
+
+
+def _slot_change(declared: DeclaredSlot | None, recorded: Mapping[str, Any]) -> str | None:
+    """How the slot differs from what the rule was approved against, or None."""
+    if declared is None:
+        return "the slot no longer exists"
+    slot = declared.slot
+    differences = [
+        name
+        for name, now in (("meaning", slot.meaning), ("type", slot.type), ("unit", slot.unit))
+        if recorded.get(name) != now
+    ]
+    if not differences:
+        return None
+    return f"the slot's {' and '.join(differences)} changed (now: {slot.type}, {slot.unit or 'no unit'}, “{slot.meaning}”)"
+
+
+def template(slots: Mapping[str, DeclaredSlot], content_version: str) -> str:
+    """The local-rules file to start from: every slot with an empty value and what it means."""
+    lines = [
+        "# ketaref local rules: the clinic's values for the content's site-defined slots.",
+        "# Fill what the clinic has approved; leave the rest empty (it stays blank on paper).",
+        "# Then: ketaref local-rules validate local-rules.yaml; ketaref local-rules sign ...",
+        'clinic: ""',
+        'document: ""            # the local document, e.g. "Clinic policy KC-07 rev 3"',
+        'version: "1"            # raise for every change: older versions are refused',
+        'clinical_owner: {name: "", role: ""}',
+        'approved_by: {name: "", role: ""}',
+        'approving_body: ""      # e.g. "Drugs and therapeutics committee"',
+        "approved_on: YYYY-MM-DD",
+        "effective_from: YYYY-MM-DD",
+        "review_due: YYYY-MM-DD",
+        "values:",
+    ]
+    for slot_id, declared in slots.items():
+        lines.append(f"  # {_describe(declared)}")
+        lines.append(f'  {slot_id}: ""')
+    lines.append("# One entry per value set above: what changed, and the slot as approved.")
+    lines.append("rules:")
+    for slot_id, declared in slots.items():
+        slot = declared.slot
+        unit = slot.unit if slot.unit else "null"
+        lines.append(f"  {slot_id}:")
+        lines.append('    change: ""')
+        lines.append(f'    approved_against: "{content_version}"')
+        lines.append(f"    meaning: {_quoted(slot.meaning)}")
+        lines.append(f"    type: {slot.type}")
+        lines.append(f"    unit: {unit}")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _describe(declared: DeclaredSlot) -> str:
+    slot = declared.slot
+    parts = [slot.meaning, f"type {slot.type}", f"unit {slot.unit or 'none'}"]
+    if declared.options:
+        parts.append(f"options: {', '.join(declared.options)}")
+    if slot.at_least is not None:
+        parts.append(f"at least {slot.at_least} (published minimum)")
+    parts.append(f"item {declared.item}")
+    return "; ".join(parts)
+
+
+def template_json(slots: Mapping[str, DeclaredSlot]) -> list[dict[str, Any]]:
+    """The slots as the contract's JSON objects: id, item, meaning, type, unit, options."""
+    return [
+        {
+            "id": slot_id,
+            "item": declared.item,
+            "meaning": declared.slot.meaning,
+            "type": declared.slot.type,
+            "unit": declared.slot.unit,
+            "options": list(declared.options) if declared.slot.type == "choice" else None,
+            "at_least": str(declared.slot.at_least) if declared.slot.at_least else None,
+        }
+        for slot_id, declared in slots.items()
+    ]
+
+
+@dataclass(frozen=True)
+class LocalRulesInForce:
+    """The local rules in use (or none), where they came from, and what users must be told."""
+
+    rules: LocalRules | None = None
+    origin: str = ""
+    notices: tuple[str, ...] = ()
+    #: Why the clinic's file was refused ("" when it was not).
+    refusal: str = ""
+    problems: tuple[ContentProblem, ...] = field(default=())
+    #: Past the file's review date (and the policy says warn): values are marked so.
+    past_review: bool = False
+
+    def rule(self, slot_id: str) -> LocalRule | None:
+        """The clinic's rule for a slot, None when unset (or left out for re-confirmation)."""
+        return self.rules.rules.get(slot_id) if self.rules else None
+
+    def attribution(self) -> str:
+        """What each value is shown and printed with, marked when past its review date."""
+        if self.rules is None:
+            return ""
+        mark = " (past review date)" if self.past_review else ""
+        return self.rules.attribution() + mark
+
+    def describe(self) -> str:
+        """The rules in force as one line, e.g. ``Clinic policy KC-07 rev 3, version 3``."""
+        if self.rules is None:
+            return "none"
+        return f"{self.rules.document}, version {self.rules.version} ({self.rules.clinic})"
+
+    def version_text(self) -> str:
+        """The version of the rules in force, or ``none``."""
+        return self.rules.version if self.rules else "none"
+
+    def footer(self) -> str:
+        """How printouts name the rules in force, next to the content version."""
+        return f"local rules {self.rules.version}" if self.rules else "no local rules"
+
+
+NO_LOCAL_RULES = LocalRulesInForce()

@@ -1,0 +1,67 @@
+"""Local-rules files for tests. Every value here is test data, not clinical content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ketaref import paths
+from ketaref.content.local_rules_gate import slots_of
+from ketaref.content.pack import Library, load_pack
+
+#: Values chosen to be recognisable in output, not advice (TEST DATA, not from any source).
+TEST_VALUES = {
+    "iv-bp-threshold": "171/93 mmHg",
+    "iv-weight-basis": "ideal",
+    "iv-vital-signs-interval": "17 min",
+    "spravato-observation-time": "150 min",
+    "iv-staffing": "Test nurse and test physician (test data)",
+}
+
+
+def rules_text(
+    values: dict[str, str] | None = None,
+    *,
+    library: Library | None = None,
+    version: str = "1",
+    approved_on: str = "2026-11-01",
+    review_due: str = "2099-11-01",
+    approved_against: str | None = None,
+    extra: str = "",
+) -> str:
+    """A local-rules file for ``values`` whose rule entries match the slots of ``library``."""
+    library = library or load_pack(paths.bundled_content_dir())
+    values = TEST_VALUES if values is None else values
+    slots = slots_of(library)
+    lines = [
+        'clinic: "Test Clinic"',
+        'document: "Test policy TP-1 rev 1"',
+        f'version: "{version}"',
+        'clinical_owner: {name: "Test Owner", role: "Clinical lead"}',
+        'approved_by: {name: "Test Approver", role: "Medical director"}',
+        'approving_body: "Test committee"',
+        f"approved_on: {approved_on}",
+        f"review_due: {review_due}",
+        "values:",
+        *(f"  {slot}: {json.dumps(value)}" for slot, value in values.items()),
+        "rules:",
+    ]
+    for slot_id in values:
+        declared = slots.get(slot_id)
+        slot = declared.slot if declared else None
+        lines += [
+            f"  {slot_id}:",
+            '    change: "first local rule (test data)"',
+            f'    approved_against: "{approved_against or library.version}"',
+            f"    meaning: {json.dumps(slot.meaning if slot else 'a slot of another version')}",
+            f"    type: {slot.type if slot else 'text'}",
+            f"    unit: {(slot.unit or 'null') if slot else 'null'}",
+        ]
+    return "\n".join(lines) + "\n" + extra
+
+
+def write_rules(path: Path, text: str) -> Path:
+    """Write a local-rules file (creating its folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

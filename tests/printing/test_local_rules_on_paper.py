@@ -1,0 +1,95 @@
+"""Checklists with and without a clinic's local rules, read back with pdftotext.
+
+The values come from tests/local_rule_files.py: test data, not clinical content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ketaref.content.local_rules import LocalRulesInForce
+from ketaref.content.local_rules_gate import check_rules_file
+from ketaref.content.pack import Library
+from ketaref.printing.checklist_pdf import build_checklist_pdf
+from tests.local_rule_files import TEST_VALUES, rules_text
+from tests.printing.pdf_tools import pdf_text_in_drawing_order
+
+PRINTED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+ATTRIBUTION = (
+    "Local rule: Test policy TP-1 rev 1, approved by Test Approver, Medical director on"
+    " 2026-11-01, review due 2099-11-01"
+)
+
+
+def in_force(library: Library, values: dict[str, str] | None = None) -> LocalRulesInForce:
+    check = check_rules_file(rules_text(values, library=library).encode(), "t.yaml", library)
+    assert check.rules is not None, check.problems
+    return LocalRulesInForce(check.rules, "test")
+
+
+def printed(
+    library: Library, protocol: str, tmp_path: Path, rules: LocalRulesInForce | None
+) -> str:
+    extra = {"local_rules": rules} if rules else {}
+    data = build_checklist_pdf(library, protocol, printed_at=PRINTED, **extra)
+    path = tmp_path / f"{protocol}.pdf"
+    path.write_bytes(data)
+    # Joined lines: a wrapped attribution still reads as one sentence.
+    return re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+
+
+def test_each_clinic_value_is_printed_once_with_its_tag_and_attribution(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, in_force(bundled_library))
+    iv_values = {k: v for k, v in TEST_VALUES.items() if k.startswith("iv-")}
+    for value in iv_values.values():
+        assert text.count(value) == 1, value
+    assert "Blood-pressure threshold for IV ketamine: 171/93 mmHg" in text
+    assert text.count(ATTRIBUTION) == len(iv_values)
+    assert text.count("LOCAL RULE") == len(iv_values)
+    # Unset slots stay blank lines to write in, as without local rules.
+    assert "Observed for the locally set time after the infusion ended" in text
+    assert "Minimum observation after the infusion:" not in text
+    assert "Infusion ended Observation ended" in text  # its boxes, left blank
+    assert "local rules 1 · printed 2026-12-01 09:30 UTC" in text
+
+
+def test_spravato_lengthened_observation_is_printed_beside_the_published_minimum(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    text = printed(bundled_library, "spravato-trd", tmp_path, in_force(bundled_library))
+    assert "Monitored for at least 2 hours after the first device" in text
+    assert text.count("150 min") == 1
+    assert "boxed warning's minimum: 150 min " + ATTRIBUTION in text
+
+
+def test_without_local_rules_every_slot_is_blank_and_the_footer_says_so(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, None)
+    assert "LOCAL RULE" not in text and "Local rule:" not in text
+    assert "Blood-pressure threshold for IV ketamine" not in text or "171/93" not in text
+    assert "Weight basis for IV ketamine doses (local rule, circle one):" in text
+    assert "no local rules · printed 2026-12-01 09:30 UTC" in text
+
+
+def test_every_sheet_says_when_it_was_printed_and_to_check_versions_before_reuse(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    text = printed(bundled_library, "spravato-trd", tmp_path, in_force(bundled_library))
+    assert (
+        f"Printed 2026-12-01 09:30 UTC. Before using a sheet printed in advance, check its"
+        f" content version ({bundled_library.version}) and local rules (1) against ketaref"
+    ) in text
+
+
+def test_past_review_date_is_printed_with_the_values(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    rules = in_force(bundled_library)
+    late = LocalRulesInForce(rules.rules, "test", past_review=True)
+    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, late)
+    assert text.count(ATTRIBUTION + " (past review date)") == 4
