@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ketaref.cli.common import EXIT_OK, CliError
+from ketaref.cli.common import EXIT_OK, CliError, OutputLost
 from ketaref.cli.content_commands import active_or_exit
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -42,8 +42,12 @@ def _review_sheet(args: argparse.Namespace) -> int:
     else:
         data = review_csv(library)
     if not args.out:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        # The CSV is UTF-8 by contract, whatever the console's encoding: it is data to redirect.
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except OSError as exc:
+            raise OutputLost(exc) from None
         return EXIT_OK
     target = Path(args.out)
     if target.is_dir():

@@ -62,6 +62,8 @@ if TYPE_CHECKING:  # the content model is imported when the first item is shown,
 Index = QModelIndex | QPersistentModelIndex
 #: Characters of a source's name in the sources list (the full citation is shown below it).
 SHORT_NAME = 40
+#: Characters of a locator in the sources list (long form-field locators are shown in full below).
+SHORT_LOCATOR = 50
 #: Initial width of the column holding the dose calculator and the sources.
 SIDE_WIDTH = 340
 #: Text of ordinary width, to measure how wide 80 characters of the reading pane's font are.
@@ -96,11 +98,14 @@ def source_labels(citations: tuple[CitedSource, ...]) -> list[str]:
     """
     labels = []
     for cited in citations:
+        locator = cited.locator
+        if len(locator) > SHORT_LOCATOR:
+            locator = locator[:SHORT_LOCATOR].rsplit(" ", 1)[0].rstrip(".,;: ") + "…"
         if cited.source is None:
-            labels.append(f"{cited.source_id}, {cited.locator}")
+            labels.append(f"{cited.source_id}, {locator}")
             continue
         name = short_source_name(cited.source.citation, cited.source.kind.value)
-        labels.append(f"{name}, {cited.locator}")
+        labels.append(f"{name}, {locator}")
     for position, label in enumerate(labels):
         if labels.count(label) > 1:
             labels[position] = f"{label} ({citations[position].source_id})"

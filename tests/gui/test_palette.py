@@ -95,6 +95,8 @@ def test_the_reading_pane_and_the_calculator_use_the_palettes_set(
     html = window.item_view.document.document().defaultStyleSheet()
     assert colors.muted in html and colors.link in html
     weight = window.item_view.calculator.weight_edit  # type: ignore[union-attr]
+    dose = window.item_view.calculator.dose_edit  # type: ignore[union-attr]
+    qtbot.keyClicks(dose, "0.5")  # the user picks the dose; the screen does not
     qtbot.keyClicks(weight, "700")  # far above any weight check: a warning or a refusal
     shown = [
         label.styleSheet()
