@@ -42,7 +42,20 @@ COMMANDS: list[tuple[str, ...]] = [
     ("dose", "--protocol", "no-such-protocol"),
     ("print", "--protocol", "spravato-trd", "--out", "{new_folder}.pdf"),
     ("self-test",),
+    ("local-rules", "template"),
+    ("local-rules", "template", "--json"),
+    ("local-rules", "show"),
+    ("local-rules", "show", "--json"),
+    ("local-rules", "validate", "{rules}"),
+    ("local-rules", "sign", "{rules}", "--key", "{key}"),
 ]
+
+
+def expected_exit(command: tuple[str, ...]) -> int:
+    """2 for the unknown protocol; 1 where the unfilled local-rules template is checked."""
+    if "no-such-protocol" in command:
+        return 2
+    return 1 if command[:2] in {("local-rules", "validate"), ("local-rules", "sign")} else 0
 
 
 def command_id(command: tuple[str, ...]) -> str:
@@ -78,12 +91,16 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     ):
         code, _, err = run(args)
         assert code == 0, err
+    # The unfilled template: a file every local-rules check refuses (exit 1) with its problems.
+    rules = root / "local-rules.yaml"
+    rules.write_text(run(("local-rules", "template"))[1], encoding="utf-8")
     return {
         "pack": str(root / "pack"),
         "signed": str(root / "signed"),
         "changed": str(root / "changed"),
         "key": str(root / "keys/ketaref-content.key"),
         "pub": str(root / "keys/ketaref-content.pub"),
+        "rules": str(rules),
     }
 
 
@@ -93,7 +110,7 @@ def filled(command: tuple[str, ...], files: dict[str, str], tmp_path: Path) -> t
 
 def test_the_list_names_every_command() -> None:
     parser = build_parser()
-    groups = {"content", "policy"}
+    groups = {"content", "policy", "local-rules"}
     listed = {" ".join(c[: 2 if c[0] in groups else 1]) for c in COMMANDS}
     actions = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for name, sub in actions.items():
@@ -111,7 +128,7 @@ def test_every_command_writes_to_a_console_that_is_not_utf8(
 ) -> None:
     code, out, err = run(filled(command, files, tmp_path), PYTHONIOENCODING=encoding)
     assert "Traceback" not in err and "UnicodeEncodeError" not in err, err
-    assert code == (2 if "no-such-protocol" in command else 0), err
+    assert code == expected_exit(command), err
     if "--json" in command:
         json.loads(out)
     if encoding == "ascii":
