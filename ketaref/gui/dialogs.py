@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QSize, Qt, qVersion
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +31,7 @@ from ketaref import __version__
 from ketaref.content.active import ActiveContent
 from ketaref.content.model import GlossaryEntry
 from ketaref.gui.actions import ACTIONS, shortcut_text
+from ketaref.gui.screen_fit import fit_to_screen
 
 #: Third-party components shipped with ketaref and their licences.
 LICENCES = (
@@ -65,7 +66,7 @@ def _html_body(
     layout = QVBoxLayout(dialog)
     layout.addWidget(text)
     layout.addWidget(_button_box(dialog))
-    dialog.resize(*size)
+    fit_to_screen(dialog, QSize(*size))
     return text
 
 
@@ -246,7 +247,7 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(_button_box(self))
-        self.resize(760, 560)
+        fit_to_screen(self, QSize(760, 560))
 
 
 class GlossaryDialog(QDialog):
@@ -269,7 +270,7 @@ class GlossaryDialog(QDialog):
             layout.addWidget(QLabel("The content pack in use has no glossary.", self))
         layout.addWidget(self.table)
         layout.addWidget(_button_box(self))
-        self.resize(820, 560)
+        fit_to_screen(self, QSize(820, 560))
 
 
 class TextReportDialog(QDialog):
@@ -300,7 +301,7 @@ class TextReportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        fit_to_screen(self, QSize(720, 420))
 
 
 def problems_dialog(

@@ -96,3 +96,60 @@ def test_on_a_small_screen_every_button_and_the_content_version_are_on_it(
         assert screen.contains(QRect(*rect)), (text, rect)
     # The preview fills its column rather than a fixed 460 px.
     assert found["preview_width"] > 460 or width < 1280
+
+
+#: Opens every other dialog of the main window on a screen smaller than their wanted sizes and
+#: reports, in global coordinates, where each dialog is.
+DIALOGS_PROBE = r"""
+import json, os, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog
+app = QApplication([])
+from ketaref.content.active import load_active_content
+from ketaref.gui.main_window import MainWindow
+window = MainWindow(load_active_content(), QSettings(sys.argv[1], QSettings.Format.IniFormat))
+window.show()
+found = {}
+for name in ("show_about", "show_shortcuts", "show_glossary", "show_local_rules",
+             "show_content_history"):
+    getattr(window, name)()
+    for _ in range(5):
+        app.processEvents()
+    dialog = next(w for w in app.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible())
+    top_left = dialog.mapToGlobal(dialog.rect().topLeft())
+    found[name] = [top_left.x(), top_left.y(), dialog.width(), dialog.height()]
+    dialog.close()
+    for _ in range(5):
+        app.processEvents()
+print(json.dumps({"screen": list(app.primaryScreen().availableGeometry().getRect()),
+                  "dialogs": found}), flush=True)
+os._exit(0)  # no teardown: only the report above is under test
+"""
+
+
+def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> None:
+    config = tmp_path / "screen.json"
+    config.write_text(
+        json.dumps({"screens": [{"name": "tiny", "x": 0, "y": 0, "width": 640, "height": 480}]}),
+        encoding="utf-8",
+    )
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        KETAREF_STATE_DIR=str(tmp_path / "state"),
+        KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", DIALOGS_PROBE, str(tmp_path / "settings.ini")],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    screen = QRect(*found["screen"])
+    assert len(found["dialogs"]) == 5
+    for name, rect in found["dialogs"].items():
+        assert screen.contains(QRect(*rect)), (name, rect)
