@@ -35,12 +35,20 @@ def build_copies(source: Path, target: Path, copies: int) -> Path:
     ids = [item.id for _, item in library.items()]
     shutil.copytree(source, target)
     link = re.compile(rf"^({'|'.join(LINK_KEYS)}): ({'|'.join(map(re.escape, ids))})$", re.M)
+    # Items limited to some protocols, and slot ids, which must be unique across the pack.
+    applies_to = re.compile(r"^(\s*applies_to: \[)([^\]]*)\]", re.M)
+    slot_id = re.compile(r"^(\s*slot:\n\s*id: )([a-z0-9-]+)", re.M)
     for folder in KIND_DIRS:
         for original in sorted((target / folder).glob("*.yaml")):
             text = original.read_text(encoding="utf-8")
             for number in range(copies):
                 suffix = f"-copy{number:03d}"
                 renamed = link.sub(lambda m, s=suffix: f"{m[1]}: {m[2]}{s}", text)
+                renamed = applies_to.sub(
+                    lambda m, s=suffix: m[1] + ", ".join(f"{i}{s}" for i in m[2].split(", ")) + "]",
+                    renamed,
+                )
+                renamed = slot_id.sub(lambda m, s=suffix: f"{m[1]}{m[2]}{s}", renamed)
                 (original.parent / f"{original.stem}{suffix}.yaml").write_text(
                     renamed, encoding="utf-8"
                 )
