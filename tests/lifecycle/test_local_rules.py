@@ -16,6 +16,7 @@ import pytest
 from ketaref import paths
 from ketaref.content.local_rules_gate import slots_of
 from ketaref.content.pack import load_pack
+from ketaref.content.seal import seal
 from ketaref.content.signing import sign_pack
 from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site, make_pack
@@ -105,7 +106,7 @@ HOSTILE_VALUES = [
     ("iv-vital-signs-interval", "1 h", "an interval is in min"),
     ("iv-vital-signs-interval", "17.0 min", "trailing zero"),
     ("iv-vital-signs-interval", ".5 min", "leading zero"),
-    ("iv-vital-signs-interval", "0 min", "longer than zero"),
+    ("iv-vital-signs-interval", "0 min", "more than zero"),
     ("iv-vital-signs-interval", "17 mg", "an interval is in min"),
     ("iv-observation-time", "1-2 h", "en dash"),
     ("iv-weight-basis", "lean", "not one of the options: actual, ideal, adjusted"),
@@ -295,6 +296,7 @@ def _renamed_slot_pack(target: Path, keys: Keys, *, meaning: bool = False) -> Pa
     else:
         text = text.replace("id: iv-bp-threshold", "id: iv-bp-stop-threshold")
     checklist.write_text(text, encoding="utf-8")
+    seal(pack, same_version=True)  # a test pack: its version is the one make_pack gave it
     sign_pack(pack, keys.private)
     return pack
 
@@ -336,7 +338,7 @@ def test_a_slot_declared_twice_is_a_content_problem(pack_copy: Path, cli: Cli) -
         "id: iv-follow-up", "id: iv-discharge-criteria"
     )
     checklist.write_text(text, encoding="utf-8")
-    cli("content", "seal", pack_copy)
+    cli("content", "seal", "--same-version", pack_copy)
     result = cli("content", "validate", pack_copy)
     assert result.returncode == 1
     assert "slot “iv-discharge-criteria” is already declared" in result.stdout
