@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -64,29 +65,7 @@ def test_a_wanted_size_is_cut_to_the_available_area_less_the_frame() -> None:
 def test_on_a_small_screen_every_button_and_the_content_version_are_on_it(
     tmp_path: Path, width: int, height: int
 ) -> None:
-    config = tmp_path / "screen.json"
-    config.write_text(
-        json.dumps(
-            {"screens": [{"name": "small", "x": 0, "y": 0, "width": width, "height": height}]}
-        ),
-        encoding="utf-8",
-    )
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
-        KETAREF_STATE_DIR=str(tmp_path / "state"),
-        KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "settings.ini")],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = run_probe(PROBE, tmp_path, width, height)
     screen = QRect(*found["screen"])
     assert screen.size() == QSize(width, height)
     for name in ("status", "window", "dialog"):
@@ -128,9 +107,20 @@ os._exit(0)  # no teardown: only the report above is under test
 
 
 def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> None:
+    found = run_probe(DIALOGS_PROBE, tmp_path, 640, 480)
+    screen = QRect(*found["screen"])
+    assert len(found["dialogs"]) == 5
+    for name, rect in found["dialogs"].items():
+        assert screen.contains(QRect(*rect)), (name, rect)
+
+
+def run_probe(probe: str, tmp_path: Path, width: int, height: int) -> dict[str, Any]:
+    """Run ``probe`` on an offscreen screen of ``width`` × ``height``; return its JSON report."""
     config = tmp_path / "screen.json"
     config.write_text(
-        json.dumps({"screens": [{"name": "tiny", "x": 0, "y": 0, "width": 640, "height": 480}]}),
+        json.dumps(
+            {"screens": [{"name": "test", "x": 0, "y": 0, "width": width, "height": height}]}
+        ),
         encoding="utf-8",
     )
     env = dict(
@@ -140,7 +130,7 @@ def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> 
         KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
     )
     done = subprocess.run(
-        [sys.executable, "-c", DIALOGS_PROBE, str(tmp_path / "settings.ini")],
+        [sys.executable, "-c", probe, str(tmp_path / "settings.ini")],
         env=env,
         cwd=REPO,
         capture_output=True,
@@ -148,8 +138,5 @@ def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> 
         timeout=120,
         check=True,
     )
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    screen = QRect(*found["screen"])
-    assert len(found["dialogs"]) == 5
-    for name, rect in found["dialogs"].items():
-        assert screen.contains(QRect(*rect)), (name, rect)
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return report
