@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from ketaref.text import plural  # noqa: F401  (re-exported: commands import it from here)
+
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
@@ -75,11 +77,6 @@ def shown_safely(text: str) -> str:
         else c
         for c in text
     )
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """``1 problem``, ``2 problems``: the count with the noun in the right number."""
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def print_json(document: Any) -> None:
