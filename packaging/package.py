@@ -293,7 +293,11 @@ def check_missing_libraries(report: Report) -> None:
 def check_frozen_app(report: Report, executable: Path, label: str) -> None:
     """self-test, --version and --exit-after-startup of ``executable``, run from /tmp."""
     environment = app_environment()
-    report.attempt(f"{label} self-test", [executable, "self-test"], cwd="/tmp", env=environment)
+    output = report.attempt(
+        f"{label} self-test", [executable, "self-test"], cwd="/tmp", env=environment
+    )
+    if output is not None and "C speed-ups in use" not in output:
+        report.fail(f"{label} PDF speed-ups", "reportlab's _rl_accel is not in the bundle")
     report.attempt(f"{label} --version", [executable, "--version"], cwd="/tmp", env=environment)
     report.attempt(
         f"{label} --exit-after-startup",

@@ -139,7 +139,15 @@ def _check_pdf(test: SelfTest) -> str:
         pages = check_pdf(pdf)
     except PrintError as exc:
         raise StepFailed(f"the checklist for {protocol_id}: {exc}") from None
-    return f"checklist for {protocol_id} built in memory ({pages} pages, {len(pdf) // 1024} KiB)"
+    from ketaref.printing import speedups_in_use
+
+    speed = (
+        "reportlab's C speed-ups in use"
+        if speedups_in_use()
+        else "without reportlab's C speed-ups (rl_accel is missing: printing is slower)"
+    )
+    size = f"{pages} pages, {len(pdf) // 1024} KiB"
+    return f"checklist for {protocol_id} built in memory ({size}; {speed})"
 
 
 def _check_fonts(test: SelfTest) -> str:
