@@ -585,6 +585,34 @@ class Dosing(Frozen):
 _RECOMMEND = re.compile(r"\brecommend", re.IGNORECASE)
 
 
+def _one_or_more_ids(value: Any) -> Any:
+    # Packs written before a protocol could link several lists name one id, not a list; JSON
+    # gives a list where YAML gave a tuple.
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list) else value
+
+
+#: The contraindication lists a protocol links: every one of them is shown and printed with it.
+ContraindicationLinks = Annotated[
+    tuple[Identifier, ...],
+    BeforeValidator(_one_or_more_ids),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": IDENTIFIER_PATTERN},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": IDENTIFIER_PATTERN},
+                    "uniqueItems": True,
+                },
+            ],
+            "description": "the id of a contraindication list, or a list of such ids",
+        }
+    ),
+]
+
+
 class Protocol(Frozen):
     """A published protocol: indication, status, evidence, dose and schedule, monitoring."""
 
@@ -612,7 +640,9 @@ class Protocol(Frozen):
     #: Why a protocol a clinic can run has no session checklist (e.g. an inpatient setting whose
     #: own monitoring records apply); shown wherever the checklist would be offered.
     no_checklist_reason: Text | None = None
-    contraindications: Identifier | None = None
+    #: Every contraindication list that applies (a guideline's list and the drug label's own);
+    #: the GUI, ``content show``, the printed appendix and the review sheet show them all.
+    contraindications: ContraindicationLinks = ()
 
     @model_validator(mode="after")
     def _research_rules(self) -> Protocol:
@@ -625,7 +655,7 @@ class Protocol(Frozen):
                         "research-only entries describe what was studied and never say"
                         f" “recommended”: {statement.text[:60]}…"
                     )
-        elif self.contraindications is None:
+        elif not self.contraindications:
             raise ValueError("a protocol a clinic can run needs a contraindications list")
         elif self.checklist is None and self.no_checklist_reason is None:
             raise ValueError(
@@ -634,6 +664,8 @@ class Protocol(Frozen):
             )
         if self.checklist is not None and self.no_checklist_reason is not None:
             raise ValueError("give a checklist or a no_checklist_reason, not both")
+        if len(set(self.contraindications)) != len(self.contraindications):
+            raise ValueError("contraindications names a list twice")
         return self
 
     def all_statements(self) -> list[Statement]:

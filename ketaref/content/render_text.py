@@ -227,7 +227,7 @@ def _header(
         if item.no_checklist_reason:
             links[0] += f" ({item.no_checklist_reason})"
         if item.contraindications:
-            links.append(f"contraindications {item.contraindications}")
+            links.append("contraindications " + ", ".join(item.contraindications))
         lines.append("See also: " + "; ".join(links))
     if isinstance(item, ContraindicationList):
         lines.append(f"Applies to: {item.applies_to}")

@@ -34,6 +34,7 @@ from ketaref.content.model import (
     ContraindicationList,
     PausePoint,
     Protocol,
+    Statement,
 )
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
@@ -800,54 +801,52 @@ class _Layout:
     # --- contraindications ----------------------------------------------------------------
 
     def contraindication_appendix(self) -> list[Any]:
-        """The contraindication list the checklist points to, on the paper, every entry cited."""
+        """Every contraindication list the protocol links, on the paper, every entry cited.
+
+        A pain protocol links the guideline's list and the ketamine label's own; the nurse
+        checks against all of them, so each gets its own appendix.
+        """
+        story: list[Any] = []
+        for list_id in self.protocol.contraindications:
+            entries = self.library.contraindications.get(list_id)
+            if entries is not None:  # the loader checks every link; a hand-built library may not
+                story += self._appendix(entries)
+        return story
+
+    def _appendix(self, entries: ContraindicationList) -> list[Any]:
         from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-        entries = self.library.contraindications.get(self.protocol.contraindications or "")
-        if entries is None:
-            return []
-        cite = self.references.cite
         story: list[Any] = [
             CondPageBreak(160),
             self.paragraph(f"Appendix: {escape(entries.title)}", "section"),
             self.paragraph(f"Applies to: {escape(entries.applies_to)}", "small"),
             Spacer(1, 3),
-            self.paragraph(
-                f"{escape(entries.basis.text)} {_cite_markup(cite(entries.basis.citations()))}",
-                "appendix_item",
-            ),
+            self.cited_line(entries.basis, bullet=False),
         ]
         for severity, heading in _SEVERITY_HEADINGS.items():
-            group = [e for e in entries.items if e.severity == severity]
-            if not group:
-                continue
-            lines = [
+            lines = [self.cited_line(e) for e in entries.items if e.severity == severity]
+            if lines:
+                story.append(KeepTogether([self.paragraph(heading, "refs_head"), *lines[:2]]))
+                story += lines[2:]
+        notes = [self.cited_line(note) for note in entries.notes]
+        if notes:
+            story += [self.paragraph("Notes", "refs_head"), *notes]
+        for disagreement in entries.disagreements:
+            story += [
                 self.paragraph(
-                    f"• {escape(e.text)} {_cite_markup(cite(e.citations()))}", "appendix_item"
-                )
-                for e in group
+                    f"Where sources differ: {escape(disagreement.topic)}", "refs_head"
+                ),
+                self.paragraph(escape(disagreement.note), "appendix_item"),
+                *(self.cited_line(side) for side in disagreement.statements),
             ]
-            story.append(KeepTogether([self.paragraph(heading, "refs_head"), *lines[:2]]))
-            story += lines[2:]
-        story += self._appendix_notes(entries)
         return [*story, Spacer(1, 6)]
 
-    def _appendix_notes(self, entries: ContraindicationList) -> list[Any]:
-        lines = [
-            self.paragraph(
-                f"• {escape(note.text)} {_cite_markup(self.references.cite(note.citations()))}",
-                "appendix_item",
-            )
-            for note in entries.notes
-        ]
-        if entries.disagreements:
-            topics = "; ".join(escape(d.topic) for d in entries.disagreements)
-            lines.append(
-                self.paragraph(
-                    f"• Where sources differ (shown in full in ketaref): {topics}", "appendix_item"
-                )
-            )
-        return [self.paragraph("Notes", "refs_head"), *lines] if lines else []
+    def cited_line(self, statement: Statement, bullet: bool = True) -> Any:
+        """One statement of an appendix with its reference numbers."""
+        cite = _cite_markup(self.references.cite(statement.citations()))
+        return self.paragraph(
+            f"{'• ' if bullet else ''}{escape(statement.text)} {cite}", "appendix_item"
+        )
 
     # --- references -----------------------------------------------------------------------
 

@@ -246,7 +246,9 @@ def test_runnable_protocols_link_existing_checklist_and_contraindications(
             assert protocol.no_checklist_reason, protocol.id
         else:
             assert protocol.checklist in bundled_library.checklists, protocol.id
-        assert protocol.contraindications in bundled_library.contraindications, protocol.id
+        assert protocol.contraindications, protocol.id
+        for list_id in protocol.contraindications:
+            assert list_id in bundled_library.contraindications, (protocol.id, list_id)
         assert protocol.dosing is not None, protocol.id
 
 

@@ -15,7 +15,14 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.model import ChecklistItem, FixedDoseRegimen, PausePoint, Protocol, Route
+from ketaref.content.model import (
+    ChecklistItem,
+    FixedDoseRegimen,
+    PausePoint,
+    Protocol,
+    Route,
+    statements_in,
+)
 from ketaref.content.pack import load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
@@ -183,14 +190,26 @@ def test_every_source_line_carries_its_verification(tmp_path: Path, protocol_id:
         assert any(f"({tag})" in entry for tag in TAGS), entry
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("protocol_id", PRINTABLE)
-def test_the_linked_contraindication_list_is_on_the_paper(tmp_path: Path, protocol_id: str) -> None:
+def test_every_linked_contraindication_list_is_on_the_paper_in_full(
+    tmp_path: Path, protocol_id: str, paper: str
+) -> None:
     protocol = LIBRARY.protocols[protocol_id]
-    entries = LIBRARY.contraindications[protocol.contraindications or ""]
-    text = printed(tmp_path, protocol_id)
-    assert f"Appendix: {one_line(entries.title)}" in text
-    for entry in entries.items:
-        assert one_line(entry.text)[:50] in text, entry.text
+    text = printed(tmp_path, protocol_id, paper=paper)
+    assert protocol.contraindications
+    for list_id in protocol.contraindications:
+        entries = LIBRARY.contraindications[list_id]
+        assert f"Appendix: {one_line(entries.title)}" in text, list_id
+        for statement in statements_in(entries):
+            assert one_line(statement.text) in text, (list_id, statement.text)
+
+
+def test_a_pain_sheet_carries_the_ketamine_labels_own_list() -> None:
+    # The consensus list is relative contraindications only; the label's are on the paper too.
+    for protocol_id in ("iv-ketamine-chronic-pain", "iv-ketamine-acute-pain"):
+        links = LIBRARY.protocols[protocol_id].contraindications
+        assert links == ("iv-ketamine-pain-contraindications", "ketamine-label-contraindications")
 
 
 def test_the_spravato_sheet_follows_the_rems_monitoring_form(tmp_path: Path) -> None:
