@@ -90,7 +90,7 @@ def _summary(kind: str, item: Any) -> dict[str, Any]:
             "status": item.regulatory_status.value,
             "indication": item.indication,
             "checklist": item.checklist,
-            "contraindications": item.contraindications,
+            "contraindications": list(item.contraindications),
         }
     else:
         entry |= {"status": None, "indication": getattr(item, "applies_to", None)}

@@ -44,7 +44,7 @@ def parse_session_date(text: str) -> dt.date:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from ketaref.dosing.calculator import printable_weight
+    from ketaref.dosing.calculator import printable_weight, weight_in_kg
     from ketaref.dosing.units import DoseInputError
     from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
     from ketaref.printing.patient import PatientDetails
@@ -60,9 +60,7 @@ def _print(args: argparse.Namespace) -> int:
         protocols = list(library.protocols.values())
         protocol = library.protocols.get(args.protocol)
         weight = (
-            printable_weight(protocol, protocols, args.weight).entered_text()
-            if args.weight is not None
-            else ""
+            printable_weight(protocol, protocols, args.weight) if args.weight is not None else None
         )
     except DoseInputError as exc:
         raise CliError(f"--weight: {exc.message}") from None
@@ -70,7 +68,9 @@ def _print(args: argparse.Namespace) -> int:
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),
             patient_id=(args.patient_id or "").strip(),
-            weight=weight,
+            weight=weight.entered_text() if weight else "",
+            # The dose record's weight box takes it in kg, as the calculator shows it.
+            weight_kg=weight_in_kg(weight).display() if weight else "",
         )
         data = build_checklist_pdf(
             library,

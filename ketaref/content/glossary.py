@@ -28,7 +28,7 @@ _NOT_PROSE = frozenset(
         "change_reason",
         "checklist",
         "contraindications",
-        "fields",
+        "weight_basis_slot",
     }
 )
 

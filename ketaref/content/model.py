@@ -585,6 +585,34 @@ class Dosing(Frozen):
 _RECOMMEND = re.compile(r"\brecommend", re.IGNORECASE)
 
 
+def _one_or_more_ids(value: Any) -> Any:
+    # Packs written before a protocol could link several lists name one id, not a list; JSON
+    # gives a list where YAML gave a tuple.
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list) else value
+
+
+#: The contraindication lists a protocol links: every one of them is shown and printed with it.
+ContraindicationLinks = Annotated[
+    tuple[Identifier, ...],
+    BeforeValidator(_one_or_more_ids),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": IDENTIFIER_PATTERN},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": IDENTIFIER_PATTERN},
+                    "uniqueItems": True,
+                },
+            ],
+            "description": "the id of a contraindication list, or a list of such ids",
+        }
+    ),
+]
+
+
 class Protocol(Frozen):
     """A published protocol: indication, status, evidence, dose and schedule, monitoring."""
 
@@ -612,7 +640,9 @@ class Protocol(Frozen):
     #: Why a protocol a clinic can run has no session checklist (e.g. an inpatient setting whose
     #: own monitoring records apply); shown wherever the checklist would be offered.
     no_checklist_reason: Text | None = None
-    contraindications: Identifier | None = None
+    #: Every contraindication list that applies (a guideline's list and the drug label's own);
+    #: the GUI, ``content show``, the printed appendix and the review sheet show them all.
+    contraindications: ContraindicationLinks = ()
 
     @model_validator(mode="after")
     def _research_rules(self) -> Protocol:
@@ -625,7 +655,7 @@ class Protocol(Frozen):
                         "research-only entries describe what was studied and never say"
                         f" “recommended”: {statement.text[:60]}…"
                     )
-        elif self.contraindications is None:
+        elif not self.contraindications:
             raise ValueError("a protocol a clinic can run needs a contraindications list")
         elif self.checklist is None and self.no_checklist_reason is None:
             raise ValueError(
@@ -634,6 +664,8 @@ class Protocol(Frozen):
             )
         if self.checklist is not None and self.no_checklist_reason is not None:
             raise ValueError("give a checklist or a no_checklist_reason, not both")
+        if len(set(self.contraindications)) != len(self.contraindications):
+            raise ValueError("contraindications names a list twice")
         return self
 
     def all_statements(self) -> list[Statement]:
@@ -692,6 +724,12 @@ class ChecklistItem(Frozen):
     rows: Annotated[int, Field(ge=1, le=24)] | None = None
     #: Labels printed in the first cells of a table's rows ("Device 1", "Baseline").
     row_labels: tuple[Label, ...] = ()
+    #: Blank rows of a continuation of the table, printed on a page of its own with the same
+    #: columns; the table says on which page it continues (readings through a long session).
+    continuation_rows: Annotated[int, Field(ge=1, le=30)] | None = None
+    #: On a dose record: the slot whose local rule says which weight doses are calculated on;
+    #: the printout writes it beside the weight.
+    weight_basis_slot: Identifier | None = None
     after_dose: QuantityText | None = None
     #: A minimum time counted from the first time written in this item's table: the printout
     #: puts "ends no earlier than ____ (+ this time)" beside it (the SPRAVATO 2-hour clock).
@@ -726,8 +764,14 @@ class ChecklistItem(Frozen):
             )
         if self.kind in TABLE_KINDS and not self.fields:
             raise ValueError(f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)")
-        if self.kind not in TABLE_KINDS and (self.rows or self.row_labels):
-            raise ValueError("rows and row_labels belong to timed-observation and vitals-grid")
+        if self.kind not in TABLE_KINDS and (
+            self.rows or self.row_labels or self.continuation_rows
+        ):
+            raise ValueError(
+                "rows, row_labels and continuation_rows belong to timed-observation and vitals-grid"
+            )
+        if self.weight_basis_slot is not None and self.kind != "dose-record":
+            raise ValueError("weight_basis_slot belongs to a dose-record")
         if self.rows is not None and len(self.row_labels) > self.rows:
             raise ValueError("more row_labels than rows")
         if self.earliest_end_after is not None:
@@ -796,6 +840,12 @@ class Checklist(Frozen):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"item ids repeat: {', '.join(duplicates)}")
+        slots = {slot.id for item in self.items() if (slot := item.local_slot()) is not None}
+        for item in self.items():
+            if item.weight_basis_slot is not None and item.weight_basis_slot not in slots:
+                raise ValueError(
+                    f"weight_basis_slot “{item.weight_basis_slot}” is not a slot of this checklist"
+                )
         return self
 
     def items(self) -> list[ChecklistItem]:

@@ -370,11 +370,12 @@ def _cross_check(
         if not isinstance(parsed.item, Protocol):
             continue
         for field_name, kind, noun in links:
-            ref = getattr(parsed.item, field_name)
-            target = items.get(ref) if ref is not None else None
-            if ref in unread:
-                continue
-            if ref is not None and not (target and isinstance(target.item, kind)):
+            linked = getattr(parsed.item, field_name)
+            # A protocol links one checklist and one or more contraindication lists.
+            for ref in linked if isinstance(linked, tuple) else (linked,):
+                target = items.get(ref) if ref is not None else None
+                if ref is None or ref in unread or (target and isinstance(target.item, kind)):
+                    continue
                 message = f"{field_name}: there is no {noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
     problems += _applies_to_problems(items)

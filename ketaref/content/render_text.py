@@ -123,6 +123,10 @@ def item_details(item: ChecklistItem) -> list[str]:
         rows = item.table_rows(repeated=False)
         labels = f": {', '.join(item.row_labels)}" if item.row_labels else ""
         details.append(f"{rows} {'row' if rows == 1 else 'rows'}{labels}")
+    if item.continuation_rows is not None:
+        details.append(f"continued on a later page, {item.continuation_rows} more rows")
+    if item.weight_basis_slot is not None:
+        details.append(f"weight with its basis (local rule {item.weight_basis_slot})")
     if item.earliest_end_after is not None:
         details.append(f"ends no earlier than the first time + {item.earliest_end_after}")
     if item.applies_to:
@@ -227,7 +231,7 @@ def _header(
         if item.no_checklist_reason:
             links[0] += f" ({item.no_checklist_reason})"
         if item.contraindications:
-            links.append(f"contraindications {item.contraindications}")
+            links.append("contraindications " + ", ".join(item.contraindications))
         lines.append("See also: " + "; ".join(links))
     if isinstance(item, ContraindicationList):
         lines.append(f"Applies to: {item.applies_to}")

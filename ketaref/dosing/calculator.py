@@ -70,8 +70,9 @@ JSON_KEYS = (
     "source",
     "warnings",
 )
-#: Keys added after the contract's: who chose the dose, and the source of a default dose.
-EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source")
+#: Keys added after the contract's: who chose the dose, the source of a default dose, and the
+#: concentration to dilute before a volume and pump rate are worked out.
+EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source", "dilute_first")
 
 #: ``dose_chosen_by`` values: typed by the clinician, or the protocol's single standard value.
 CHOSEN_BY_CLINICIAN = "clinician"
@@ -86,6 +87,11 @@ VERIFICATION_WORDS = {
 UNKNOWN_SOURCE = "unknown source"
 
 NO_CALCULATOR = "this protocol has no dose calculator"
+#: What the calculator says instead of a volume and pump rate at a concentration to dilute.
+DILUTE_FIRST = (
+    "no volume or pump rate is worked out for it; dilute first, then enter the concentration"
+    " after dilution"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,11 @@ class Amount:
     def json(self) -> str:
         """The value as an exact decimal string, e.g. ``"52.5"``."""
         return format_decimal(self.value)
+
+
+def weight_in_kg(weight: Weight) -> Amount:
+    """The weight in kg as the calculator shows it: ``70 kg``, ``69.9 kg (exact 69.85… kg)``."""
+    return Amount(weight.kg, "kg", WEIGHT_STEP)
 
 
 def _quotient(numerator: Decimal, denominator: Decimal, unit: str, step: Decimal | None) -> Amount:
@@ -172,6 +183,20 @@ class ParameterSource:
 def cited(statement: Statement, cite: CiteFormat) -> str:
     """Every citation marker of ``statement``, written with ``cite``."""
     return " ".join(cite(c) for c in statement.citations())
+
+
+def cite_text(citation: Citation, verification: Mapping[str, str]) -> str:
+    """A citation as text and print write it: ``[andrade-2017, abstract; abstract only]``."""
+    tag = verification.get(citation.source)
+    words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
+    return f"[{citation.source}, {citation.locator}; {words}]"
+
+
+def _refusal(message: str, field: str, statement: Statement, cite: CiteFormat) -> DoseInputError:
+    """A refusal that rests on a published statement: it ends with the statement's citations,
+    each with its verification, which a screen may write its own way."""
+    citation = cited(statement, cite)
+    return DoseInputError(f"{message} {citation}", field=field, basis=statement, cited_as=citation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +246,9 @@ class DoseResult:
     default_duration: Statement | None = None
     #: Each cited source id's verification (``confirmed``, ``secondary``, ``abstract-only``).
     verification: Mapping[str, str] = field(default_factory=dict)
+    #: A concentration the label says to dilute before IV use: no volume or pump rate is worked
+    #: out for it, and this says so (it is also one of the warnings).
+    dilute_first: Notice | None = None
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -230,7 +258,7 @@ class DoseResult:
     @property
     def weight_kg(self) -> Amount | None:
         """The weight in kg (converted exactly from lb where typed in lb)."""
-        return Amount(self.weight.kg, "kg", WEIGHT_STEP) if self.weight else None
+        return weight_in_kg(self.weight) if self.weight else None
 
     @property
     def duration_min(self) -> Decimal | None:
@@ -239,9 +267,7 @@ class DoseResult:
 
     def cite_with_ids(self, citation: Citation) -> str:
         """A citation as text and print show it: ``[andrade-2017, abstract; abstract only]``."""
-        tag = self.verification.get(citation.source)
-        words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
-        return f"[{citation.source}, {citation.locator}; {words}]"
+        return cite_text(citation, self.verification)
 
     def warning_texts(self, cite: CiteFormat | None = None) -> list[str]:
         """Each warning as one line of text."""
@@ -287,6 +313,9 @@ class DoseResult:
             "warnings": self.warning_texts(),
             "dose_chosen_by": self.dose_chosen_by,
             "default_dose_source": default_source,
+            "dilute_first": self.dilute_first.text(self.cite_with_ids)
+            if self.dilute_first
+            else None,
         }
 
     def headline(self) -> str:
@@ -373,7 +402,9 @@ class DoseResult:
             lines.append(f"Dose: {self.entered_dose} → {show(self.dose_mg)}")
             if self.duration and self.rate_mg_per_h:
                 lines.append(f"Over {self.duration}: {show(self.rate_mg_per_h)}")
-        if self.concentration:
+        if self.concentration and self.dilute_first:
+            lines.append(f"At {self.concentration}: {DILUTE_FIRST}")
+        elif self.concentration:
             parts = [
                 f"{label} {show(amount)}"
                 for label, amount in (("volume", self.volume_ml), ("pump rate", self.rate_ml_per_h))
@@ -495,7 +526,13 @@ def _fixed_device(
     verification: Mapping[str, str],
 ) -> DoseResult:
     allowed = {d.value.value: d for d in regimen.allowed_doses}
-    choices = one_of([str(d.value) for d in regimen.allowed_doses])
+
+    def cite(citation: Citation) -> str:
+        return cite_text(citation, verification)
+
+    # The allowed doses, then where they come from, each source once with its verification.
+    where = dict.fromkeys(cite(c) for d in regimen.allowed_doses for c in d.citations())
+    choices = f"{one_of([str(d.value) for d in regimen.allowed_doses])} {' '.join(where)}"
     default_dose = None
     if dose is None:
         if regimen.standard_dose is None:
@@ -610,26 +647,30 @@ def _outside(
     accepted: CitedRange | SiteRange,
     value: Decimal,
     unit_value: Decimal | int,
+    cite: CiteFormat,
 ) -> DoseInputError | None:
-    """A refusal if ``value`` lies outside ``accepted``, whose unit is ``unit_value`` of it."""
+    """A refusal if ``value`` lies outside ``accepted``, whose unit is ``unit_value`` of it.
+
+    A cited range is refused with its statement and its source's verification (the IV TRD
+    duration floor rests on the abstract of one review); a site's range with its own words.
+    """
     low, high = accepted.value.low * unit_value, accepted.value.high * unit_value
     if low <= value <= high:
         return None
     side = "below" if value < low else "above"
-    if isinstance(accepted, CitedRange):
-        basis = f"{accepted.source}, {accepted.locator}"
-    else:
-        basis = accepted.site_defined.rstrip(".")
-    return DoseInputError(
+    refused = (
         f"{noun} “{typed}” is {side} the range this calculator accepts for this protocol, "
-        f"{range_text(accepted.value)} ({basis})",
-        field=field,
-        basis=accepted if isinstance(accepted, CitedRange) else None,
+        f"{range_text(accepted.value)}"
     )
+    if isinstance(accepted, CitedRange):
+        return _refusal(
+            f"{refused}. Where the range comes from: {accepted.text}", field, accepted, cite
+        )
+    return DoseInputError(f"{refused} ({accepted.site_defined.rstrip('.')})", field=field)
 
 
 def _check_dose(
-    regimen: WeightBasedRegimen, dose: Quantity | None
+    regimen: WeightBasedRegimen, dose: Quantity | None, cite: CiteFormat
 ) -> tuple[Quantity, CitedQuantity | CitedRange, Statement | None, list[Notice]]:
     """The dose to use, the statement that allows it, the default's statement, any warning."""
     allowed_range = regimen.allowed_range
@@ -637,10 +678,12 @@ def _check_dose(
     if dose is None:
         if regimen.standard_dose is None:
             assert allowed_range is not None  # the model requires a standard dose or a range
-            raise DoseInputError(
-                f"no dose given: this protocol gives a range, {range_text(allowed_range.value)},"
-                " and no single standard dose; give a dose",
-                field="dose",
+            raise _refusal(
+                "no dose given: this protocol has no single standard dose; give a dose in the"
+                f" range it gives, {range_text(allowed_range.value)}",
+                "dose",
+                allowed_range,
+                cite,
             )
         default = regimen.standard_dose
         dose = regimen.standard_dose.value
@@ -650,15 +693,17 @@ def _check_dose(
         basis = regimen.standard_dose
     elif allowed_range is None:
         assert regimen.standard_dose is not None  # the model requires a standard dose or a range
-        raise DoseInputError(
+        raise _refusal(
             f"dose “{dose}” is not one this protocol allows: it gives "
             f"{regimen.standard_dose.value} and no range",
-            field="dose",
+            "dose",
+            regimen.standard_dose,
+            cite,
         )
     elif allowed_range.value.contains(dose):
         basis = allowed_range
     else:
-        refusal = _outside(noun, "dose", dose, allowed_range, dose.value, Decimal(1))
+        refusal = _outside(noun, "dose", dose, allowed_range, dose.value, Decimal(1), cite)
         assert refusal is not None
         raise refusal
     warnings = []
@@ -668,12 +713,12 @@ def _check_dose(
     return dose, basis, default, warnings
 
 
-def _check_duration(duration: Quantity, limits: DurationLimits) -> list[Notice]:
+def _check_duration(duration: Quantity, limits: DurationLimits, cite: CiteFormat) -> list[Notice]:
     """Refuse a duration outside the accepted range; warn of a rapid rate below ``rapid_below``."""
     accepted = limits.accepted
     span = minutes(duration)
     unit_minutes = minutes(Quantity(Decimal(1), accepted.value.unit))
-    refusal = _outside("duration", "duration", duration, accepted, span, unit_minutes)
+    refusal = _outside("duration", "duration", duration, accepted, span, unit_minutes, cite)
     if refusal is not None:
         raise refusal
     if limits.rapid_below and span < minutes(limits.rapid_below):
@@ -686,16 +731,24 @@ def _check_duration(duration: Quantity, limits: DurationLimits) -> list[Notice]:
     return []
 
 
-def _check_concentration(concentration: Quantity, limits: ConcentrationLimits) -> list[Notice]:
-    """Refuse a concentration outside the accepted range; show the label's dilution statement."""
+def _check_concentration(
+    concentration: Quantity, limits: ConcentrationLimits, cite: CiteFormat
+) -> Notice | None:
+    """Refuse a concentration outside the accepted range (DoseInputError).
+
+    At a concentration the content marks as one to dilute before IV use (``dilution``), return
+    the notice that takes the place of a volume and pump rate: dilute first, with the label's
+    statement. A volume of the undiluted drug is not something to give.
+    """
     value = concentration.value
-    refusal = _outside("concentration", "concentration", concentration, limits.accepted, value, 1)
+    accepted = limits.accepted
+    refusal = _outside("concentration", "concentration", concentration, accepted, value, 1, cite)
     if refusal is not None:
         raise refusal
     dilution = limits.dilution
     if concentration.value >= dilution.at_or_above.value:
-        return [Notice(f"concentration {concentration}", dilution)]
-    return []
+        return Notice(f"concentration {concentration}: {DILUTE_FIRST}", dilution)
+    return None
 
 
 def _weight_based(
@@ -713,8 +766,12 @@ def _weight_based(
     assert protocol.dosing is not None
     rounding = protocol.dosing.rounding
     mg_step, ml_step = Decimal(rounding.mg), Decimal(rounding.ml)
+
+    def cite(citation: Citation) -> str:
+        return cite_text(citation, verification)
+
     warnings = check_weight(weight, limits)
-    dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose)
+    dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose, cite)
     warnings += dose_warnings
 
     notes = []
@@ -745,10 +802,13 @@ def _weight_based(
                 )
             )
     if duration is not None:
-        warnings += _check_duration(duration, regimen.duration_limits)
+        warnings += _check_duration(duration, regimen.duration_limits, cite)
+    dilute_first = None
     if concentration is not None:
         entered.append(f"concentration {concentration}")
-        warnings += _check_concentration(concentration, concentrations)
+        dilute_first = _check_concentration(concentration, concentrations, cite)
+        if dilute_first is not None:
+            warnings.append(dilute_first)
 
     kg = weight.kg
     conversion = weight.conversion()
@@ -783,7 +843,7 @@ def _weight_based(
     steps.append(step)
 
     volume = pump = None
-    if concentration:
+    if concentration and dilute_first is None:
         mg_per_ml = concentration.value
         if total and total_mg:
             volume = _quotient(total[0], total[1] * mg_per_ml, "mL", ml_step)
@@ -813,4 +873,5 @@ def _weight_based(
         default_dose=default_dose,
         default_duration=default_duration,
         verification=verification,
+        dilute_first=dilute_first,
     )

@@ -36,21 +36,30 @@ class DoseInputError(ValueError):
 
     ``field`` names the input at fault (``weight``, ``dose``, ``duration``, ``concentration``),
     so the command line can name its option and the GUI can show the message beside the field.
+    A refusal that rests on a published statement (``basis``) ends with its citation and
+    verification, ``cited_as`` (``[andrade-2017, abstract; abstract only]``).
     """
 
-    def __init__(self, message: str, field: str | None = None, basis: Statement | None = None):
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        basis: Statement | None = None,
+        cited_as: str = "",
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
-        #: The cited statement the message ends with in brackets (source id and locator), so a
-        #: screen can write that citation its own way.
+        #: The cited statement the message ends with, so a screen can write that citation its
+        #: own way (``[3, abstract only]``).
         self.basis = basis
+        self.cited_as = cited_as
 
     def without_citation(self) -> str:
-        """The message without its bracketed citation of ``basis``."""
-        if self.basis is None:
+        """The message without the citation of ``basis`` it ends with."""
+        if not self.cited_as:
             return self.message
-        return self.message.removesuffix(f" ({self.basis.source}, {self.basis.locator})")
+        return self.message.removesuffix(f" {self.cited_as}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from ketaref.content.model import (
     Citation,
     CitedQuantity,
+    CitedRange,
     FixedDoseRegimen,
     Protocol,
     WeightBasedRegimen,
@@ -276,7 +277,7 @@ class DosePanel(QWidget):
         order.append(self.dose_edit)
         self._dose_choice_row = QWidget()
         QVBoxLayout(self._dose_choice_row).setContentsMargins(0, 0, 0, 0)
-        self.range_label = _selectable_label("The dose range this calculator accepts")
+        self.range_label = _selectable_label("The dose and duration ranges this calculator accepts")
         form.addRow(self._dose_choice_row)
         form.addRow(self.range_label)
 
@@ -424,11 +425,22 @@ class DosePanel(QWidget):
         self.dose_edit.setAccessibleDescription(f"Dose in {regimen.dose_unit}, a number")
         self._set_dose_choices(regimen)
         allowed = regimen.allowed_range
+        durations = regimen.duration_limits.accepted
+        # Where each accepted range comes from, with its verification (the IV TRD durations
+        # rest on the abstract of one review), before any refusal quotes it.
         self.range_label.setText(
-            f"The calculator accepts {range_text(allowed.value)} "
-            f"{cited(allowed, self.cite)}: {allowed.text}"
-            if allowed
-            else "The calculator accepts only the standard dose."
+            (
+                f"The calculator accepts {range_text(allowed.value)} "
+                f"{cited(allowed, self.cite)}: {allowed.text}"
+                if allowed
+                else "The calculator accepts only the standard dose."
+            )
+            + f"\nDurations it accepts: {range_text(durations.value)} "
+            + (
+                f"{cited(durations, self.cite)}: {durations.text}"
+                if isinstance(durations, CitedRange)
+                else f"(set by the site: {durations.site_defined})"
+            )
         )
         duration = regimen.standard_duration.value if regimen.standard_duration else None
         # Filling the fields recalculates through textChanged; block to do it once, at the end.

@@ -486,6 +486,8 @@ class MainWindow(QMainWindow):
     def _open_linked(self, field: str) -> None:
         protocol = self.item_view.protocol
         target = getattr(protocol, field, None) if protocol else None
+        if isinstance(target, tuple):  # several contraindication lists: the first; the page
+            target = target[0] if target else None  # links the others
         if target:
             self.open_item(target)
             self.item_view.document.setFocus()

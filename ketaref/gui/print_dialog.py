@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import DoseResult, printable_weight
+from ketaref.dosing.calculator import DoseResult, printable_weight, weight_in_kg
 from ketaref.dosing.units import DoseInputError, parse_weight
 from ketaref.gui.palette import colors_for
 from ketaref.gui.screen_fit import fit_to_screen
@@ -240,6 +240,7 @@ class PrintDialog(QDialog):
                 name=self.patient_name.text().strip(),
                 patient_id=self.patient_id.text().strip(),
                 weight=weight.entered_text() if weight else "",
+                weight_kg=weight_in_kg(weight).display() if weight else "",
             )
             printed_at = dt.datetime.now().astimezone()
             pdf = build_checklist_pdf(

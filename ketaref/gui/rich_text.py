@@ -336,7 +336,8 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
     status = writer.badge(protocol.regulatory_status.label)
     links = []
     if protocol.contraindications:
-        links.append("Contraindications: " + writer.link(protocol.contraindications))
+        lists = ", ".join(writer.link(c) for c in protocol.contraindications)
+        links.append("Contraindications: " + lists)
     if protocol.checklist:
         links.append("Session checklist: " + writer.link(protocol.checklist))
     elif protocol.no_checklist_reason:
@@ -392,7 +393,12 @@ def _calculator(writer: _Writer, protocol: Protocol) -> None:
 
 
 def _used_by(library: Library, item_id: str, field: str) -> list[str]:
-    return [p.id for p in library.protocols.values() if getattr(p, field) == item_id]
+    """The protocols whose ``field`` (a checklist id, or a tuple of list ids) names ``item_id``."""
+    return [
+        p.id
+        for p in library.protocols.values()
+        if item_id in (linked if isinstance(linked := getattr(p, field), tuple) else (linked,))
+    ]
 
 
 def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:

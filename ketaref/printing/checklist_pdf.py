@@ -34,6 +34,7 @@ from ketaref.content.model import (
     ContraindicationList,
     PausePoint,
     Protocol,
+    Statement,
 )
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
@@ -187,11 +188,14 @@ def build_checklist_pdf(
     printed = (printed_at or dt.datetime.now()).astimezone()
     patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
-    layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules)
+    layout = _Layout(
+        library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules, patient.weight_kg
+    )
     dose_lines = calculation_lines(library, dose, dose_acknowledged) if dose else []
     story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks, printed)
     footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
     footer.local_rules = local_rules
+    footer.page_references = layout.page_references
     data = _render(layout, story, footer, checklist, protocol, library, printed)
     pages = check_pdf(data)
     if pages != footer.page_count:
@@ -341,6 +345,62 @@ def _item_line(text: Any, tick_box: bool) -> Any:
     return ItemLine()
 
 
+class _PageReferences:
+    """Page numbers a sheet refers to before it knows them ("continued on page 5").
+
+    ``mark`` records the page a flowable lands on; ``line`` keeps the place of a line that
+    names marked pages, and ``draw`` writes those lines once every page is laid out, as the
+    footer's "Page x of y" is.
+    """
+
+    SIZE = 9.0
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}
+        self.lines: list[tuple[int, float, float, str]] = []
+
+    def mark(self, key: str) -> Any:
+        """A flowable without size that records the page it is drawn on under ``key``."""
+        from reportlab.platypus import Flowable
+
+        pages = self.pages
+
+        class PageMark(Flowable):  # type: ignore[misc]
+            def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+                return 0, 0
+
+            def draw(self) -> None:
+                pages[key] = self.canv.getPageNumber()
+
+        return PageMark()
+
+    def line(self, template: str) -> Any:
+        """A one-line flowable whose text, ``template`` with marked pages (``{key}``) filled
+        in, is drawn when the pages are finished."""
+        from reportlab.platypus import Flowable
+
+        lines = self.lines
+        size = self.SIZE
+
+        class PageReferenceLine(Flowable):  # type: ignore[misc]
+            def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+                return available_width, size * 1.4
+
+            def draw(self) -> None:
+                x, y = self.canv.absolutePosition(INDENT, size * 0.35)
+                lines.append((self.canv.getPageNumber(), x, y, template))
+
+        return PageReferenceLine()
+
+    def draw(self, canvas: Any, page: int) -> None:
+        """Write the lines of ``page`` (every mark is known by now)."""
+        for line_page, x, y, template in self.lines:
+            if line_page == page:
+                canvas.setFillColor(INK)
+                canvas.setFont(fonts.BOLD, self.SIZE)
+                canvas.drawString(x, y, template.format(**self.pages))
+
+
 class _Layout:
     """Turns a checklist into reportlab flowables for one paper size."""
 
@@ -352,16 +412,25 @@ class _Layout:
         page_size: tuple[float, float],
         dose: CalculatedDose | None = None,
         local_rules: LocalRulesInForce = NO_LOCAL_RULES,
+        record_weight: str = "",
     ) -> None:
         self.library = library
         self.protocol = protocol
         self.checklist = checklist
         self.dose = dose
         self.local_rules = local_rules
+        #: The weight for the dose record's box: the calculator's, else the one typed for print.
+        self.record_weight = weight_value(dose) or record_weight
         self.page_size = page_size
         self.width = page_size[0] - 2 * MARGIN
         self.styles = _styles()
         self.references = _References()
+        self.page_references = _PageReferences()
+        #: Tables continued after the last pause point: the item, its columns, and the heading
+        #: of the section it belongs to.
+        self.continuations: list[tuple[ChecklistItem, list[str], str]] = []
+        #: The pause point being laid out ("2 During the session"), for continuations.
+        self.section_heading = ""
 
     def paragraph(self, text: str, style: str) -> Any:
         return _paragraph_class()(text, self.styles[style])
@@ -386,6 +455,7 @@ class _Layout:
             story += self.dose_block(dose_lines)
         for number, section in enumerate(self.checklist.sections_for(self.protocol.id), 1):
             story += self.section(number, section)
+        story += self.continuation_pages()
         story += self.contraindication_appendix()
         story += [Spacer(1, 4), *self.reference_list()]
         return story
@@ -549,6 +619,7 @@ class _Layout:
                 ]
             )
         )
+        self.section_heading = f"{number}&nbsp;&nbsp;{escape(section.pause_point.label)}"
         items = [self.item_parts(item, section.pause_point) for item in section.items]
         # Each item stays on one page; the heading travels with the first item, never alone.
         # (KeepTogether must not nest: an inner one reports an endless height to the outer.)
@@ -648,7 +719,7 @@ class _Layout:
         values = [""] * len(first)
         if needs_weight(self.protocol):
             first.insert(0, "Weight (kg)")
-            values.insert(0, weight_value(self.dose))
+            values.insert(0, self.weight_with_basis(item))
         parts: list[Any] = [self.boxes_row(first, values)] if first else []
         rows = dose_record(self.protocol, self.dose)
         if self.dose is not None:
@@ -669,6 +740,17 @@ class _Layout:
             parts += [Spacer(1, 3), self.indented(line)]
         return parts
 
+    def weight_with_basis(self, item: ChecklistItem) -> str:
+        """The dose record's weight, with the clinic's weight basis where a local rule gives it;
+        empty without a weight."""
+        if not self.record_weight:
+            return ""
+        slot = item.weight_basis_slot
+        rule = self.local_rules.rule(slot) if slot is not None else None
+        if rule is None:
+            return self.record_weight
+        return f"{self.record_weight}; {rule.value} weight (local rule)"
+
     def observation_table(self, item: ChecklistItem, pause_point: PausePoint) -> list[Any]:
         """A header row naming what to record, then blank rows to record it in.
 
@@ -677,41 +759,24 @@ class _Layout:
         may set its own number of rows and label them (``rows``, ``row_labels``). An item with
         ``earliest_end_after`` gets the time its clock ends, counted from its first time.
         """
-        from reportlab.platypus import Spacer, Table
+        from reportlab.platypus import Spacer
 
         labels = list(item.fields)
         if item.after_dose is not None:
             labels.insert(0, f"Due {item.after_dose} after dose (clock time)")
         rows = item.table_rows(repeated=pause_point is PausePoint.DURING)
-        width = self.width - INDENT
-        header = [self.paragraph(escape(label), "field_label") for label in labels]
-        body = [[""] * len(labels) for _ in range(rows)]
-        widths = _column_widths(labels, width, due_column=item.after_dose is not None)
-        if item.row_labels:
-            label_width = 88.0
-            header.insert(0, "")
-            names = [*item.row_labels, *[""] * (rows - len(item.row_labels))]
-            body = [
-                [self.paragraph(escape(n), "row_label"), *r]
-                for n, r in zip(names, body, strict=True)
+        names = [*item.row_labels, *[""] * (rows - len(item.row_labels))]
+        parts: list[Any] = [self.indented(self.grid(item, labels, names))]
+        if item.continuation_rows is not None:
+            # More readings than rows: the same columns continue on a page of their own.
+            self.continuations.append((item, labels, self.section_heading))
+            parts += [
+                self.page_references.mark(f"table_{len(self.continuations)}"),
+                Spacer(1, 2),
+                self.page_references.line(
+                    f"More readings: continued on page {{continued_{len(self.continuations)}}}"
+                ),
             ]
-            widths = [label_width, *_column_widths(labels, width - label_width)]
-        table = Table(
-            [header, *body],
-            colWidths=widths,
-            rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * rows,
-        )
-        table.setStyle(
-            _table_style(
-                [
-                    *_GRID,
-                    ("BACKGROUND", (0, 0), (-1, 0), "#f0f0f0"),
-                    ("BOTTOMPADDING", (0, 0), (-1, 0), 3),
-                    ("VALIGN", (0, 1), (0, -1), "MIDDLE"),
-                ]
-            )
-        )
-        parts: list[Any] = [self.indented(table)]
         if item.earliest_end_after is not None:
             start = f"{item.row_labels[0]} time" if item.row_labels else "first time above"
             parts += [
@@ -723,6 +788,67 @@ class _Layout:
                 ),
             ]
         return parts
+
+    def grid(self, item: ChecklistItem, labels: list[str], names: list[str]) -> Any:
+        """A table: a header row of ``labels``, then one blank row per entry of ``names``
+        (with a first column of row names if the item labels its rows)."""
+        from reportlab.platypus import Table
+
+        width = self.width - INDENT
+        header = [self.paragraph(escape(label), "field_label") for label in labels]
+        body: list[list[Any]] = [[""] * len(labels) for _ in names]
+        widths = _column_widths(labels, width, due_column=item.after_dose is not None)
+        if item.row_labels:
+            label_width = 88.0
+            header.insert(0, "")
+            body = [
+                [self.paragraph(escape(n), "row_label"), *r]
+                for n, r in zip(names, body, strict=True)
+            ]
+            widths = [label_width, *_column_widths(labels, width - label_width)]
+        table = Table(
+            [header, *body],
+            colWidths=widths,
+            rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * len(names),
+        )
+        table.setStyle(
+            _table_style(
+                [
+                    *_GRID,
+                    ("BACKGROUND", (0, 0), (-1, 0), "#f0f0f0"),
+                    ("BOTTOMPADDING", (0, 0), (-1, 0), 3),
+                    ("VALIGN", (0, 1), (0, -1), "MIDDLE"),
+                ]
+            )
+        )
+        return table
+
+    def continuation_pages(self) -> list[Any]:
+        """Each continued table after the last pause point, kept on one page: the same columns,
+        more blank rows, and the page it continues from."""
+        from reportlab.platypus import KeepTogether, Spacer
+
+        story: list[Any] = []
+        for number, (item, labels, section) in enumerate(self.continuations, 1):
+            assert item.continuation_rows is not None
+            story.append(
+                KeepTogether(
+                    [
+                        self.page_references.mark(f"continued_{number}"),
+                        self.paragraph(f"{section} (continued)", "section"),
+                        self.page_references.line(f"Continued from page {{table_{number}}}"),
+                        self.paragraph(escape(item.text), "item"),
+                        Spacer(1, 4),
+                        self.indented(self.grid(item, labels, [""] * item.continuation_rows)),
+                        Spacer(1, 4),
+                        self.paragraph(
+                            "More readings than rows: continue on a copy of this table.",
+                            "small_indented",
+                        ),
+                    ]
+                )
+            )
+        return [*story, Spacer(1, 6)] if story else []
 
     def reuse_note(self, printed: dt.datetime) -> list[Any]:
         """When the sheet was printed, and the versions to check before reusing it."""
@@ -800,54 +926,52 @@ class _Layout:
     # --- contraindications ----------------------------------------------------------------
 
     def contraindication_appendix(self) -> list[Any]:
-        """The contraindication list the checklist points to, on the paper, every entry cited."""
+        """Every contraindication list the protocol links, on the paper, every entry cited.
+
+        A pain protocol links the guideline's list and the ketamine label's own; the nurse
+        checks against all of them, so each gets its own appendix.
+        """
+        story: list[Any] = []
+        for list_id in self.protocol.contraindications:
+            entries = self.library.contraindications.get(list_id)
+            if entries is not None:  # the loader checks every link; a hand-built library may not
+                story += self._appendix(entries)
+        return story
+
+    def _appendix(self, entries: ContraindicationList) -> list[Any]:
         from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
-        entries = self.library.contraindications.get(self.protocol.contraindications or "")
-        if entries is None:
-            return []
-        cite = self.references.cite
         story: list[Any] = [
             CondPageBreak(160),
             self.paragraph(f"Appendix: {escape(entries.title)}", "section"),
             self.paragraph(f"Applies to: {escape(entries.applies_to)}", "small"),
             Spacer(1, 3),
-            self.paragraph(
-                f"{escape(entries.basis.text)} {_cite_markup(cite(entries.basis.citations()))}",
-                "appendix_item",
-            ),
+            self.cited_line(entries.basis, bullet=False),
         ]
         for severity, heading in _SEVERITY_HEADINGS.items():
-            group = [e for e in entries.items if e.severity == severity]
-            if not group:
-                continue
-            lines = [
-                self.paragraph(
-                    f"• {escape(e.text)} {_cite_markup(cite(e.citations()))}", "appendix_item"
-                )
-                for e in group
+            lines = [self.cited_line(e) for e in entries.items if e.severity == severity]
+            if lines:
+                story.append(KeepTogether([self.paragraph(heading, "refs_head"), *lines[:2]]))
+                story += lines[2:]
+        notes = [self.cited_line(note) for note in entries.notes]
+        if notes:
+            story += [self.paragraph("Notes", "refs_head"), *notes]
+        for disagreement in entries.disagreements:
+            story += [
+                self.paragraph(f"Where sources differ: {escape(disagreement.topic)}", "refs_head"),
+                self.paragraph(escape(disagreement.note), "appendix_item"),
+                *(self.cited_line(side) for side in disagreement.statements),
             ]
-            story.append(KeepTogether([self.paragraph(heading, "refs_head"), *lines[:2]]))
-            story += lines[2:]
-        story += self._appendix_notes(entries)
         return [*story, Spacer(1, 6)]
 
-    def _appendix_notes(self, entries: ContraindicationList) -> list[Any]:
-        lines = [
-            self.paragraph(
-                f"• {escape(note.text)} {_cite_markup(self.references.cite(note.citations()))}",
-                "appendix_item",
-            )
-            for note in entries.notes
-        ]
-        if entries.disagreements:
-            topics = "; ".join(escape(d.topic) for d in entries.disagreements)
-            lines.append(
-                self.paragraph(
-                    f"• Where sources differ (shown in full in ketaref): {topics}", "appendix_item"
-                )
-            )
-        return [self.paragraph("Notes", "refs_head"), *lines] if lines else []
+    def cited_line(self, statement: Statement, bullet: bool = True) -> Any:
+        """One statement of an appendix with its reference numbers."""
+        cite = _cite_markup(self.references.cite(statement.citations()))
+        line = self.paragraph(
+            f"{'• ' if bullet else ''}{escape(statement.text)} {cite}", "appendix_item"
+        )
+        line.split = _no_split  # an entry is read whole, on one page, with its references
+        return line
 
     # --- references -----------------------------------------------------------------------
 
@@ -977,6 +1101,7 @@ class _Footer:
         self.printed = printed
         self.page_count = 0
         self.local_rules = NO_LOCAL_RULES
+        self.page_references = _PageReferences()
 
     def status_line(self) -> str:
         marks = "".join(f" · {mark}" for mark in self.marks)
@@ -1027,6 +1152,7 @@ class _Footer:
             canvas.drawString(MARGIN, y, REMS_FORM_SENTENCE)
         if page > 1:
             self.draw_running_header(canvas, width)
+        self.page_references.draw(canvas, page)
         canvas.restoreState()
 
     def draw_running_header(self, canvas: Any, width: float) -> None:

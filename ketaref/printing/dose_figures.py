@@ -79,6 +79,10 @@ class CalculatedDose(Interface):
     def devices(self) -> int | None: ...
     @property
     def sources(self) -> Sequence[CalculatorParameter]: ...
+    @property
+    def dilute_first(self) -> object | None:
+        """Set when the concentration is one to dilute before IV use (no volume, no pump rate)."""
+        ...
 
     def summary_lines(self, acknowledged: bool) -> list[str]:
         """The result as lines (regimen, weight, dose, formula, sources, warnings)."""
@@ -149,11 +153,14 @@ def _shown(amount: ShownAmount | Quantity | None) -> str:
 def _values(dose: CalculatedDose, unit: str) -> tuple[str, ...]:
     if unit == "mg":
         return (_shown(dose.dose_mg), str(dose.devices) if dose.devices is not None else "")
+    # A concentration to dilute first is not the one given: its box stays blank for the
+    # concentration after dilution, as do the volume and pump rate worked out from it.
+    concentration = None if dose.dilute_first is not None else dose.concentration
     return (
         _shown(dose.entered_dose),
         _shown(dose.duration),
         _shown(dose.dose_mg),
-        _shown(dose.concentration),
+        _shown(concentration),
         _shown(dose.volume_ml),
         _shown(dose.rate_ml_per_h),
     )

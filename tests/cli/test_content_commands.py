@@ -57,6 +57,7 @@ def test_list_json_names_every_item_with_the_contract_keys(bundled_library: Libr
         if entry["kind"] == "protocol":
             protocol = bundled_library.protocols[entry["id"]]
             assert entry["checklist"] == protocol.checklist
+            assert entry["contraindications"] == list(protocol.contraindications)
             assert entry["status"] == protocol.regulatory_status.value
             assert entry["indication"] == protocol.indication
 
@@ -135,3 +136,11 @@ def test_bad_usage_exits_2_without_traceback(args: tuple[str, ...]) -> None:
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip()
+
+
+def test_show_names_every_contraindication_list_a_protocol_links() -> None:
+    result = run_cli("content", "show", "iv-ketamine-chronic-pain")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "contraindications iv-ketamine-pain-contraindications, ketamine-label-contraindications"
+    ) in result.stdout

@@ -221,6 +221,64 @@ def test_source_urls_are_primary_not_mirrors(bundled_library: Library) -> None:
         )
 
 
+#: What a search-results page's address looks like: a query, not a record.
+SEARCH_PAGE = re.compile(
+    r"[?&](search|q|query|term)=|/search(\.cfm)?([?/]|$)|/search\.", re.IGNORECASE
+)
+
+
+def test_the_search_page_pattern_knows_a_search_from_a_record() -> None:
+    for search in (
+        "https://pubmed.ncbi.nlm.nih.gov/?term=ketamine",
+        "https://dailymed.nlm.nih.gov/dailymed/search.cfm?query=ketamine",
+        "https://www.medicines.org.uk/emc/search?q=ketalar",
+        "https://api.fda.gov/drug/ndc.json?search=product_ndc",
+    ):
+        assert SEARCH_PAGE.search(search), search
+    for record in (
+        "https://pubmed.ncbi.nlm.nih.gov/29525051/",
+        "https://www.medicines.org.uk/emc/product/2231/smpc",
+        "https://www.pfizermedicalinformation.com/en-us/ketamine?section=all",
+        "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=505dc937",
+    ):
+        assert not SEARCH_PAGE.search(record), record
+
+
+def test_no_source_links_a_search_page_unless_its_note_says_why(bundled_library: Library) -> None:
+    # A search page labelled as one is better than a wrong link, and no better than that.
+    searches = [s for s in bundled_library.sources.values() if SEARCH_PAGE.search(s.url)]
+    for source in searches:
+        assert "the url is a search" in (source.note or "").lower(), (source.id, source.url)
+    # The ones left, each with the reason in its note: nothing else links a search.
+    assert {s.id for s in searches} == {
+        "glue-2024-r107",
+        "ketamine-pi-medlibrary",
+        "spravato-ndc-openfda",
+        "ketalar-ndc-openfda",
+    }
+
+
+#: Kinds of source that are journal articles: their citation names a DOI or PMID.
+ARTICLE_KINDS = {"trial", "review", "meta-analysis", "consensus"}
+IDENTIFIED = re.compile(r"\b(doi|PMID|PMCID)\b|not (found|retrieved)", re.IGNORECASE)
+
+
+def test_every_article_names_its_doi_or_pmid_or_says_it_was_not_found(
+    bundled_library: Library,
+) -> None:
+    articles = [s for s in bundled_library.sources.values() if s.kind.value in ARTICLE_KINDS]
+    for source in articles:
+        assert IDENTIFIED.search(source.citation), source.id
+    sources = bundled_library.sources
+    assert "doi:10.4088/JCP.17f11738" in sources["andrade-2017"].citation
+    assert "PMID not found" in sources["sanacora-2017"].citation
+    assert "178(2):193–202" in sources["feder-2021"].citation
+    assert "PMID 33397139" in sources["feder-2021"].citation
+    # News and digests link the page read, not the publication they report on.
+    assert sources["healthday-asa-2025"].url != sources["asa-safe-use"].url
+    assert sources["medscape-cohen-2018"].url != sources["cohen-2018"].url
+
+
 def test_research_only_protocols_describe_and_never_dose(bundled_library: Library) -> None:
     research = [
         p
@@ -246,7 +304,9 @@ def test_runnable_protocols_link_existing_checklist_and_contraindications(
             assert protocol.no_checklist_reason, protocol.id
         else:
             assert protocol.checklist in bundled_library.checklists, protocol.id
-        assert protocol.contraindications in bundled_library.contraindications, protocol.id
+        assert protocol.contraindications, protocol.id
+        for list_id in protocol.contraindications:
+            assert list_id in bundled_library.contraindications, (protocol.id, list_id)
         assert protocol.dosing is not None, protocol.id
 
 

@@ -374,6 +374,25 @@ def unknown_checklist(pack: Path) -> Expected:
 
 
 @case
+def unknown_contraindication_list(pack: Path) -> Expected:
+    return changes(
+        pack,
+        PROTOCOL,
+        ("contraindications", 0),
+        "spravato-contraindication]",
+        "no contraindications list “spravato-contraindication”",
+    )
+
+
+@case
+def contraindication_list_named_twice(pack: Path) -> Expected:
+    twice = "[spravato-contraindications, spravato-contraindications]"
+    line = set_value(pack, PROTOCOL, ("contraindications",), twice)
+    force_seal(pack)
+    return Expected(PROTOCOL, line, "names a list twice")
+
+
+@case
 def clinic_protocol_without_checklist(pack: Path) -> Expected:
     drop_key(pack, PROTOCOL, ("checklist",))
     force_seal(pack)

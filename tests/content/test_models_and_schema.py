@@ -94,3 +94,13 @@ def test_schema_accepts_every_bundled_file_and_refuses_unknown_keys(
         jsonschema.validate(data, schema)
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate({**data, "unknown_key": "x"}, schema)
+
+
+def test_a_protocol_written_with_one_contraindication_id_still_reads(
+    bundled_library: Library,
+) -> None:
+    # Packs from before a protocol could link several lists give one id, not a list.
+    data = bundled_library.protocols["spravato-trd"].model_dump(mode="json")
+    data["contraindications"] = "spravato-contraindications"
+    protocol = Protocol.model_validate_json(json.dumps(data))
+    assert protocol.contraindications == ("spravato-contraindications",)

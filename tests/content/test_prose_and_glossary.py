@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from ketaref.content.glossary import unexpanded_terms
-from ketaref.content.model import GlossaryEntry, SourceKind
+from ketaref.content.model import GlossaryEntry, SourceKind, statements_in
 from ketaref.content.pack import GLOSSARY, Library, load_pack
 from ketaref.content.problems import ContentError
+from ketaref.content.render_text import render_item as render_text_item
 from ketaref.content.seal import seal
 
 from .packs import edit, force_seal
@@ -81,6 +82,29 @@ def test_no_pack_file_claims_that_no_published_standard_exists(bundled_library: 
     for path in sorted(bundled_library.directory.rglob("*.yaml")):
         text = path.read_text(encoding="utf-8").lower()
         assert "no published standard" not in text, path.name
+
+
+#: Wording the clinical read found (issue 14, finding 15): a half-sentence, an overclaim.
+HALF_SENTENCES_AND_OVERCLAIMS = ("rest not read", "studied only in small trials")
+
+
+def test_no_half_sentence_or_overclaim_comes_back(bundled_library: Library) -> None:
+    for kind, item in bundled_library.items():
+        text = render_text_item(bundled_library, kind, item).lower()
+        for phrase in HALF_SENTENCES_AND_OVERCLAIMS:
+            assert phrase not in text, (item.id, phrase)
+
+
+def test_intranasal_ketamine_is_never_mistaken_for_spravato(bundled_library: Library) -> None:
+    # "Intranasal ketamine" in a racemic-ketamine item could be read as SPRAVATO (esketamine).
+    for _, item in bundled_library.items():
+        for statement in statements_in(item):
+            for use in re.finditer(r"intranasal (racemic )?ketamine", statement.text, re.I):
+                assert (
+                    statement.text[use.start() :]
+                    .lower()
+                    .startswith("intranasal racemic ketamine (not spravato)")
+                ), (item.id, statement.text)
 
 
 #: Version-specific label sources: each must link to its own version, never to today's label.

@@ -91,6 +91,7 @@ def test_standard_dose_in_kg() -> None:
         "source": None,
         "warnings": [],
         "dose_chosen_by": "protocol standard dose",
+        "dilute_first": None,
         "default_dose_source": [
             {
                 "parameter": "dose",
@@ -205,7 +206,11 @@ def test_rate_in_pounds_without_duration() -> None:
 
 def test_rate_range_without_standard_refuses_and_says_what_to_give() -> None:
     with pytest.raises(
-        DoseInputError, match=re.escape("gives a range, 0.5–2 mg/kg/h, and no single")
+        DoseInputError,
+        match=re.escape(
+            "no single standard dose; give a dose in the range it gives, 0.5–2 mg/kg/h"
+            " [test-rate-range, test §6; unknown source]"
+        ),
     ):
         calculate(RATE_ONLY, weight="70 kg")
 
@@ -231,7 +236,9 @@ def test_two_regimens_need_the_dose_to_tell_them_apart() -> None:
     [
         (
             "0.8 mg/kg",
-            "above the range this calculator accepts for this protocol, 0.1–0.75 mg/kg (test-range, test §3)",
+            "above the range this calculator accepts for this protocol, 0.1–0.75 mg/kg. Where the"
+            " range comes from: Test-only value 0.1–0.75 mg/kg. [test-range, test §3; unknown"
+            " source]",
         ),
         ("0.05 mg/kg", "below the range this calculator accepts for this protocol,"),
     ],

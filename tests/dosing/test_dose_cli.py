@@ -274,10 +274,13 @@ def test_dilution_and_rapid_administration_are_shown(capsys: pytest.CaptureFixtu
     )  # fmt: skip
     assert code == 0
     assert (
-        "Warning: concentration 100 mg/mL: The ketamine label: the 100 mg/mL concentration is "
-        "not to be given intravenously without proper dilution"
+        "Warning: concentration 100 mg/mL: no volume or pump rate is worked out for it; dilute"
+        " first, then enter the concentration after dilution: The ketamine label: the 100 mg/mL"
+        " concentration is not to be given intravenously without proper dilution"
     ) in out
     assert "[ketalar-drugscom, §2.1; secondary source]" in out
+    assert "At 100 mg/mL: no volume or pump rate" in out
+    assert not re.search(r"\d mL(/h)?\b", out), "a volume or pump rate of the undiluted drug"
     assert "Warning: duration 20 min is shorter than 40 min: The ketamine label: respiratory" in out
     _, out, _ = run(capsys, "--protocol", "iv-ketamine-trd", "--weight", "70 kg",
                     "--concentration", "10 mg/mL")  # fmt: skip

@@ -168,7 +168,9 @@ def test_concentrations_are_refused_outside_the_content_range_both_ways(mg_per_m
         return
     assert Decimal("0.1") <= mg_per_ml <= 100
     diluted = any("test-dilution" in w for w in result.warning_texts())
-    assert diluted == (mg_per_ml >= 100)
+    assert diluted == (mg_per_ml >= 100) == (result.dilute_first is not None)
+    # A concentration to dilute first gets no volume and no pump rate; any other gets both.
+    assert (result.volume_ml is None) == (result.rate_ml_per_h is None) == diluted
 
 
 @given(

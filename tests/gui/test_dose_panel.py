@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -246,16 +247,36 @@ def test_sources_carry_the_texts_numbers_and_verification(
 
 def test_dilution_statement_and_duration_floor(qtbot: QtBot, bundled_library: Library) -> None:
     panel = bundled_panel(qtbot, bundled_library, "iv-ketamine-trd")
+    assert panel.range_label is not None
+    # Before anything is refused, the screen says the durations rest on the abstract of a study.
+    assert re.search(
+        r"Durations it accepts: 2–100 min \[\d+, abstract only\]", panel.range_label.text()
+    )
     type_into(qtbot, panel.weight_edit, "70")
     type_into(qtbot, panel.dose_edit, "0.5")
     type_into(qtbot, panel.concentration_edit, "100")
-    assert "not to be given intravenously without proper dilution" in shown_text(panel)
+    shown = shown_text(panel)
+    assert "not to be given intravenously without proper dilution" in shown
+    assert "dilute first, then enter the concentration after dilution" in shown
     assert panel.state() == STATE_UNACKNOWLEDGED
+    checkbox = panel.findChild(QCheckBox)
+    assert checkbox is not None
+    checkbox.setFocus()
+    qtbot.keyClick(checkbox, Qt.Key.Key_Space)
+    # Acknowledged or not, no volume or pump rate of the undiluted drug is shown or printed.
+    assert panel.state() == STATE_OK
+    assert not re.search(r"\d mL(/h)?\b", panel.lines_label.text())
+    assert not any(
+        re.search(r"\d mL(/h)?\b", line) for line in panel.dose_lines() if "rounding" not in line
+    )
+    type_into(qtbot, panel.concentration_edit, "10")
+    assert "3.5 mL" in panel.lines_label.text()  # 0.5 mg/kg × 70 kg = 35 mg ÷ 10 mg/mL
     type_into(qtbot, panel.duration_edit, "1")
     assert panel.state() == STATE_REFUSED
-    assert "below the range this calculator accepts for this protocol, 2–100 min" in (
-        panel.message()
-    )
+    message = panel.message()
+    assert "below the range this calculator accepts for this protocol, 2–100 min" in message
+    assert "(Andrade 2017 review)" in message
+    assert re.search(r"\[\d+, abstract only\]\.?$", message), message
     type_into(qtbot, panel.duration_edit, "20")
     assert "rapid rate of administration" in shown_text(panel)
 

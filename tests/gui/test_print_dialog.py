@@ -18,7 +18,7 @@ from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
-from tests.printing.pdf_tools import page_count, page_size, pdf_text
+from tests.printing.pdf_tools import page_count, page_size, pdf_text, pdf_text_in_drawing_order
 
 CANARY = "Ottoline Canaryfeather"
 
@@ -246,3 +246,30 @@ def test_without_a_policy_paper_the_dialog_follows_the_locale(
     (dialog,) = parent.findChildren(PrintDialog)
     assert dialog.paper_key() == paper
     dialog.close()
+
+
+def test_a_weight_typed_here_fills_the_dose_records_weight_box(
+    qtbot: QtBot, bundled_library: Library, tmp_path: Path
+) -> None:
+    widget = PrintDialog(bundled_library, bundled_library.protocols["iv-ketamine-trd"])
+    qtbot.addWidget(widget)
+    widget.show()
+    type_into(qtbot, widget, widget.weight, "154 lb")
+    target = tmp_path / "sheet.pdf"
+    assert widget.save_to(target)
+    text = " ".join(pdf_text_in_drawing_order(target).split())
+    # 154 lb × 0.45359237 = 69.85322498 kg, as the calculator shows it.
+    assert "Weight (kg) 69.9 kg (exact 69.85322498 kg) Prescriber" in text
+
+
+def test_with_the_calculator_the_weight_box_holds_its_weight(
+    qtbot: QtBot, bundled_library: Library, tmp_path: Path
+) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    widget = PrintDialog(bundled_library, protocol, dose=calculate(protocol, weight="80 kg"))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.pdf is not None)
+    target = tmp_path / "sheet.pdf"
+    assert widget.save_to(target)
+    assert "Weight (kg) 80 kg Prescriber" in " ".join(pdf_text_in_drawing_order(target).split())

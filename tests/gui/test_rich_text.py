@@ -32,3 +32,17 @@ def test_every_citation_is_numbered_once_in_reading_order(bundled_library: Libra
         assert f'href="cite:{citation.number}"' in rendered.html
         if citation.tag:  # a chip after the marker's link, not inside it
             assert f"[{citation.number}]</a> <span" in rendered.html
+
+
+def test_a_protocol_page_links_every_contraindication_list_and_each_list_its_users(
+    bundled_library: Library,
+) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-chronic-pain"]
+    html = render_item(bundled_library, "protocol", protocol, theme_from(QPalette())).html
+    for list_id in protocol.contraindications:
+        assert f'href="item:{list_id}"' in html, list_id
+    label_list = bundled_library.contraindications["ketamine-label-contraindications"]
+    listed = render_item(bundled_library, "contraindications", label_list, theme_from(QPalette()))
+    # The label's list names every protocol that links it, the pain protocols among them.
+    assert 'href="item:iv-ketamine-chronic-pain"' in listed.html
+    assert 'href="item:iv-ketamine-trd"' in listed.html

@@ -370,8 +370,8 @@ def test_the_summary_counts_items_added_and_removed(
         edit(
             pack_copy,
             f"protocols/{protocol}.yaml",
-            "contraindications: spravato-contraindications\n",
-            "contraindications: spravato-contraindications-copy\n",
+            "contraindications: [spravato-contraindications]\n",
+            "contraindications: [spravato-contraindications-copy]\n",
         )
     summary = cli("content", "diff", old_pack, pack_copy).stdout.splitlines()[1]
     assert summary.endswith("; 1 item added, 1 removed")

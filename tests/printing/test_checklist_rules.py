@@ -15,13 +15,21 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.model import ChecklistItem, FixedDoseRegimen, PausePoint, Protocol, Route
+from ketaref.content.model import (
+    ChecklistItem,
+    FixedDoseRegimen,
+    PausePoint,
+    Protocol,
+    Route,
+    WeightBasedRegimen,
+    statements_in,
+)
 from ketaref.content.pack import load_pack
-from ketaref.dosing.calculator import calculate
+from ketaref.dosing.calculator import DILUTE_FIRST, calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
 from ketaref.printing.dose_figures import VERIFICATION_WORDS
 from ketaref.printing.errors import PrintError
-from tests.printing.pdf_tools import pdf_text_in_drawing_order
+from tests.printing.pdf_tools import page_count, pdf_text, pdf_text_in_drawing_order
 
 LIBRARY = load_pack(paths.bundled_content_dir())
 PRINTABLE = [p.id for p in printable_protocols(LIBRARY)]
@@ -114,6 +122,33 @@ def test_the_calculators_figures_go_into_their_own_boxes(tmp_path: Path) -> None
     assert "Dose (mg/kg)" in blank and "Rate (mg/kg/h)" in blank and "320 mg" not in blank
 
 
+@pytest.mark.parametrize("protocol_id", IV_SHEETS)
+def test_an_undiluted_concentration_prints_no_volume_or_pump_rate(
+    tmp_path: Path, protocol_id: str
+) -> None:
+    protocol = LIBRARY.protocols[protocol_id]
+    assert protocol.dosing is not None and protocol.dosing.concentration_limits is not None
+    dilution = protocol.dosing.concentration_limits.dilution
+    regimen = protocol.dosing.regimens[0]
+    assert isinstance(regimen, WeightBasedRegimen) and regimen.allowed_range is not None
+    high = regimen.allowed_range.value
+    dose = calculate(
+        protocol,
+        weight="70 kg",
+        dose=f"{high.high} {high.unit}",
+        duration=str(regimen.duration_limits.accepted.value.high)
+        + f" {regimen.duration_limits.accepted.value.unit}",
+        concentration=str(dilution.at_or_above),
+        sources=LIBRARY.sources,
+    )
+    text = printed(tmp_path, protocol_id, dose=dose, dose_acknowledged=True)
+    assert f"At {dilution.at_or_above}: {DILUTE_FIRST}" in text
+    assert one_line(dilution.text) in text
+    # The concentration, volume and pump-rate boxes stay empty, for the figures after dilution.
+    assert "Concentration (mg/mL) Volume (mL) Pump rate (mL/h)" in text
+    assert not re.search(r"\d mL(/h)?\b", text)
+
+
 @pytest.mark.parametrize("protocol_id", PRINTABLE)
 def test_no_sheet_prints_a_line_meant_for_another_protocol(
     tmp_path: Path, protocol_id: str
@@ -183,14 +218,26 @@ def test_every_source_line_carries_its_verification(tmp_path: Path, protocol_id:
         assert any(f"({tag})" in entry for tag in TAGS), entry
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("protocol_id", PRINTABLE)
-def test_the_linked_contraindication_list_is_on_the_paper(tmp_path: Path, protocol_id: str) -> None:
+def test_every_linked_contraindication_list_is_on_the_paper_in_full(
+    tmp_path: Path, protocol_id: str, paper: str
+) -> None:
     protocol = LIBRARY.protocols[protocol_id]
-    entries = LIBRARY.contraindications[protocol.contraindications or ""]
-    text = printed(tmp_path, protocol_id)
-    assert f"Appendix: {one_line(entries.title)}" in text
-    for entry in entries.items:
-        assert one_line(entry.text)[:50] in text, entry.text
+    text = printed(tmp_path, protocol_id, paper=paper)
+    assert protocol.contraindications
+    for list_id in protocol.contraindications:
+        entries = LIBRARY.contraindications[list_id]
+        assert f"Appendix: {one_line(entries.title)}" in text, list_id
+        for statement in statements_in(entries):
+            assert one_line(statement.text) in text, (list_id, statement.text)
+
+
+def test_a_pain_sheet_carries_the_ketamine_labels_own_list() -> None:
+    # The consensus list is relative contraindications only; the label's are on the paper too.
+    for protocol_id in ("iv-ketamine-chronic-pain", "iv-ketamine-acute-pain"):
+        links = LIBRARY.protocols[protocol_id].contraindications
+        assert links == ("iv-ketamine-pain-contraindications", "ketamine-label-contraindications")
 
 
 def test_the_spravato_sheet_follows_the_rems_monitoring_form(tmp_path: Path) -> None:
@@ -241,3 +288,51 @@ def test_no_claim_that_no_published_standard_exists() -> None:
         for path in (root / folder).rglob("*"):
             if path.suffix in {".py", ".yaml", ".md"}:
                 assert "no published standard" not in path.read_text(encoding="utf-8"), path
+
+
+def continued_tables(protocol_id: str) -> list[ChecklistItem]:
+    _, checklist = checklist_for(LIBRARY, protocol_id)
+    return [
+        item
+        for section in checklist.sections_for(protocol_id)
+        for item in section.items
+        if item.continuation_rows is not None
+    ]
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("protocol_id", IV_SHEETS)
+def test_the_vital_signs_table_continues_on_the_page_it_names(
+    tmp_path: Path, protocol_id: str, paper: str
+) -> None:
+    (during,) = vitals_grids(protocol_id, PausePoint.DURING)
+    assert during.continuation_rows is not None
+    # A 40-minute infusion and 2 hours of recovery, read every 5 minutes: 33 readings.
+    assert during.table_rows(repeated=True) + during.continuation_rows >= 33
+    assert continued_tables(protocol_id) == [during]
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(build_checklist_pdf(LIBRARY, protocol_id, paper=paper))
+    pages = [one_line(pdf_text(path, n)) for n in range(1, page_count(path) + 1)]
+    table_page = next(n for n, text in enumerate(pages, 1) if one_line(during.text) in text)
+    (line,) = [text for text in pages if "More readings: continued on page" in text]
+    continued = int(re.search(r"More readings: continued on page (\d+)", line).group(1))  # type: ignore[union-attr]
+    assert continued > table_page
+    there = pages[continued - 1]
+    assert "(continued)" in there and f"Continued from page {table_page}" in there
+    for field in during.fields:
+        assert field in there, field
+    assert "More readings than rows: continue on a copy of this table." in there
+
+
+@pytest.mark.parametrize("protocol_id", IV_SHEETS)
+def test_print_weight_fills_the_dose_records_weight_box(tmp_path: Path, protocol_id: str) -> None:
+    from ketaref.cli import main
+
+    out = tmp_path / "sheet.pdf"
+    assert main(["print", "--protocol", protocol_id, "--out", str(out), "--weight", "154 lb"]) == 0
+    text = one_line(pdf_text_in_drawing_order(out))
+    # 154 lb × 0.45359237 = 69.85322498 kg, shown to 0.1 kg as the calculator shows it.
+    assert "Weight (kg) 69.9 kg (exact 69.85322498 kg) Prescriber" in text
+    assert "Weight 154 lb" in text  # the header keeps the weight as typed
+    assert main(["print", "--protocol", protocol_id, "--out", str(out)]) == 0
+    assert "Weight (kg) Prescriber" in one_line(pdf_text_in_drawing_order(out))

@@ -13,6 +13,7 @@ from ketaref.content.local_rules import LocalRulesInForce
 from ketaref.content.local_rules_gate import check_rules_file
 from ketaref.content.pack import Library
 from ketaref.printing.checklist_pdf import build_checklist_pdf
+from ketaref.printing.patient import PatientDetails
 from tests.local_rule_files import TEST_VALUES, rules_text
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
@@ -93,3 +94,25 @@ def test_past_review_date_is_printed_with_the_values(
     late = LocalRulesInForce(rules.rules, "test", past_review=True)
     text = printed(bundled_library, "iv-ketamine-trd", tmp_path, late)
     assert text.count(ATTRIBUTION + " (past review date)") == 4
+
+
+def test_the_dose_records_weight_names_the_clinics_weight_basis(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    rules = in_force(bundled_library)
+    path = tmp_path / "sheet.pdf"
+    patient = PatientDetails(weight="70 kg", weight_kg="70 kg")
+    for weighed, expected in (
+        (patient, "Weight (kg) 70 kg; ideal weight (local rule)"),
+        (None, "Weight (kg) Prescriber"),
+    ):
+        path.write_bytes(
+            build_checklist_pdf(
+                bundled_library,
+                "iv-ketamine-trd",
+                patient=weighed,
+                local_rules=rules,
+                printed_at=PRINTED,
+            )
+        )
+        assert expected in re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
