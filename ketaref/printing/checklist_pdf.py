@@ -833,9 +833,7 @@ class _Layout:
             story += [self.paragraph("Notes", "refs_head"), *notes]
         for disagreement in entries.disagreements:
             story += [
-                self.paragraph(
-                    f"Where sources differ: {escape(disagreement.topic)}", "refs_head"
-                ),
+                self.paragraph(f"Where sources differ: {escape(disagreement.topic)}", "refs_head"),
                 self.paragraph(escape(disagreement.note), "appendix_item"),
                 *(self.cited_line(side) for side in disagreement.statements),
             ]
