@@ -342,7 +342,7 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
         lists = ", ".join(writer.link(c) for c in protocol.contraindications)
         links.append("Contraindications: " + lists)
     if protocol.checklist:
-        links.append("Session checklist: " + writer.link(protocol.checklist))
+        links.append(f"{KINDS[Kind.CHECKLIST].heading}: " + writer.link(protocol.checklist))
     elif protocol.no_checklist_reason:
         links.append("No session checklist: " + escape(protocol.no_checklist_reason))
     elif protocol.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
