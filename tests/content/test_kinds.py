@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 DISPATCHING_MODULES = {
     "ketaref/content/kinds.py",
     "ketaref/content/pack.py",
+    "ketaref/content/local_rules.py",
     "ketaref/content/summary.py",
     "ketaref/content/search.py",
     "ketaref/content/render_text.py",
