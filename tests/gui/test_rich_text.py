@@ -38,11 +38,11 @@ def test_a_protocol_page_links_every_contraindication_list_and_each_list_its_use
     bundled_library: Library,
 ) -> None:
     protocol = bundled_library.protocols["iv-ketamine-chronic-pain"]
-    html = render_item(bundled_library, "protocol", protocol, theme_from(QPalette())).html
+    html = render_item(bundled_library, protocol, theme_from(QPalette())).html
     for list_id in protocol.contraindications:
         assert f'href="item:{list_id}"' in html, list_id
     label_list = bundled_library.contraindications["ketamine-label-contraindications"]
-    listed = render_item(bundled_library, "contraindications", label_list, theme_from(QPalette()))
+    listed = render_item(bundled_library, label_list, theme_from(QPalette()))
     # The label's list names every protocol that links it, the pain protocols among them.
     assert 'href="item:iv-ketamine-chronic-pain"' in listed.html
     assert 'href="item:iv-ketamine-trd"' in listed.html
