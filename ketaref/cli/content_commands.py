@@ -6,10 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 from ketaref.cli.common import EXIT_OK, CliError, notice, plural, print_json, report_invalid
+from ketaref.content.kinds import KINDS, kinds_in_words
 from ketaref.content.problems import ContentError
+
+if TYPE_CHECKING:
+    from ketaref.content.model import ContentItem
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -53,13 +57,8 @@ def _validate(args: argparse.Namespace) -> int:
         directory = library.directory
     elapsed = (time.perf_counter() - started) * 1000
     counts = ", ".join(
-        plural(len(items), noun)
-        for items, noun in (
-            (library.protocols, "protocol"),
-            (library.checklists, "checklist"),
-            (library.contraindications, "contraindication list"),
-            (library.sources, "source"),
-        )
+        [plural(len(library.of_kind(k)), i.noun, i.nouns) for k, i in KINDS.items()]
+        + [plural(len(library.sources), "source")]
     )
     notice(
         f"{directory}: valid — content {library.version} ({library.pack_hash}), "
@@ -81,25 +80,31 @@ def _seal(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(kind: str, item: Any) -> dict[str, Any]:
-    from ketaref.content.model import Protocol
+def _summary(item: ContentItem) -> dict[str, Any]:
+    from ketaref.content.kinds import kind_of
+    from ketaref.content.model import Checklist, ContraindicationList, Protocol
 
-    entry: dict[str, Any] = {"id": item.id, "kind": kind, "title": item.title}
-    if isinstance(item, Protocol):
-        entry |= {
-            "status": item.regulatory_status.value,
-            "indication": item.indication,
-            "checklist": item.checklist,
-            "contraindications": list(item.contraindications),
-        }
-    else:
-        entry |= {"status": None, "indication": getattr(item, "applies_to", None)}
+    entry: dict[str, Any] = {"id": item.id, "kind": kind_of(item), "title": item.title}
+    match item:
+        case Protocol():
+            entry |= {
+                "status": item.regulatory_status.value,
+                "indication": item.indication,
+                "checklist": item.checklist,
+                "contraindications": list(item.contraindications),
+            }
+        case ContraindicationList():
+            entry |= {"status": None, "indication": item.applies_to}
+        case Checklist():
+            entry |= {"status": None, "indication": None}
+        case _:
+            assert_never(item)
     return entry
 
 
 def _list(args: argparse.Namespace) -> int:
     library = active_or_exit().library
-    entries = [_summary(kind, item) for kind, item in library.items()]
+    entries = [_summary(item) for _, item in library.items()]
     if args.json:
         print_json(entries)
         return EXIT_OK
@@ -117,9 +122,7 @@ def _show(args: argparse.Namespace) -> int:
     found = library.item(args.id)
     if found is None:
         known = ", ".join(item.id for _, item in library.items())
-        raise CliError(
-            f"no protocol, checklist or contraindication list “{args.id}”; known: {known}"
-        )
+        raise CliError(f"no {kinds_in_words('or')} “{args.id}”; known: {known}")
     kind, item = found
     if args.json:
         document = item.model_dump(mode="json")
@@ -129,7 +132,7 @@ def _show(args: argparse.Namespace) -> int:
         document["reviewed"] = library.reviewed
         print_json(document)
     else:
-        sys.stdout.write(render_item(library, kind, item))
+        sys.stdout.write(render_item(library, item))
     return EXIT_OK
 
 
@@ -167,14 +170,12 @@ def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     )
     seal.set_defaults(handler=_seal)
 
-    listing = commands.add_parser(
-        "list", help="every protocol, checklist and contraindication list"
-    )
+    listing = commands.add_parser("list", help=f"every {kinds_in_words()}")
     listing.add_argument("--json", action="store_true", help="print one JSON document")
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="one item with every statement and its citation")
-    show.add_argument("id", help="protocol, checklist or contraindication list id")
+    show.add_argument("id", help=f"{kinds_in_words('or')} id")
     show.add_argument("--json", action="store_true", help="print the item's full model as JSON")
     show.set_defaults(handler=_show)
 

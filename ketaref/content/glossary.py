@@ -14,9 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ketaref.content.kinds import KINDS
 from ketaref.content.model import GlossaryEntry
 
-#: Fields that hold ids, names, citations or search words rather than prose.
+#: Fields that hold ids, names, citations or search words rather than prose (a protocol's links
+#: to other items are ids too).
 _NOT_PROSE = frozenset(
     {
         "id",
@@ -26,10 +28,9 @@ _NOT_PROSE = frozenset(
         "locator",
         "also_cited",
         "change_reason",
-        "checklist",
-        "contraindications",
         "weight_basis_slot",
     }
+    | {info.link_field for info in KINDS.values() if info.link_field is not None}
 )
 
 

@@ -21,13 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, assert_never
 
-from ketaref.content.model import SLOT_UNITS, Checklist, Protocol, Slot
+from ketaref.content.model import (
+    SLOT_UNITS,
+    Checklist,
+    ContentItem,
+    ContraindicationList,
+    Protocol,
+    Slot,
+)
 from ketaref.content.problems import ContentProblem
 from ketaref.content.quantity import (
     QuantityError,
@@ -72,7 +79,7 @@ class DeclaredSlot:
     options: tuple[str, ...] = ()
 
 
-def declared_slots(items: Iterable[Protocol | Checklist | Any]) -> dict[str, DeclaredSlot]:
+def declared_slots(items: Iterable[ContentItem]) -> dict[str, DeclaredSlot]:
     """Every slot the content declares, by id (the first declaration of an id wins)."""
     found: dict[str, DeclaredSlot] = {}
     for item, declared in _declarations(items):
@@ -80,7 +87,7 @@ def declared_slots(items: Iterable[Protocol | Checklist | Any]) -> dict[str, Dec
     return found
 
 
-def slot_problems(items: Iterable[Protocol | Checklist | Any]) -> list[tuple[str, str, str]]:
+def slot_problems(items: Iterable[ContentItem]) -> list[tuple[str, str, str]]:
     """(item id, slot id, message) for each slot id declared twice: a rule must fill exactly one place."""
     seen: dict[str, str] = {}
     problems = []
@@ -95,18 +102,29 @@ def slot_problems(items: Iterable[Protocol | Checklist | Any]) -> list[tuple[str
     return problems
 
 
-def _declarations(items: Iterable[Any]) -> Iterable[tuple[str, DeclaredSlot]]:
+def _declarations(items: Iterable[ContentItem]) -> Iterable[tuple[str, DeclaredSlot]]:
     for item in items:
-        if isinstance(item, Checklist):
+        for declared in _slots_of(item):
+            yield item.id, declared
+
+
+def _slots_of(item: ContentItem) -> Iterator[DeclaredSlot]:
+    """The slots an item declares: a checklist's items', a protocol's site-defined observation."""
+    match item:
+        case Checklist():
             for entry in item.items():
                 slot = entry.local_slot()
                 if slot is not None:
                     options = entry.site_defined.options if entry.site_defined else ()
-                    yield item.id, DeclaredSlot(slot, item.id, options)
-        elif isinstance(item, Protocol) and item.observation is not None:
-            site = item.observation.site_defined
+                    yield DeclaredSlot(slot, item.id, options)
+        case Protocol():
+            site = item.observation.site_defined if item.observation else None
             if site is not None and site.slot is not None:
-                yield item.id, DeclaredSlot(site.slot, item.id, site.options)
+                yield DeclaredSlot(site.slot, item.id, site.options)
+        case ContraindicationList():
+            return
+        case _:
+            assert_never(item)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeAlias, get_args
 
 from pydantic import (
     AfterValidator,
@@ -884,6 +884,12 @@ class ContraindicationList(Frozen):
     items: Annotated[tuple[Contraindication, ...], Field(min_length=1)]
     notes: tuple[Statement, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()
+
+
+#: Every kind of item a pack holds (``ketaref.content.kinds`` says what each is). Views match
+#: over it with ``assert_never`` in the default arm, so a kind added here is a type error in
+#: every view that does not handle it.
+ContentItem: TypeAlias = Protocol | Checklist | ContraindicationList
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,14 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import BaseModel, ValidationError
 
+from ketaref.content.kinds import KINDS, Kind, linked_ids, model_of
 from ketaref.content.local_rules import LOCAL_RULES, slot_problems
 from ketaref.content.model import (
     IDENTIFIER_PATTERN,
     Checklist,
+    ChecklistItem,
+    ContentItem,
     ContraindicationList,
     Glossary,
     GlossaryEntry,
@@ -31,6 +34,7 @@ from ketaref.content.model import (
     Protocol,
     Source,
     SourceList,
+    Statement,
     statements_in,
 )
 from ketaref.content.model_errors import identifier_problem, validation_problems
@@ -48,12 +52,10 @@ GLOSSARY = "glossary.yaml"
 TOP_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
     {SOURCES: SourceList, GLOSSARY: Glossary}
 )
-#: Which model each folder's files follow.
+#: Which model each folder's files follow (the folders of ``ketaref.content.kinds``).
 KIND_DIRS: Mapping[str, type[BaseModel]] = MappingProxyType(
-    {"protocols": Protocol, "checklists": Checklist, "contraindications": ContraindicationList}
+    {info.folder: model_of(kind) for kind, info in KINDS.items()}
 )
-
-ContentItem = Protocol | Checklist | ContraindicationList
 _FILE_STEM = re.compile(IDENTIFIER_PATTERN)
 
 
@@ -90,15 +92,23 @@ class Library:
         """Whether a named reviewer has signed this content version off."""
         return bool(self.manifest.reviews)
 
-    def items(self) -> list[tuple[str, ContentItem]]:
-        """Every item with its kind (``protocol``, ``checklist``, ``contraindications``)."""
-        return (
-            [("protocol", p) for p in self.protocols.values()]
-            + [("checklist", c) for c in self.checklists.values()]
-            + [("contraindications", c) for c in self.contraindications.values()]
-        )
+    def of_kind(self, kind: Kind) -> Mapping[str, ContentItem]:
+        """The items of one kind, by id."""
+        match kind:
+            case Kind.PROTOCOL:
+                return self.protocols
+            case Kind.CHECKLIST:
+                return self.checklists
+            case Kind.CONTRAINDICATIONS:
+                return self.contraindications
+            case _:
+                assert_never(kind)
 
-    def item(self, item_id: str) -> tuple[str, ContentItem] | None:
+    def items(self) -> list[tuple[Kind, ContentItem]]:
+        """Every item with its kind, kind by kind in ``Kind`` order."""
+        return [(kind, item) for kind in Kind for item in self.of_kind(kind).values()]
+
+    def item(self, item_id: str) -> tuple[Kind, ContentItem] | None:
         """Find an item of any kind by id."""
         for kind, item in self.items():
             if item.id == item_id:
@@ -324,14 +334,21 @@ def _problems_at(file: str, raw: bytes, key: str, value: str, message: str) -> l
     return problems or [ContentProblem(file, None, None, message)]
 
 
+def cited_parts(item: Any) -> list[Statement | ChecklistItem]:
+    """Every text of an item that carries a citation: its statements, then (for a checklist) its
+    cited items, in reading order."""
+    cited_things: list[Statement | ChecklistItem] = list(statements_in(item))
+    if isinstance(item, Checklist):
+        cited_things += [i for s in item.sections for i in s.items if i.source is not None]
+    return cited_things
+
+
 def cited_sources(item: Any) -> list[str]:
     """Every source id an item cites, statements and checklist items alike."""
     cited: list[str] = []
-    cited_things: list[Any] = statements_in(item)
-    if isinstance(item, Checklist):
-        cited_things += [i for s in item.sections for i in s.items if i.source is not None]
-    for thing in cited_things:
-        cited.append(thing.source)
+    for thing in cited_parts(item):
+        if thing.source is not None:  # always: cited parts only
+            cited.append(thing.source)
         for citation in thing.also_cited:  # mostly none: a loop builds no list for them
             cited.append(citation.source)
     return cited
@@ -356,10 +373,11 @@ def _cross_check(
     reference to them would only repeat those.
     """
     problems: list[ContentProblem] = []
-    links = (
-        ("checklist", Checklist, "checklist"),
-        ("contraindications", ContraindicationList, "contraindications list"),
-    )
+    links = [
+        (field, info, model_of(kind))
+        for kind, info in KINDS.items()
+        if (field := info.link_field) is not None
+    ]
     known_sources = set(sources or ())  # once, not once per item
     for parsed in items.values():
         for source_id in sorted(set(cited_sources(parsed.item)) - known_sources):
@@ -369,14 +387,12 @@ def _cross_check(
             problems += _problems_at(parsed.file, parsed.raw, "source", source_id, message)
         if not isinstance(parsed.item, Protocol):
             continue
-        for field_name, kind, noun in links:
-            linked = getattr(parsed.item, field_name)
-            # A protocol links one checklist and one or more contraindication lists.
-            for ref in linked if isinstance(linked, tuple) else (linked,):
-                target = items.get(ref) if ref is not None else None
-                if ref is None or ref in unread or (target and isinstance(target.item, kind)):
+        for field_name, info, model in links:
+            for ref in linked_ids(parsed.item, info.kind):
+                target = items.get(ref)
+                if ref in unread or (target and isinstance(target.item, model)):
                     continue
-                message = f"{field_name}: there is no {noun} “{ref}” in this pack"
+                message = f"{field_name}: there is no {info.noun} “{ref}” in this pack"
                 problems += _problems_at(parsed.file, parsed.raw, field_name, ref, message)
     problems += _applies_to_problems(items)
     problems += _slot_id_problems(items)

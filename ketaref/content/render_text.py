@@ -6,13 +6,15 @@ sources the fact sheet could not confirm in full text are marked, so a reader kn
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
+from ketaref.content.kinds import kind_of
 from ketaref.content.model import (
     Checklist,
     ChecklistItem,
     Citation,
     CitedRange,
+    ContentItem,
     ContraindicationList,
     Disagreement,
     Dosing,
@@ -220,44 +222,70 @@ def _bullet(line: str) -> str:
     return "  • " + line
 
 
-def _header(
-    library: Library, kind: str, item: Protocol | Checklist | ContraindicationList
-) -> list[str]:
-    lines = [item.title, f"{kind} {item.id}"]
-    if isinstance(item, Protocol):
-        lines.append(f"Indication: {item.indication}. Route: {item.route.value}.")
-        lines.append(f"Status: {item.regulatory_status.label}")
-        links = [f"checklist {item.checklist}" if item.checklist else "no session checklist"]
-        if item.no_checklist_reason:
-            links[0] += f" ({item.no_checklist_reason})"
-        if item.contraindications:
-            links.append("contraindications " + ", ".join(item.contraindications))
-        lines.append("See also: " + "; ".join(links))
-    if isinstance(item, ContraindicationList):
-        lines.append(f"Applies to: {item.applies_to}")
+def _kind_header(item: ContentItem) -> list[str]:
+    """The lines under the title that only items of one kind have."""
+    match item:
+        case Protocol():
+            links = [f"checklist {item.checklist}" if item.checklist else "no session checklist"]
+            if item.no_checklist_reason:
+                links[0] += f" ({item.no_checklist_reason})"
+            if item.contraindications:
+                links.append("contraindications " + ", ".join(item.contraindications))
+            return [
+                f"Indication: {item.indication}. Route: {item.route.value}.",
+                f"Status: {item.regulatory_status.label}",
+                "See also: " + "; ".join(links),
+            ]
+        case ContraindicationList():
+            return [f"Applies to: {item.applies_to}"]
+        case Checklist():
+            return []
+        case _:
+            assert_never(item)
+
+
+def _checklist_body(library: Library, checklist: Checklist) -> list[str]:
+    lines = []
+    for notice in checklist.notices:
+        lines += ["", statement_line(library, notice)]
+    for section in checklist.sections:
+        lines += ["", section.pause_point.label.upper()]
+        lines += ["  " + _item_line(library, i) for i in section.items]
+    return lines
+
+
+def _fields_body(library: Library, item: Protocol | ContraindicationList) -> list[str]:
+    """Every field that has a heading, in the model's order, its statements bulleted."""
+    lines = []
+    for name in type(item).model_fields:
+        if name not in HEADINGS:
+            continue
+        body = _lines_for(library, getattr(item, name))
+        if body:
+            lines += ["", HEADINGS[name].upper()] + [_bullet(line) for line in body]
+    return lines
+
+
+def _body(library: Library, item: ContentItem) -> list[str]:
+    match item:
+        case Checklist():
+            return _checklist_body(library, item)
+        case Protocol() | ContraindicationList():
+            return _fields_body(library, item)
+        case _:
+            assert_never(item)
+
+
+def _header(library: Library, item: ContentItem) -> list[str]:
+    lines = [item.title, f"{kind_of(item)} {item.id}", *_kind_header(item)]
     review = "clinically reviewed" if library.reviewed else NOT_REVIEWED.upper()
     lines.append(f"Content {library.version} ({library.pack_hash}) — {review}")
     return lines
 
 
-def render_item(
-    library: Library, kind: str, item: Protocol | Checklist | ContraindicationList
-) -> str:
+def render_item(library: Library, item: ContentItem) -> str:
     """The whole item as plain text, statement by statement, each with its citation."""
-    lines = _header(library, kind, item)
-    if isinstance(item, Checklist):
-        for notice in item.notices:
-            lines += ["", statement_line(library, notice)]
-        for section in item.sections:
-            lines += ["", section.pause_point.label.upper()]
-            lines += ["  " + _item_line(library, i) for i in section.items]
-    else:
-        for name in type(item).model_fields:
-            if name not in HEADINGS:
-                continue
-            body = _lines_for(library, getattr(item, name))
-            if body:
-                lines += ["", HEADINGS[name].upper()] + [_bullet(line) for line in body]
+    lines = _header(library, item) + _body(library, item)
     cited = sorted(set(cited_sources(item)))
     if cited:
         lines += ["", "SOURCES"]

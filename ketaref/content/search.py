@@ -21,10 +21,12 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
+from ketaref.content.kinds import KINDS, Kind
 from ketaref.content.model import (
     Checklist,
+    ContentItem,
     ContraindicationList,
     Disagreement,
     EvidenceFinding,
@@ -67,7 +69,8 @@ _TITLE, _SYNONYM, _INDICATION, _ITEM, _TEXT = 10.0, 8.0, 6.0, 3.0, 2.0
 _EXACT, _PREFIX, _ONE_TYPO, _TWO_TYPOS = 1.0, 0.8, 0.6, 0.4
 _MAX_PREFIX_EXPANSIONS = 40
 _SNIPPET_CHARS = 140
-_KIND_ORDER = {"protocol": 0, "checklist": 1, "contraindications": 2}
+#: Among equally good items, kinds in their registry order (protocols first).
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
 #: Among equally good protocols, labelled use first, then consensus, then research.
 _STATUS_ORDER = {"fda-approved-labelling": 0, "consensus-off-label": 1, "research-only": 2}
 
@@ -77,7 +80,7 @@ class SearchHit:
     """One item that matches a query, with the text that matched."""
 
     item_id: str
-    kind: str
+    kind: Kind
     title: str
     snippet: str
     score: float
@@ -155,29 +158,41 @@ def _disagreement_topics(item: Any) -> Iterator[tuple[str, float]]:
             yield disagreement.note, _TEXT
 
 
-def subtitle(item: Protocol | Checklist | ContraindicationList) -> str:
+def subtitle(item: ContentItem) -> str:
     """A short line under an item's title: its indication, what it applies to, or its kind."""
-    if isinstance(item, Protocol):
-        return item.indication
-    if isinstance(item, ContraindicationList):
-        return item.applies_to
-    return "Session checklist"
+    match item:
+        case Protocol():
+            return item.indication
+        case ContraindicationList():
+            return item.applies_to
+        case Checklist():
+            return KINDS[Kind.CHECKLIST].heading
+        case _:
+            assert_never(item)
 
 
-def item_fields(item: Protocol | Checklist | ContraindicationList) -> list[tuple[str, float]]:
-    """The texts of one item that search looks at, each with its weight."""
-    fields = [(item.title, _TITLE)] + [(s, _SYNONYM) for s in item.synonyms]
-    if isinstance(item, Protocol):
-        fields.append((item.indication, _INDICATION))
-    if isinstance(item, ContraindicationList):
-        fields.append((item.applies_to, _INDICATION))
-        fields += [(entry.text, _ITEM) for entry in item.items]
-    if isinstance(item, Checklist):
-        for section in item.sections:
-            for entry in section.items:
+def _kind_fields(item: ContentItem) -> list[tuple[str, float]]:
+    """The texts only items of one kind have: indications, entries, checklist items."""
+    match item:
+        case Protocol():
+            return [(item.indication, _INDICATION)]
+        case ContraindicationList():
+            return [(item.applies_to, _INDICATION)] + [(e.text, _ITEM) for e in item.items]
+        case Checklist():
+            fields = []
+            for entry in item.items():
                 fields.append((entry.text, _ITEM))
                 if entry.site_defined:
                     fields.append((entry.site_defined.label, _TEXT))
+            return fields
+        case _:
+            assert_never(item)
+
+
+def item_fields(item: ContentItem) -> list[tuple[str, float]]:
+    """The texts of one item that search looks at, each with its weight."""
+    fields = [(item.title, _TITLE)] + [(s, _SYNONYM) for s in item.synonyms]
+    fields += _kind_fields(item)
     for statement in statements_in(item):
         fields += _statement_fields(statement)
     fields += _disagreement_topics(item)
@@ -187,8 +202,8 @@ def item_fields(item: Protocol | Checklist | ContraindicationList) -> list[tuple
 class SearchIndex:
     """A word index over every item of a library; build once, query many times."""
 
-    def __init__(self, items: Iterable[tuple[str, Protocol | Checklist | ContraindicationList]]):
-        self._items: list[tuple[str, str, str, str]] = []  # (id, kind, title, subtitle)
+    def __init__(self, items: Iterable[tuple[Kind, ContentItem]]):
+        self._items: list[tuple[str, Kind, str, str]] = []  # (id, kind, title, subtitle)
         self._status_rank: list[int] = []
         self._fields: list[_Field] = []
         #: word → item index → (best weight, field index of that weight)
@@ -208,7 +223,7 @@ class SearchIndex:
 
     @classmethod
     def for_library(cls, library: Library) -> SearchIndex:
-        """The index of every protocol, checklist and contraindication list in ``library``."""
+        """The index of every item of every kind in ``library``."""
         return cls(library.items())
 
     def _add_field(self, field: _Field) -> None:
@@ -277,7 +292,7 @@ class SearchIndex:
             totals.items(),
             key=lambda pair: (
                 -pair[1],
-                _KIND_ORDER.get(self._items[pair[0]][1], 9),
+                _KIND_ORDER[self._items[pair[0]][1]],
                 self._status_rank[pair[0]],
                 len(self._items[pair[0]][2]),
                 self._items[pair[0]][2],

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ketaref import __version__, paths
+from ketaref.content.kinds import Kind
 from ketaref.content.summary import CatalogueEntry, ContentSummary
 from ketaref.policy import MACHINE_ONLY_KEYS
 from ketaref.safe_read import read_file
@@ -227,7 +228,7 @@ def _summary_from(data: dict[str, Any]) -> ContentSummary:
     entries = []
     for row in _typed(data["entries"], list):
         kind, item_id, title, indication, status = _texts(row)
-        entries.append(CatalogueEntry(kind, item_id, title, indication, status))
+        entries.append(CatalogueEntry(Kind(kind), item_id, title, indication, status))
     return ContentSummary(
         version=_typed(data["version"], str),
         pack_hash=_typed(data["pack_hash"], str),

@@ -15,11 +15,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, assert_never
+
+from ketaref.content.kinds import Kind, kind_of
 
 if TYPE_CHECKING:
     from ketaref.content.active import ActiveContent
-    from ketaref.content.model import Protocol
+    from ketaref.content.model import ContentItem
 
 #: Shown wherever content without a reviewer's sign-off appears (screen, status bar, paper).
 NOT_REVIEWED = "not yet clinically reviewed"
@@ -29,7 +31,7 @@ NOT_REVIEWED = "not yet clinically reviewed"
 class CatalogueEntry:
     """One item of the pack as the navigation and the home page list it."""
 
-    kind: str
+    kind: Kind
     item_id: str
     title: str
     #: Protocols only: the indication they are grouped under.
@@ -58,23 +60,29 @@ class ContentSummary:
         return next((e for e in self.entries if e.item_id == item_id), None)
 
 
+def catalogue_entry(item: ContentItem) -> CatalogueEntry:
+    """How the navigation and the home page list ``item``."""
+    from ketaref.content.model import Checklist, ContraindicationList, Protocol
+
+    match item:
+        case Protocol():
+            status = item.regulatory_status.label
+            return CatalogueEntry(kind_of(item), item.id, item.title, item.indication, status)
+        case Checklist() | ContraindicationList():
+            return CatalogueEntry(kind_of(item), item.id, item.title)
+        case _:
+            assert_never(item)
+
+
 def summarize(active: ActiveContent) -> ContentSummary:
     """The summary of loaded content."""
     library = active.library
-    entries = []
-    for kind, item in library.items():
-        if kind == "protocol":
-            protocol = cast("Protocol", item)
-            status = protocol.regulatory_status.label
-            entries.append(CatalogueEntry(kind, item.id, item.title, protocol.indication, status))
-        else:
-            entries.append(CatalogueEntry(kind, item.id, item.title))
     return ContentSummary(
         version=library.version,
         pack_hash=library.pack_hash,
         reviewed=library.reviewed,
         origin=active.origin,
-        entries=tuple(entries),
+        entries=tuple(catalogue_entry(item) for _, item in library.items()),
         notices=active.notices,
         refused_problems=tuple(str(problem) for problem in active.refused_problems),
         expired=active.expired,

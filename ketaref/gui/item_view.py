@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from html import escape
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, assert_never
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketaref.content.kinds import kinds_in_words
 from ketaref.content.summary import ContentSummary
 from ketaref.gui.page_html import (
     CITE_SCHEME,
@@ -55,8 +56,8 @@ from ketaref.gui.palette import theme_from
 
 if TYPE_CHECKING:  # the content model is imported when the first item is shown, not at start-up
     from ketaref.content.local_rules import LocalRulesInForce
-    from ketaref.content.model import Protocol
-    from ketaref.content.pack import ContentItem, Library
+    from ketaref.content.model import ContentItem, Protocol
+    from ketaref.content.pack import Library
     from ketaref.gui.rich_text import CitedSource
 
 Index = QModelIndex | QPersistentModelIndex
@@ -239,7 +240,7 @@ def tab_stops_inside(widget: QWidget) -> list[QWidget]:
     """The widgets inside ``widget`` that Tab stops at, in their present Tab order."""
     stops = []
     current = widget.nextInFocusChain()
-    while current is not widget:
+    while current is not None and current is not widget:
         takes_tab = current.focusPolicy() & Qt.FocusPolicy.TabFocus
         if widget.isAncestorOf(current) and takes_tab and current.focusProxy() is None:
             stops.append(current)
@@ -360,13 +361,12 @@ class ItemView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.item: ContentItem | None = None
-        self.kind = ""
         self.document = ReadingPane(self)
         self.document.setOpenLinks(False)
         self.document.setAccessibleName("Item text")
         self.document.setAccessibleDescription(
-            "The selected protocol, checklist or contraindication list. Tab moves between links"
-            " and citation markers; Enter follows one."
+            f"The selected {kinds_in_words('or')}. Tab moves between links and citation markers;"
+            " Enter follows one."
         )
         self.document.anchorClicked.connect(self._follow_link)
         self.section_bar = SectionBar(self.document, self)
@@ -417,12 +417,22 @@ class ItemView(QWidget):
     @property
     def protocol(self) -> Protocol | None:
         """The protocol on screen, if the item on screen is one."""
-        return cast("Protocol", self.item) if self.kind == "protocol" else None
+        item = self.item
+        if item is None:  # the home page: the content model need not be imported yet
+            return None
+        from ketaref.content.model import Checklist, ContraindicationList, Protocol
+
+        match item:
+            case Protocol():
+                return item
+            case Checklist() | ContraindicationList():
+                return None
+            case _:
+                assert_never(item)
 
     def show_item(
         self,
         library: Library,
-        kind: str,
         item: ContentItem,
         local_rules: LocalRulesInForce | None = None,
     ) -> None:
@@ -432,9 +442,9 @@ class ItemView(QWidget):
         """
         from ketaref.gui.rich_text import render_item
 
-        self.item, self.kind = item, kind
+        self.item = item
         theme = theme_from(self.document.palette())
-        rendered = render_item(library, kind, item, theme, local_rules)
+        rendered = render_item(library, item, theme, local_rules)
         self.document.document().setDefaultStyleSheet(style_sheet(theme))
         self.document.setHtml(rendered.html)
         self.section_bar.set_sections(rendered.sections)
@@ -453,7 +463,7 @@ class ItemView(QWidget):
         intro: str = "",
     ) -> None:
         """Show groups of items as lists of links (the home page, or one navigation group)."""
-        self.item, self.kind = None, ""
+        self.item = None
         self.document.document().setDefaultStyleSheet(style_sheet(theme_from(self.palette())))
         self.document.setHtml(render_overview(summary, title, groups, intro))
         self.section_bar.set_sections(())

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketaref.content.kinds import Kind, kinds_in_words, linked_ids
 from ketaref.content.summary import (
     NOT_REVIEWED,
     ContentSummary,
@@ -338,8 +339,8 @@ class MainWindow(QMainWindow):
             "zoom_reset": self._reset_zoom,
             "back": lambda: self._go_history(-1),
             "forward": lambda: self._go_history(1),
-            "open_contraindications": lambda: self._open_linked("contraindications"),
-            "open_checklist": lambda: self._open_linked("checklist"),
+            "open_contraindications": lambda: self._open_linked(Kind.CONTRAINDICATIONS),
+            "open_checklist": lambda: self._open_linked(Kind.CHECKLIST),
             "content_problems": self.show_content_problems,
             "shortcuts": self.show_shortcuts,
             "glossary": self.show_glossary,
@@ -434,7 +435,7 @@ class MainWindow(QMainWindow):
             self.summary,
             "ketaref",
             groups,
-            "Choose a protocol, checklist or contraindication list, or search with Ctrl+K.",
+            f"Choose a {kinds_in_words('or')}, or search with Ctrl+K.",
         )
         self.setWindowTitle("ketaref")
         if take_focus:
@@ -449,8 +450,8 @@ class MainWindow(QMainWindow):
         if found is None:
             return
         if item_id != self._current_id:
-            kind, item = found
-            self.item_view.show_item(self.library, kind, item, self.active.local_rules)
+            _, item = found
+            self.item_view.show_item(self.library, item, self.active.local_rules)
             self._current_id = item_id
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
@@ -483,13 +484,11 @@ class MainWindow(QMainWindow):
             self._history_position = position
             self.open_item(self._history[position], remember=False)
 
-    def _open_linked(self, field: str) -> None:
+    def _open_linked(self, kind: Kind) -> None:
         protocol = self.item_view.protocol
-        target = getattr(protocol, field, None) if protocol else None
-        if isinstance(target, tuple):  # several contraindication lists: the first; the page
-            target = target[0] if target else None  # links the others
-        if target:
-            self.open_item(target)
+        targets = linked_ids(protocol, kind) if protocol else ()
+        if targets:  # the first; the protocol's page links any others
+            self.open_item(targets[0])
             self.item_view.document.setFocus()
 
     # -- search --------------------------------------------------------------------------------

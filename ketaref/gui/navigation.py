@@ -30,15 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.summary import ContentSummary
+from ketaref.content.kinds import KINDS, Kind, kinds_in_words
+from ketaref.content.summary import CatalogueEntry, ContentSummary
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 GROUP = "group"
-CHECKLISTS_GROUP = "Checklists"
-CONTRAINDICATIONS_GROUP = "Contraindications"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -60,29 +59,28 @@ class _Node:
         return child
 
 
+def _group_of(entry: CatalogueEntry) -> tuple[str, str]:
+    """The label of the group an entry is listed under, and that group's sort key.
+
+    Kinds without a group of their own (protocols) are listed under their indications, which come
+    first, by name; the other kinds' groups follow in ``Kind`` order.
+    """
+    group = KINDS[entry.kind].group
+    if group is None:
+        return entry.indication, f"0 {entry.indication.casefold()}"
+    return group, f"1 {list(Kind).index(entry.kind):02d}"
+
+
 def _build_tree(summary: ContentSummary) -> _Node:
     root = _Node("", GROUP, "", "")
-    groups: dict[str, _Node] = {}
+    groups: dict[tuple[str, str], _Node] = {}
     for entry in summary.entries:
-        if entry.kind != "protocol":
-            continue
-        group = groups.get(entry.indication)
+        label, order = _group_of(entry)
+        group = groups.get((label, order))
         if group is None:
-            group = root.add(_Node(entry.indication, GROUP, "", f"0 {entry.indication.casefold()}"))
-            groups[entry.indication] = group
-        tooltip = f"{entry.title}\n{entry.status}"
-        group.add(_Node(entry.title, "protocol", entry.item_id, entry.title.casefold(), tooltip))
-    for label, kind, order in (
-        (CHECKLISTS_GROUP, "checklist", "1"),
-        (CONTRAINDICATIONS_GROUP, "contraindications", "2"),
-    ):
-        entries = [entry for entry in summary.entries if entry.kind == kind]
-        if entries:
-            group = root.add(_Node(label, GROUP, "", order))
-            for entry in entries:
-                group.add(
-                    _Node(entry.title, kind, entry.item_id, entry.title.casefold(), entry.title)
-                )
+            group = groups[label, order] = root.add(_Node(label, GROUP, "", order))
+        tooltip = f"{entry.title}\n{entry.status}" if entry.status else entry.title
+        group.add(_Node(entry.title, entry.kind, entry.item_id, entry.title.casefold(), tooltip))
     return root
 
 
@@ -106,7 +104,7 @@ class NavigationModel(QAbstractItemModel):
         self.endResetModel()
 
     def _node(self, index: Index) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else self._root
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         node = self._node(parent)
@@ -193,7 +191,7 @@ class _WrappingDelegate(QStyledItemDelegate):
         width = self._view.wrap_width - self._view.indentation() * depth - 12
         if width <= 0:  # not laid out yet: one line for now, wrapped once the width is known
             return hint
-        bounds = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+        bounds = option.fontMetrics.boundingRect(
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, str(index.data())
         )
         return QSize(hint.width(), max(hint.height(), bounds.height() + 6))
@@ -212,7 +210,8 @@ class NavigationTree(QTreeView):
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setItemDelegate(_WrappingDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAccessibleName("Protocols, checklists and contraindication lists")
+        every_kind = kinds_in_words(plural=True)
+        self.setAccessibleName(every_kind[:1].upper() + every_kind[1:])
         self.setAccessibleDescription(
             "Grouped by indication. Up and Down choose an item, Enter moves to its text."
         )

@@ -24,12 +24,6 @@ READING_POINT_SIZE = 11.0
 #: About how many characters a line of the reading pane holds at most.
 READING_COLUMN_CHARACTERS = 80
 
-KIND_NAMES = {
-    "protocol": "Protocol",
-    "checklist": "Session checklist",
-    "contraindications": "Contraindication list",
-}
-
 
 @dataclass(frozen=True)
 class PageColors:

@@ -8,10 +8,12 @@ are in ``ketaref.gui.page_html``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import assert_never
 
+from ketaref.content.kinds import KINDS, Kind, linked_ids
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     Checklist,
@@ -19,12 +21,14 @@ from ketaref.content.model import (
     Citation,
     CitedQuantity,
     CitedRange,
+    ContentItem,
     ContraindicationList,
     Disagreement,
     EvidenceFinding,
     Observation,
     Protocol,
     RegulatoryStatus,
+    ScheduleRow,
     SiteDefined,
     Slot,
     Source,
@@ -32,11 +36,10 @@ from ketaref.content.model import (
     Verification,
     statements_in,
 )
-from ketaref.content.pack import ContentItem, Library
+from ketaref.content.pack import Library
 from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details
 from ketaref.gui.page_html import (
     CITE_SCHEME,
-    KIND_NAMES,
     Theme,
     bullets_html,
     chip_html,
@@ -199,8 +202,8 @@ class _Writer:
             f"&nbsp;{escape(text)}&nbsp;</span>"
         )
 
-    def title(self, title: str, kind: str, lines: Sequence[str] = ()) -> None:
-        self.parts.append(f'<p class="kind">{escape(KIND_NAMES[kind])}</p>')
+    def title(self, title: str, kind: Kind, lines: Sequence[str] = ()) -> None:
+        self.parts.append(f'<p class="kind">{escape(KINDS[kind].heading)}</p>')
         self.parts.append(f"<h1>{escape(title)}</h1>")
         self.parts += [f"<p>{line}</p>" for line in lines]
 
@@ -250,7 +253,7 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["schedule"], "Dose")
     # The phase column takes the width of its longest word ("Maintenance" is never broken).
-    columns = [
+    columns: list[tuple[str, str, Callable[[ScheduleRow], str]]] = [
         ("Phase", "", lambda row: f"<b>{escape(row.phase)}</b>"),
         ("Dose", "17%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),
@@ -339,14 +342,14 @@ def _protocol(writer: _Writer, protocol: Protocol) -> None:
         lists = ", ".join(writer.link(c) for c in protocol.contraindications)
         links.append("Contraindications: " + lists)
     if protocol.checklist:
-        links.append("Session checklist: " + writer.link(protocol.checklist))
+        links.append(f"{KINDS[Kind.CHECKLIST].heading}: " + writer.link(protocol.checklist))
     elif protocol.no_checklist_reason:
         links.append("No session checklist: " + escape(protocol.no_checklist_reason))
     elif protocol.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
         links.append("No session checklist: research only")
     writer.title(
         protocol.title,
-        "protocol",
+        Kind.PROTOCOL,
         [
             f"{status} &nbsp; {escape(protocol.indication)} · {escape(protocol.route.value)}",
             " &nbsp;·&nbsp; ".join(links),
@@ -392,13 +395,9 @@ def _calculator(writer: _Writer, protocol: Protocol) -> None:
 # Checklists and contraindication lists
 
 
-def _used_by(library: Library, item_id: str, field: str) -> list[str]:
-    """The protocols whose ``field`` (a checklist id, or a tuple of list ids) names ``item_id``."""
-    return [
-        p.id
-        for p in library.protocols.values()
-        if item_id in (linked if isinstance(linked := getattr(p, field), tuple) else (linked,))
-    ]
+def _used_by(library: Library, item_id: str, kind: Kind) -> list[str]:
+    """The protocols that link the item ``item_id`` of ``kind``."""
+    return [p.id for p in library.protocols.values() if item_id in linked_ids(p, kind)]
 
 
 def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
@@ -414,9 +413,9 @@ def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
 
 
 def _checklist(writer: _Writer, checklist: Checklist) -> None:
-    users = _used_by(writer.library, checklist.id, "checklist")
+    users = _used_by(writer.library, checklist.id, Kind.CHECKLIST)
     lines = ["For: " + ", ".join(writer.link(u) for u in users)] if users else []
-    writer.title(checklist.title, "checklist", lines)
+    writer.title(checklist.title, Kind.CHECKLIST, lines)
     writer.statements(HEADINGS["notices"], checklist.notices)
     for section in checklist.sections:
         writer.heading(section.pause_point.label)
@@ -425,11 +424,11 @@ def _checklist(writer: _Writer, checklist: Checklist) -> None:
 
 
 def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
-    users = _used_by(writer.library, entries.id, "contraindications")
+    users = _used_by(writer.library, entries.id, Kind.CONTRAINDICATIONS)
     lines = [f"Applies to: {escape(entries.applies_to)}"]
     if users:
         lines.append("Linked from: " + ", ".join(writer.link(u) for u in users))
-    writer.title(entries.title, "contraindications", lines)
+    writer.title(entries.title, Kind.CONTRAINDICATIONS, lines)
     writer.bullets([writer.statement(entries.basis, "Basis:")])
     absolute = [e for e in entries.items if e.severity == "contraindication"]
     if absolute:
@@ -449,7 +448,6 @@ def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
 
 def render_item(
     library: Library,
-    kind: str,
     item: ContentItem,
     theme: Theme,
     local_rules: LocalRulesInForce | None = None,
@@ -460,10 +458,13 @@ def render_item(
     clinic".
     """
     writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES)
-    if isinstance(item, Protocol):
-        _protocol(writer, item)
-    elif isinstance(item, Checklist):
-        _checklist(writer, item)
-    else:
-        _contraindications(writer, item)
+    match item:
+        case Protocol():
+            _protocol(writer, item)
+        case Checklist():
+            _checklist(writer, item)
+        case ContraindicationList():
+            _contraindications(writer, item)
+        case _:
+            assert_never(item)
     return writer.html()

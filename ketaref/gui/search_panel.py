@@ -17,21 +17,20 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 
+from ketaref.content.kinds import KINDS
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
-from ketaref.gui.page_html import KIND_NAMES
+from ketaref.gui.search_roles import DETAIL_ROLE, MATCHED_ROLE, TITLE_ROLE
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QShowEvent
 
     from ketaref.content.pack import Library
+    from ketaref.content.search import SearchHit, SearchIndex
 
 Index = QModelIndex | QPersistentModelIndex
-TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
-DETAIL_ROLE = Qt.ItemDataRole.UserRole + 11
-#: The content words the query matched, to highlight in the title and the matched text.
-MATCHED_ROLE = Qt.ItemDataRole.UserRole + 12
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -40,8 +39,8 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, library: Callable[[], Library], parent: QObject | None = None):
         super().__init__(parent)
         self._library = library
-        self._index = None
-        self._hits: list = []
+        self._index: SearchIndex | None = None
+        self._hits: list[SearchHit] = []
 
     def search(self, text: str) -> int:
         """Run a query and show its hits; return how many there are."""
@@ -61,16 +60,17 @@ class SearchResultsModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
+        heading = KINDS[hit.kind].heading
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.title}\n{KIND_NAMES[hit.kind]} · {hit.snippet}"
+            return f"{hit.title}\n{heading} · {hit.snippet}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.title}. {KIND_NAMES[hit.kind]}. {hit.snippet}"
+            return f"{hit.title}. {heading}. {hit.snippet}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.snippet
         if role == TITLE_ROLE:
             return hit.title
         if role == DETAIL_ROLE:
-            return f"{KIND_NAMES[hit.kind]} · {hit.snippet}"
+            return f"{heading} · {hit.snippet}"
         if role == MATCHED_ROLE:
             return frozenset(hit.matched)
         if role == ITEM_ID_ROLE:
@@ -137,7 +137,7 @@ def make_search_widgets(
     field.setPlaceholderText("Search (Ctrl+K): protocol, condition, drug, item…")
     field.setClearButtonEnabled(True)
     # Qt's clear button has no text, so screen readers would read an unnamed button.
-    clear = field.findChild(QObject, "_q_qlineeditclearaction")
+    clear = field.findChild(QAction, "_q_qlineeditclearaction")
     if clear is not None:
         clear.setText("Clear search")
     field.setAccessibleName("Search")

@@ -25,6 +25,7 @@ from typing import Any
 
 from ketaref import __version__
 from ketaref.atomic import write_atomically
+from ketaref.content.kinds import KINDS, Kind
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     Checklist,
@@ -63,6 +64,8 @@ __all__ = [
     "save_pdf",
 ]
 
+#: What the sheet is, as the app calls its kind ("Session checklist"), for the PDF's metadata.
+SHEET_KIND = KINDS[Kind.CHECKLIST].heading
 REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
 #: Printed on every sheet: sheets printed in advance may outlive the content they were made from.
 REUSE_SENTENCE = (
@@ -1267,10 +1270,10 @@ def _render(
         bottomMargin=BOTTOM_MARGIN - FRAME_PADDING,
         # Metadata names the checklist, never the patient.
         title=checklist.title,
-        subject=f"Session checklist: {protocol.title}",
+        subject=f"{SHEET_KIND}: {protocol.title}",
         author="ketaref",
         creator=f"ketaref {__version__}",
-        keywords=["session checklist", protocol.id, f"content {library.version}"],
+        keywords=[SHEET_KIND.lower(), protocol.id, f"content {library.version}"],
         lang="en-US",
         invariant=1,
         pageCompression=1,

@@ -380,7 +380,7 @@ def test_iv_trd_standard_dose_keeps_the_authors_caveat(bundled_library: Library)
     assert "not" in regimen.standard_dose.text and "optimal" in regimen.standard_dose.text
     assert regimen.allowed_range is not None
     assert "not a recommended range" in regimen.allowed_range.text
-    shown = render_item(bundled_library, "protocol", bundled_library.protocols["iv-ketamine-trd"])
+    shown = render_item(bundled_library, bundled_library.protocols["iv-ketamine-trd"])
     calculator = shown.split("DOSE CALCULATOR USES", 1)[1]
     assert "standard · 0.5 mg/kg" in calculator
     assert "accepted range · 0.1–0.75 mg/kg" in calculator
@@ -427,7 +427,7 @@ def test_shown_text_marks_unverified_sources_and_review_state(
     bundled_library: Library, item_id: str
 ) -> None:
     protocol = bundled_library.protocols[item_id]
-    shown = render_item(bundled_library, "protocol", protocol)
+    shown = render_item(bundled_library, protocol)
     assert "NOT YET CLINICALLY REVIEWED" in shown
     tags = {bundled_library.sources[s].verification for s in cited_sources(protocol)}
     assert ("check against the primary" in shown) == (Verification.SECONDARY in tags)

@@ -380,7 +380,7 @@ def unknown_contraindication_list(pack: Path) -> Expected:
         PROTOCOL,
         ("contraindications", 0),
         "spravato-contraindication]",
-        "no contraindications list “spravato-contraindication”",
+        "no contraindication list “spravato-contraindication”",
     )
 
 

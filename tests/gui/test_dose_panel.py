@@ -232,9 +232,7 @@ def test_sources_carry_the_texts_numbers_and_verification(
     panel = bundled_panel(qtbot, bundled_library, "iv-ketamine-acute-pain")
     numbers = {
         (c.source_id, c.locator): c.number
-        for c in render_item(
-            bundled_library, "protocol", protocol, theme_from(panel.palette())
-        ).citations
+        for c in render_item(bundled_library, protocol, theme_from(panel.palette())).citations
     }
     type_into(qtbot, panel.weight_edit, "70")
     type_into(qtbot, panel.dose_edit, "0.3")

@@ -11,7 +11,7 @@ from ketaref.content.pack import Library
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.navigation import GROUP, KIND_ROLE
 from ketaref.gui.search_delegate import highlighted_html
-from ketaref.gui.search_panel import MATCHED_ROLE, TITLE_ROLE
+from ketaref.gui.search_roles import MATCHED_ROLE, TITLE_ROLE
 
 from .conftest import WindowFactory
 

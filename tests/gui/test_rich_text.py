@@ -13,7 +13,7 @@ def test_text_from_the_content_is_escaped(bundled_library: Library) -> None:
     protocol = bundled_library.protocols["spravato-trd"]
     statement = protocol.status_statement.model_copy(update={"text": "<b>bold</b> & <script>"})
     tampered = protocol.model_copy(update={"title": "<i>Title</i>", "status_statement": statement})
-    html = render_item(bundled_library, "protocol", tampered, theme_from(QPalette())).html
+    html = render_item(bundled_library, tampered, theme_from(QPalette())).html
     assert "&lt;i&gt;Title&lt;/i&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in html
     assert "<script>" not in html and "<i>Title" not in html
@@ -21,7 +21,7 @@ def test_text_from_the_content_is_escaped(bundled_library: Library) -> None:
 
 def test_every_citation_is_numbered_once_in_reading_order(bundled_library: Library) -> None:
     protocol = bundled_library.protocols["iv-ketamine-trd"]
-    rendered = render_item(bundled_library, "protocol", protocol, theme_from(QPalette()))
+    rendered = render_item(bundled_library, protocol, theme_from(QPalette()))
     numbers = [c.number for c in rendered.citations]
     assert numbers == list(range(1, len(numbers) + 1))
     pairs = [(c.source_id, c.locator) for c in rendered.citations]
@@ -38,11 +38,11 @@ def test_a_protocol_page_links_every_contraindication_list_and_each_list_its_use
     bundled_library: Library,
 ) -> None:
     protocol = bundled_library.protocols["iv-ketamine-chronic-pain"]
-    html = render_item(bundled_library, "protocol", protocol, theme_from(QPalette())).html
+    html = render_item(bundled_library, protocol, theme_from(QPalette())).html
     for list_id in protocol.contraindications:
         assert f'href="item:{list_id}"' in html, list_id
     label_list = bundled_library.contraindications["ketamine-label-contraindications"]
-    listed = render_item(bundled_library, "contraindications", label_list, theme_from(QPalette()))
+    listed = render_item(bundled_library, label_list, theme_from(QPalette()))
     # The label's list names every protocol that links it, the pain protocols among them.
     assert 'href="item:iv-ketamine-chronic-pain"' in listed.html
     assert 'href="item:iv-ketamine-trd"' in listed.html
