@@ -166,7 +166,7 @@ def test_every_abbreviation_in_an_item_is_explained(kind: str, item: Any) -> Non
 
 @pytest.mark.parametrize(("kind", "item"), LIBRARY.items(), ids=lambda v: getattr(v, "id", v))
 def test_every_abbreviation_content_show_prints_is_explained(kind: str, item: Any) -> None:
-    text = render_item(LIBRARY, kind, item)
+    text = render_item(LIBRARY, item)
     text = re.sub(r"\[[^\]]*\]", "", text.split("\nSOURCES")[0])  # citations are records
     assert not unexplained(text), item.id
 
