@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -24,6 +26,7 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
+    WrapSerializer,
     model_validator,
 )
 
@@ -884,6 +887,20 @@ class FileEntry(Frozen):
     bytes: Annotated[int, Field(ge=0)]
 
 
+def _read_only(files: Mapping[str, FileEntry]) -> Mapping[str, FileEntry]:
+    return MappingProxyType(dict(files))
+
+
+#: Path → expected digest and length of every file of the pack, read-only once validated (a
+#: ``MappingProxyType``): the manifest of a loaded library cannot be edited in place. Validated
+#: and serialised as the plain mapping it is written as.
+FileTable = Annotated[
+    Mapping[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry],
+    AfterValidator(_read_only),
+    WrapSerializer(lambda files, serialize: serialize(dict(files))),
+]
+
+
 class Review(Frozen):
     """A named clinician's sign-off of this content version."""
 
@@ -902,7 +919,7 @@ class Manifest(Frozen):
     intended_use: Text
     reviews: tuple[Review, ...] = ()
     changes: tuple[Note, ...] = ()
-    files: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry]
+    files: FileTable
 
     def version_tuple(self) -> tuple[int, ...]:
         """The content version as integers, for ordering versions."""
