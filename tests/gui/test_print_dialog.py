@@ -246,3 +246,33 @@ def test_without_a_policy_paper_the_dialog_follows_the_locale(
     (dialog,) = parent.findChildren(PrintDialog)
     assert dialog.paper_key() == paper
     dialog.close()
+
+
+def test_the_dialog_opens_with_the_cores_print_defaults(
+    qtbot: QtBot, bundled_library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ketaref.gui.integration import machine_settings, open_print_dialog
+    from ketaref.policy import load_policy
+    from ketaref.printing.paper import print_defaults
+
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text('clinic_name = "North Clinic"\ndefault_paper = "letter"\n')
+    monkeypatch.setenv("KETAREF_POLICY", str(policy_file))
+    policy = load_policy()
+    machine = machine_settings(policy)
+    assert machine.printing == print_defaults(policy)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    open_print_dialog(
+        bundled_library,
+        bundled_library.protocols["spravato-trd"],
+        machine=machine,
+        dose=None,
+        dose_acknowledged=False,
+        parent=parent,
+    )
+    (dialog,) = parent.findChildren(PrintDialog)
+    assert (dialog.clinic_name, dialog.paper_key()) == ("North Clinic", "letter")
+    dialog.close()
