@@ -93,7 +93,7 @@ class Amount:
     """A value with its unit: exact, or a non-ending quotient carried to 10 places (``repeating``)."""
 
     value: Decimal
-    unit: str
+    unit: Unit
     step: Decimal | None = None
     repeating: bool = False
 
@@ -128,7 +128,7 @@ class Amount:
         return format_decimal(self.value)
 
 
-def _quotient(numerator: Decimal, denominator: Decimal, unit: str, step: Decimal | None) -> Amount:
+def _quotient(numerator: Decimal, denominator: Decimal, unit: Unit, step: Decimal | None) -> Amount:
     """numerator ÷ denominator, exactly when the quotient ends, else to REPEATING_PLACES."""
     context = Context(prec=60, rounding=ROUND_HALF_EVEN)
     quotient = context.divide(numerator, denominator)
@@ -230,7 +230,7 @@ class DoseResult:
     @property
     def weight_kg(self) -> Amount | None:
         """The weight in kg (converted exactly from lb where typed in lb)."""
-        return Amount(self.weight.kg, "kg", WEIGHT_STEP) if self.weight else None
+        return Amount(self.weight.kg, Unit.KG, WEIGHT_STEP) if self.weight else None
 
     @property
     def duration_min(self) -> Decimal | None:
@@ -531,7 +531,7 @@ def _fixed_device(
         regimen=regimen_label(regimen),
         rounding=protocol.dosing.rounding,
         entered_dose=dose,
-        dose_mg=Amount(dose.value, "mg", Decimal(protocol.dosing.rounding.mg)),
+        dose_mg=Amount(dose.value, Unit.MG, Decimal(protocol.dosing.rounding.mg)),
         devices=devices,
         per_device=per_device,
         device_interval=interval,
@@ -760,15 +760,17 @@ def _weight_based(
     rate: tuple[Decimal, Decimal] | None
     per_kg: Amount | None
     if regimen.dose_unit == "mg/kg":
-        per_kg = Amount(dose.value, "mg/kg")
+        per_kg = Amount(dose.value, Unit.MG_PER_KG)
         total = (dose.value * kg, Decimal(1))
         rate = (dose.value * kg * 60, span) if span else None
     else:
-        per_kg = _quotient(dose.value * span, Decimal(60), "mg/kg", PER_KG_STEP) if span else None
+        per_kg = (
+            _quotient(dose.value * span, Decimal(60), Unit.MG_PER_KG, PER_KG_STEP) if span else None
+        )
         total = (dose.value * kg * span, Decimal(60)) if span else None
         rate = (dose.value * kg, Decimal(1))
-    total_mg = _quotient(*total, "mg", mg_step) if total else None
-    rate_mg_h = _quotient(*rate, "mg/h", mg_step) if rate else None
+    total_mg = _quotient(*total, Unit.MG, mg_step) if total else None
+    rate_mg_h = _quotient(*rate, Unit.MG_PER_H, mg_step) if rate else None
 
     if regimen.dose_unit == "mg/kg":
         assert total_mg is not None
@@ -786,10 +788,10 @@ def _weight_based(
     if concentration:
         mg_per_ml = concentration.value
         if total and total_mg:
-            volume = _quotient(total[0], total[1] * mg_per_ml, "mL", ml_step)
+            volume = _quotient(total[0], total[1] * mg_per_ml, Unit.ML, ml_step)
             steps.append(f"{total_mg.exact_text()} ÷ {concentration} = {volume.exact_text()}")
         if rate and rate_mg_h:
-            pump = _quotient(rate[0], rate[1] * mg_per_ml, "mL/h", ml_step)
+            pump = _quotient(rate[0], rate[1] * mg_per_ml, Unit.ML_PER_H, ml_step)
             steps.append(f"{rate_mg_h.exact_text()} ÷ {concentration} = {pump.exact_text()}")
     return DoseResult(
         protocol_id=protocol.id,
