@@ -160,6 +160,28 @@ class Verification(StrEnum):
     ABSTRACT_ONLY = "abstract-only"
     SECONDARY = "secondary"
 
+    @property
+    def label(self) -> str:
+        """The words every screen, text and printout shows for the tag (``abstract only``)."""
+        return {
+            "confirmed": "confirmed",
+            "abstract-only": "abstract only",
+            "secondary": "secondary source",
+        }[self.value]
+
+    @property
+    def citation_mark(self) -> str:
+        """The tag beside a citation in running text: the label, none for a confirmed source.
+
+        A confirmed source needs no check; its details (source list, references) still say so.
+        """
+        return "" if self is Verification.CONFIRMED else self.label
+
+
+#: Shown instead of a verification tag for a citation of a source the pack does not list (the
+#: loader refuses such a pack; only a hand-built library can have one).
+UNKNOWN_SOURCE = "unknown source"
+
 
 class Source(Frozen):
     """One publication statements may cite."""

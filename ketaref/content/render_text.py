@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
     Citation,
@@ -23,7 +24,6 @@ from ketaref.content.model import (
     SiteRange,
     Slot,
     Statement,
-    Verification,
     WeightBasedRegimen,
 )
 from ketaref.content.pack import Library, cited_sources
@@ -51,21 +51,17 @@ HEADINGS = {
     "items": "Items",
     "notes": "Notes",
     "notices": "About this checklist",
-}
-
-_VERIFICATION_MARK = {
-    Verification.CONFIRMED: "",
-    Verification.ABSTRACT_ONLY: "; abstract only",
-    Verification.SECONDARY: "; secondary source, check against the primary",
+    "page_footer": "Printed at the foot of every page",
 }
 
 
 def citation_text(library: Library, citations: tuple[Citation, ...]) -> str:
-    """``[source-id, locator; verification]`` for each citation."""
+    """``[source-id, locator; verification]`` for each citation (a confirmed one has no tag)."""
     parts = []
     for citation in citations:
         source = library.sources.get(citation.source)
-        mark = _VERIFICATION_MARK[source.verification] if source else "; unknown source"
+        tag = source.verification.citation_mark if source else UNKNOWN_SOURCE
+        mark = f"; {tag}" if tag else ""
         parts.append(f"{citation.source}, {citation.locator}{mark}")
     return "[" + " | ".join(parts) + "]"
 
@@ -260,6 +256,6 @@ def render_item(
         for source_id in cited:
             source = library.sources[source_id]
             lines.append(
-                f"  [{source.id}] {source.citation} {source.url} ({source.verification.value})"
+                f"  [{source.id}] {source.citation} {source.url} ({source.verification.label})"
             )
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Citation,
     CitedQuantity,
     CitedRange,
@@ -76,14 +77,6 @@ EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source")
 #: ``dose_chosen_by`` values: typed by the clinician, or the protocol's single standard value.
 CHOSEN_BY_CLINICIAN = "clinician"
 CHOSEN_BY_PROTOCOL = "protocol standard dose"
-
-#: How a source's verification is written after a citation on screen, in text and in print.
-VERIFICATION_WORDS = {
-    Verification.CONFIRMED: "confirmed",
-    Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary source",
-}
-UNKNOWN_SOURCE = "unknown source"
 
 NO_CALCULATOR = "this protocol has no dose calculator"
 
@@ -240,7 +233,7 @@ class DoseResult:
     def cite_with_ids(self, citation: Citation) -> str:
         """A citation as text and print show it: ``[andrade-2017, abstract; abstract only]``."""
         tag = self.verification.get(citation.source)
-        words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
+        words = Verification(tag).label if tag else UNKNOWN_SOURCE
         return f"[{citation.source}, {citation.locator}; {words}]"
 
     def warning_texts(self, cite: CiteFormat | None = None) -> list[str]:

@@ -14,6 +14,7 @@ from html import escape
 
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
     Citation,
@@ -29,7 +30,6 @@ from ketaref.content.model import (
     Slot,
     Source,
     Statement,
-    Verification,
     statements_in,
 )
 from ketaref.content.pack import ContentItem, Library
@@ -50,11 +50,6 @@ NOT_SET = "not set by this clinic"
 #: The badge beside a clinic's value, so it never passes for a published statement.
 LOCAL_RULE_BADGE = "Local rule"
 
-VERIFICATION_TAGS = {
-    Verification.CONFIRMED: "",
-    Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary",
-}
 SEVERITY_HEADINGS = {
     "contraindication": "Contraindications",
     "relative-contraindication": "Relative contraindications",
@@ -78,8 +73,8 @@ class CitedSource:
     def tag(self) -> str:
         """The verification tag users must see ("abstract only", "secondary source"), or ""."""
         if self.source is None:
-            return "unknown source"
-        return VERIFICATION_TAGS[self.source.verification]
+            return UNKNOWN_SOURCE
+        return self.source.verification.citation_mark
 
 
 @dataclass(frozen=True)
