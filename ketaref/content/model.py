@@ -801,6 +801,20 @@ class ChecklistSection(Frozen):
     items: Annotated[tuple[ChecklistItem, ...], Field(min_length=1)]
 
 
+#: The longest sentence printed at the foot of every page: it must fit on one footer line.
+MAX_PAGE_FOOTER = 100
+
+
+class PageFooter(Statement):
+    """A cited sentence printed at the foot of every page of a checklist's printout.
+
+    For what a sheet must say wherever a page of it ends up (a SPRAVATO sheet: that it does not
+    replace the REMS monitoring form). One footer line holds it, so it is short.
+    """
+
+    text: Annotated[str, Field(max_length=MAX_PAGE_FOOTER), AfterValidator(_clean_text)]
+
+
 class Checklist(Frozen):
     """A per-session checklist printed for a protocol and filled in by pen."""
 
@@ -808,6 +822,7 @@ class Checklist(Frozen):
     title: Label
     synonyms: tuple[Label, ...] = ()
     notices: tuple[Statement, ...] = ()
+    page_footer: PageFooter | None = None
     sections: Annotated[tuple[ChecklistSection, ...], Field(min_length=1)]
 
     @model_validator(mode="after")

@@ -240,6 +240,9 @@ def render_item(
     if isinstance(item, Checklist):
         for notice in item.notices:
             lines += ["", statement_line(library, notice)]
+        if item.page_footer is not None:
+            footer = statement_line(library, item.page_footer)
+            lines += ["", f"{HEADINGS['page_footer']}: {footer}"]
         for section in item.sections:
             lines += ["", section.pause_point.label.upper()]
             lines += ["  " + _item_line(library, i) for i in section.items]

@@ -407,6 +407,8 @@ def _checklist(writer: _Writer, checklist: Checklist) -> None:
     lines = ["For: " + ", ".join(writer.link(u) for u in users)] if users else []
     writer.title(checklist.title, "checklist", lines)
     writer.statements(HEADINGS["notices"], checklist.notices)
+    footer = checklist.page_footer
+    writer.statements(HEADINGS["page_footer"], (footer,) if footer else ())
     for section in checklist.sections:
         writer.heading(section.pause_point.label)
         # The box (☐) or pen (✎) is the item's marker, so no bullet in front of it.

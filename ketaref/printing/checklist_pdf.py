@@ -62,7 +62,6 @@ __all__ = [
     "save_pdf",
 ]
 
-REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
 #: Printed on every sheet: sheets printed in advance may outlive the content they were made from.
 REUSE_SENTENCE = (
     "Printed {stamp}. Before using a sheet printed in advance, check its content version"
@@ -142,11 +141,6 @@ def warning_marks(library: Library, on: dt.date) -> list[str]:
     return marks
 
 
-def is_spravato(protocol: Protocol) -> bool:
-    """Whether the protocol is a SPRAVATO one (its footer names the REMS monitoring form)."""
-    return "spravato" in protocol.id.lower() or "SPRAVATO" in protocol.title.upper()
-
-
 # ---------------------------------------------------------------------------------------------
 # Building
 
@@ -188,10 +182,17 @@ def build_checklist_pdf(
     patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
     layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules)
+    # The footer's sentence is the checklist's, numbered with the references before the story
+    # lists them (a sheet's footer shows on its first page).
+    footer_line = ""
+    if checklist.page_footer is not None:
+        cite = layout.references.cite(checklist.page_footer.citations())
+        footer_line = f"{checklist.page_footer.text} {cite}"
     dose_lines = calculation_lines(library, dose, dose_acknowledged) if dose else []
     story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks, printed)
     footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
     footer.local_rules = local_rules
+    footer.footer_line = footer_line
     data = _render(layout, story, footer, checklist, protocol, library, printed)
     pages = check_pdf(data)
     if pages != footer.page_count:
@@ -977,6 +978,8 @@ class _Footer:
         self.printed = printed
         self.page_count = 0
         self.local_rules = NO_LOCAL_RULES
+        #: The checklist's own footer sentence with its reference number, or "".
+        self.footer_line = ""
 
     def status_line(self) -> str:
         marks = "".join(f" · {mark}" for mark in self.marks)
@@ -1020,11 +1023,13 @@ class _Footer:
         for line in lines:
             y -= FOOTER_LEADING
             canvas.drawString(MARGIN, y, line)
-        if is_spravato(self.protocol):
+        if self.footer_line:
             y -= FOOTER_LEADING
+            # The model keeps it short; a narrow page prints it smaller, never cut.
+            natural = stringWidth(self.footer_line, fonts.BOLD, FOOTER_SIZE)
             canvas.setFillColor(INK)
-            canvas.setFont(fonts.BOLD, FOOTER_SIZE)
-            canvas.drawString(MARGIN, y, REMS_FORM_SENTENCE)
+            canvas.setFont(fonts.BOLD, FOOTER_SIZE * min(1.0, text_width / natural))
+            canvas.drawString(MARGIN, y, self.footer_line)
         if page > 1:
             self.draw_running_header(canvas, width)
         canvas.restoreState()

@@ -32,3 +32,13 @@ def test_every_citation_is_numbered_once_in_reading_order(bundled_library: Libra
         assert f'href="cite:{citation.number}"' in rendered.html
         if citation.tag:  # a chip after the marker's link, not inside it
             assert f"[{citation.number}]</a> <span" in rendered.html
+
+
+def test_a_checklists_page_footer_is_shown_with_its_citation(bundled_library: Library) -> None:
+    checklist = bundled_library.checklists["spravato-session"]
+    assert checklist.page_footer is not None
+    rendered = render_item(bundled_library, "checklist", checklist, theme_from(QPalette()))
+    assert "Printed at the foot of every page" in rendered.html
+    assert checklist.page_footer.text in rendered.html
+    cited = {(c.source_id, c.locator) for c in rendered.citations}
+    assert (checklist.page_footer.source, checklist.page_footer.locator) in cited
