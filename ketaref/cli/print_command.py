@@ -33,7 +33,6 @@ def parse_session_date(text: str) -> dt.date:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from ketaref.dosing.calculator import printable_weight
     from ketaref.dosing.units import DoseInputError
     from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
     from ketaref.printing.paper import print_defaults
@@ -48,21 +47,12 @@ def _print(args: argparse.Namespace) -> int:
     active = active_or_exit(policy)
     library = active.library
     try:
-        # The calculator's weight rule: a weight it would refuse is not printed either.
-        protocols = list(library.protocols.values())
-        protocol = library.protocols.get(args.protocol)
-        weight = (
-            printable_weight(protocol, protocols, args.weight).entered_text()
-            if args.weight is not None
-            else ""
-        )
-    except DoseInputError as exc:
-        raise CliError(f"--weight: {exc.message}") from None
-    try:
+        # The printout's weight rules (the calculator's checks, one weight per sheet) are the
+        # core's: build_checklist_pdf applies them, as it does for the print dialog.
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),
             patient_id=(args.patient_id or "").strip(),
-            weight=weight,
+            weight=(args.weight or "").strip(),
         )
         data = build_checklist_pdf(
             library,
@@ -82,6 +72,8 @@ def _print(args: argparse.Namespace) -> int:
         else:
             save_pdf(data, Path(args.out))
             where = f"wrote {args.out}"
+    except DoseInputError as exc:
+        raise CliError(f"--weight: {exc.message}") from None
     except PrintError as exc:
         raise CliError(str(exc)) from None
     print(f"{where} ({plural(pages, 'page')}, {paper.upper()})")

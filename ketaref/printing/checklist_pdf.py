@@ -19,6 +19,7 @@ import functools
 import io
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,14 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
+from ketaref.dosing.calculator import DoseResult
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing import fonts
 from ketaref.printing.dose_figures import (
-    CalculatedDose,
     calculation_lines,
     dose_record,
     needs_weight,
+    printed_weight,
     verification_words,
     weight_value,
 )
@@ -154,7 +156,7 @@ def build_checklist_pdf(
     clinic_name: str = "",
     clinician: str = "",
     session_date: dt.date | None = None,
-    dose: CalculatedDose | None = None,
+    dose: DoseResult | None = None,
     dose_acknowledged: bool = False,
     printed_at: dt.datetime | None = None,
     local_rules: LocalRulesInForce = NO_LOCAL_RULES,
@@ -167,19 +169,23 @@ def build_checklist_pdf(
     Fields left empty are printed as blank write-in boxes. ``dose`` (the dose calculator's
     result) fills the boxes of the dose record and is printed with its working and sources in a
     box of its own; ``dose_acknowledged`` says whether the clinician acknowledged its warnings on
-    screen. Only the items that apply to the protocol are printed, and its contraindication list
-    follows as an appendix. ``printed_at`` defaults to now;
-    given the same inputs the bytes are the same. Raises PrintError for an unknown protocol, a
-    protocol without a checklist, or an unknown paper size.
+    screen. The patient's weight is printed as typed (``patient.weight``), or else the dose's;
+    one printout carries one weight (``printed_weight``). Only the items that apply to the
+    protocol are printed, and its contraindication list follows as an appendix. ``printed_at``
+    defaults to now; given the same inputs the bytes are the same. Raises PrintError for an
+    unknown protocol, a protocol without a checklist, an unknown paper size, or a weight that
+    differs from the dose's; DoseInputError for a weight the calculator would refuse.
     """
     protocol, checklist = checklist_for(library, protocol_id)
+    patient = patient or PatientDetails()
+    weight = printed_weight(library, protocol, patient.weight, dose)
+    patient = replace(patient, weight=weight.entered_text() if weight else "")
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
     for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
         check_typed_field(label, text, MAX_HEADER_TEXT)
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now()).astimezone()
-    patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
     layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules)
     # The footer's sentence is the checklist's, numbered with the references before the story
@@ -351,7 +357,7 @@ class _Layout:
         protocol: Protocol,
         checklist: Checklist,
         page_size: tuple[float, float],
-        dose: CalculatedDose | None = None,
+        dose: DoseResult | None = None,
         local_rules: LocalRulesInForce = NO_LOCAL_RULES,
     ) -> None:
         self.library = library

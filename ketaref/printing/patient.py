@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from ketaref.printing.errors import PrintError
 
 #: The longest text each header box holds legibly; longer is refused, never cut silently.
-MAX_LENGTHS = {"name": 80, "patient_id": 40, "weight": 20}
+#: (The weight is not among them: the calculator's parser reads it, and refuses anything but a
+#: number and a unit, quoting what was typed.)
+MAX_LENGTHS = {"name": 80, "patient_id": 40}
 #: Unicode categories a typed field may not hold: control characters (bell, escape, tab, line
 #: breaks), format characters (bidi overrides that reverse what is read, zero-width characters)
 #: and line and paragraph separators. Each prints as a box, a break or reordered text.
@@ -35,9 +37,9 @@ def check_typed_field(label: str, text: str, limit: int) -> None:
 class PatientDetails:
     """Name, ID and weight for the printout header; any may be empty (a blank box is printed).
 
-    ``weight`` is text already checked by the caller (``ketaref.dosing.units.parse_weight``),
-    e.g. "70 kg". The fields are left out of ``repr`` so a stray log line or traceback never
-    shows them.
+    ``weight`` is the weight as typed ("70kg", "154 lb"): ``build_checklist_pdf`` reads it,
+    refuses it as the calculator would, and holds it to the dose's weight. The fields are left
+    out of ``repr`` so a stray log line or traceback never shows them.
     """
 
     name: str = field(default="", repr=False)
@@ -45,6 +47,6 @@ class PatientDetails:
     weight: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        labels = {"name": "patient name", "patient_id": "patient ID", "weight": "weight"}
+        labels = {"name": "patient name", "patient_id": "patient ID"}
         for name, limit in MAX_LENGTHS.items():
             check_typed_field(labels[name], getattr(self, name), limit)

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
 from ketaref.dosing.calculator import calculate
+from ketaref.dosing.units import DoseInputError
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog
 from ketaref.printing.checklist_pdf import build_checklist_pdf
+from ketaref.printing.errors import PrintError
 from ketaref.printing.patient import PatientDetails
 from tests.printing.pdf_tools import page_count, page_size, pdf_text
 
@@ -246,6 +248,24 @@ def test_without_a_policy_paper_the_dialog_follows_the_locale(
     (dialog,) = parent.findChildren(PrintDialog)
     assert dialog.paper_key() == paper
     dialog.close()
+
+
+@pytest.mark.parametrize("typed", ["80 kg", "900 kg"])
+def test_the_dialog_refuses_a_weight_in_the_words_of_the_core(
+    qtbot: QtBot, bundled_library: Library, typed: str
+) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    dose = calculate(protocol, weight="70 kg", dose="0.5 mg/kg")
+    with pytest.raises((PrintError, DoseInputError)) as core:
+        build_checklist_pdf(
+            bundled_library, protocol.id, patient=PatientDetails(weight=typed), dose=dose
+        )
+    dialog = PrintDialog(bundled_library, protocol, dose=dose)
+    qtbot.addWidget(dialog)
+    dialog.weight.setText(typed)
+    dialog.rebuild()
+    assert dialog.problem.text() == str(core.value)
+    assert not dialog.save_button.isEnabled()
 
 
 def test_the_dialog_opens_with_the_cores_print_defaults(

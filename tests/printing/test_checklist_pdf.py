@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.model import Checklist, PausePoint, Review
+from ketaref.content.model import Checklist, PausePoint, Review, Verification
 from ketaref.content.pack import Library, load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing import fonts
@@ -164,7 +164,7 @@ def test_references_give_citation_locator_and_verification(
     assert one_line(source.citation)[:40] in references
     assert first_item.locator in references
     assert "(confirmed)" in references
-    assert "(secondary: check against the primary)" in references
+    assert f"({Verification.SECONDARY.label})" in references
 
 
 def test_reviewed_pack_drops_the_not_reviewed_mark(

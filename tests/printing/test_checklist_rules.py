@@ -15,11 +15,17 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.model import ChecklistItem, FixedDoseRegimen, PausePoint, Protocol, Route
+from ketaref.content.model import (
+    ChecklistItem,
+    FixedDoseRegimen,
+    PausePoint,
+    Protocol,
+    Route,
+    Verification,
+)
 from ketaref.content.pack import load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
-from ketaref.printing.dose_figures import VERIFICATION_WORDS
 from ketaref.printing.errors import PrintError
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
@@ -33,7 +39,7 @@ SEPARATE_DOSE_BOXES = (
     "Pump rate (mL/h)",
 )
 VITALS = ("Blood pressure", "Heart rate", "SpO2")
-TAGS = tuple(VERIFICATION_WORDS.values())
+TAGS = tuple(tag.label for tag in Verification)
 
 
 def one_line(text: str) -> str:
