@@ -5,6 +5,9 @@ This is the only module that knows the three ways ketaref runs:
 * from a source checkout: ``resources/`` sits beside the ``ketaref`` package;
 * from an installed wheel: ``resources`` is package data at ``ketaref/resources``;
 * from a PyInstaller bundle: ``resources`` is collected under ``sys._MEIPASS``.
+
+Per-user and machine-wide folders come from ``platformdirs`` (imported only when asked), so
+Windows, macOS and Linux each get their own conventions; the ``KETAREF_*`` variables override.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs.api import PlatformDirsABC
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -48,20 +55,38 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
+def _platform_dirs(*, roaming: bool = False) -> PlatformDirsABC:
+    """platformdirs' folders for this operating system (Windows, macOS, or Linux and the like).
+
+    The folder is ``Ketaref`` where names are capitalised by custom (Windows, macOS) and
+    ``ketaref`` on Linux, where platformdirs follows the XDG variables (``XDG_STATE_HOME``…).
+    ``roaming`` puts Windows' per-user folder under ``%APPDATA%`` (it follows the user between
+    machines) instead of ``%LOCALAPPDATA%``.
+    """
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows
+
+        return Windows(appname="Ketaref", appauthor=False, roaming=roaming)
+    if sys.platform == "darwin":
+        from platformdirs.macos import MacOS
+
+        return MacOS(appname="Ketaref")
+    from platformdirs.unix import Unix
+
+    return Unix(appname="ketaref")
+
+
 def state_dir() -> Path:
     """Return the per-user state directory (logs, trusted-pack copy, rollback record).
 
-    ``KETAREF_STATE_DIR`` overrides it (tests, IT trials). Nothing about patients is
-    ever written here.
+    ``KETAREF_STATE_DIR`` overrides it (tests, IT trials). Otherwise: ``%LOCALAPPDATA%\\Ketaref``
+    on Windows, ``~/Library/Application Support/Ketaref`` on macOS, ``$XDG_STATE_HOME/ketaref``
+    (``~/.local/state/ketaref``) on Linux. Nothing about patients is ever written here.
     """
     override = os.environ.get("KETAREF_STATE_DIR")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / "Ketaref"
-    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "ketaref"
+    return Path(_platform_dirs().user_state_dir)
 
 
 def log_dir() -> Path:
@@ -77,24 +102,30 @@ def install_lock_path() -> Path:
 def user_settings_path() -> Path:
     """Return the user's own settings file (clinic name, paper size; never patient details).
 
-    ``KETAREF_USER_SETTINGS`` overrides it (tests).
+    ``KETAREF_USER_SETTINGS`` overrides it (tests). Otherwise ``settings.toml`` in
+    ``%APPDATA%\\Ketaref`` on Windows (it roams with the user), ``~/Library/Application
+    Support/Ketaref`` on macOS, ``$XDG_CONFIG_HOME/ketaref`` (``~/.config/ketaref``) on Linux.
     """
     override = os.environ.get("KETAREF_USER_SETTINGS")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-        return base / "Ketaref" / "settings.toml"
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "ketaref" / "settings.toml"
+    return Path(_platform_dirs(roaming=True).user_config_dir) / "settings.toml"
 
 
 def machine_policy_path() -> Path:
-    """Return where IT's machine policy file is read from (``KETAREF_POLICY`` overrides)."""
+    """Return where IT's machine policy file is read from (``KETAREF_POLICY`` overrides).
+
+    ``%ProgramData%\\Ketaref\\policy.toml`` on Windows (platformdirs asks the shell where
+    ProgramData is); fixed paths elsewhere, where IT expects them: ``/etc/ketaref/policy.toml`` on
+    Linux (not XDG's ``/etc/xdg``) and ``/Library/Application Support/Ketaref/policy.toml`` on
+    macOS (platformdirs would move it under Homebrew's prefix when run by a Homebrew Python, and
+    a machine policy must not depend on which Python runs the app).
+    """
     override = os.environ.get("KETAREF_POLICY")
     if override:
         return Path(override)
     if sys.platform == "win32":
-        program_data = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData"))
-        return program_data / "Ketaref" / "policy.toml"
+        return Path(_platform_dirs().site_config_dir) / "policy.toml"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/Ketaref/policy.toml")
     return Path("/etc/ketaref/policy.toml")

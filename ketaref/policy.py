@@ -238,10 +238,6 @@ class Policy:
             parts.append("Your own settings file has a problem; what it could not set is ignored.")
         return " ".join(parts)
 
-    def get(self, key: str) -> object:
-        """The effective value of ``key`` (KeyError for a name that is no setting)."""
-        return self._settings[key].value
-
     def setting(self, key: str) -> Setting:
         """The effective value of ``key`` with its origin and lock."""
         return self._settings[key]
@@ -254,28 +250,50 @@ class Policy:
         """Every key as (key, value, origin, locked), in the documented order."""
         return [(s.key, s.value, s.origin, s.locked) for s in self._settings.values()]
 
-    # Typed access for the code that decides which content to trust.
+    # One typed property per key: the converters checked every value, so each is of its type;
+    # the fallbacks only keep a hand-built Policy from handing out a value of another type.
+    @property
+    def clinic_name(self) -> str:
+        """The clinic name printed at the top of every checklist, or "" (a line to write on)."""
+        value = self._value("clinic_name")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def default_paper(self) -> str | None:
+        """``a4`` or ``letter`` as IT or the user chose it; None: follow the locale."""
+        value = self._value("default_paper")
+        return value if isinstance(value, str) and value in ("a4", "letter") else None
+
     @property
     def content_dir(self) -> Path | None:
         """The site pack folder IT configured, or None for the bundled pack."""
-        value = self.get("content_dir")
+        value = self._value("content_dir")
         return value if isinstance(value, Path) else None
 
     @property
     def trusted_keys(self) -> tuple[Path, ...]:
         """The public key files site packs must be signed with."""
-        value = self.get("trusted_keys")
+        value = self._value("trusted_keys")
         return tuple(value) if isinstance(value, tuple) else ()
 
     @property
     def require_signed_content(self) -> bool:
         """Whether a site pack must carry a signature from a trusted key (never off by accident)."""
-        return self.get("require_signed_content") is not False
+        return self._value("require_signed_content") is not False
 
     @property
     def expired_content(self) -> str:
         """``warn`` or ``block``: what happens to a site pack past its ``expires`` date."""
-        return "block" if self.get("expired_content") == "block" else "warn"
+        return "block" if self._value("expired_content") == "block" else "warn"
+
+    @property
+    def locked(self) -> tuple[str, ...]:
+        """The keys IT named in ``locked`` (users may not change them)."""
+        value = self._value("locked")
+        return tuple(value) if isinstance(value, tuple) else ()
+
+    def _value(self, key: str) -> object:
+        return self._settings[key].value
 
 
 def _line_of_key(text: str, key: str) -> int | None:

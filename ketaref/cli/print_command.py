@@ -14,23 +14,12 @@ from pathlib import Path
 
 from ketaref.cli.common import EXIT_OK, CliError, plural
 from ketaref.cli.content_commands import active_or_exit
-from ketaref.policy import Policy, load_policy
+from ketaref.policy import load_policy
 from ketaref.printing.errors import PrintError
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def machine_print_settings(policy: Policy) -> tuple[str, str]:
-    """The clinic name and paper size from the policy (machine and user); else the locale's paper.
-
-    Policy problems are reported once, by ``active_or_exit``; a broken policy gives defaults here.
-    """
-    from ketaref.printing.paper import locale_default_paper, paper_from_policy
-
-    paper = paper_from_policy(policy.get("default_paper")) or locale_default_paper()
-    return str(policy.get("clinic_name") or ""), paper
 
 
 def parse_session_date(text: str) -> dt.date:
@@ -44,40 +33,35 @@ def parse_session_date(text: str) -> dt.date:
 
 
 def _print(args: argparse.Namespace) -> int:
-    from ketaref.dosing.calculator import printable_weight, weight_in_kg
-    from ketaref.dosing.units import DoseInputError
+    from ketaref.dosing.units import DoseInputError, parse_weight
     from ketaref.printing.checklist_pdf import build_checklist_pdf, check_pdf, save_pdf
+    from ketaref.printing.paper import print_defaults
     from ketaref.printing.patient import PatientDetails
 
     session_date = parse_session_date(args.date) if args.date is not None else None
-    policy = load_policy()  # read once: it picks the pack and the print defaults
-    clinic_name, default_paper = machine_print_settings(policy)
-    paper = args.paper or default_paper
+    # Read once: it picks the pack and the print defaults. Its problems are reported once, by
+    # active_or_exit; a broken policy gives the built-in defaults here.
+    policy = load_policy()
+    defaults = print_defaults(policy)
+    paper = args.paper or defaults.paper
     active = active_or_exit(policy)
     library = active.library
     try:
-        # The calculator's weight rule: a weight it would refuse is not printed either.
-        protocols = list(library.protocols.values())
-        protocol = library.protocols.get(args.protocol)
-        weight = (
-            printable_weight(protocol, protocols, args.weight) if args.weight is not None else None
-        )
-    except DoseInputError as exc:
-        raise CliError(f"--weight: {exc.message}") from None
-    try:
+        # The printout's weight rules (the calculator's checks, one weight per sheet) are the
+        # core's: build_checklist_pdf applies them, as it does for the print dialog.
+        if args.weight is not None and not args.weight.strip():
+            parse_weight(args.weight)  # a --weight given empty is refused, not taken as none
         patient = PatientDetails(
             name=(args.patient_name or "").strip(),
             patient_id=(args.patient_id or "").strip(),
-            weight=weight.entered_text() if weight else "",
-            # The dose record's weight box takes it in kg, as the calculator shows it.
-            weight_kg=weight_in_kg(weight).display() if weight else "",
+            weight=(args.weight or "").strip(),
         )
         data = build_checklist_pdf(
             library,
             args.protocol,
             paper=paper,
             patient=patient,
-            clinic_name=clinic_name,
+            clinic_name=defaults.clinic_name,
             clinician=(args.clinician or "").strip(),
             session_date=session_date,
             local_rules=active.local_rules,
@@ -90,6 +74,8 @@ def _print(args: argparse.Namespace) -> int:
         else:
             save_pdf(data, Path(args.out))
             where = f"wrote {args.out}"
+    except DoseInputError as exc:
+        raise CliError(f"--weight: {exc.message}") from None
     except PrintError as exc:
         raise CliError(str(exc)) from None
     print(f"{where} ({plural(pages, 'page')}, {paper.upper()})")

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
+from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeAlias, get_args
 
 from pydantic import (
@@ -24,6 +26,7 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
+    WrapSerializer,
     model_validator,
 )
 
@@ -156,6 +159,28 @@ class Verification(StrEnum):
     CONFIRMED = "confirmed"
     ABSTRACT_ONLY = "abstract-only"
     SECONDARY = "secondary"
+
+    @property
+    def label(self) -> str:
+        """The words every screen, text and printout shows for the tag (``abstract only``)."""
+        return {
+            "confirmed": "confirmed",
+            "abstract-only": "abstract only",
+            "secondary": "secondary source",
+        }[self.value]
+
+    @property
+    def citation_mark(self) -> str:
+        """The tag beside a citation in running text: the label, none for a confirmed source.
+
+        A confirmed source needs no check; its details (source list, references) still say so.
+        """
+        return "" if self is Verification.CONFIRMED else self.label
+
+
+#: Shown instead of a verification tag for a citation of a source the pack does not list (the
+#: loader refuses such a pack; only a hand-built library can have one).
+UNKNOWN_SOURCE = "unknown source"
 
 
 class Source(Frozen):
@@ -820,6 +845,20 @@ class ChecklistSection(Frozen):
     items: Annotated[tuple[ChecklistItem, ...], Field(min_length=1)]
 
 
+#: The longest sentence printed at the foot of every page: it must fit on one footer line.
+MAX_PAGE_FOOTER = 100
+
+
+class PageFooter(Statement):
+    """A cited sentence printed at the foot of every page of a checklist's printout.
+
+    For what a sheet must say wherever a page of it ends up (a SPRAVATO sheet: that it does not
+    replace the REMS monitoring form). One footer line holds it, so it is short.
+    """
+
+    text: Annotated[str, Field(max_length=MAX_PAGE_FOOTER), AfterValidator(_clean_text)]
+
+
 class Checklist(Frozen):
     """A per-session checklist printed for a protocol and filled in by pen."""
 
@@ -827,6 +866,7 @@ class Checklist(Frozen):
     title: Label
     synonyms: tuple[Label, ...] = ()
     notices: tuple[Statement, ...] = ()
+    page_footer: PageFooter | None = None
     sections: Annotated[tuple[ChecklistSection, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -940,6 +980,20 @@ class FileEntry(Frozen):
     bytes: Annotated[int, Field(ge=0)]
 
 
+def _read_only(files: Mapping[str, FileEntry]) -> Mapping[str, FileEntry]:
+    return MappingProxyType(dict(files))
+
+
+#: Path → expected digest and length of every file of the pack, read-only once validated (a
+#: ``MappingProxyType``): the manifest of a loaded library cannot be edited in place. Validated
+#: and serialised as the plain mapping it is written as.
+FileTable = Annotated[
+    Mapping[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry],
+    AfterValidator(_read_only),
+    WrapSerializer(lambda files, serialize: serialize(dict(files))),
+]
+
+
 class Review(Frozen):
     """A named clinician's sign-off of this content version."""
 
@@ -958,7 +1012,7 @@ class Manifest(Frozen):
     intended_use: Text
     reviews: tuple[Review, ...] = ()
     changes: tuple[Note, ...] = ()
-    files: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.yaml$")], FileEntry]
+    files: FileTable
 
     def version_tuple(self) -> tuple[int, ...]:
         """The content version as integers, for ordering versions."""

@@ -10,6 +10,7 @@ from typing import Any, assert_never
 
 from ketaref.content.kinds import kind_of
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
     Citation,
@@ -25,7 +26,6 @@ from ketaref.content.model import (
     SiteRange,
     Slot,
     Statement,
-    Verification,
     WeightBasedRegimen,
 )
 from ketaref.content.pack import Library, cited_sources
@@ -53,21 +53,17 @@ HEADINGS = {
     "items": "Items",
     "notes": "Notes",
     "notices": "About this checklist",
-}
-
-_VERIFICATION_MARK = {
-    Verification.CONFIRMED: "",
-    Verification.ABSTRACT_ONLY: "; abstract only",
-    Verification.SECONDARY: "; secondary source, check against the primary",
+    "page_footer": "Printed at the foot of every page",
 }
 
 
 def citation_text(library: Library, citations: tuple[Citation, ...]) -> str:
-    """``[source-id, locator; verification]`` for each citation."""
+    """``[source-id, locator; verification]`` for each citation (a confirmed one has no tag)."""
     parts = []
     for citation in citations:
         source = library.sources.get(citation.source)
-        mark = _VERIFICATION_MARK[source.verification] if source else "; unknown source"
+        tag = source.verification.citation_mark if source else UNKNOWN_SOURCE
+        mark = f"; {tag}" if tag else ""
         parts.append(f"{citation.source}, {citation.locator}{mark}")
     return "[" + " | ".join(parts) + "]"
 
@@ -248,6 +244,9 @@ def _checklist_body(library: Library, checklist: Checklist) -> list[str]:
     lines = []
     for notice in checklist.notices:
         lines += ["", statement_line(library, notice)]
+    if checklist.page_footer is not None:
+        footer = statement_line(library, checklist.page_footer)
+        lines += ["", f"{HEADINGS['page_footer']}: {footer}"]
     for section in checklist.sections:
         lines += ["", section.pause_point.label.upper()]
         lines += ["  " + _item_line(library, i) for i in section.items]
@@ -292,6 +291,6 @@ def render_item(library: Library, item: ContentItem) -> str:
         for source_id in cited:
             source = library.sources[source_id]
             lines.append(
-                f"  [{source.id}] {source.citation} {source.url} ({source.verification.value})"
+                f"  [{source.id}] {source.citation} {source.url} ({source.verification.label})"
             )
     return "\n".join(lines) + "\n"

@@ -109,7 +109,7 @@ def _fingerprint(policy: Policy, today: dt.date) -> str | None:
     digest = hashlib.sha256()
     digest.update(f"ketaref {__version__}\0format {FORMAT}\0today {today.isoformat()}\0".encode())
     # Only the keys that decide which content is used (the clinic name does not).
-    trust = sorted((key, repr(policy.get(key))) for key in MACHINE_ONLY_KEYS)
+    trust = sorted((key, repr(policy.setting(key).value)) for key in MACHINE_ONLY_KEYS)
     digest.update(repr(trust).encode())
     state = paths.state_dir()
     # Not inputs: the snapshot itself, the logs, and the (empty) lock of installing a site pack.

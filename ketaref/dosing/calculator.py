@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Citation,
     CitedQuantity,
     CitedRange,
@@ -78,14 +79,6 @@ EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source", "dilute_first")
 CHOSEN_BY_CLINICIAN = "clinician"
 CHOSEN_BY_PROTOCOL = "protocol standard dose"
 
-#: How a source's verification is written after a citation on screen, in text and in print.
-VERIFICATION_WORDS = {
-    Verification.CONFIRMED: "confirmed",
-    Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary source",
-}
-UNKNOWN_SOURCE = "unknown source"
-
 NO_CALCULATOR = "this protocol has no dose calculator"
 #: What the calculator says instead of a volume and pump rate at a concentration to dilute.
 DILUTE_FIRST = (
@@ -99,7 +92,7 @@ class Amount:
     """A value with its unit: exact, or a non-ending quotient carried to 10 places (``repeating``)."""
 
     value: Decimal
-    unit: str
+    unit: Unit
     step: Decimal | None = None
     repeating: bool = False
 
@@ -136,10 +129,10 @@ class Amount:
 
 def weight_in_kg(weight: Weight) -> Amount:
     """The weight in kg as the calculator shows it: ``70 kg``, ``69.9 kg (exact 69.85… kg)``."""
-    return Amount(weight.kg, "kg", WEIGHT_STEP)
+    return Amount(weight.kg, Unit.KG, WEIGHT_STEP)
 
 
-def _quotient(numerator: Decimal, denominator: Decimal, unit: str, step: Decimal | None) -> Amount:
+def _quotient(numerator: Decimal, denominator: Decimal, unit: Unit, step: Decimal | None) -> Amount:
     """numerator ÷ denominator, exactly when the quotient ends, else to REPEATING_PLACES."""
     context = Context(prec=60, rounding=ROUND_HALF_EVEN)
     quotient = context.divide(numerator, denominator)
@@ -188,7 +181,7 @@ def cited(statement: Statement, cite: CiteFormat) -> str:
 def cite_text(citation: Citation, verification: Mapping[str, str]) -> str:
     """A citation as text and print write it: ``[andrade-2017, abstract; abstract only]``."""
     tag = verification.get(citation.source)
-    words = VERIFICATION_WORDS[Verification(tag)] if tag else UNKNOWN_SOURCE
+    words = Verification(tag).label if tag else UNKNOWN_SOURCE
     return f"[{citation.source}, {citation.locator}; {words}]"
 
 
@@ -568,7 +561,7 @@ def _fixed_device(
         regimen=regimen_label(regimen),
         rounding=protocol.dosing.rounding,
         entered_dose=dose,
-        dose_mg=Amount(dose.value, "mg", Decimal(protocol.dosing.rounding.mg)),
+        dose_mg=Amount(dose.value, Unit.MG, Decimal(protocol.dosing.rounding.mg)),
         devices=devices,
         per_device=per_device,
         device_interval=interval,
@@ -820,15 +813,17 @@ def _weight_based(
     rate: tuple[Decimal, Decimal] | None
     per_kg: Amount | None
     if regimen.dose_unit == "mg/kg":
-        per_kg = Amount(dose.value, "mg/kg")
+        per_kg = Amount(dose.value, Unit.MG_PER_KG)
         total = (dose.value * kg, Decimal(1))
         rate = (dose.value * kg * 60, span) if span else None
     else:
-        per_kg = _quotient(dose.value * span, Decimal(60), "mg/kg", PER_KG_STEP) if span else None
+        per_kg = (
+            _quotient(dose.value * span, Decimal(60), Unit.MG_PER_KG, PER_KG_STEP) if span else None
+        )
         total = (dose.value * kg * span, Decimal(60)) if span else None
         rate = (dose.value * kg, Decimal(1))
-    total_mg = _quotient(*total, "mg", mg_step) if total else None
-    rate_mg_h = _quotient(*rate, "mg/h", mg_step) if rate else None
+    total_mg = _quotient(*total, Unit.MG, mg_step) if total else None
+    rate_mg_h = _quotient(*rate, Unit.MG_PER_H, mg_step) if rate else None
 
     if regimen.dose_unit == "mg/kg":
         assert total_mg is not None
@@ -846,10 +841,10 @@ def _weight_based(
     if concentration and dilute_first is None:
         mg_per_ml = concentration.value
         if total and total_mg:
-            volume = _quotient(total[0], total[1] * mg_per_ml, "mL", ml_step)
+            volume = _quotient(total[0], total[1] * mg_per_ml, Unit.ML, ml_step)
             steps.append(f"{total_mg.exact_text()} ÷ {concentration} = {volume.exact_text()}")
         if rate and rate_mg_h:
-            pump = _quotient(rate[0], rate[1] * mg_per_ml, "mL/h", ml_step)
+            pump = _quotient(rate[0], rate[1] * mg_per_ml, Unit.ML_PER_H, ml_step)
             steps.append(f"{rate_mg_h.exact_text()} ÷ {concentration} = {pump.exact_text()}")
     return DoseResult(
         protocol_id=protocol.id,

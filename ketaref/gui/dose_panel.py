@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Citation,
     CitedQuantity,
     CitedRange,
@@ -44,7 +45,6 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library
 from ketaref.content.quantity import format_decimal
 from ketaref.dosing.calculator import (
-    VERIFICATION_WORDS,
     DoseResult,
     calculate,
     cited,
@@ -208,7 +208,7 @@ class DosePanel(QWidget):
     def cite(self, citation: Citation) -> str:
         """A citation as the text writes it, ``[3, secondary source]``, with its verification."""
         source = self._library.sources.get(citation.source)
-        tag = VERIFICATION_WORDS[source.verification] if source else "unknown source"
+        tag = source.verification.label if source else UNKNOWN_SOURCE
         number = self._numbers.get((citation.source, citation.locator))
         if number is None:  # not cited in the protocol's text: name the source in words
             citation_words = source.citation if source else citation.source
@@ -561,7 +561,7 @@ class DosePanel(QWidget):
         """The result card's state: calculated, warnings not acknowledged, or not calculated."""
         if self._result is None:
             return STATE_REFUSED
-        if self._result.warnings and not self.acknowledged():
+        if self._result.needs_acknowledgement and not self.acknowledged():
             return STATE_UNACKNOWLEDGED
         return STATE_OK
 
@@ -577,7 +577,7 @@ class DosePanel(QWidget):
             widget.setVisible(result is not None)
         self.working_toggle.setVisible(result is not None)
         self._working_label.setVisible(result is not None and self.working_toggle.isChecked())
-        self._warning_frame.setVisible(bool(result and result.warnings))
+        self._warning_frame.setVisible(bool(result and result.needs_acknowledgement))
         dose = result.headline() if result else ""
         if result is not None:
             self.dose_label.setText(dose)
@@ -647,7 +647,9 @@ class DosePanel(QWidget):
 
     def acknowledged(self) -> bool:
         """Whether the clinician ticked the acknowledgement for the current warnings."""
-        return bool(self._result and self._result.warnings and self._acknowledge.isChecked())
+        return bool(
+            self._result and self._result.needs_acknowledgement and self._acknowledge.isChecked()
+        )
 
     def dose_weight(self) -> str:
         """The weight the current result was worked out for, as typed ("154 lb"), or empty."""

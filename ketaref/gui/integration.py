@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ketaref.policy import USER_KEYS, Policy
-from ketaref.printing.paper import paper_from_policy
+from ketaref.printing.paper import PrintDefaults, print_defaults
 
 if TYPE_CHECKING:
     from ketaref.content.local_rules import LocalRulesInForce
@@ -28,9 +28,8 @@ if TYPE_CHECKING:
 class MachineSettings:
     """What the window needs from the policy: print defaults, locks and problems."""
 
-    clinic_name: str = ""
-    #: "a4" or "letter"; None: neither IT nor the user chose, the print dialog follows the locale.
-    default_paper: str | None = None
+    #: Clinic name and paper for printouts, as the core works them out for ``ketaref print`` too.
+    printing: PrintDefaults = field(default_factory=PrintDefaults)
     problems: tuple[str, ...] = ()
     #: One sentence for the banner naming what is wrong (e.g. the key with a bad value).
     problem_summary: str = ""
@@ -42,8 +41,7 @@ def machine_settings(policy: Policy) -> MachineSettings:
     """Print defaults, the keys IT locked, and the policy's problems (file:line: message)."""
     locked_by = {key: origin for key, _, origin, locked in policy.settings() if locked}
     return MachineSettings(
-        clinic_name=str(policy.get("clinic_name") or ""),
-        default_paper=paper_from_policy(policy.get("default_paper")),
+        printing=print_defaults(policy),
         problems=tuple(str(problem) for problem in policy.problems),
         problem_summary=policy.summary(),
         locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
@@ -69,14 +67,12 @@ def open_print_dialog(
 ) -> QWidget:
     """Open the (window-modal) print dialog for the checklist of ``protocol``; return it."""
     from ketaref.gui.print_dialog import PrintDialog  # pypdfium2 loads with it, not at start-up
-    from ketaref.printing.paper import locale_default_paper
 
     dialog = PrintDialog(
         library,
         protocol,
-        clinic_name=machine.clinic_name,
-        # No paper size chosen: the locale's (Letter in the US, CA, MX, PH; else A4).
-        default_paper=machine.default_paper or locale_default_paper(),
+        clinic_name=machine.printing.clinic_name,
+        default_paper=machine.printing.paper,
         dose=dose,
         dose_acknowledged=dose_acknowledged,
         local_rules=local_rules,

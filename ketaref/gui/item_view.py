@@ -231,7 +231,7 @@ class SourcesPanel(QWidget):
             f"<p><b>[{cited.number}]</b> {escape(source.citation)}</p>"
             f"<p><b>Where:</b> {escape(cited.locator)}</p>{tag}"
             f"<p><b>Kind:</b> {escape(source.kind.value)} · <b>verified:</b> "
-            f"{escape(source.verification.value)} · <b>retrieved:</b> {source.retrieved}</p>"
+            f"{escape(source.verification.label)} · <b>retrieved:</b> {source.retrieved}</p>"
             f"<p><b>URL:</b> {escape(source.url)}</p>{note}"
         )
 

@@ -58,9 +58,10 @@ class PreferencesDialog(QDialog):
                 continue
             widget.setEnabled(False)
             if key == "clinic_name":
-                self.clinic_name.setText(machine.clinic_name)
+                self.clinic_name.setText(machine.printing.clinic_name)
             else:
-                self.paper.setCurrentIndex(max(0, self.paper.findData(machine.default_paper or "")))
+                chosen = machine.printing.chosen_paper or ""
+                self.paper.setCurrentIndex(max(0, self.paper.findData(chosen)))
             note = QLabel(
                 f"{form.labelForField(widget).text().replace('&', '')} is managed by "
                 f"your IT department ({origin}) and cannot be changed here."

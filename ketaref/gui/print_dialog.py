@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import DoseResult, printable_weight, weight_in_kg
-from ketaref.dosing.units import DoseInputError, parse_weight
+from ketaref.dosing.calculator import DoseResult
+from ketaref.dosing.units import DoseInputError
 from ketaref.gui.palette import colors_for
 from ketaref.gui.screen_fit import fit_to_screen
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
@@ -88,8 +88,6 @@ class PrintDialog(QDialog):
         #: warnings were acknowledged on screen.
         self.dose = dose
         self.dose_acknowledged = dose_acknowledged
-        #: The weight the dose on this printout was worked out for ("70 kg"), if any.
-        self.dose_weight = dose.weight.entered_text() if dose and dose.weight else ""
         #: The PDF the preview shows, and that Save and Print use.
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
@@ -100,7 +98,8 @@ class PrintDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.rebuild)
         self._build_widgets(default_paper)
-        self.weight.setText(self.dose_weight)
+        # The weight the dose was worked out for, to start from (the printout holds it to it).
+        self.weight.setText(dose.weight.entered_text() if dose and dose.weight else "")
         self.rebuild()
 
     # --- widgets ----------------------------------------------------------------------------
@@ -224,23 +223,11 @@ class PrintDialog(QDialog):
         """Build the PDF from the fields now and show its pages."""
         self._debounce.stop()
         try:
-            weight_text = self.weight.text().strip()
-            protocols = list(self.library.protocols.values())
-            weight = (
-                printable_weight(self.protocol, protocols, weight_text) if weight_text else None
-            )
-            if weight and self.dose_weight and weight.kg != parse_weight(self.dose_weight).kg:
-                # One printout must not carry two weights: the header's and the dose's.
-                raise PrintError(
-                    f"The weight {weight.entered_text()} differs from the {self.dose_weight} the"
-                    " dose on this checklist was worked out for. Correct it here or in the"
-                    " calculator."
-                )
+            # The core refuses a weight the calculator would, and one that is not the dose's.
             patient = PatientDetails(
                 name=self.patient_name.text().strip(),
                 patient_id=self.patient_id.text().strip(),
-                weight=weight.entered_text() if weight else "",
-                weight_kg=weight_in_kg(weight).display() if weight else "",
+                weight=self.weight.text().strip(),
             )
             printed_at = dt.datetime.now().astimezone()
             pdf = build_checklist_pdf(

@@ -16,6 +16,7 @@ from typing import assert_never
 from ketaref.content.kinds import KINDS, Kind, linked_ids
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
+    UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
     Citation,
@@ -33,7 +34,6 @@ from ketaref.content.model import (
     Slot,
     Source,
     Statement,
-    Verification,
     statements_in,
 )
 from ketaref.content.pack import Library
@@ -53,11 +53,6 @@ NOT_SET = "not set by this clinic"
 #: The badge beside a clinic's value, so it never passes for a published statement.
 LOCAL_RULE_BADGE = "Local rule"
 
-VERIFICATION_TAGS = {
-    Verification.CONFIRMED: "",
-    Verification.ABSTRACT_ONLY: "abstract only",
-    Verification.SECONDARY: "secondary",
-}
 SEVERITY_HEADINGS = {
     "contraindication": "Contraindications",
     "relative-contraindication": "Relative contraindications",
@@ -81,8 +76,8 @@ class CitedSource:
     def tag(self) -> str:
         """The verification tag users must see ("abstract only", "secondary source"), or ""."""
         if self.source is None:
-            return "unknown source"
-        return VERIFICATION_TAGS[self.source.verification]
+            return UNKNOWN_SOURCE
+        return self.source.verification.citation_mark
 
 
 @dataclass(frozen=True)
@@ -417,6 +412,8 @@ def _checklist(writer: _Writer, checklist: Checklist) -> None:
     lines = ["For: " + ", ".join(writer.link(u) for u in users)] if users else []
     writer.title(checklist.title, Kind.CHECKLIST, lines)
     writer.statements(HEADINGS["notices"], checklist.notices)
+    footer = checklist.page_footer
+    writer.statements(HEADINGS["page_footer"], (footer,) if footer else ())
     for section in checklist.sections:
         writer.heading(section.pause_point.label)
         # The box (☐) or pen (✎) is the item's marker, so no bullet in front of it.

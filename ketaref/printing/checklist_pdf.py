@@ -19,6 +19,7 @@ import functools
 import io
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,14 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library
 from ketaref.content.render_text import SITE_DEFINED_WORDS
 from ketaref.content.summary import NOT_REVIEWED
+from ketaref.dosing.calculator import DoseResult, weight_in_kg
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing import fonts
 from ketaref.printing.dose_figures import (
-    CalculatedDose,
     calculation_lines,
     dose_record,
     needs_weight,
+    printed_weight,
     verification_words,
     weight_value,
 )
@@ -66,7 +68,6 @@ __all__ = [
 
 #: What the sheet is, as the app calls its kind ("Session checklist"), for the PDF's metadata.
 SHEET_KIND = KINDS[Kind.CHECKLIST].heading
-REMS_FORM_SENTENCE = "This checklist does not replace the SPRAVATO REMS Patient Monitoring Form."
 #: Printed on every sheet: sheets printed in advance may outlive the content they were made from.
 REUSE_SENTENCE = (
     "Printed {stamp}. Before using a sheet printed in advance, check its content version"
@@ -146,11 +147,6 @@ def warning_marks(library: Library, on: dt.date) -> list[str]:
     return marks
 
 
-def is_spravato(protocol: Protocol) -> bool:
-    """Whether the protocol is a SPRAVATO one (its footer names the REMS monitoring form)."""
-    return "spravato" in protocol.id.lower() or "SPRAVATO" in protocol.title.upper()
-
-
 # ---------------------------------------------------------------------------------------------
 # Building
 
@@ -164,7 +160,7 @@ def build_checklist_pdf(
     clinic_name: str = "",
     clinician: str = "",
     session_date: dt.date | None = None,
-    dose: CalculatedDose | None = None,
+    dose: DoseResult | None = None,
     dose_acknowledged: bool = False,
     printed_at: dt.datetime | None = None,
     local_rules: LocalRulesInForce = NO_LOCAL_RULES,
@@ -177,28 +173,41 @@ def build_checklist_pdf(
     Fields left empty are printed as blank write-in boxes. ``dose`` (the dose calculator's
     result) fills the boxes of the dose record and is printed with its working and sources in a
     box of its own; ``dose_acknowledged`` says whether the clinician acknowledged its warnings on
-    screen. Only the items that apply to the protocol are printed, and its contraindication list
-    follows as an appendix. ``printed_at`` defaults to now;
-    given the same inputs the bytes are the same. Raises PrintError for an unknown protocol, a
-    protocol without a checklist, or an unknown paper size.
+    screen. The patient's weight is printed as typed (``patient.weight``), or else the dose's;
+    one printout carries one weight (``printed_weight``). Only the items that apply to the
+    protocol are printed, and its contraindication list follows as an appendix. ``printed_at``
+    defaults to now; given the same inputs the bytes are the same. Raises PrintError for an
+    unknown protocol, a protocol without a checklist, an unknown paper size, or a weight that
+    differs from the dose's; DoseInputError for a weight the calculator would refuse.
     """
     protocol, checklist = checklist_for(library, protocol_id)
+    patient = patient or PatientDetails()
+    weight = printed_weight(library, protocol, patient.weight, dose)
+    patient = replace(patient, weight=weight.entered_text() if weight else "")
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
     for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
         check_typed_field(label, text, MAX_HEADER_TEXT)
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now()).astimezone()
-    patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
+    # The dose record's weight box takes the printed weight in kg, as the calculator shows it.
+    record_weight = weight_in_kg(weight).display() if weight else ""
     layout = _Layout(
-        library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules, patient.weight_kg
+        library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules, record_weight
     )
+    # The footer's sentence is the checklist's, numbered with the references before the story
+    # lists them (a sheet's footer shows on its first page).
+    footer_line = ""
+    if checklist.page_footer is not None:
+        cite = layout.references.cite(checklist.page_footer.citations())
+        footer_line = f"{checklist.page_footer.text} {cite}"
     dose_lines = calculation_lines(library, dose, dose_acknowledged) if dose else []
     story = layout.story(patient, clinic_name, clinician, session_date, dose_lines, marks, printed)
     footer = _Footer(library, protocol, checklist, patient, session_date, printed, marks)
     footer.local_rules = local_rules
     footer.page_references = layout.page_references
+    footer.footer_line = footer_line
     data = _render(layout, story, footer, checklist, protocol, library, printed)
     pages = check_pdf(data)
     if pages != footer.page_count:
@@ -413,7 +422,7 @@ class _Layout:
         protocol: Protocol,
         checklist: Checklist,
         page_size: tuple[float, float],
-        dose: CalculatedDose | None = None,
+        dose: DoseResult | None = None,
         local_rules: LocalRulesInForce = NO_LOCAL_RULES,
         record_weight: str = "",
     ) -> None:
@@ -1105,6 +1114,8 @@ class _Footer:
         self.page_count = 0
         self.local_rules = NO_LOCAL_RULES
         self.page_references = _PageReferences()
+        #: The checklist's own footer sentence with its reference number, or "".
+        self.footer_line = ""
 
     def status_line(self) -> str:
         marks = "".join(f" · {mark}" for mark in self.marks)
@@ -1148,11 +1159,13 @@ class _Footer:
         for line in lines:
             y -= FOOTER_LEADING
             canvas.drawString(MARGIN, y, line)
-        if is_spravato(self.protocol):
+        if self.footer_line:
             y -= FOOTER_LEADING
+            # The model keeps it short; a narrow page prints it smaller, never cut.
+            natural = stringWidth(self.footer_line, fonts.BOLD, FOOTER_SIZE)
             canvas.setFillColor(INK)
-            canvas.setFont(fonts.BOLD, FOOTER_SIZE)
-            canvas.drawString(MARGIN, y, REMS_FORM_SENTENCE)
+            canvas.setFont(fonts.BOLD, FOOTER_SIZE * min(1.0, text_width / natural))
+            canvas.drawString(MARGIN, y, self.footer_line)
         if page > 1:
             self.draw_running_header(canvas, width)
         self.page_references.draw(canvas, page)

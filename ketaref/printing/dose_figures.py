@@ -1,92 +1,27 @@
 """What the printout needs from a dose calculation, and the boxes of the dose record.
 
-The printing layer does not import the calculator (the two are independent layers built on the
-content), so ``CalculatedDose`` describes the calculator's ``DoseResult`` by what it offers: the
-GUI hands the result itself to the printout, never lines of text made from it. Each figure goes
-into its own box (weight, dose per kg or rate, duration, total dose, concentration, volume, pump
-rate), so a dose and a rate, or mg and mL, are never written in one field.
+The printout takes the calculator's ``DoseResult`` itself, never lines of text made from it. Each
+figure goes into its own box (weight, dose per kg or rate, duration, total dose, concentration,
+volume, pump rate), so a dose and a rate, or mg and mL, are never written in one field. The one
+weight rule of a printout lives here too (``printed_weight``): the weight on the sheet is the
+weight the dose was worked out for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol as Interface
 
 from ketaref.content.model import (
-    Citation,
+    UNKNOWN_SOURCE,
     FixedDoseRegimen,
     Protocol,
-    Verification,
     WeightBasedRegimen,
 )
 from ketaref.content.pack import Library
 from ketaref.content.quantity import Quantity, Unit
-
-#: The words printed after every source line: the verification tag, and what it asks of a reader.
-VERIFICATION_WORDS = {
-    Verification.CONFIRMED: "confirmed",
-    Verification.ABSTRACT_ONLY: "abstract-only: check the full text",
-    Verification.SECONDARY: "secondary: check against the primary",
-}
-
-
-class ShownAmount(Interface):
-    """A computed amount the calculator can show with its display rounding."""
-
-    def display(self) -> str:
-        """``35 mg``, or the rounded value with the exact one beside it."""
-        ...
-
-
-class CitedStatement(Interface):
-    """The statement a calculator parameter comes from."""
-
-    def citations(self) -> tuple[Citation, ...]:
-        """All citations, the primary one first."""
-        ...
-
-
-class CalculatorParameter(Interface):
-    """One parameter of the calculation and the statement behind it."""
-
-    @property
-    def parameter(self) -> str: ...
-    @property
-    def value(self) -> str: ...
-    @property
-    def statement(self) -> CitedStatement: ...
-
-
-class CalculatedDose(Interface):
-    """The calculator's result (``ketaref.dosing.calculator.DoseResult``) as the printout uses it."""
-
-    @property
-    def weight_kg(self) -> ShownAmount | None: ...
-    @property
-    def entered_dose(self) -> Quantity | None: ...
-    @property
-    def dose_mg(self) -> ShownAmount | None: ...
-    @property
-    def duration(self) -> Quantity | None: ...
-    @property
-    def concentration(self) -> Quantity | None: ...
-    @property
-    def volume_ml(self) -> ShownAmount | None: ...
-    @property
-    def rate_ml_per_h(self) -> ShownAmount | None: ...
-    @property
-    def devices(self) -> int | None: ...
-    @property
-    def sources(self) -> Sequence[CalculatorParameter]: ...
-    @property
-    def dilute_first(self) -> object | None:
-        """Set when the concentration is one to dilute before IV use (no volume, no pump rate)."""
-        ...
-
-    def summary_lines(self, acknowledged: bool) -> list[str]:
-        """The result as lines (regimen, weight, dose, formula, sources, warnings)."""
-        ...
+from ketaref.dosing.calculator import Amount, DoseResult, printable_weight
+from ketaref.dosing.units import Weight
+from ketaref.printing.errors import PrintError
 
 
 @dataclass(frozen=True)
@@ -136,7 +71,7 @@ def _regimens(protocol: Protocol) -> list[tuple[str, str]]:
     return found
 
 
-def _unit_of(dose: CalculatedDose) -> str:
+def _unit_of(dose: DoseResult) -> str:
     if dose.devices is not None:
         return "mg"
     if dose.entered_dose is not None and dose.entered_dose.unit is Unit.MG_PER_KG_PER_H:
@@ -144,13 +79,13 @@ def _unit_of(dose: CalculatedDose) -> str:
     return "mg/kg"
 
 
-def _shown(amount: ShownAmount | Quantity | None) -> str:
+def _shown(amount: Amount | Quantity | None) -> str:
     if amount is None:
         return ""
     return str(amount) if isinstance(amount, Quantity) else amount.display()
 
 
-def _values(dose: CalculatedDose, unit: str) -> tuple[str, ...]:
+def _values(dose: DoseResult, unit: str) -> tuple[str, ...]:
     if unit == "mg":
         return (_shown(dose.dose_mg), str(dose.devices) if dose.devices is not None else "")
     # A concentration to dilute first is not the one given: its box stays blank for the
@@ -166,7 +101,7 @@ def _values(dose: CalculatedDose, unit: str) -> tuple[str, ...]:
     )
 
 
-def dose_record(protocol: Protocol, dose: CalculatedDose | None) -> list[RegimenBoxes]:
+def dose_record(protocol: Protocol, dose: DoseResult | None) -> list[RegimenBoxes]:
     """The regimen rows of the dose record printed for ``protocol``.
 
     Without a calculation: one blank row per regimen, to fill in the one given. With one: only
@@ -188,12 +123,12 @@ def needs_weight(protocol: Protocol) -> bool:
     return any(unit != "mg" for _, unit in _regimens(protocol))
 
 
-def weight_value(dose: CalculatedDose | None) -> str:
+def weight_value(dose: DoseResult | None) -> str:
     """The weight the calculation used, for its box (empty without one)."""
     return _shown(dose.weight_kg) if dose is not None else ""
 
 
-def calculation_lines(library: Library, dose: CalculatedDose, acknowledged: bool) -> list[str]:
+def calculation_lines(library: Library, dose: DoseResult, acknowledged: bool) -> list[str]:
     """The calculator's lines for the printout, every source line with its verification tag."""
     sources = [
         f"Source: {parameter.parameter} {parameter.value}: {citation.source}, {citation.locator}"
@@ -214,4 +149,33 @@ def calculation_lines(library: Library, dose: CalculatedDose, acknowledged: bool
 def verification_words(library: Library, source_id: str) -> str:
     """The verification tag of a source as printed (``unknown`` for a source not in the pack)."""
     source = library.sources.get(source_id)
-    return VERIFICATION_WORDS[source.verification] if source else "unknown"
+    return source.verification.label if source else UNKNOWN_SOURCE
+
+
+def printed_weight(
+    library: Library, protocol: Protocol, typed: str, dose: DoseResult | None
+) -> Weight | None:
+    """The one weight a printout carries: the one typed, else the dose's; None if neither.
+
+    A typed weight is read and refused as the calculator would (``DoseInputError``, naming the
+    weight). With a dose worked out for a weight, a typed weight must be that weight: a sheet
+    with one weight in its header and another under its dose is refused (``PrintError``), so
+    the command line and the print dialog refuse it in the same words. A dose worked out for
+    another protocol is refused too.
+    """
+    if dose is not None and dose.protocol_id != protocol.id:
+        raise PrintError(
+            f"the dose was worked out for the protocol “{dose.protocol_id}”, not for"
+            f" “{protocol.id}”; work it out again for this protocol"
+        )
+    dose_weight = dose.weight if dose is not None else None
+    if not typed.strip():
+        return dose_weight
+    weight = printable_weight(protocol, list(library.protocols.values()), typed)
+    if dose_weight is not None and weight.kg != dose_weight.kg:
+        raise PrintError(
+            f"the weight {weight.entered_text()} differs from the {dose_weight.entered_text()}"
+            " the dose on this checklist was worked out for; correct the weight, or work the"
+            " dose out again for it"
+        )
+    return weight

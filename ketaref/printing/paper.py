@@ -1,9 +1,14 @@
-"""Paper sizes and the default one for this machine's locale."""
+"""Paper sizes, the default one for this machine's locale, and the print defaults of the policy."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ketaref.policy import Policy
 
 #: Page sizes in PostScript points (1/72 inch), as reportlab and PDF viewers measure them.
 PAPER_SIZES: dict[str, tuple[float, float]] = {
@@ -40,6 +45,25 @@ def locale_default_paper() -> str:
     return "letter" if locale_country() in LETTER_COUNTRIES else "a4"
 
 
-def paper_from_policy(value: object) -> str | None:
-    """The policy's ``default_paper`` when it names a known size, else None (follow the locale)."""
-    return value if isinstance(value, str) and value in PAPER_SIZES else None
+@dataclass(frozen=True)
+class PrintDefaults:
+    """What a printout starts from when the person printing chooses nothing else.
+
+    Worked out once from the policy (``print_defaults``) for ``ketaref print`` and the print
+    dialog alike, so a sheet from either carries the same clinic name on the same paper.
+    """
+
+    #: The clinic name for the top of the sheet; "" prints a line to write it on.
+    clinic_name: str = ""
+    #: The paper IT or the user chose ("a4" or "letter"); None: the locale's.
+    chosen_paper: str | None = None
+
+    @property
+    def paper(self) -> str:
+        """The paper to print on: the one chosen, else the locale's (read when asked)."""
+        return self.chosen_paper or locale_default_paper()
+
+
+def print_defaults(policy: Policy) -> PrintDefaults:
+    """The print defaults of the policy in force (machine policy, then the user's settings)."""
+    return PrintDefaults(clinic_name=policy.clinic_name, chosen_paper=policy.default_paper)

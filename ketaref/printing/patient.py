@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from ketaref.printing.errors import PrintError
 
 #: The longest text each header box holds legibly; longer is refused, never cut silently.
-MAX_LENGTHS = {"name": 80, "patient_id": 40, "weight": 20, "weight_kg": 60}
+#: (The weight is not among them: the calculator's parser reads it, and refuses anything but a
+#: number and a unit, quoting what was typed.)
+MAX_LENGTHS = {"name": 80, "patient_id": 40}
 #: Unicode categories a typed field may not hold: control characters (bell, escape, tab, line
 #: breaks), format characters (bidi overrides that reverse what is read, zero-width characters)
 #: and line and paragraph separators. Each prints as a box, a break or reordered text.
@@ -35,23 +37,16 @@ def check_typed_field(label: str, text: str, limit: int) -> None:
 class PatientDetails:
     """Name, ID and weight for the printout header; any may be empty (a blank box is printed).
 
-    ``weight`` is text already checked by the caller (``ketaref.dosing.units.parse_weight``),
-    as typed ("154 lb"); ``weight_kg`` is the same weight in kg as the calculator shows it
-    ("69.9 kg (exact 69.85322498 kg)"), for the dose record's weight box. The fields are left
+    ``weight`` is the weight as typed ("70kg", "154 lb"): ``build_checklist_pdf`` reads it,
+    refuses it as the calculator would, and holds it to the dose's weight. The fields are left
     out of ``repr`` so a stray log line or traceback never shows them.
     """
 
     name: str = field(default="", repr=False)
     patient_id: str = field(default="", repr=False)
     weight: str = field(default="", repr=False)
-    weight_kg: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        labels = {
-            "name": "patient name",
-            "patient_id": "patient ID",
-            "weight": "weight",
-            "weight_kg": "weight in kg",
-        }
+        labels = {"name": "patient name", "patient_id": "patient ID"}
         for name, limit in MAX_LENGTHS.items():
             check_typed_field(labels[name], getattr(self, name), limit)

@@ -430,8 +430,8 @@ def test_shown_text_marks_unverified_sources_and_review_state(
     shown = render_item(bundled_library, protocol)
     assert "NOT YET CLINICALLY REVIEWED" in shown
     tags = {bundled_library.sources[s].verification for s in cited_sources(protocol)}
-    assert ("check against the primary" in shown) == (Verification.SECONDARY in tags)
-    assert ("abstract only" in shown) == (Verification.ABSTRACT_ONLY in tags)
+    assert (Verification.SECONDARY.label in shown) == (Verification.SECONDARY in tags)
+    assert (Verification.ABSTRACT_ONLY.label in shown) == (Verification.ABSTRACT_ONLY in tags)
     assert f"Status: {protocol.regulatory_status.label}" in shown
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ketaref.content.model import (
     Checklist,
@@ -104,3 +104,25 @@ def test_a_protocol_written_with_one_contraindication_id_still_reads(
     data["contraindications"] = "spravato-contraindications"
     protocol = Protocol.model_validate_json(json.dumps(data))
     assert protocol.contraindications == ("spravato-contraindications",)
+
+
+def test_a_loaded_manifests_file_table_is_read_only(bundled_library: Library) -> None:
+    files = bundled_library.manifest.files
+    name = next(iter(files))
+    with pytest.raises(TypeError):
+        files[name] = files[name]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del files[name]  # type: ignore[attr-defined]
+    assert files[name].bytes > 0 and name in files and len(files) > 1
+
+
+def test_the_file_table_validates_and_serialises_as_a_plain_mapping(
+    bundled_library: Library,
+) -> None:
+    manifest = bundled_library.manifest
+    data = manifest.model_dump(mode="json")
+    assert type(data["files"]) is dict
+    assert dict(Manifest.model_validate_json(json.dumps(data)).files) == dict(manifest.files)
+    data["files"] = {"notes.txt": next(iter(data["files"].values()))}
+    with pytest.raises(ValidationError):
+        Manifest.model_validate_json(json.dumps(data))

@@ -10,8 +10,16 @@ import re
 
 import pytest
 
+from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import EXTRA_JSON_KEYS, JSON_KEYS, NO_CALCULATOR, calculate
+from ketaref.content.quantity import Unit, format_decimal
+from ketaref.dosing.calculator import (
+    EXTRA_JSON_KEYS,
+    JSON_KEYS,
+    NO_CALCULATOR,
+    Amount,
+    calculate,
+)
 from ketaref.dosing.units import DoseInputError
 from tests.dosing.fake_protocols import (
     BOLUS_OVER_TIME,
@@ -319,3 +327,41 @@ def test_pack_refuses_a_fixed_dose_that_is_not_whole_devices() -> None:
             },
             strict=False,
         )
+
+
+AMOUNTS = ("weight_kg", "dose_mg_per_kg", "dose_mg", "rate_mg_per_h", "volume_ml", "rate_ml_per_h")
+
+
+@pytest.mark.parametrize(
+    "protocol, inputs",
+    [
+        (INFUSION, {"weight": "70 kg", "duration": "45 min", "concentration": "10 mg/mL"}),
+        (
+            RATE_ONLY,
+            {"weight": "70 kg", "dose": "0.5 mg/kg/h", "duration": "90 min"}
+            | {"concentration": "10 mg/mL"},
+        ),
+    ],
+)
+def test_every_amount_carries_a_unit_of_the_fixed_list(
+    protocol: Protocol, inputs: dict[str, str]
+) -> None:
+    result = calculate(protocol, **inputs)
+    units = {
+        name: amount.unit for name in AMOUNTS if isinstance(amount := getattr(result, name), Amount)
+    }
+    assert units == {
+        "weight_kg": Unit.KG,
+        "dose_mg_per_kg": Unit.MG_PER_KG,
+        "dose_mg": Unit.MG,
+        "rate_mg_per_h": Unit.MG_PER_H,
+        "volume_ml": Unit.ML,
+        "rate_ml_per_h": Unit.ML_PER_H,
+    }
+    assert all(type(unit) is Unit for unit in units.values())
+    assert result.to_json()["volume_ml"] == format_decimal(result.volume_ml.value)  # type: ignore[union-attr]
+
+
+def test_fixed_doses_are_in_mg(bundled_library: Library) -> None:
+    result = calculate(bundled_library.protocols["spravato-trd"], dose="56 mg")
+    assert result.dose_mg is not None and type(result.dose_mg.unit) is Unit

@@ -23,7 +23,7 @@ from ketaref.content.model import (
 )
 from ketaref.content.pack import load_pack
 from ketaref.content.quantity import Quantity, QuantityRange, format_decimal
-from ketaref.dosing.calculator import DILUTE_FIRST, VERIFICATION_WORDS, DoseResult, calculate
+from ketaref.dosing.calculator import DILUTE_FIRST, DoseResult, calculate
 from ketaref.dosing.units import DoseInputError
 
 LIBRARY = load_pack(paths.bundled_content_dir())
@@ -42,7 +42,7 @@ VOLUME_OR_PUMP_RATE = re.compile(r"\d mL(/h)?\b")
 def tags(statement: Statement) -> str:
     """The citations a refusal or warning ends with, each with its source's verification."""
     return " ".join(
-        f"[{c.source}, {c.locator}; {VERIFICATION_WORDS[LIBRARY.sources[c.source].verification]}]"
+        f"[{c.source}, {c.locator}; {LIBRARY.sources[c.source].verification.label}]"
         for c in statement.citations()
     )
 

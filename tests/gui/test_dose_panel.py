@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
+from ketaref.dosing.calculator import DoseResult
 from ketaref.gui.dose_panel import (
     STATE_OK,
     STATE_REFUSED,
@@ -207,6 +208,21 @@ def test_the_card_states_ok_unacknowledged_and_refused(qtbot: QtBot, panel: Dose
     )
     assert not panel.dose_label.isVisible()
     assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [panel]
+
+
+@pytest.mark.parametrize("core_says", [True, False])
+def test_the_card_asks_for_an_acknowledgement_when_the_core_says_so(
+    qtbot: QtBot, panel: DosePanel, monkeypatch: pytest.MonkeyPatch, core_says: bool
+) -> None:
+    # The rule is DoseResult.needs_acknowledgement; the panel has no rule of its own.
+    monkeypatch.setattr(DoseResult, "needs_acknowledgement", property(lambda _: core_says))
+    type_into(qtbot, panel.weight_edit, "70")
+    type_into(qtbot, panel.dose_edit, "0.6")  # above the warning level: a warning either way
+    result = panel.result()
+    assert result is not None and result.warnings
+    assert panel.state() == (STATE_UNACKNOWLEDGED if core_says else STATE_OK)
+    checkbox = panel.findChild(QCheckBox)
+    assert checkbox is not None and checkbox.isVisible() is core_says
 
 
 def test_rounded_on_screen_exact_under_show_working(qtbot: QtBot, panel: DosePanel) -> None:

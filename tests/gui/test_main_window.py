@@ -32,6 +32,7 @@ from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import Banner, MainWindow
 from ketaref.gui.navigation import ITEM_ID_ROLE
 from ketaref.policy import load_policy
+from ketaref.printing.paper import PrintDefaults
 
 from .conftest import WindowFactory
 
@@ -430,7 +431,7 @@ def test_ctrl_p_opens_the_print_dialog_for_the_protocol_on_screen(
 ) -> None:
     from ketaref.gui.print_dialog import PrintDialog
 
-    machine = MachineSettings(clinic_name="Lakeside Ketamine Service", default_paper="letter")
+    machine = MachineSettings(printing=PrintDefaults("Lakeside Ketamine Service", "letter"))
     window = make_window(machine=machine)
     window.open_item("iv-ketamine-trd")
     qtbot.waitUntil(window.isActiveWindow)  # the shortcut goes to the active window

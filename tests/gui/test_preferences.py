@@ -59,8 +59,8 @@ def test_the_users_choice_is_used_by_the_window_and_the_command_line(
     QTimer.singleShot(0, choose_letter_and_accept)
     window.show_preferences()
     assert read_user_settings()[0] == {"clinic_name": "Hillside Clinic", "default_paper": "letter"}
-    assert window.machine.default_paper == "letter"
-    assert window.machine.clinic_name == "Hillside Clinic"
+    assert window.machine.printing.chosen_paper == "letter"
+    assert window.machine.printing.clinic_name == "Hillside Clinic"
     shown = subprocess.run(
         [sys.executable, "-m", "ketaref", "policy", "show", "--json"],
         capture_output=True,

@@ -15,8 +15,10 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
 from ketaref.dosing.calculator import calculate
+from ketaref.dosing.units import DoseInputError
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog
 from ketaref.printing.checklist_pdf import build_checklist_pdf
+from ketaref.printing.errors import PrintError
 from ketaref.printing.patient import PatientDetails
 from tests.printing.pdf_tools import page_count, page_size, pdf_text, pdf_text_in_drawing_order
 
@@ -273,3 +275,51 @@ def test_with_the_calculator_the_weight_box_holds_its_weight(
     target = tmp_path / "sheet.pdf"
     assert widget.save_to(target)
     assert "Weight (kg) 80 kg Prescriber" in " ".join(pdf_text_in_drawing_order(target).split())
+
+
+@pytest.mark.parametrize("typed", ["80 kg", "900 kg"])
+def test_the_dialog_refuses_a_weight_in_the_words_of_the_core(
+    qtbot: QtBot, bundled_library: Library, typed: str
+) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    dose = calculate(protocol, weight="70 kg", dose="0.5 mg/kg")
+    with pytest.raises((PrintError, DoseInputError)) as core:
+        build_checklist_pdf(
+            bundled_library, protocol.id, patient=PatientDetails(weight=typed), dose=dose
+        )
+    dialog = PrintDialog(bundled_library, protocol, dose=dose)
+    qtbot.addWidget(dialog)
+    dialog.weight.setText(typed)
+    dialog.rebuild()
+    assert dialog.problem.text() == str(core.value)
+    assert not dialog.save_button.isEnabled()
+
+
+def test_the_dialog_opens_with_the_cores_print_defaults(
+    qtbot: QtBot, bundled_library: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from ketaref.gui.integration import machine_settings, open_print_dialog
+    from ketaref.policy import load_policy
+    from ketaref.printing.paper import print_defaults
+
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text('clinic_name = "North Clinic"\ndefault_paper = "letter"\n')
+    monkeypatch.setenv("KETAREF_POLICY", str(policy_file))
+    policy = load_policy()
+    machine = machine_settings(policy)
+    assert machine.printing == print_defaults(policy)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    open_print_dialog(
+        bundled_library,
+        bundled_library.protocols["spravato-trd"],
+        machine=machine,
+        dose=None,
+        dose_acknowledged=False,
+        parent=parent,
+    )
+    (dialog,) = parent.findChildren(PrintDialog)
+    assert (dialog.clinic_name, dialog.paper_key()) == ("North Clinic", "letter")
+    dialog.close()

@@ -46,3 +46,13 @@ def test_a_protocol_page_links_every_contraindication_list_and_each_list_its_use
     # The label's list names every protocol that links it, the pain protocols among them.
     assert 'href="item:iv-ketamine-chronic-pain"' in listed.html
     assert 'href="item:iv-ketamine-trd"' in listed.html
+
+
+def test_a_checklists_page_footer_is_shown_with_its_citation(bundled_library: Library) -> None:
+    checklist = bundled_library.checklists["spravato-session"]
+    assert checklist.page_footer is not None
+    rendered = render_item(bundled_library, checklist, theme_from(QPalette()))
+    assert "Printed at the foot of every page" in rendered.html
+    assert checklist.page_footer.text in rendered.html
+    cited = {(c.source_id, c.locator) for c in rendered.citations}
+    assert (checklist.page_footer.source, checklist.page_footer.locator) in cited

@@ -29,9 +29,9 @@ def test_no_policy_file_means_defaults_and_no_problem(policy_file: Path) -> None
     assert {key: origin for key, _, origin, _ in policy.settings()} == dict.fromkeys(
         POLICY_KEYS, "default"
     )
-    assert policy.get("require_signed_content") is True
-    assert policy.get("expired_content") == "warn"
-    assert policy.get("default_paper") is None
+    assert policy.require_signed_content is True
+    assert policy.expired_content == "warn"
+    assert policy.default_paper is None
     assert policy.content_dir is None
 
 
@@ -43,11 +43,29 @@ def test_policy_file_overrides_defaults_and_names_itself(policy_file: Path) -> N
     )
     policy = load_policy()
     assert policy.problems == ()
-    assert policy.get("clinic_name") == "North Clinic"
+    assert policy.clinic_name == "North Clinic"
     assert policy.setting("clinic_name").origin == f"machine policy {policy_file}"
     assert policy.content_dir == policy_file.parent / "site-pack"  # relative to the file
     assert policy.trusted_keys == (Path("/etc/ketaref/a.pub"), policy_file.parent / "b.pub")
     assert policy.expired_content == "block"
+
+
+def test_every_key_has_a_typed_property_that_agrees_with_policy_show(policy_file: Path) -> None:
+    policy_file.write_text(
+        'clinic_name = "North"\ndefault_paper = "letter"\ncontent_dir = "site"\n'
+        'trusted_keys = ["k.pub"]\nrequire_signed_content = false\nexpired_content = "block"\n'
+        'locked = ["clinic_name"]\n'
+    )
+    loaded = load_policy()
+    assert loaded.problems == ()
+    assert not hasattr(loaded, "get")  # no untyped look-up by name
+    for key, value, _, _ in loaded.settings():
+        assert getattr(loaded, key) == value, key
+    assert loaded.clinic_name == "North" and loaded.default_paper == "letter"
+    assert loaded.content_dir == policy_file.parent / "site"
+    assert loaded.trusted_keys == (policy_file.parent / "k.pub",)
+    assert loaded.require_signed_content is False and loaded.expired_content == "block"
+    assert loaded.locked == ("clinic_name",)
 
 
 def test_user_settings_win_over_the_policy_unless_locked(policy_file: Path) -> None:
@@ -55,9 +73,9 @@ def test_user_settings_win_over_the_policy_unless_locked(policy_file: Path) -> N
         'clinic_name = "North"\ndefault_paper = "a4"\nlocked = ["clinic_name"]\n'
     )
     policy = load_policy({"clinic_name": "Mine", "default_paper": "letter"})
-    assert policy.get("clinic_name") == "North"
+    assert policy.clinic_name == "North"
     assert policy.is_locked("clinic_name")
-    assert policy.get("default_paper") == "letter"
+    assert policy.default_paper == "letter"
     assert policy.setting("default_paper").origin == "user"
     assert not policy.is_locked("default_paper")
 
@@ -74,7 +92,7 @@ def test_users_never_change_what_content_is_trusted(policy_file: Path) -> None:
 
 def test_a_wrong_user_value_is_reported_and_ignored(policy_file: Path) -> None:
     policy = load_policy({"default_paper": "A3"})
-    assert policy.get("default_paper") is None
+    assert policy.default_paper is None
     assert policy.problems == (
         'user settings: default_paper must be "a4" or "letter", not \'A3\'; using default value',
     )
@@ -211,10 +229,10 @@ def test_group_policy_values_win_over_the_file(
     monkeypatch.setattr(policy, "_registry_values", lambda: registry)
     loaded = load_policy({"clinic_name": "Mine"})
     assert loaded.problems == ()
-    assert loaded.get("clinic_name") == "From Group Policy"
+    assert loaded.clinic_name == "From Group Policy"
     assert loaded.setting("clinic_name").origin == r"Group Policy HKLM\Software\Policies\Ketaref"
     assert loaded.is_locked("clinic_name")
-    assert loaded.get("default_paper") == "a4"
+    assert loaded.default_paper == "a4"
     assert loaded.require_signed_content is True
 
 
@@ -260,4 +278,4 @@ def test_the_example_policy_documents_every_key_with_a_valid_value(policy_file: 
     loaded = load_policy()
     assert loaded.problems == ()
     for key in ("clinic_name", "require_signed_content", "expired_content", "locked"):
-        assert loaded.get(key) == policy.DEFAULTS[key], key
+        assert loaded.setting(key).value == policy.DEFAULTS[key], key

@@ -43,7 +43,7 @@ def test_one_bad_value_leaves_the_rest_of_the_policy_in_force(policy_file: Path,
     )
     content_dir = next(line for line in lines if line.startswith("content_dir"))
     assert "/srv/ketaref" in content_dir and f"machine policy {policy_file}" in content_dir
-    assert load_policy().get("default_paper") == "letter"
+    assert load_policy().default_paper == "letter"
     assert "bad value for clinic_name" in load_policy().summary()
 
 
@@ -57,7 +57,7 @@ def test_a_clinic_name_no_printout_can_hold_is_a_bad_value(policy_file: Path, cl
         f"{policy_file}:1: clinic_name is 86 characters long; a printed checklist holds at most 80"
         in shown.stderr
     )
-    assert load_policy().get("clinic_name") == ""
+    assert load_policy().clinic_name == ""
     self_test = cli("self-test")
     assert self_test.returncode == 1
     assert "FAIL policy: " in self_test.stdout
@@ -66,7 +66,7 @@ def test_a_clinic_name_no_printout_can_hold_is_a_bad_value(policy_file: Path, cl
 
 def test_a_clinic_name_of_80_characters_is_used(policy_file: Path) -> None:
     policy_file.write_text(f'clinic_name = "{"N" * 80}"\n')
-    assert load_policy().get("clinic_name") == "N" * 80
+    assert load_policy().clinic_name == "N" * 80
 
 
 def test_a_broken_user_settings_file_leaves_the_machine_policy_in_use(
@@ -82,7 +82,7 @@ def test_a_broken_user_settings_file_leaves_the_machine_policy_in_use(
     assert f"{settings}:1: is not valid TOML" in shown.stderr
     assert "your own settings are not applied" in shown.stderr
     assert "machine policy was not applied" not in shown.stderr
-    assert load_policy().get("clinic_name") == "North"
+    assert load_policy().clinic_name == "North"
 
 
 def test_policy_show_escapes_control_characters(policy_file: Path, cli: Cli) -> None:
@@ -107,5 +107,5 @@ def test_a_byte_order_mark_is_accepted(policy_file: Path, cli: Cli) -> None:
     assert shown.returncode == 0, shown.stderr
     assert shown.stderr == ""
     policy = load_policy()
-    assert policy.get("clinic_name") == "North"
+    assert policy.clinic_name == "North"
     assert policy.setting("default_paper").origin == "user"

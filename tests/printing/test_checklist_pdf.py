@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.model import Checklist, PausePoint, Review
+from ketaref.content.model import Checklist, PausePoint, Review, Verification
 from ketaref.content.pack import Library, load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing import fonts
 from ketaref.printing.checklist_pdf import (
-    REMS_FORM_SENTENCE,
     build_checklist_pdf,
     check_pdf,
     checklist_for,
-    is_spravato,
     printable_protocols,
     save_pdf,
 )
@@ -81,7 +79,8 @@ def test_every_checklist_prints_whole_and_readable(
         assert bundled_library.pack_hash in page
         assert "Intended use: A reference for trained clinicians" in page
         assert "NOT YET CLINICALLY REVIEWED" in page
-        assert (REMS_FORM_SENTENCE in page) == is_spravato(protocol)
+        if checklist.page_footer is not None:
+            assert checklist.page_footer.text in page
     assert "References" in text
     assert "[1]" in text
 
@@ -166,7 +165,7 @@ def test_references_give_citation_locator_and_verification(
     assert one_line(source.citation)[:40] in references
     assert first_item.locator in references
     assert "(confirmed)" in references
-    assert "(secondary: check against the primary)" in references
+    assert f"({Verification.SECONDARY.label})" in references
 
 
 def test_reviewed_pack_drops_the_not_reviewed_mark(
@@ -218,8 +217,16 @@ def long_checklist(items_per_section: int) -> Checklist:
         )
         sections.append({"pause_point": pause.value, "items": tuple(items)})
     return Checklist.model_validate(
-        {"id": "long-test", "title": "Long test checklist", "sections": tuple(sections)}
+        {
+            "id": "long-test",
+            "title": "Long test checklist",
+            "page_footer": LONG_FOOTER,
+            "sections": tuple(sections),
+        }
     )
+
+
+LONG_FOOTER = {"text": "A test footer on every page.", "source": "rems-fda", "locator": "footer"}
 
 
 def test_long_content_flows_on_with_the_footer_on_every_page(
@@ -235,7 +242,7 @@ def test_long_content_flows_on_with_the_footer_on_every_page(
         page = one_line(pdf_text(path, number))
         assert f"Page {number} of {pages}" in page
         assert f"Content {library.version}" in page
-        assert REMS_FORM_SENTENCE in page
+        assert LONG_FOOTER["text"] in page
         if number > 1:
             assert "Patient: ____________ · ID: ____________ · Date: ____________" in page
             assert "Long test checklist (continued)" in page

@@ -21,13 +21,13 @@ from ketaref.content.model import (
     PausePoint,
     Protocol,
     Route,
+    Verification,
     WeightBasedRegimen,
     statements_in,
 )
 from ketaref.content.pack import load_pack
 from ketaref.dosing.calculator import DILUTE_FIRST, calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
-from ketaref.printing.dose_figures import VERIFICATION_WORDS
 from ketaref.printing.errors import PrintError
 from tests.printing.pdf_tools import page_count, pdf_text, pdf_text_in_drawing_order
 
@@ -41,7 +41,7 @@ SEPARATE_DOSE_BOXES = (
     "Pump rate (mL/h)",
 )
 VITALS = ("Blood pressure", "Heart rate", "SpO2")
-TAGS = tuple(VERIFICATION_WORDS.values())
+TAGS = tuple(tag.label for tag in Verification)
 
 
 def one_line(text: str) -> str:
@@ -212,6 +212,10 @@ def test_every_source_line_carries_its_verification(tmp_path: Path, protocol_id:
     for line in source_lines:
         assert sum(line.count(f"({tag})") for tag in TAGS) == 1, line
     references = one_line(text[text.rindex("References") :])
+    _, checklist = checklist_for(LIBRARY, protocol_id)
+    if checklist.page_footer is not None:  # every page's footer, with its reference number
+        footer = re.escape(one_line(checklist.page_footer.text)) + r" \[\d+\]"
+        references = re.sub(footer, "", references)
     entries = re.split(r"(?=\[\d+\] )", references)[1:]
     assert entries
     for entry in entries:

@@ -12,6 +12,9 @@ import pytest
 
 from ketaref import paths
 from ketaref.content.pack import load_pack
+from ketaref.dosing.units import DoseInputError
+from ketaref.printing.checklist_pdf import build_checklist_pdf
+from ketaref.printing.patient import PatientDetails
 from tests.printing.pdf_tools import page_count, page_size, pdf_text
 from tests.processes import as_a_user, end_a_held_write, needs_proc
 
@@ -38,6 +41,16 @@ def assert_refused(result: subprocess.CompletedProcess[str], words: str) -> None
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_refused_weight_is_refused_in_the_words_of_the_core(tmp_path: Path) -> None:
+    with pytest.raises(DoseInputError) as core:
+        build_checklist_pdf(LIBRARY, "iv-ketamine-trd", patient=PatientDetails(weight="900 kg"))
+    out = tmp_path / "x.pdf"
+    result = run_print("--protocol", "iv-ketamine-trd", "--weight", "900 kg", "--out", str(out))
+    assert result.returncode == 2
+    assert result.stderr == f"ketaref: --weight: {core.value}\n"
+    assert not out.exists()
 
 
 def test_print_writes_the_checklist(tmp_path: Path) -> None:
