@@ -191,7 +191,7 @@ def test_every_abbreviation_on_a_sheet_is_explained(tmp_path: Path, protocol_id:
     filled = build_checklist_pdf(
         LIBRARY,
         protocol_id,
-        patient=PatientDetails(weight="70 kg", weight_kg="70 kg"),
+        patient=PatientDetails(weight="70 kg"),
         dose=a_calculation(protocol),
     )
     check = check_rules_file(rules_text(library=LIBRARY).encode(), "t.yaml", LIBRARY)

@@ -101,7 +101,7 @@ def test_the_dose_records_weight_names_the_clinics_weight_basis(
 ) -> None:
     rules = in_force(bundled_library)
     path = tmp_path / "sheet.pdf"
-    patient = PatientDetails(weight="70 kg", weight_kg="70 kg")
+    patient = PatientDetails(weight="70 kg")
     for weighed, expected in (
         (patient, "Weight (kg) 70 kg; ideal weight (local rule)"),
         (None, "Weight (kg) Prescriber"),

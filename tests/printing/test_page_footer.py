@@ -61,7 +61,7 @@ def test_any_checklist_may_carry_a_footer(bundled_library: Library, tmp_path: Pa
 
 def test_the_footer_shows_in_the_text_of_the_checklist(bundled_library: Library) -> None:
     checklist = bundled_library.checklists["spravato-session"]
-    text = render_item(bundled_library, "checklist", checklist)
+    text = render_item(bundled_library, checklist)
     assert f"Printed at the foot of every page: {REMS_SENTENCE} [rems-pmf-2021, " in text
 
 
