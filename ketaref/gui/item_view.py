@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.content.summary import ContentSummary
+from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.page_html import (
     CITE_SCHEME,
     ITEM_SCHEME,
@@ -161,8 +162,7 @@ class SourcesPanel(QWidget):
         self.list.setAccessibleDescription(
             "The sources cited by the item on screen; the selected one is shown in full below"
         )
-        self.detail = QTextBrowser(self)
-        self.detail.setOpenLinks(False)
+        self.detail = LinkBrowser(self)
         self.detail.setAccessibleName("Selected source")
         self.detail.setAccessibleDescription("Full citation, place in the source and web address")
         self.copy_button = QPushButton("Copy URL", self)
@@ -247,7 +247,7 @@ def tab_stops_inside(widget: QWidget) -> list[QWidget]:
     return stops
 
 
-class ReadingPane(QTextBrowser):
+class ReadingPane(LinkBrowser):
     """The item's text: 11 pt, lines of about 80 characters, however wide the window is."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -362,7 +362,6 @@ class ItemView(QWidget):
         self.item: ContentItem | None = None
         self.kind = ""
         self.document = ReadingPane(self)
-        self.document.setOpenLinks(False)
         self.document.setAccessibleName("Item text")
         self.document.setAccessibleDescription(
             "The selected protocol, checklist or contraindication list. Tab moves between links"
