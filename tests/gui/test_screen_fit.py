@@ -44,7 +44,7 @@ print(json.dumps({
     "window": box(window),
     "dialog": box(dialog),
     "buttons": {b.text(): box(b) for b in buttons},
-    "preview_width": dialog.preview_page_width(),
+    "preview_width": dialog.preview.page_width(),
 }), flush=True)
 os._exit(0)  # no teardown: only the report above is under test
 """
@@ -114,8 +114,14 @@ def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> 
         assert screen.contains(QRect(*rect)), (name, rect)
 
 
-def run_probe(probe: str, tmp_path: Path, width: int, height: int) -> dict[str, Any]:
-    """Run ``probe`` on an offscreen screen of ``width`` × ``height``; return its JSON report."""
+def run_probe(
+    probe: str, tmp_path: Path, width: int, height: int, scale: float = 1, *args: str
+) -> dict[str, Any]:
+    """Run ``probe`` on an offscreen screen of ``width`` × ``height`` scaled by ``scale``
+    (QT_SCALE_FACTOR, as the desktop's 150 % or 200 %); return its JSON report.
+
+    The probe gets the settings file, then ``args``, as its arguments.
+    """
     config = tmp_path / "screen.json"
     config.write_text(
         json.dumps(
@@ -128,9 +134,10 @@ def run_probe(probe: str, tmp_path: Path, width: int, height: int) -> dict[str, 
         QT_QPA_PLATFORM=f"offscreen:configfile={config}",
         KETAREF_STATE_DIR=str(tmp_path / "state"),
         KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
+        QT_SCALE_FACTOR=str(scale),
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "settings.ini")],
+        [sys.executable, "-c", probe, str(tmp_path / "settings.ini"), *args],
         env=env,
         cwd=REPO,
         capture_output=True,
