@@ -158,7 +158,12 @@ class _Writer:
     def table(
         self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
     ) -> None:
-        """A bordered table; ``widths`` ("18%", …) for the leading columns, the rest share."""
+        """A bordered table; ``widths`` ("50%", …) for the leading columns, the rest share.
+
+        Columns without a width are as wide as their content needs, never narrower than their
+        longest word or quantity: a fixed share of a narrow column would break "Maintenance" or
+        "mg/kg/h" in two.
+        """
         sized = [f' width="{w}"' if w else "" for w in widths]
         sized += [""] * (len(headers) - len(widths))
         head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
@@ -249,17 +254,16 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.schedule:
         return
     writer.heading(HEADINGS["schedule"], "Dose")
-    # The phase column takes the width of its longest word ("Maintenance" is never broken).
     columns = [
-        ("Phase", "", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", "17%", _dose_cell),
-        ("How often", "13%", lambda row: escape(row.frequency or "—")),
-        ("Duration", "13%", lambda row: _unbroken(row.duration) if row.duration else "—"),
+        ("Phase", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", _dose_cell),
+        ("How often", lambda row: escape(row.frequency or "—")),
+        ("Duration", lambda row: _unbroken(row.duration) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
-    shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
-    rows = [[c[2](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
-    writer.table([c[0] for c in shown] + ["What the source says"], rows, [c[1] for c in shown])
+    shown = [c for c in columns if any(c[1](r) != "—" for r in protocol.schedule)]
+    rows = [[c[1](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
+    writer.table([c[0] for c in shown] + ["What the source says"], rows)
 
 
 def _dose_at_a_glance(writer: _Writer, protocol: Protocol) -> None:
@@ -298,7 +302,7 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
         ]
         for point in protocol.monitoring
     ]
-    writer.table(["When", "After the dose", "What is checked"], rows, ["22%", "14%"])
+    writer.table(["When", "After the dose", "What is checked"], rows)
 
 
 def _observation(writer: _Writer, observation: Observation | None) -> None:

@@ -3,6 +3,7 @@ section bar, the calculator's share of the column, short source labels, and sear
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextBlockFormat
 from pytestqt.qtbot import QtBot
@@ -56,6 +57,32 @@ def _blocks(window: MainWindow) -> list:
         found.append(block)
         block = block.next()
     return found
+
+
+def broken_words(window: MainWindow) -> list[str]:
+    """Words of the reading pane split across two lines ("administratio" / "n")."""
+    broken = []
+    for block in _blocks(window):
+        text, layout = block.text(), block.layout()
+        for line in range(layout.lineCount() - 1):
+            end = layout.lineAt(line).textStart() + layout.lineAt(line).textLength()
+            if 0 < end < len(text) and text[end - 1].isalpha() and text[end].isalpha():
+                broken.append(text[max(0, end - 12) : end + 12])
+    return broken
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 700)])
+def test_no_word_of_any_page_is_broken_across_lines(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library, size: tuple[int, int]
+) -> None:
+    window = make_window(size=size)
+    found = {}
+    for kind in ("protocols", "checklists", "contraindications"):
+        for item_id in getattr(bundled_library, kind):
+            window.open_item(item_id)
+            if broken := broken_words(window):
+                found[item_id] = broken
+    assert not found
 
 
 def test_zoom_reset_returns_to_the_reading_size(qtbot: QtBot, window: MainWindow) -> None:
