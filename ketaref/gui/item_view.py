@@ -28,7 +28,6 @@ from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.content.summary import ContentSummary
+from ketaref.gui.flow_layout import FlowLayout
 from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.page_html import (
     CITE_SCHEME,
@@ -291,13 +291,16 @@ class ReadingPane(LinkBrowser):
 
 
 class SectionBar(QWidget):
-    """Buttons above the text that jump to its sections (Dose · Administration · …)."""
+    """Buttons above the text that jump to its sections (Dose · Administration · …).
+
+    They wrap onto a second row when the text column is narrow, rather than widen the window.
+    """
 
     def __init__(self, document: QTextBrowser, parent: QWidget | None = None):
         super().__init__(parent)
         self._document = document
         self.setAccessibleName("Sections")
-        self._layout = QHBoxLayout(self)
+        self._layout = FlowLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 2)
         self._layout.setSpacing(4)
         self._title = QLabel("Go to:", self)
@@ -320,7 +323,6 @@ class SectionBar(QWidget):
             button.clicked.connect(lambda _=False, a=anchor: self._document.scrollToAnchor(a))
             self._layout.addWidget(button)
             self.buttons.append(button)
-        self._layout.addStretch(1)
         self.setVisible(bool(sections))
 
 

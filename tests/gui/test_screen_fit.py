@@ -29,6 +29,9 @@ from ketaref.gui.print_dialog import PrintDialog
 active = load_active_content()
 window = MainWindow(active, QSettings(sys.argv[1], QSettings.Format.IniFormat))
 window.show()
+window.open_item("iv-ketamine-trd")  # the widest: section bar and a weight-based calculator
+for _ in range(5):
+    app.processEvents()
 window.open_item("spravato-trd")
 dialog = PrintDialog(active.library, active.library.protocols["spravato-trd"], parent=window)
 dialog.show()
@@ -45,6 +48,8 @@ print(json.dumps({
     "dialog": box(dialog),
     "buttons": {b.text(): box(b) for b in buttons},
     "preview_width": dialog.preview.page_width(),
+    "text_width": window.item_view.document.width(),
+    "navigation_width": window.splitter.widget(0).width(),
 }), flush=True)
 os._exit(0)  # no teardown: only the report above is under test
 """
@@ -61,20 +66,27 @@ def test_a_wanted_size_is_cut_to_the_available_area_less_the_frame() -> None:
     assert task_bar_left.contains(outer)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1280, 720)])
+@pytest.mark.parametrize(
+    ("width", "height", "scale"),
+    [(1024, 600, 1), (1280, 720, 1), (1280, 800, 1.5), (1280, 800, 2)],
+)
 def test_on_a_small_screen_every_button_and_the_content_version_are_on_it(
-    tmp_path: Path, width: int, height: int
+    tmp_path: Path, width: int, height: int, scale: float
 ) -> None:
-    found = run_probe(PROBE, tmp_path, width, height)
+    """Also at 150 % and 200 %, where a protocol's section bar once made the window wider
+    than the screen (its buttons now wrap)."""
+    found = run_probe(PROBE, tmp_path, width, height, scale)
     screen = QRect(*found["screen"])
-    assert screen.size() == QSize(width, height)
+    assert screen.size() == QSize(round(width / scale), round(height / scale))
     for name in ("status", "window", "dialog"):
         assert screen.contains(QRect(*found[name])), (name, found[name])
     assert {"&Save as PDF…", "&Print…", "Close"} <= set(found["buttons"])
     for text, rect in found["buttons"].items():
         assert screen.contains(QRect(*rect)), (text, rect)
+    # The navigation gives way too: the text is never the narrower of the two.
+    assert found["text_width"] >= found["navigation_width"], found
     # The preview fills its column rather than a fixed 460 px.
-    assert found["preview_width"] > 460 or width < 1280
+    assert found["preview_width"] > 460 or width < 1280 or scale > 1
 
 
 #: Opens every other dialog of the main window on a screen smaller than their wanted sizes and
