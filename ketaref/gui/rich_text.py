@@ -125,10 +125,13 @@ class _Citations:
 class _Writer:
     """Builds the HTML of one item."""
 
-    def __init__(self, library: Library, theme: Theme, local_rules: LocalRulesInForce):
+    def __init__(
+        self, library: Library, theme: Theme, local_rules: LocalRulesInForce, compact: bool
+    ):
         self.library = library
         self.theme = theme
         self.local_rules = local_rules
+        self.compact = compact
         self.citations = _Citations(library, theme)
         self.parts: list[str] = []
         self.sections: list[tuple[str, str]] = []
@@ -156,14 +159,24 @@ class _Writer:
             self.bullets(self.statement(s) for s in statements)
 
     def table(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[str] = (),
+        *,
+        keyed: bool = True,
     ) -> None:
         """A bordered table; ``widths`` ("50%", …) for the leading columns, the rest share.
 
         Columns without a width are as wide as their content needs, never narrower than their
         longest word or quantity: a fixed share of a narrow column would break "Maintenance" or
-        "mg/kg/h" in two.
+        "mg/kg/h" in two. In a narrow pane (``compact``) each row is a box of its own instead:
+        its first cell as the box's title when the rows are ``keyed`` by it, then every other
+        cell after its column's name.
         """
+        if self.compact:
+            self.parts += [_row_box(headers, row, keyed) for row in rows]
+            return
         sized = [f' width="{w}"' if w else "" for w in widths]
         sized += [""] * (len(headers) - len(widths))
         head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
@@ -227,6 +240,21 @@ class _Writer:
 
 # ---------------------------------------------------------------------------------------------
 # Protocols
+
+
+def _row_box(headers: Sequence[str], row: Sequence[str], keyed: bool) -> str:
+    """One table row as a bordered box of lines: "Header: cell" (the key cell first, alone)."""
+    named = list(zip(headers, row, strict=True))
+    lines = [row[0]] if keyed else []
+    lines += [
+        f"<b>{escape(header)}:</b> {cell}" if keyed else f"<b>{escape(header)}</b><br>{cell}"
+        for header, cell in named[1 if keyed else 0 :]
+    ]
+    return (
+        '<table class="grid" width="98%" cellspacing="0" cellpadding="5"><tr><td>'
+        + "<br>".join(lines)
+        + "</td></tr></table>"
+    )
 
 
 def _dose_cell(row: Statement) -> str:
@@ -332,7 +360,10 @@ def _evidence(writer: _Writer, findings: Sequence[EvidenceFinding]) -> None:
     positive = column(f for f in findings if f.finding == "positive")
     other = column(f for f in findings if f.finding != "positive")
     writer.table(
-        ["Positive findings", "Negative, mixed or pooled findings"], [[positive, other]], ["50%"]
+        ["Positive findings", "Negative, mixed or pooled findings"],
+        [[positive, other]],
+        ["50%"],
+        keyed=False,
     )
 
 
@@ -451,13 +482,15 @@ def render_item(
     item: ContentItem,
     theme: Theme,
     local_rules: LocalRulesInForce | None = None,
+    *,
+    compact: bool = False,
 ) -> RenderedItem:
     """The whole item as rich text, with the numbered citations its markers refer to.
 
     Site-defined values show the clinic's local rule with its attribution, or "not set by this
-    clinic".
+    clinic". ``compact`` lays tables out as one box per row, for a narrow pane.
     """
-    writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES)
+    writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES, compact)
     if isinstance(item, Protocol):
         _protocol(writer, item)
     elif isinstance(item, Checklist):

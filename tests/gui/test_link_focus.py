@@ -66,6 +66,7 @@ def assert_shows_focused_link(before: QImage, after: QImage, widget: QWidget) ->
 
 def reading_pane_on_a_protocol(window: MainWindow) -> LinkBrowser:
     window.open_item("iv-ketamine-trd")
+    QApplication.processEvents()  # laid out: the calculator beside the text narrows it
     document = window.item_view.document
     document.setFocus(Qt.FocusReason.TabFocusReason)
     return document
