@@ -29,14 +29,21 @@ def test_the_contrast_ratio_is_computed_as_wcag_says() -> None:
     assert app_palette.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
+def too_low(palette: QPalette, pairs: tuple[tuple[str, str], ...], least: float) -> list[str]:
+    """The pairs of the palette's colour set whose contrast is under ``least``."""
+    colors = app_palette.colors_for(palette)
+    low = []
+    for color, background in pairs:
+        back = app_palette.background(colors, palette, background)
+        ratio = app_palette.contrast_ratio(getattr(colors, color), back)
+        if ratio < least:
+            low.append(f"{color} on {background}: {ratio:.2f}")
+    return low
+
+
 def test_every_text_colour_pair_reaches_aa(themed: QPalette) -> None:
     colors = app_palette.colors_for(themed)
-    low = []
-    for text, background in app_palette.TEXT_PAIRS:
-        back = app_palette.background(colors, themed, background)
-        ratio = app_palette.contrast_ratio(getattr(colors, text), back)
-        if ratio < AA:
-            low.append(f"{text} on {background}: {ratio:.2f}")
+    low = too_low(themed, app_palette.TEXT_PAIRS, AA)
     own_text = themed.color(QPalette.ColorRole.Text).name()
     for background in app_palette.PALETTE_TEXT_ON:
         ratio = app_palette.contrast_ratio(own_text, getattr(colors, background))
@@ -46,14 +53,7 @@ def test_every_text_colour_pair_reaches_aa(themed: QPalette) -> None:
 
 
 def test_the_focus_colour_stands_out_from_what_it_marks(themed: QPalette) -> None:
-    colors = app_palette.colors_for(themed)
-    low = []
-    for focus, background in app_palette.FOCUS_PAIRS:
-        back = app_palette.background(colors, themed, background)
-        ratio = app_palette.contrast_ratio(getattr(colors, focus), back)
-        if ratio < app_palette.FOCUS_CONTRAST:
-            low.append(f"{focus} beside {background}: {ratio:.2f}")
-    assert not low
+    assert not too_low(themed, app_palette.FOCUS_PAIRS, app_palette.FOCUS_CONTRAST)
 
 
 def drawn_on(document: QTextDocument, position: int, base: str) -> str:
