@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableView,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from ketaref import __version__
 from ketaref.content.active import ActiveContent
 from ketaref.content.model import GlossaryEntry
 from ketaref.gui.actions import ACTIONS, shortcut_text
+from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.screen_fit import fit_to_screen
 
 #: Third-party components shipped with ketaref and their licences.
@@ -57,10 +57,9 @@ def _button_box(dialog: QDialog) -> QDialogButtonBox:
 
 def _html_body(
     dialog: QDialog, accessible_name: str, html: str, size: tuple[int, int]
-) -> QTextBrowser:
+) -> LinkBrowser:
     """Fill ``dialog`` with a read-only rich-text view of ``html`` and a Close button."""
-    text = QTextBrowser(dialog)
-    text.setOpenLinks(False)
+    text = LinkBrowser(dialog)
     text.setAccessibleName(accessible_name)
     text.setHtml(html)
     layout = QVBoxLayout(dialog)

@@ -28,7 +28,6 @@ from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListView,
     QPushButton,
@@ -44,8 +43,11 @@ from PySide6.QtWidgets import (
 
 from ketaref.content.kinds import kinds_in_words
 from ketaref.content.summary import ContentSummary
+from ketaref.gui.flow_layout import FlowLayout
+from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.page_html import (
     CITE_SCHEME,
+    COMPACT_TABLE_CHARACTERS,
     ITEM_SCHEME,
     READING_COLUMN_CHARACTERS,
     READING_POINT_SIZE,
@@ -58,7 +60,7 @@ if TYPE_CHECKING:  # the content model is imported when the first item is shown,
     from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import ContentItem, Protocol
     from ketaref.content.pack import Library
-    from ketaref.gui.rich_text import CitedSource
+    from ketaref.gui.rich_text import CitedSource, RenderedItem
 
 Index = QModelIndex | QPersistentModelIndex
 #: Characters of a source's name in the sources list (the full citation is shown below it).
@@ -162,8 +164,7 @@ class SourcesPanel(QWidget):
         self.list.setAccessibleDescription(
             "The sources cited by the item on screen; the selected one is shown in full below"
         )
-        self.detail = QTextBrowser(self)
-        self.detail.setOpenLinks(False)
+        self.detail = LinkBrowser(self)
         self.detail.setAccessibleName("Selected source")
         self.detail.setAccessibleDescription("Full citation, place in the source and web address")
         self.copy_button = QPushButton("Copy URL", self)
@@ -248,12 +249,16 @@ def tab_stops_inside(widget: QWidget) -> list[QWidget]:
     return stops
 
 
-class ReadingPane(QTextBrowser):
+class ReadingPane(LinkBrowser):
     """The item's text: 11 pt, lines of about 80 characters, however wide the window is."""
+
+    #: The pane became narrow or wide (True: narrow; see ``narrow``).
+    narrowChanged = QtSignal(bool)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
+        self._narrow = False
         self.reset_font()
 
     def reset_font(self) -> None:
@@ -264,20 +269,30 @@ class ReadingPane(QTextBrowser):
 
     def column_width(self) -> int:
         """The width lines wrap at: about 80 characters, or the pane's width if it is narrower."""
-        metrics = QFontMetricsF(self.font())
-        cap = (
-            metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT) * READING_COLUMN_CHARACTERS
-        )
-        cap += 2 * self.document().documentMargin()
+        cap = self._characters_width(READING_COLUMN_CHARACTERS)
         # The vertical scroll bar's width is kept free, so it never pushes lines out of view.
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         room = self.width() - 2 * self.frameWidth() - scroll_bar - 2
         return max(1, int(min(cap, room)))
 
+    def narrow(self) -> bool:
+        """Whether lines are too short for tables to keep every word whole (then each table
+        row is shown as a box of its own)."""
+        return self.column_width() < self._characters_width(COMPACT_TABLE_CHARACTERS)
+
+    def _characters_width(self, characters: int) -> float:
+        """How wide a line of ``characters`` ordinary characters is, with the page margins."""
+        metrics = QFontMetricsF(self.font())
+        average = metrics.horizontalAdvance(_SAMPLE_TEXT) / len(_SAMPLE_TEXT)
+        return average * characters + 2 * self.document().documentMargin()
+
     def _fit_column(self) -> None:
         width = self.column_width()
         if width != self.lineWrapColumnOrWidth():
             self.setLineWrapColumnOrWidth(width)
+        if self.narrow() != self._narrow:
+            self._narrow = not self._narrow
+            self.narrowChanged.emit(self._narrow)
 
     def resizeEvent(self, event: object) -> None:
         """Keep the column at its width, or the pane's if narrower."""
@@ -292,13 +307,16 @@ class ReadingPane(QTextBrowser):
 
 
 class SectionBar(QWidget):
-    """Buttons above the text that jump to its sections (Dose · Administration · …)."""
+    """Buttons above the text that jump to its sections (Dose · Administration · …).
+
+    They wrap onto a second row when the text column is narrow, rather than widen the window.
+    """
 
     def __init__(self, document: QTextBrowser, parent: QWidget | None = None):
         super().__init__(parent)
         self._document = document
         self.setAccessibleName("Sections")
-        self._layout = QHBoxLayout(self)
+        self._layout = FlowLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 2)
         self._layout.setSpacing(4)
         self._title = QLabel("Go to:", self)
@@ -321,7 +339,6 @@ class SectionBar(QWidget):
             button.clicked.connect(lambda _=False, a=anchor: self._document.scrollToAnchor(a))
             self._layout.addWidget(button)
             self.buttons.append(button)
-        self._layout.addStretch(1)
         self.setVisible(bool(sections))
 
 
@@ -361,14 +378,16 @@ class ItemView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.item: ContentItem | None = None
+        #: The library and local rules the item on screen was shown with (to show it again).
+        self._shown: tuple[Library | None, LocalRulesInForce | None] = (None, None)
         self.document = ReadingPane(self)
-        self.document.setOpenLinks(False)
         self.document.setAccessibleName("Item text")
         self.document.setAccessibleDescription(
             f"The selected {kinds_in_words('or')}. Tab moves between links and citation markers;"
             " Enter follows one."
         )
         self.document.anchorClicked.connect(self._follow_link)
+        self.document.narrowChanged.connect(self._render_again)
         self.section_bar = SectionBar(self.document, self)
         self.section_bar.hide()
         self.sources = SourcesPanel(self)
@@ -440,13 +459,9 @@ class ItemView(QWidget):
 
         ``local_rules`` (the clinic's, in force) fill the item's site-defined slots.
         """
-        from ketaref.gui.rich_text import render_item
-
         self.item = item
-        theme = theme_from(self.document.palette())
-        rendered = render_item(library, item, theme, local_rules)
-        self.document.document().setDefaultStyleSheet(style_sheet(theme))
-        self.document.setHtml(rendered.html)
+        self._shown = (library, local_rules)
+        rendered = self._render()
         self.section_bar.set_sections(rendered.sections)
         self.sources.set_citations(rendered.citations)
         self.order_tabs()
@@ -454,6 +469,30 @@ class ItemView(QWidget):
         protocol = self.protocol
         self.calculator_area.setVisible(protocol is not None and protocol.dosing is not None)
         self.side.show()
+
+    def _render(self) -> RenderedItem:
+        """Put the item on screen into the text, its tables as boxes if the pane is narrow."""
+        from ketaref.gui.rich_text import render_item
+
+        library, local_rules = self._shown
+        assert self.item is not None and library is not None
+        theme = theme_from(self.document.palette())
+        rendered = render_item(
+            library, self.item, theme, local_rules, compact=self.document.narrow()
+        )
+        self.document.document().setDefaultStyleSheet(style_sheet(theme))
+        self.document.setHtml(rendered.html)
+        return rendered
+
+    def _render_again(self) -> None:
+        """The pane became narrow or wide: the same item, its tables laid out for the width,
+        at the same place in the text."""
+        if self.item is None:
+            return
+        bar = self.document.verticalScrollBar()
+        place = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self._render()
+        bar.setValue(round(place * bar.maximum()))
 
     def show_overview(
         self,

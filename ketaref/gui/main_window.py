@@ -179,7 +179,10 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.item_view)
-        self.splitter.setStretchFactor(1, 1)
+        # On a narrow (or highly scaled) screen the navigation gives way too, 1 to 3, so the
+        # text keeps a readable width.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([NAVIGATION_WIDTH, DEFAULT_SIZE[0] - NAVIGATION_WIDTH])
         self.splitter.setChildrenCollapsible(False)
 

@@ -23,6 +23,9 @@ CITE_SCHEME = "cite"
 READING_POINT_SIZE = 11.0
 #: About how many characters a line of the reading pane holds at most.
 READING_COLUMN_CHARACTERS = 80
+#: Below about this many characters a line, a table's columns cannot all keep their longest
+#: word or quantity whole: tables are shown as one box per row instead.
+COMPACT_TABLE_CHARACTERS = 72
 
 
 @dataclass(frozen=True)

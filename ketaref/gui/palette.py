@@ -1,10 +1,12 @@
 """Every colour the app sets, in one place, for a light and a dark palette.
 
 The app mostly draws in the palette's own colours; where it sets one (muted labels, badges,
-banners, chips, warnings, refusals, the focus ring, search highlights), it takes it from here, and
-``colors_for`` picks the light or dark set by the lightness of the palette's window colour. Each
-text colour is paired with the background it is drawn on in ``TEXT_PAIRS``; a test checks every
-pair reaches WCAG AA (4.5:1) in both a light and a dark palette.
+banners, chips, warnings, refusals, links and the focused link, the focus ring, search
+highlights), it takes it from here, and ``colors_for`` picks the light or dark set by the
+lightness of the palette's window colour. Each text colour is paired with the background it is
+drawn on in ``TEXT_PAIRS``, and the focus colour with what it marks in ``FOCUS_PAIRS``; a test
+checks every text pair reaches WCAG AA (4.5:1) and every focus pair 3:1, in both a light and a
+dark palette.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Colors(PageColors):
     critical_banner: str
     critical_banner_text: str
     focus: str
+    focus_link_text: str
     preview_background: str
 
 
@@ -61,6 +64,7 @@ LIGHT = Colors(
     critical_banner="#fde7e9",
     critical_banner_text="#6e0000",
     focus="#1d63c9",
+    focus_link_text="#ffffff",
     preview_background="#808080",
 )
 
@@ -90,6 +94,7 @@ DARK = Colors(
     critical_banner="#5c1a1a",
     critical_banner_text="#ffd6d6",
     focus="#8ab4f8",
+    focus_link_text="#000000",
     preview_background="#505050",
 )
 
@@ -111,7 +116,18 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("info_banner_text", "info_banner"),
     ("warning_banner_text", "warning_banner"),
     ("critical_banner_text", "critical_banner"),
+    ("focus_link_text", "focus"),
 )
+#: Where the focus colour marks the keyboard's place (a focused link's fill, the ring round a
+#: field), with what it is next to: it must stand out from that by 3:1 (WCAG 1.4.11, 2.4.13).
+FOCUS_PAIRS: tuple[tuple[str, str], ...] = (
+    ("focus", "base"),
+    ("focus", "window"),
+    ("focus", "glance"),
+    ("focus", "danger"),
+)
+#: The contrast a focus indicator needs against what is next to it.
+FOCUS_CONTRAST = 3.0
 #: Text drawn in the palette's own text colour on a colour of the set.
 PALETTE_TEXT_ON: tuple[str, ...] = ("shade", "glance", "danger")
 

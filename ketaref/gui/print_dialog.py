@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPageSize, QPixmap, QResizeEvent, QShowEvent
+from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, QTimer, Signal
+from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from ketaref.content.pack import Library
 from ketaref.dosing.calculator import DoseResult
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.palette import colors_for
+from ketaref.gui.print_preview import PagePreview
 from ketaref.gui.screen_fit import fit_to_screen
 from ketaref.printing.checklist_pdf import build_checklist_pdf, save_pdf
 from ketaref.printing.errors import PrintError
@@ -45,11 +45,6 @@ from ketaref.printing.patient import PatientDetails
 PAPERS = (("A4", "a4"), ("Letter", "letter"))
 #: The size the dialog asks for; it gets less on a smaller screen (``fit_to_screen``).
 DIALOG_SIZE = (1100, 900)
-#: A previewed page fills the preview's width, but is never drawn narrower than this (then the
-#: preview scrolls sideways rather than making small print unreadable).
-MIN_PREVIEW_PAGE_WIDTH = 320
-#: Quiet time after the preview is resized before the pages are drawn again at the new width.
-RESIZE_DEBOUNCE_MS = 150
 #: Quiet time after the last keystroke before the PDF is rebuilt.
 DEBOUNCE_MS = 250
 
@@ -91,8 +86,6 @@ class PrintDialog(QDialog):
         #: The PDF the preview shows, and that Save and Print use.
         self.pdf: bytes | None = None
         self.printed_at: dt.datetime | None = None
-        self.page_images: list[QImage] = []
-        self._rendered_width = 0
 
         self.setWindowTitle(f"Print session checklist: {protocol.title}")
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -163,27 +156,12 @@ class PrintDialog(QDialog):
         fields.addWidget(self.problem)
         fields.addStretch(1)
 
-        self.page_count_label = QLabel()
-        self.pages_widget = QWidget()
-        self.pages_layout = QVBoxLayout(self.pages_widget)
-        self.pages_layout.setSpacing(12)
-        self.preview_scroll = QScrollArea()
-        self.preview_scroll.setWidget(self.pages_widget)
-        self.preview_scroll.setWidgetResizable(True)
-        self.preview_scroll.setMinimumWidth(MIN_PREVIEW_PAGE_WIDTH // 2)
-        self.preview_scroll.setAccessibleName("Preview of the printed pages")
-        grey = colors.preview_background
-        self.preview_scroll.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
-        self.pages_widget.setStyleSheet(f"background: {grey};")
-        self._resize_debounce = QTimer(self, singleShot=True, interval=RESIZE_DEBOUNCE_MS)
-        self._resize_debounce.timeout.connect(self._render_preview)
-        preview = QVBoxLayout()
-        preview.addWidget(self.page_count_label)
-        preview.addWidget(self.preview_scroll, 1)
+        self.preview = PagePreview(self)
 
+        # The fields take the width they need; the preview gets the rest, for legible pages.
         columns = QHBoxLayout()
-        columns.addLayout(fields, 2)
-        columns.addLayout(preview, 3)
+        columns.addLayout(fields, 0)
+        columns.addWidget(self.preview, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
@@ -248,67 +226,16 @@ class PrintDialog(QDialog):
             return
 
         self.pdf, self.printed_at = pdf, printed_at
-        self._render_preview()
+        self.preview.show_pdf(pdf, _page_width_points(self.paper_key()), self.paper.currentText())
         self.problem.hide()
-        self.pages_widget.setEnabled(True)
         self._set_ready(True)
-        self.previewUpdated.emit(len(self.page_images))
-
-    def preview_page_width(self) -> int:
-        """How wide a previewed page is drawn: the preview's width, less a margin."""
-        available = self.preview_scroll.viewport().width() - 2 * self.pages_layout.spacing()
-        return max(MIN_PREVIEW_PAGE_WIDTH, available)
-
-    def _render_preview(self) -> None:
-        """Draw the PDF's pages at the preview's width (sharp on high-DPI screens too)."""
-        if self.pdf is None:
-            return
-        from ketaref.gui.pdf_pages import render_pages
-
-        ratio = self.devicePixelRatioF()
-        width_points = _page_width_points(self.paper_key())
-        self._rendered_width = self.preview_page_width()
-        self.page_images = render_pages(self.pdf, 72 * self._rendered_width * ratio / width_points)
-        self._show_pages(ratio)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Laid out at last: draw the pages at the preview's real width before they are seen."""
-        super().showEvent(event)
-        self.layout().activate()
-        if self.preview_page_width() != self._rendered_width:
-            self._render_preview()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """The preview is resized with the dialog: draw the pages again once it settles."""
-        super().resizeEvent(event)
-        self._resize_debounce.start()
-
-    def _show_pages(self, ratio: float) -> None:
-        while self.pages_layout.count():
-            old = self.pages_layout.takeAt(0).widget()
-            if old is not None:
-                old.setParent(None)  # gone from the dialog now, not at the next event loop pass
-                old.deleteLater()
-        for image in self.page_images:
-            pixmap = QPixmap.fromImage(image)
-            pixmap.setDevicePixelRatio(ratio)
-            page = QLabel()
-            page.setPixmap(pixmap)
-            # Full size always: the scroll area scrolls rather than squeezing the pages.
-            page.setMinimumSize(pixmap.deviceIndependentSize().toSize())
-            page.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self.pages_layout.addWidget(page)
-        self.pages_layout.addStretch(1)
-        count = len(self.page_images)
-        self.page_count_label.setText(
-            f"Preview: {count} {'page' if count == 1 else 'pages'}, {self.paper.currentText()}"
-        )
+        self.previewUpdated.emit(len(self.preview.page_images))
 
     def _show_problem(self, message: str) -> None:
         self.problem.setText(message)
         self.problem.show()
-        self.page_count_label.setText("Preview out of date: correct the field on the left")
-        self.pages_widget.setEnabled(False)  # the old pages, greyed: not what would print
+        # The old pages, greyed: not what would print.
+        self.preview.mark_out_of_date("Preview out of date: correct the field on the left")
         self._set_ready(False)
 
     def _set_ready(self, ready: bool) -> None:
@@ -323,8 +250,7 @@ class PrintDialog(QDialog):
             line_edit.clear()
             line_edit.blockSignals(False)
         self.pdf = None
-        self.page_images = []
-        self._show_pages(self.devicePixelRatioF())
+        self.preview.clear()
         super().done(result)
 
     # --- saving -----------------------------------------------------------------------------

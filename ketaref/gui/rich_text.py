@@ -123,10 +123,13 @@ class _Citations:
 class _Writer:
     """Builds the HTML of one item."""
 
-    def __init__(self, library: Library, theme: Theme, local_rules: LocalRulesInForce):
+    def __init__(
+        self, library: Library, theme: Theme, local_rules: LocalRulesInForce, compact: bool
+    ):
         self.library = library
         self.theme = theme
         self.local_rules = local_rules
+        self.compact = compact
         self.citations = _Citations(library, theme)
         self.parts: list[str] = []
         self.sections: list[tuple[str, str]] = []
@@ -154,9 +157,24 @@ class _Writer:
             self.bullets(self.statement(s) for s in statements)
 
     def table(
-        self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[str] = ()
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[str] = (),
+        *,
+        keyed: bool = True,
     ) -> None:
-        """A bordered table; ``widths`` ("18%", …) for the leading columns, the rest share."""
+        """A bordered table; ``widths`` ("50%", …) for the leading columns, the rest share.
+
+        Columns without a width are as wide as their content needs, never narrower than their
+        longest word or quantity: a fixed share of a narrow column would break "Maintenance" or
+        "mg/kg/h" in two. In a narrow pane (``compact``) each row is a box of its own instead:
+        its first cell as the box's title when the rows are ``keyed`` by it, then every other
+        cell after its column's name.
+        """
+        if self.compact:
+            self.parts += [_row_box(headers, row, keyed) for row in rows]
+            return
         sized = [f' width="{w}"' if w else "" for w in widths]
         sized += [""] * (len(headers) - len(widths))
         head = "".join(f"<th{w}>{escape(h)}</th>" for h, w in zip(headers, sized, strict=True))
@@ -222,6 +240,21 @@ class _Writer:
 # Protocols
 
 
+def _row_box(headers: Sequence[str], row: Sequence[str], keyed: bool) -> str:
+    """One table row as a bordered box of lines: "Header: cell" (the key cell first, alone)."""
+    named = list(zip(headers, row, strict=True))
+    lines = [row[0]] if keyed else []
+    lines += [
+        f"<b>{escape(header)}:</b> {cell}" if keyed else f"<b>{escape(header)}</b><br>{cell}"
+        for header, cell in named[1 if keyed else 0 :]
+    ]
+    return (
+        '<table class="grid" width="98%" cellspacing="0" cellpadding="5"><tr><td>'
+        + "<br>".join(lines)
+        + "</td></tr></table>"
+    )
+
+
 def _dose_cell(row: Statement) -> str:
     doses = getattr(row, "doses", ())
     dose_range = getattr(row, "dose_range", None)
@@ -247,17 +280,16 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.schedule:
         return
     writer.heading(HEADINGS["schedule"], "Dose")
-    # The phase column takes the width of its longest word ("Maintenance" is never broken).
-    columns: list[tuple[str, str, Callable[[ScheduleRow], str]]] = [
-        ("Phase", "", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", "17%", _dose_cell),
-        ("How often", "13%", lambda row: escape(row.frequency or "—")),
-        ("Duration", "13%", lambda row: _unbroken(row.duration) if row.duration else "—"),
+    columns: list[tuple[str, Callable[[ScheduleRow], str]]] = [
+        ("Phase", lambda row: f"<b>{escape(row.phase)}</b>"),
+        ("Dose", _dose_cell),
+        ("How often", lambda row: escape(row.frequency or "—")),
+        ("Duration", lambda row: _unbroken(row.duration) if row.duration else "—"),
     ]
     # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
-    shown = [c for c in columns if any(c[2](r) != "—" for r in protocol.schedule)]
-    rows = [[c[2](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
-    writer.table([c[0] for c in shown] + ["What the source says"], rows, [c[1] for c in shown])
+    shown = [c for c in columns if any(c[1](r) != "—" for r in protocol.schedule)]
+    rows = [[c[1](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
+    writer.table([c[0] for c in shown] + ["What the source says"], rows)
 
 
 def _dose_at_a_glance(writer: _Writer, protocol: Protocol) -> None:
@@ -296,7 +328,7 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
         ]
         for point in protocol.monitoring
     ]
-    writer.table(["When", "After the dose", "What is checked"], rows, ["22%", "14%"])
+    writer.table(["When", "After the dose", "What is checked"], rows)
 
 
 def _observation(writer: _Writer, observation: Observation | None) -> None:
@@ -326,7 +358,10 @@ def _evidence(writer: _Writer, findings: Sequence[EvidenceFinding]) -> None:
     positive = column(f for f in findings if f.finding == "positive")
     other = column(f for f in findings if f.finding != "positive")
     writer.table(
-        ["Positive findings", "Negative, mixed or pooled findings"], [[positive, other]], ["50%"]
+        ["Positive findings", "Negative, mixed or pooled findings"],
+        [[positive, other]],
+        ["50%"],
+        keyed=False,
     )
 
 
@@ -448,13 +483,15 @@ def render_item(
     item: ContentItem,
     theme: Theme,
     local_rules: LocalRulesInForce | None = None,
+    *,
+    compact: bool = False,
 ) -> RenderedItem:
     """The whole item as rich text, with the numbered citations its markers refer to.
 
     Site-defined values show the clinic's local rule with its attribution, or "not set by this
-    clinic".
+    clinic". ``compact`` lays tables out as one box per row, for a narrow pane.
     """
-    writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES)
+    writer = _Writer(library, theme, local_rules or NO_LOCAL_RULES, compact)
     match item:
         case Protocol():
             _protocol(writer, item)

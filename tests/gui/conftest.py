@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
@@ -14,6 +16,7 @@ from ketaref.content.pack import Library
 from ketaref.content.summary import DeferredContent
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
+from ketaref.gui.palette import dark_palette, is_dark
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -58,3 +61,23 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
 def window(make_window: WindowFactory) -> MainWindow:
     """A main window on the bundled pack."""
     return make_window()
+
+
+def light_palette() -> QPalette:
+    """The style's own light palette."""
+    palette = QApplication.style().standardPalette()
+    assert not is_dark(palette)
+    return palette
+
+
+PALETTES = {"light": light_palette, "dark": dark_palette}
+
+
+@pytest.fixture(params=sorted(PALETTES))
+def themed(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[QPalette]:
+    """The application in a light, then in a dark palette (restored afterwards)."""
+    before = qapp.palette()
+    palette = PALETTES[request.param]()
+    qapp.setPalette(palette)
+    yield palette
+    qapp.setPalette(before)

@@ -442,7 +442,7 @@ def test_ctrl_p_opens_the_print_dialog_for_the_protocol_on_screen(
     assert dialog.protocol.id == "iv-ketamine-trd"
     assert dialog.clinic_name == "Lakeside Ketamine Service"
     assert dialog.paper_key() == "letter"
-    assert dialog.pdf is not None and dialog.page_images
+    assert dialog.pdf is not None and dialog.preview.page_images
     dialog.close()
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPalette, QTextCursor, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
@@ -20,26 +20,8 @@ from ketaref.gui.main_window import MainWindow
 from .conftest import WindowFactory
 
 AA = 4.5
+KINDS = ("protocols", "checklists", "contraindications")
 GUI = Path(app_palette.__file__).parent
-
-
-def light_palette() -> QPalette:
-    palette = QApplication.style().standardPalette()
-    assert not app_palette.is_dark(palette)
-    return palette
-
-
-PALETTES = {"light": light_palette, "dark": app_palette.dark_palette}
-
-
-@pytest.fixture(params=sorted(PALETTES))
-def themed(request: pytest.FixtureRequest, qapp: QApplication) -> QPalette:
-    """The application in a light, then in a dark palette (restored afterwards)."""
-    before = qapp.palette()
-    palette = PALETTES[request.param]()
-    qapp.setPalette(palette)
-    yield palette
-    qapp.setPalette(before)
 
 
 def test_the_contrast_ratio_is_computed_as_wcag_says() -> None:
@@ -47,20 +29,82 @@ def test_the_contrast_ratio_is_computed_as_wcag_says() -> None:
     assert app_palette.contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
+def too_low(palette: QPalette, pairs: tuple[tuple[str, str], ...], least: float) -> list[str]:
+    """The pairs of the palette's colour set whose contrast is under ``least``."""
+    colors = app_palette.colors_for(palette)
+    low = []
+    for color, background in pairs:
+        back = app_palette.background(colors, palette, background)
+        ratio = app_palette.contrast_ratio(getattr(colors, color), back)
+        if ratio < least:
+            low.append(f"{color} on {background}: {ratio:.2f}")
+    return low
+
+
 def test_every_text_colour_pair_reaches_aa(themed: QPalette) -> None:
     colors = app_palette.colors_for(themed)
-    low = []
-    for text, background in app_palette.TEXT_PAIRS:
-        back = app_palette.background(colors, themed, background)
-        ratio = app_palette.contrast_ratio(getattr(colors, text), back)
-        if ratio < AA:
-            low.append(f"{text} on {background}: {ratio:.2f}")
+    low = too_low(themed, app_palette.TEXT_PAIRS, AA)
     own_text = themed.color(QPalette.ColorRole.Text).name()
     for background in app_palette.PALETTE_TEXT_ON:
         ratio = app_palette.contrast_ratio(own_text, getattr(colors, background))
         if ratio < AA:
             low.append(f"text on {background}: {ratio:.2f}")
     assert not low
+
+
+def test_the_focus_colour_stands_out_from_what_it_marks(themed: QPalette) -> None:
+    assert not too_low(themed, app_palette.FOCUS_PAIRS, app_palette.FOCUS_CONTRAST)
+
+
+def drawn_on(document: QTextDocument, position: int, base: str) -> str:
+    """The colour behind the character at ``position``: its own background, its table cell's,
+    its block's, or that of the innermost frame (table) that sets one; else the view's base."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(position)
+    brushes = [cursor.charFormat().background(), cursor.blockFormat().background()]
+    table = cursor.currentTable()
+    if table is not None:
+        brushes.append(table.cellAt(cursor).format().background())
+    frame = cursor.currentFrame()
+    while frame is not None:
+        brushes.append(frame.frameFormat().background())
+        frame = frame.parentFrame()
+    painted = [b for b in brushes if b.style() != Qt.BrushStyle.NoBrush]
+    return painted[0].color().name() if painted else base
+
+
+def links_of(document: QTextDocument) -> Iterator[tuple[str, str, int]]:
+    """(address, colour, position) of every stretch of link text in ``document``."""
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            look = fragment.charFormat()
+            if look.isAnchor() and look.anchorHref():
+                yield look.anchorHref(), look.foreground().color().name(), fragment.position()
+            fragments += 1
+        block = block.next()
+
+
+def test_every_link_of_every_page_is_the_palettes_link_colour_and_reads_on_its_background(
+    themed: QPalette, window: MainWindow, bundled_library: Library
+) -> None:
+    colors = app_palette.colors_for(themed)
+    pane = window.item_view.document
+    base = pane.palette().color(QPalette.ColorRole.Base).name()
+    pages = ["home", *sorted(id for kind in KINDS for id in getattr(bundled_library, kind))]
+    wrong = []
+    for page in pages:
+        window.show_home() if page == "home" else window.open_item(page)
+        document = pane.document()
+        found = list(links_of(document))
+        assert found or page != "home"
+        for href, color, position in found:
+            back = drawn_on(document, position, base)
+            if color != colors.link or app_palette.contrast_ratio(color, back) < AA:
+                wrong.append(f"{page} {href}: {color} on {back}")
+    assert not wrong
 
 
 def test_banners_take_their_severity_colours_not_the_tooltips(

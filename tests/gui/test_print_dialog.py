@@ -62,7 +62,7 @@ def answer_next_message_box(texts: list[str]) -> None:
 def preview_pages(dialog: PrintDialog) -> list[QLabel]:
     return [
         label
-        for label in dialog.pages_widget.findChildren(QLabel)
+        for label in dialog.preview.pages_widget.findChildren(QLabel)
         if label.pixmap() is not None and not label.pixmap().isNull()
     ]
 
@@ -80,7 +80,7 @@ def test_preview_shows_the_pages_of_the_pdf_to_be_saved(
     qtbot.waitUntil(lambda: len(preview_pages(dialog)) == pages)
     for label in preview_pages(dialog):  # whole pages, scrolled rather than squeezed
         assert label.minimumSize() == label.pixmap().deviceIndependentSize().toSize()
-    assert dialog.page_count_label.text() == f"Preview: {pages} pages, Letter"
+    assert dialog.preview.count_label.text() == f"Preview: {pages} pages, Letter"
     assert CANARY in pdf_text(target, 1)
     assert page_size(target) == (612, 792)
 
@@ -138,11 +138,11 @@ def test_a_bad_weight_is_explained_and_blocks_saving(qtbot: QtBot, dialog: Print
     assert not dialog.save_button.isEnabled()
     assert not dialog.print_button.isEnabled()
     # The pages still shown are not what would print: greyed out until the field is fixed.
-    assert not dialog.pages_widget.isEnabled()
+    assert not dialog.preview.pages_widget.isEnabled()
     type_into(qtbot, dialog, dialog.weight, " lb")
     assert not dialog.problem.isVisible()
     assert dialog.save_button.isEnabled()
-    assert dialog.pages_widget.isEnabled()
+    assert dialog.preview.pages_widget.isEnabled()
 
 
 def test_the_preview_page_fills_the_preview_and_follows_its_width(
@@ -150,15 +150,15 @@ def test_the_preview_page_fills_the_preview_and_follows_its_width(
 ) -> None:
     def page_fills_preview() -> bool:
         page_width = preview_pages(dialog)[0].pixmap().deviceIndependentSize().width()
-        return abs(page_width - dialog.preview_page_width()) <= 2
+        return abs(page_width - dialog.preview.page_width()) <= 2
 
     dialog.resize(1100, 760)  # the size it asks for on a large enough screen
-    qtbot.waitUntil(lambda: dialog.preview_page_width() > 460)
+    qtbot.waitUntil(lambda: dialog.preview.page_width() > 460)
     qtbot.waitUntil(page_fills_preview)
-    wide = dialog.preview_page_width()
+    wide = dialog.preview.page_width()
     assert wide > 460  # wider than the old fixed preview, so small signs such as ÷ stay legible
     dialog.resize(dialog.width() - 200, dialog.height())
-    qtbot.waitUntil(lambda: dialog.preview_page_width() < wide)
+    qtbot.waitUntil(lambda: dialog.preview.page_width() < wide)
     qtbot.waitUntil(page_fills_preview)
 
 

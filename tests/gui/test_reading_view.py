@@ -3,8 +3,9 @@ section bar, the calculator's share of the column, short source labels, and sear
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextBlockFormat
+from PySide6.QtGui import QTextBlockFormat, QTextTable
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
@@ -56,6 +57,66 @@ def _blocks(window: MainWindow) -> list:
         found.append(block)
         block = block.next()
     return found
+
+
+def broken_words(window: MainWindow) -> list[str]:
+    """Words of the reading pane split across two lines ("administratio" / "n")."""
+    broken = []
+    for block in _blocks(window):
+        text, layout = block.text(), block.layout()
+        for line in range(layout.lineCount() - 1):
+            end = layout.lineAt(line).textStart() + layout.lineAt(line).textLength()
+            if 0 < end < len(text) and text[end - 1].isalpha() and text[end].isalpha():
+                broken.append(text[max(0, end - 12) : end + 12])
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("size", "narrow"), [((1280, 800), False), ((1024, 700), False), ((760, 560), True)]
+)
+def test_no_word_of_any_page_is_broken_across_lines(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    bundled_library: Library,
+    size: tuple[int, int],
+    narrow: bool,
+) -> None:
+    """Wide: tables keep their columns; narrow (as at 150 % on a 1280×800 screen): each table
+    row is a box of its own, since five columns cannot keep "Maintenance" and "mg/kg" whole."""
+    window = make_window(size=size)
+    window.open_item("iv-ketamine-trd")
+    assert window.item_view.document.narrow() == narrow
+    widest = max(table.columns() for table in _tables(window))
+    assert widest == 1 if narrow else widest > 1
+    found = {}
+    for kind in ("protocols", "checklists", "contraindications"):
+        for item_id in getattr(bundled_library, kind):
+            window.open_item(item_id)
+            if broken := broken_words(window):
+                found[item_id] = broken
+    assert not found
+
+
+def test_narrowing_the_window_turns_table_rows_into_boxes_and_back(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(size=(1280, 800))
+    window.open_item("spravato-trd")
+
+    def widest() -> int:
+        return max(table.columns() for table in _tables(window))
+
+    assert widest() > 1
+    window.resize(760, 560)
+    qtbot.waitUntil(lambda: widest() == 1)
+    assert not broken_words(window)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: widest() > 1)
+
+
+def _tables(window: MainWindow) -> list[QTextTable]:
+    frames = window.item_view.document.document().rootFrame().childFrames()
+    return [frame for frame in frames if isinstance(frame, QTextTable)]
 
 
 def test_zoom_reset_returns_to_the_reading_size(qtbot: QtBot, window: MainWindow) -> None:

@@ -29,6 +29,9 @@ from ketaref.gui.print_dialog import PrintDialog
 active = load_active_content()
 window = MainWindow(active, QSettings(sys.argv[1], QSettings.Format.IniFormat))
 window.show()
+window.open_item("iv-ketamine-trd")  # the widest: section bar and a weight-based calculator
+for _ in range(5):
+    app.processEvents()
 window.open_item("spravato-trd")
 dialog = PrintDialog(active.library, active.library.protocols["spravato-trd"], parent=window)
 dialog.show()
@@ -44,7 +47,9 @@ print(json.dumps({
     "window": box(window),
     "dialog": box(dialog),
     "buttons": {b.text(): box(b) for b in buttons},
-    "preview_width": dialog.preview_page_width(),
+    "preview_width": dialog.preview.page_width(),
+    "text_width": window.item_view.document.width(),
+    "navigation_width": window.splitter.widget(0).width(),
 }), flush=True)
 os._exit(0)  # no teardown: only the report above is under test
 """
@@ -61,20 +66,27 @@ def test_a_wanted_size_is_cut_to_the_available_area_less_the_frame() -> None:
     assert task_bar_left.contains(outer)
 
 
-@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1280, 720)])
+@pytest.mark.parametrize(
+    ("width", "height", "scale"),
+    [(1024, 600, 1), (1280, 720, 1), (1280, 800, 1.5), (1280, 800, 2)],
+)
 def test_on_a_small_screen_every_button_and_the_content_version_are_on_it(
-    tmp_path: Path, width: int, height: int
+    tmp_path: Path, width: int, height: int, scale: float
 ) -> None:
-    found = run_probe(PROBE, tmp_path, width, height)
+    """Also at 150 % and 200 %, where a protocol's section bar once made the window wider
+    than the screen (its buttons now wrap)."""
+    found = run_probe(PROBE, tmp_path, width, height, scale)
     screen = QRect(*found["screen"])
-    assert screen.size() == QSize(width, height)
+    assert screen.size() == QSize(round(width / scale), round(height / scale))
     for name in ("status", "window", "dialog"):
         assert screen.contains(QRect(*found[name])), (name, found[name])
     assert {"&Save as PDF…", "&Print…", "Close"} <= set(found["buttons"])
     for text, rect in found["buttons"].items():
         assert screen.contains(QRect(*rect)), (text, rect)
+    # The navigation gives way too: the text is never the narrower of the two.
+    assert found["text_width"] >= found["navigation_width"], found
     # The preview fills its column rather than a fixed 460 px.
-    assert found["preview_width"] > 460 or width < 1280
+    assert found["preview_width"] > 460 or width < 1280 or scale > 1
 
 
 #: Opens every other dialog of the main window on a screen smaller than their wanted sizes and
@@ -114,8 +126,14 @@ def test_every_dialog_fits_a_screen_smaller_than_it_asks_for(tmp_path: Path) -> 
         assert screen.contains(QRect(*rect)), (name, rect)
 
 
-def run_probe(probe: str, tmp_path: Path, width: int, height: int) -> dict[str, Any]:
-    """Run ``probe`` on an offscreen screen of ``width`` × ``height``; return its JSON report."""
+def run_probe(
+    probe: str, tmp_path: Path, width: int, height: int, scale: float = 1, *args: str
+) -> dict[str, Any]:
+    """Run ``probe`` on an offscreen screen of ``width`` × ``height`` scaled by ``scale``
+    (QT_SCALE_FACTOR, as the desktop's 150 % or 200 %); return its JSON report.
+
+    The probe gets the settings file, then ``args``, as its arguments.
+    """
     config = tmp_path / "screen.json"
     config.write_text(
         json.dumps(
@@ -128,9 +146,10 @@ def run_probe(probe: str, tmp_path: Path, width: int, height: int) -> dict[str, 
         QT_QPA_PLATFORM=f"offscreen:configfile={config}",
         KETAREF_STATE_DIR=str(tmp_path / "state"),
         KETAREF_POLICY=str(tmp_path / "no-policy.toml"),
+        QT_SCALE_FACTOR=str(scale),
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path / "settings.ini")],
+        [sys.executable, "-c", probe, str(tmp_path / "settings.ini"), *args],
         env=env,
         cwd=REPO,
         capture_output=True,
