@@ -49,7 +49,7 @@ from ketaref.content.site_pack import (
     read_trust_state,
     write_trust_state,
 )
-from ketaref.safe_read import FileRefused, read_file
+from ketaref.safe_read import FileRefused, path_trouble, read_file
 from ketaref.text import first_few
 
 LOCAL_RULES_TRUST = "local-rules-trust.json"
@@ -129,7 +129,9 @@ class RulesGate:
                 return NO_LOCAL_RULES
             return self._fallback(record, source, f"{source} is missing")
         except OSError as exc:
-            return self._fallback(record, source, f"{source} cannot be read ({exc.strerror})")
+            return self._fallback(
+                record, source, f"{source} cannot be read: {path_trouble(exc, source)}"
+            )
         try:
             return self._accept(source, record)
         except RulesRefused as refusal:

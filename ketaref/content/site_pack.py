@@ -49,7 +49,7 @@ from ketaref.content.signing import (
     verify_signed_pack,
 )
 from ketaref.policy import Policy
-from ketaref.safe_read import FileRefused, read_file
+from ketaref.safe_read import NO_SUCH_FOLDER, FileRefused, folder_trouble, read_file
 from ketaref.text import first_few
 
 TRUST_STATE = "trust-state.json"
@@ -210,8 +210,11 @@ class SiteGate:
 
     def _candidate_manifest(self, source: Path) -> tuple[bytes, Manifest]:
         """The site pack's manifest, its signature checked before any YAML is parsed."""
-        if not source.is_dir():
+        trouble = folder_trouble(source)
+        if trouble == NO_SUCH_FOLDER:
             raise PackRefused("the folder does not exist or cannot be reached")
+        if trouble:
+            raise PackRefused(f"the folder cannot be used: {trouble}")
         try:
             manifest_bytes = read_limited(source / MANIFEST, MANIFEST)
             if self.policy.require_signed_content:
