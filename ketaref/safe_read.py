@@ -52,6 +52,7 @@ class FileRefused(Exception):
         missing: bool = False,
         unreadable: bool = False,
         not_a_file: bool = False,
+        cause: str = "",
     ):
         super().__init__(f"{path} {reason}")
         self.path = path
@@ -64,6 +65,8 @@ class FileRefused(Exception):
         #: A folder, named pipe, device or link is where the file should be: its content was
         #: never looked at, and only someone removing it makes room for the file again.
         self.not_a_file = not_a_file
+        #: Why the system would not let it be read, in plain words (with ``unreadable``).
+        self.cause = cause
 
 
 def path_trouble(error: OSError, path: Path) -> str:
@@ -95,10 +98,7 @@ def path_trouble(error: OSError, path: Path) -> str:
     if code == errno.ENOENT:
         return f"the folder {_first_missing(path.parent)} does not exist"
     if code in (errno.EACCES, errno.EPERM):
-        return (
-            "Permission denied: this user account may not use that folder or file"
-            " (ask IT for access)"
-        )
+        return "permission denied for this user account"
     if code == errno.EISDIR:
         return "that is a folder, not a file name"
     if code == errno.EROFS:
@@ -195,8 +195,8 @@ def read_file(path: Path, limit: int, *, follow_links: bool = True, what: str = 
     except IsADirectoryError:
         raise FileRefused(path, "is a folder, not a file", not_a_file=True) from None
     except OSError as exc:
-        reason = f"cannot be read: {path_trouble(exc, path)}"
-        raise FileRefused(path, reason, unreadable=True) from None
+        cause = path_trouble(exc, path)
+        raise FileRefused(path, f"cannot be read: {cause}", unreadable=True, cause=cause) from None
     if len(data) > limit:
         limit_text = f"the {size_text(limit)} limit{f' for {what}' if what else ''}"
         raise FileRefused(path, f"is larger than {limit_text}")

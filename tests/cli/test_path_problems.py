@@ -55,7 +55,7 @@ def file_as_folder(root: Path) -> tuple[Path, str]:
 def no_permission(root: Path) -> tuple[Path, str]:
     closed = root / "closed"
     closed.mkdir(mode=0o000)
-    return closed / "out.pdf", "Permission denied"
+    return closed / "out.pdf", "permission denied for this user account"
 
 
 PATH_PROBLEMS: dict[str, Callable[[Path], tuple[Path, str]]] = {

@@ -75,7 +75,7 @@ def fifo_policy(site: Site) -> str:
 
 def fifo_trust_state(site: Site) -> str:
     record = make_fifo(paths.state_dir() / "trust-state.json")
-    return f"the record of trusted site packs is damaged: {record} is a special file"
+    return f"the record of trusted site packs {record} is a special file"
 
 
 def fifo_user_settings(site: Site) -> str:
@@ -164,3 +164,38 @@ def test_a_huge_user_settings_file_is_refused_unread() -> None:
 
     assert shown.returncode == 0
     assert f"{settings}: is larger than the 64 KiB limit" in shown.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_trust_record_that_is_not_a_file_keeps_the_verified_copy(
+    kind: str, site: Site, small_packs: dict[str, Path]
+) -> None:
+    published(site, small_packs)
+    assert "content 2026.12.0" in run_ketaref("--version").stdout  # trusted and kept
+    kept = paths.state_dir() / "trusted-pack"
+    copies = sorted(kept.iterdir())
+    record = paths.state_dir() / "trust-state.json"
+    if kind == "fifo":
+        make_fifo(record)
+    else:
+        record.unlink()
+        record.mkdir()
+
+    version = run_ketaref("--version")
+    app = run_ketaref(app=True)
+
+    assert version.returncode == 0, version.stderr
+    assert "content 2026.12.0" not in version.stdout  # not used: which copy is trusted is unknown
+    assert sorted(kept.iterdir()) == copies  # but kept, for when the record is put right
+    what = "is a special file (such as a named pipe" if kind == "fifo" else "is a folder"
+    assert f"the record of trusted site packs {record} {what}" in version.stderr
+    assert "IT: remove it (ketaref then writes a new one)" in version.stderr
+    assert "trusted-pack" not in version.stderr
+    assert app.returncode == 0, app.stderr
+    assert sorted(kept.iterdir()) == copies
+
+    if kind == "fifo":
+        record.unlink()
+    else:
+        record.rmdir()
+    assert "content 2026.12.0" in run_ketaref("--version").stdout
