@@ -10,7 +10,9 @@ refused (a rollback); with ``expired_content = "block"``, so is a file past its 
 
 An accepted file is copied into the user's state dir (``trusted-local-rules/<sha256>.yaml``) and
 ``local-rules-trust.json`` names it: that write is the commit point. A refused file falls back to
-that kept copy if it still verifies, else to no local rules; never a mix of two files.
+that kept copy if it still verifies, else to no local rules; never a mix of two files. The record
+is handled as the site pack's: one that cannot be read (or is not a file) keeps every copy and
+puts no local rules in force; a readable but damaged one counts as nothing trusted yet.
 """
 
 from __future__ import annotations
@@ -119,9 +121,12 @@ class RulesGate:
         try:
             record = read_trust_state(self.gate.state, LOCAL_RULES_TRUST)
         except TrustStateError as exc:
-            return self._fallback(
-                None, source, f"the record of trusted local rules cannot be used ({exc})"
-            )
+            if exc.unreadable:
+                # As for site packs: no evidence about the kept copy, which stays; nothing used.
+                return self._fallback(None, source, exc.refusal("local rules"))
+            # Readable but not a record, as for site packs: nothing trusted yet, recorded afresh.
+            self.notices.append(f"the record of trusted local rules is damaged: {exc}")
+            record = None
         try:
             source.lstat()
         except FileNotFoundError:
