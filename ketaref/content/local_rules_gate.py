@@ -91,13 +91,11 @@ def read_rules_file(path: Path) -> bytes:
 def sign_local_rules(path: Path, key_path: Path, library: Library) -> str:
     """Check ``path`` against the pack in use, then write its signature beside it; the key id.
 
-    Raises SigningError (key), RulesRefused (file), OSError (signature not written).
+    Raises SigningError (key), FileRefused (file not read), RulesRefused (file has problems),
+    OSError (signature not written).
     """
     private_key = load_private_key(key_path)
-    try:
-        raw = read_rules_file(path)
-    except FileRefused as refused:
-        raise RulesRefused(str(refused)) from None
+    raw = read_rules_file(path)
     check = check_rules_file(raw, str(path), library)
     problems = check.problems + check.reconfirm
     if problems:

@@ -170,3 +170,17 @@ def test_a_policy_content_dir_with_a_name_too_long_is_refused_in_words(tmp_path:
     assert "Traceback" not in version.stderr
     assert app.returncode == 0, app.stderr
     assert "Traceback" not in app.stderr
+
+
+@pytest.mark.parametrize("problem", PATH_PROBLEMS)
+def test_a_local_rules_file_that_cannot_be_read_is_bad_input_for_sign_as_for_validate(
+    root: Path, problem: str, tmp_path: Path
+) -> None:
+    private, _ = generate_keypair(tmp_path / "keys", "clinic")
+    rules, words = PATH_PROBLEMS[problem](root)
+    prefix = as_a_user() if problem == "no permission" else ()
+
+    for command in (("validate", rules), ("sign", rules, "--key", private)):
+        result = ketaref("local-rules", *command, prefix=prefix)
+        assert_one_line(result, words)
+    assert leftovers(root) == []
