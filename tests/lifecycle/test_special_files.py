@@ -168,7 +168,29 @@ def test_a_huge_user_settings_file_is_refused_unread() -> None:
     assert f"{settings}: is larger than the 64 KiB limit" in shown.stderr
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder"])
+#: What can stand in a trust record's place, and how ketaref's message says what it is.
+NOT_A_FILE = {"fifo": "is a special file (such as a named pipe", "folder": "is a folder"}
+
+
+def put_in_place_of(record: Path, kind: str) -> str:
+    """Replace the file ``record`` with a named pipe or a folder; return how it is named."""
+    if kind == "fifo":
+        make_fifo(record)
+    else:
+        record.unlink()
+        record.mkdir()
+    return NOT_A_FILE[kind]
+
+
+def take_away(record: Path) -> None:
+    """Remove what stands in the record's place, as IT is asked to."""
+    if record.is_dir():
+        record.rmdir()
+    else:
+        record.unlink()
+
+
+@pytest.mark.parametrize("kind", NOT_A_FILE)
 def test_a_trust_record_that_is_not_a_file_keeps_the_verified_copy(
     kind: str, site: Site, small_packs: dict[str, Path]
 ) -> None:
@@ -177,11 +199,7 @@ def test_a_trust_record_that_is_not_a_file_keeps_the_verified_copy(
     kept = paths.state_dir() / "trusted-pack"
     copies = sorted(kept.iterdir())
     record = paths.state_dir() / "trust-state.json"
-    if kind == "fifo":
-        make_fifo(record)
-    else:
-        record.unlink()
-        record.mkdir()
+    what = put_in_place_of(record, kind)
 
     version = run_ketaref("--version")
     app = run_ketaref(app=True)
@@ -189,17 +207,13 @@ def test_a_trust_record_that_is_not_a_file_keeps_the_verified_copy(
     assert version.returncode == 0, version.stderr
     assert "content 2026.12.0" not in version.stdout  # not used: which copy is trusted is unknown
     assert sorted(kept.iterdir()) == copies  # but kept, for when the record is put right
-    what = "is a special file (such as a named pipe" if kind == "fifo" else "is a folder"
     assert f"the record of trusted site packs {record} {what}" in version.stderr
     assert "IT: remove it (ketaref then writes a new one)" in version.stderr
     assert "trusted-pack" not in version.stderr
     assert app.returncode == 0, app.stderr
     assert sorted(kept.iterdir()) == copies
 
-    if kind == "fifo":
-        record.unlink()
-    else:
-        record.rmdir()
+    take_away(record)
     assert "content 2026.12.0" in run_ketaref("--version").stdout
 
 
@@ -217,18 +231,14 @@ def local_rules_shown() -> tuple[dict[str, object], str]:
     return json.loads(result.stdout), result.stderr
 
 
-@pytest.mark.parametrize("kind", ["fifo", "folder"])
+@pytest.mark.parametrize("kind", NOT_A_FILE)
 def test_a_local_rules_record_that_is_not_a_file_keeps_the_kept_copy(kind: str, site: Site) -> None:
     signed_local_rules(site)
     assert local_rules_shown()[0]["in_force"] is True  # trusted and kept
     kept = paths.state_dir() / "trusted-local-rules"
     copies = sorted(kept.iterdir())
     record = paths.state_dir() / "local-rules-trust.json"
-    if kind == "fifo":
-        make_fifo(record)
-    else:
-        record.unlink()
-        record.mkdir()
+    what = put_in_place_of(record, kind)
 
     document, stderr = local_rules_shown()
     app = run_ketaref(app=True)
@@ -237,7 +247,6 @@ def test_a_local_rules_record_that_is_not_a_file_keeps_the_kept_copy(kind: str, 
     # be ruled out; nothing is used and nothing removed.
     assert document["in_force"] is False
     refusal = str(document["refusal"])
-    what = "is a special file (such as a named pipe" if kind == "fifo" else "is a folder"
     assert f"the record of trusted local rules {record} {what}" in refusal
     assert "so a rollback cannot be ruled out" in refusal
     assert "IT: remove it (ketaref then writes a new one)" in refusal
@@ -246,10 +255,7 @@ def test_a_local_rules_record_that_is_not_a_file_keeps_the_kept_copy(kind: str, 
     assert app.returncode == 0, app.stderr
     assert sorted(kept.iterdir()) == copies
 
-    if kind == "fifo":
-        record.unlink()
-    else:
-        record.rmdir()
+    take_away(record)
     assert local_rules_shown()[0]["in_force"] is True
 
 
