@@ -13,6 +13,11 @@ A temporary file may hold a patient's details (a checklist PDF), so none must ou
 * one left by a process that could not clean up (killed outright, power lost) is removed by the
   next write into the same folder, and by :func:`remove_stale_temporaries` at start-up, once it
   is older than :data:`STALE_AFTER_S`. Nothing records which folders were written to.
+
+Every OSError a write raises carries, as its ``strerror``, what went wrong in plain words
+(``safe_read.path_trouble``: a name too long, a loop of links, a file where a folder should be, no
+permission, a full disk), with its ``errno`` and ``filename`` kept, so each caller reports it as
+one line without wording the system's errors again.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+
+from ketaref.safe_read import path_trouble
 
 TEMPORARY_PREFIX = ".ketaref-"
 TEMPORARY_SUFFIX = ".part"
@@ -151,6 +158,40 @@ def _place_without_overwriting(temporary: Path, target: Path, data: bytes, mode:
     os.unlink(temporary)
 
 
+def check_target(target: Path) -> None:
+    """Raise OSError (``strerror`` in plain words) unless a file could be written at ``target``.
+
+    ``target`` must be absent or a regular file, in an existing folder; a name too long, a loop
+    of links or a file where a folder should be are said as such, never raised as they come.
+    """
+    try:
+        details = os.lstat(target)
+    except FileNotFoundError:
+        try:
+            folder = os.stat(target.parent)
+        except OSError as exc:
+            raise _in_words(exc, target) from None
+        if not stat.S_ISDIR(folder.st_mode):
+            raise _in_words(OSError(errno.ENOTDIR, "", str(target)), target) from None
+        return
+    except OSError as exc:
+        raise _in_words(exc, target) from None
+    if stat.S_ISDIR(details.st_mode):
+        raise OSError(errno.EISDIR, "that is a folder, not a file name", str(target))
+    if not stat.S_ISREG(details.st_mode):
+        raise OSError(
+            errno.EINVAL,
+            "it exists and is not a regular file (a link, named pipe or device): choose another"
+            " name",
+            str(target),
+        )
+
+
+def _in_words(error: OSError, path: Path) -> OSError:
+    """``error`` with its ``strerror`` in plain words (errno and file name kept)."""
+    return OSError(error.errno, path_trouble(error, path), error.filename or str(path))
+
+
 def write_atomically(
     target: Path, data: bytes, mode: int | None = None, *, overwrite: bool = True
 ) -> None:
@@ -158,10 +199,18 @@ def write_atomically(
 
     Only a regular file is ever replaced (never a folder, device or link). With
     ``overwrite=False`` an existing target is an error (FileExistsError), checked atomically.
+    The error's ``strerror`` says what went wrong in plain words.
     """
-    with contextlib.suppress(FileNotFoundError):
-        if not stat.S_ISREG(os.lstat(target).st_mode):
-            raise OSError(errno.EINVAL, "it exists and is not a regular file", str(target))
+    target = Path(target)
+    check_target(target)
+    try:
+        _write(target, data, mode, overwrite)
+    except OSError as exc:
+        raise _in_words(exc, target) from None
+
+
+def _write(target: Path, data: bytes, mode: int | None, overwrite: bool) -> None:
+    """The write itself: temporary file, one write, fsync, rename; the temporary never stays."""
     directory = target.parent
     chosen_mode = _default_mode(target) if mode is None else mode
     remove_stale_temporaries(directory)

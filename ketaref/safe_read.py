@@ -12,12 +12,15 @@ device could hand out endless bytes. So each read here
 3. reads at most ``limit`` bytes, refusing a larger file.
 
 Failures raise ``FileRefused`` with a reason in words (``is a special file …``); the caller puts
-it in its own context. Nothing here imports more than ``os`` and ``stat``: it is on the start-up
-path.
+it in its own context. :func:`path_trouble` is the one wording of what the system said about a
+path (a name too long, a loop of links, a file where a folder should be, no permission), for
+reading and writing alike, and :func:`folder_trouble` the one check of a folder a user named.
+Nothing here imports more than ``os``, ``errno`` and ``stat``: it is on the start-up path.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -32,10 +35,25 @@ _OPEN_FLAGS = (
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+#: The longest file or folder name (one path component) most file systems take, in bytes.
+NAME_MAX_BYTES = 255
+#: What :func:`folder_trouble` says of a folder that is not there (callers may say more).
+NO_SUCH_FOLDER = "no such folder"
+
+
 class FileRefused(Exception):
     """A file that was not read; ``reason`` completes a sentence that starts with its name."""
 
-    def __init__(self, path: Path, reason: str, *, missing: bool = False, unreadable: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        reason: str,
+        *,
+        missing: bool = False,
+        unreadable: bool = False,
+        not_a_file: bool = False,
+        cause: str = "",
+    ):
         super().__init__(f"{path} {reason}")
         self.path = path
         self.reason = reason
@@ -44,6 +62,93 @@ class FileRefused(Exception):
         #: The system would not let it be read (permissions, an offline share): says nothing
         #: about what the file holds, and may pass.
         self.unreadable = unreadable
+        #: A folder, named pipe, device or link is where the file should be: its content was
+        #: never looked at, and only someone removing it makes room for the file again.
+        self.not_a_file = not_a_file
+        #: Why the system would not let it be read, in plain words (with ``unreadable``).
+        self.cause = cause
+
+
+def path_trouble(error: OSError, path: Path) -> str:
+    """What ``error``, met while using ``path``, means, in words a nurse or IT admin follows.
+
+    Completes a sentence such as "cannot save the checklist to PATH: …". Names the part of the
+    path at fault where the error says which (the name that is too long, the file that stands
+    where a folder should be); the system's own words for anything else.
+    """
+    path = Path(path)
+    code = error.errno
+    if code == errno.ENAMETOOLONG:
+        longest = max(path.parts, key=lambda part: len(os.fsencode(part)), default="")
+        size = len(os.fsencode(longest))
+        if size > NAME_MAX_BYTES:
+            shown = longest if len(longest) <= 40 else f"{longest[:30]}…{longest[-8:]}"
+            return (
+                f"the name “{shown}” is {size} bytes long, longer than the {NAME_MAX_BYTES} a"
+                " file or folder name may have; choose a shorter name"
+            )
+        return "the path is longer than this system allows; choose a shorter one"
+    if code == errno.ELOOP:
+        return "the path goes round in a loop of symbolic links"
+    if code == errno.ENOTDIR:
+        blocking = _file_in_the_way(path)
+        if blocking is not None:
+            return f"{blocking} is a file, not a folder"
+        return "a part of the path that should be a folder is not one"
+    if code == errno.ENOENT:
+        return f"the folder {_first_missing(path.parent)} does not exist"
+    if code in (errno.EACCES, errno.EPERM):
+        return "permission denied for this user account"
+    if code == errno.EISDIR:
+        return "that is a folder, not a file name"
+    if code == errno.EROFS:
+        return "the folder is on a read-only disk or share"
+    if code == errno.ENOSPC:
+        return "the disk is full"
+    if code == getattr(errno, "EDQUOT", None):
+        return "this user account's disk quota is used up"
+    return error.strerror or str(error)
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The first part of ``path`` (from the top) that exists and is not a folder."""
+    for part in (*reversed(path.parents), path):
+        try:
+            if not stat.S_ISDIR(os.stat(part).st_mode):
+                return part if part != path else None
+        except OSError:
+            return None
+    return None
+
+
+def _first_missing(folder: Path) -> Path:
+    """The outermost folder on the way to ``folder`` that does not exist (``folder`` itself at
+    worst), so the message names the one to create."""
+    for part in (*reversed(folder.parents), folder):
+        try:
+            os.stat(part)
+        except FileNotFoundError:
+            return part
+        except OSError:
+            break
+    return folder
+
+
+def folder_trouble(path: Path) -> str | None:
+    """Why ``path`` cannot be used as an existing folder, in plain words; None when it can.
+
+    The one check of a folder a user names on the command line (a pack to validate, verify or
+    compare): never raises, whatever the path holds.
+    """
+    try:
+        details = os.stat(path)
+    except FileNotFoundError:
+        return NO_SUCH_FOLDER
+    except OSError as exc:
+        return path_trouble(exc, path)
+    if not stat.S_ISDIR(details.st_mode):
+        return "is a file, not a folder"
+    return None
 
 
 def size_text(limit: int) -> str:
@@ -74,12 +179,12 @@ def read_file(path: Path, limit: int, *, follow_links: bool = True, what: str = 
     try:
         looked_at = os.stat(path) if follow_links else os.lstat(path)
         if not stat.S_ISREG(looked_at.st_mode):
-            raise FileRefused(path, _kind_of(looked_at.st_mode))
+            raise FileRefused(path, _kind_of(looked_at.st_mode), not_a_file=True)
         descriptor = os.open(path, _OPEN_FLAGS | (0 if follow_links else _NO_FOLLOW))
         try:
             opened = os.fstat(descriptor)
             if not stat.S_ISREG(opened.st_mode):
-                raise FileRefused(path, _kind_of(opened.st_mode))
+                raise FileRefused(path, _kind_of(opened.st_mode), not_a_file=True)
             if (opened.st_dev, opened.st_ino) != (looked_at.st_dev, looked_at.st_ino):
                 raise FileRefused(path, "changed while it was being read; try again")
             data = _read_up_to(descriptor, min(opened.st_size, limit) + 1, limit + 1)
@@ -88,9 +193,10 @@ def read_file(path: Path, limit: int, *, follow_links: bool = True, what: str = 
     except FileNotFoundError:
         raise FileRefused(path, "does not exist", missing=True) from None
     except IsADirectoryError:
-        raise FileRefused(path, "is a folder, not a file") from None
+        raise FileRefused(path, "is a folder, not a file", not_a_file=True) from None
     except OSError as exc:
-        raise FileRefused(path, f"cannot be read: {exc.strerror or exc}", unreadable=True) from None
+        cause = path_trouble(exc, path)
+        raise FileRefused(path, f"cannot be read: {cause}", unreadable=True, cause=cause) from None
     if len(data) > limit:
         limit_text = f"the {size_text(limit)} limit{f' for {what}' if what else ''}"
         raise FileRefused(path, f"is larger than {limit_text}")

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.local_rules_gate import slots_of
+from ketaref.content.local_rules_gate import signature_path, slots_of
 from ketaref.content.pack import Library, load_pack
+from ketaref.content.signing import load_private_key, signature_text
+from tests.conftest import Cli
 
 #: Values chosen to be recognisable in output, not advice (TEST DATA, not from any source).
 TEST_VALUES = {
@@ -65,3 +67,20 @@ def write_rules(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def publish_rules(folder: Path, text: str, key: Path | None, cli: Cli) -> Path:
+    """Write ``local-rules.yaml`` into ``folder`` (a content_dir) and, with ``key``, sign it
+    with ``ketaref local-rules sign`` (which checks the file first)."""
+    path = write_rules(folder / "local-rules.yaml", text)
+    signature_path(path).unlink(missing_ok=True)
+    if key is not None:
+        assert cli("local-rules", "sign", path, "--key", key).returncode == 0
+    return path
+
+
+def sign_unchecked(path: Path, key: Path) -> None:
+    """Sign ``path`` without checking it, as a key holder could: a bad file with a good
+    signature, which the workstation must still refuse."""
+    raw = path.read_bytes()
+    signature_path(path).write_bytes(signature_text(load_private_key(key), raw))

@@ -9,6 +9,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from ketaref.text import plural  # noqa: F401  (re-exported: commands import it from here)
@@ -42,6 +43,16 @@ class OutputLost(Exception):
     def __init__(self, error: OSError):
         super().__init__(error.strerror or str(error))
         self.error = error
+
+
+def existing_folder(text: str, context: str = "") -> Path:
+    """The folder a user named on the command line, or CliError (exit 2) saying in plain words
+    why it is not one (missing, a file, a name too long, a loop of links, no permission)."""
+    from ketaref.safe_read import folder_trouble
+
+    if trouble := folder_trouble(Path(text)):
+        raise CliError(f"{text}: {context + ': ' if context else ''}{trouble}")
+    return Path(text)
 
 
 def fail(error: CliError) -> int:

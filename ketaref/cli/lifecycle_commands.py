@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ketaref.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     CliError,
+    existing_folder,
     notice,
     print_json,
     report_invalid,
@@ -21,9 +23,17 @@ SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 def _keygen(args: argparse.Namespace) -> int:
     from ketaref.content.signing import SigningError, generate_keypair
+    from ketaref.safe_read import path_trouble
 
+    out = Path(args.out)
     try:
-        private_path, public_path = generate_keypair(Path(args.out), args.name)
+        os.stat(out)
+    except FileNotFoundError:
+        pass  # keygen makes it
+    except OSError as exc:
+        raise CliError(f"cannot write the keys into {out}: {path_trouble(exc, out)}") from None
+    try:
+        private_path, public_path = generate_keypair(out, args.name)
     except SigningError as exc:
         raise CliError(str(exc)) from None
     notice(
@@ -64,14 +74,13 @@ def _verify(args: argparse.Namespace) -> int:
         verify_signed_pack,
     )
 
-    if not Path(args.directory).is_dir():
-        raise CliError(f"{args.directory}: no such folder")
+    directory = existing_folder(args.directory)
     try:
         public_key = load_public_key(Path(args.key))
     except SigningError as exc:
         raise CliError(str(exc)) from None
     try:
-        library = verify_signed_pack(Path(args.directory), [public_key])
+        library = verify_signed_pack(directory, [public_key])
     except SignatureRefused as exc:
         notice(f"{args.directory}: {exc}")
         return EXIT_CHECK_FAILED
@@ -90,10 +99,8 @@ def _diff(args: argparse.Namespace) -> int:
 
     libraries = []
     for directory in (args.old, args.new):
-        if not Path(directory).is_dir():
-            raise CliError(f"{directory}: cannot compare: no such folder")
         try:
-            libraries.append(load_pack(Path(directory)))
+            libraries.append(load_pack(existing_folder(directory, "cannot compare")))
         except ContentError as exc:  # invalid content: exit 1, as for every other command
             for problem in exc.problems:
                 print(f"{directory}: {problem}", file=sys.stderr)

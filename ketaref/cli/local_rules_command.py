@@ -64,11 +64,12 @@ def _validate(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from ketaref.content.local_rules_gate import RulesRefused, sign_local_rules, signature_path
     from ketaref.content.signing import SigningError
+    from ketaref.safe_read import FileRefused
 
     library = _library()
     try:
         signer = sign_local_rules(Path(args.file), Path(args.key), library)
-    except SigningError as exc:
+    except (SigningError, FileRefused) as exc:  # a bad key, or a file that cannot be read
         raise CliError(str(exc)) from None
     except RulesRefused as exc:
         for problem in exc.problems:

@@ -50,12 +50,10 @@ def _review_sheet(args: argparse.Namespace) -> int:
             raise OutputLost(exc) from None
         return EXIT_OK
     target = Path(args.out)
-    if target.is_dir():
-        raise CliError(f"cannot write the worksheet to {target}: that is a folder, not a file name")
     try:
         write_atomically(target, data)
     except OSError as exc:
-        raise CliError(f"cannot write the worksheet to {target}: {exc.strerror or exc}") from None
+        raise CliError(f"cannot write the worksheet to {target}: {exc.strerror}") from None
     rows = len(review_rows(library))
     print(f"wrote {target} ({rows} rows, {kind.upper()}, content {library.version})")
     return EXIT_OK

@@ -116,29 +116,39 @@ def _check_policy(test: SelfTest) -> str:
     return f"the machine policy {escape_controls(str(policy.policy_path))} is in use"
 
 
-def _sample_checklist(active: Any) -> tuple[str, bytes]:
-    """A session checklist PDF for the first protocol that has one, built in memory."""
+def _sample_checklist(active: Any, **settings: str) -> tuple[str, bytes]:
+    """A session checklist PDF for the first protocol that has one, built in memory.
+
+    ``settings`` are print settings (``clinic_name``, ``paper``) to print it with.
+    """
     from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 
     printable = printable_protocols(active.library)
     if not printable:
         raise StepFailed("no protocol in the content has a session checklist to print")
-    pdf = build_checklist_pdf(active.library, printable[0].id, local_rules=active.local_rules)
+    pdf = build_checklist_pdf(
+        active.library, printable[0].id, local_rules=active.local_rules, **settings
+    )
     return printable[0].id, pdf
 
 
 def _check_pdf(test: SelfTest) -> str:
+    from ketaref.cli.print_command import machine_print_settings
+    from ketaref.policy import load_policy
     from ketaref.printing.checklist_pdf import check_pdf
     from ketaref.printing.errors import PrintError
 
     active = test.found.get("active")
     if active is None:
         raise StepFailed("no content loaded, so there is nothing to print")
-    protocol_id, pdf = _sample_checklist(active)
+    # With this machine's clinic name and paper: a setting that every printout would refuse
+    # (a character the printout cannot show) fails here, not at the first session.
+    clinic_name, paper = machine_print_settings(load_policy())
     try:
+        protocol_id, pdf = _sample_checklist(active, clinic_name=clinic_name, paper=paper)
         pages = check_pdf(pdf)
     except PrintError as exc:
-        raise StepFailed(f"the checklist for {protocol_id}: {exc}") from None
+        raise StepFailed(f"a checklist cannot be printed on this machine: {exc}") from None
     from ketaref.printing import speedups_in_use
 
     speed = (

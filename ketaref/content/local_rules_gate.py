@@ -10,7 +10,9 @@ refused (a rollback); with ``expired_content = "block"``, so is a file past its 
 
 An accepted file is copied into the user's state dir (``trusted-local-rules/<sha256>.yaml``) and
 ``local-rules-trust.json`` names it: that write is the commit point. A refused file falls back to
-that kept copy if it still verifies, else to no local rules; never a mix of two files.
+that kept copy if it still verifies, else to no local rules; never a mix of two files. The record
+is handled as the site pack's: one that cannot be read (or is not a file) keeps every copy and
+puts no local rules in force; a readable but damaged one counts as nothing trusted yet.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from ketaref.content.site_pack import (
     read_trust_state,
     write_trust_state,
 )
-from ketaref.safe_read import FileRefused, read_file
+from ketaref.safe_read import FileRefused, path_trouble, read_file
 from ketaref.text import first_few
 
 LOCAL_RULES_TRUST = "local-rules-trust.json"
@@ -89,13 +91,11 @@ def read_rules_file(path: Path) -> bytes:
 def sign_local_rules(path: Path, key_path: Path, library: Library) -> str:
     """Check ``path`` against the pack in use, then write its signature beside it; the key id.
 
-    Raises SigningError (key), RulesRefused (file), OSError (signature not written).
+    Raises SigningError (key), FileRefused (file not read), RulesRefused (file has problems),
+    OSError (signature not written).
     """
     private_key = load_private_key(key_path)
-    try:
-        raw = read_rules_file(path)
-    except FileRefused as refused:
-        raise RulesRefused(str(refused)) from None
+    raw = read_rules_file(path)
     check = check_rules_file(raw, str(path), library)
     problems = check.problems + check.reconfirm
     if problems:
@@ -119,9 +119,12 @@ class RulesGate:
         try:
             record = read_trust_state(self.gate.state, LOCAL_RULES_TRUST)
         except TrustStateError as exc:
-            return self._fallback(
-                None, source, f"the record of trusted local rules cannot be used ({exc})"
-            )
+            if exc.unreadable:
+                # As for site packs: no evidence about the kept copy, which stays; nothing used.
+                return self._fallback(None, source, exc.refusal("local rules"))
+            # Readable but not a record, as for site packs: nothing trusted yet, recorded afresh.
+            self.notices.append(f"the record of trusted local rules is damaged: {exc}")
+            record = None
         try:
             source.lstat()
         except FileNotFoundError:
@@ -129,7 +132,9 @@ class RulesGate:
                 return NO_LOCAL_RULES
             return self._fallback(record, source, f"{source} is missing")
         except OSError as exc:
-            return self._fallback(record, source, f"{source} cannot be read ({exc.strerror})")
+            return self._fallback(
+                record, source, f"{source} cannot be read: {path_trouble(exc, source)}"
+            )
         try:
             return self._accept(source, record)
         except RulesRefused as refusal:

@@ -40,7 +40,7 @@ from ketaref.content.model import (
 from ketaref.content.model_errors import identifier_problem, validation_problems
 from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.content.yaml_source import DataPath, YamlProblem, parse
-from ketaref.safe_read import FileRefused, read_file
+from ketaref.safe_read import FileRefused, folder_trouble, read_file
 
 MAX_FILE_BYTES = 1024 * 1024
 MANIFEST = "manifest.yaml"
@@ -491,8 +491,8 @@ def load_pack(directory: Path) -> Library:
 
 
 def _load_pack(directory: Path) -> Library:
-    if not directory.is_dir():
-        raise _refuse(str(directory), "is not a folder holding a content pack")
+    if trouble := folder_trouble(directory):
+        raise _refuse(str(directory), f"is not a folder holding a content pack ({trouble})")
     manifest, manifest_bytes = _read_manifest(directory)
     contents, problems = _verify_files(directory, manifest, manifest_bytes)
     if SOURCES not in manifest.files:

@@ -49,7 +49,7 @@ from ketaref.content.signing import (
     verify_signed_pack,
 )
 from ketaref.policy import Policy
-from ketaref.safe_read import FileRefused, read_file
+from ketaref.safe_read import NO_SUCH_FOLDER, FileRefused, folder_trouble, read_file
 from ketaref.text import first_few
 
 TRUST_STATE = "trust-state.json"
@@ -90,11 +90,28 @@ class TrustRecord:
 
 
 class TrustStateError(Exception):
-    """The trust record exists but cannot be used; ``unreadable``: it could not even be read."""
+    """The trust record exists but cannot be used.
 
-    def __init__(self, message: str, *, unreadable: bool = False):
+    ``unreadable``: its content could not even be looked at (no permission, an offline share,
+    or a folder, named pipe or device in its place), so it says nothing about any kept copy;
+    ``advice`` then says what IT can do about it.
+    """
+
+    def __init__(self, message: str, *, unreadable: bool = False, advice: str = ""):
         super().__init__(message)
         self.unreadable = unreadable
+        self.advice = advice
+
+    def refusal(self, record_of: str) -> str:
+        """Why nothing is decided with this record, what is wrong and what IT should do.
+
+        ``record_of`` names what the record is of (``site packs``); the caller adds what is
+        used instead.
+        """
+        return (
+            f"the record of trusted {record_of} {self}, so a rollback cannot be ruled out; the"
+            f" verified copy kept on this machine is not used this time, and is kept; {self.advice}"
+        )
 
 
 def read_trust_state(state: Path, name: str = TRUST_STATE) -> TrustRecord | None:
@@ -106,7 +123,14 @@ def read_trust_state(state: Path, name: str = TRUST_STATE) -> TrustRecord | None
     except FileRefused as refused:
         if refused.missing:
             return None
-        raise TrustStateError(str(refused), unreadable=refused.unreadable) from None
+        if refused.not_a_file:  # never opened: it stays in the way until someone removes it
+            advice = "IT: remove it (ketaref then writes a new one)"
+            raise TrustStateError(str(refused), unreadable=True, advice=advice) from None
+        if refused.unreadable:  # may pass (a backup holding it, an offline share)
+            advice = "if this lasts, IT: give this user account read and write access to it"
+            message = f"{path} cannot be read this time ({refused.cause})"
+            raise TrustStateError(message, unreadable=True, advice=advice) from None
+        raise TrustStateError(str(refused)) from None
     except (ValueError, RecursionError):
         raise TrustStateError(f"{path} is not a trust record (not valid JSON)") from None
     except (KeyError, TypeError):
@@ -172,7 +196,7 @@ class SiteGate:
         self.unavailable_keys: list[Path] = []
         self.keys = self._load_keys()
         self.record: TrustRecord | None = None
-        #: Why the trust record could not be read this time ("" when it could).
+        #: Why the trust record could not be read, and what to do ("" when it could).
         self.record_unreadable = ""
 
     def _load_keys(self) -> list[PublicKey]:
@@ -194,7 +218,7 @@ class SiteGate:
             except TrustStateError as exc:
                 if exc.unreadable:
                     # Like an unreadable key: no evidence about anything, so nothing is removed.
-                    self.record_unreadable = str(exc)
+                    self.record_unreadable = exc.refusal("site packs")
                 else:
                     self.notices.append(f"the record of trusted site packs is damaged: {exc}")
                 self.record = None
@@ -210,8 +234,11 @@ class SiteGate:
 
     def _candidate_manifest(self, source: Path) -> tuple[bytes, Manifest]:
         """The site pack's manifest, its signature checked before any YAML is parsed."""
-        if not source.is_dir():
+        trouble = folder_trouble(source)
+        if trouble == NO_SUCH_FOLDER:
             raise PackRefused("the folder does not exist or cannot be reached")
+        if trouble:
+            raise PackRefused(f"the folder cannot be used: {trouble}")
         try:
             manifest_bytes = read_limited(source / MANIFEST, MANIFEST)
             if self.policy.require_signed_content:
@@ -353,10 +380,7 @@ class SiteGate:
     def accept(self, source: Path) -> tuple[Library, bool, str | None]:
         """The site pack at ``source`` as a checked copy, or PackRefused saying why not."""
         if self.record_unreadable:
-            raise PackRefused(
-                f"the record of trusted site packs cannot be read this time"
-                f" ({self.record_unreadable}), so a rollback cannot be ruled out"
-            )
+            raise PackRefused(self.record_unreadable)
         manifest_bytes, manifest = self._candidate_manifest(source)
         digest = hashlib.sha256(manifest_bytes).hexdigest()
         self._check_version(manifest, digest)

@@ -240,15 +240,10 @@ def save_pdf(data: bytes, path: Path) -> None:
     """Write a checked PDF to ``path`` atomically; PrintError (nothing left behind) on failure."""
     check_pdf(data)
     path = Path(path)
-    if path.is_dir():
-        raise PrintError(f"cannot save the checklist to {path}: that is a folder, not a file name")
-    if not path.parent.is_dir():
-        raise PrintError(f"cannot save the checklist: the folder {path.parent} does not exist")
     try:
-        write_atomically(path, data)
+        write_atomically(path, data)  # checks the path first; its errors are in plain words
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise PrintError(f"cannot save the checklist to {path}: {reason}") from None
+        raise PrintError(f"cannot save the checklist to {path}: {exc.strerror}") from None
 
 
 # ---------------------------------------------------------------------------------------------

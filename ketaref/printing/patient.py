@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
 
 #: The longest text each header box holds legibly; longer is refused, never cut silently.
@@ -15,21 +16,45 @@ MAX_LENGTHS = {"name": 80, "patient_id": 40}
 #: breaks), format characters (bidi overrides that reverse what is read, zero-width characters)
 #: and line and paragraph separators. Each prints as a box, a break or reordered text.
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+#: Bidirectional classes of right-to-left letters (Hebrew, Arabic, …): the PDF lays text out left
+#: to right without shaping, so a name in these scripts would print reversed and unjoined.
+RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
 def check_typed_field(label: str, text: str, limit: int) -> None:
-    """Raise PrintError if ``text`` is longer than ``limit`` or holds a control character.
+    """Raise PrintError if ``text`` is too long, or holds a character that would not print.
 
     The one rule for every field a user types onto a printout (patient name and ID, weight,
-    clinician, clinic name). The message names the field and the character, never the text.
+    clinician, clinic name): at most ``limit`` characters, no control characters, only
+    characters the printout's fonts have a glyph for (a name in a script DejaVu Sans lacks would
+    otherwise print with letters silently missing) and no right-to-left letters (they would
+    print reversed). The message names the field and the character's code point, never the
+    text.
     """
     if len(text) > limit:
         raise PrintError(f"the {label} is longer than the {limit} characters its box can hold")
+    unprintable: set[str] = set()
+    if not text.isascii():  # the fonts have every ASCII character; look only beyond
+        unprintable = fonts.missing_glyphs(text, fonts.REGULAR) | fonts.missing_glyphs(
+            text, fonts.BOLD
+        )
     for position, character in enumerate(text, start=1):
+        code = f"U+{ord(character):04X}, character {position}"
         if unicodedata.category(character) in REFUSED_CATEGORIES:
             raise PrintError(
-                f"the {label} contains an invisible control character (U+{ord(character):04X},"
-                f" character {position}); type it again without it"
+                f"the {label} contains an invisible control character ({code}); type it again"
+                " without it"
+            )
+        if character in unprintable:
+            raise PrintError(
+                f"the {label} contains a character the printout's font cannot show ({code}):"
+                f" leave the {label} empty and write it by hand on the printout"
+            )
+        if unicodedata.bidirectional(character) in RIGHT_TO_LEFT:
+            raise PrintError(
+                f"the {label} contains right-to-left writing ({code}), which the printout would"
+                f" show reversed: leave the {label} empty and write it by hand on the"
+                " printout"
             )
 
 

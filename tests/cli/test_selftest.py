@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,17 @@ def test_a_damaged_font_is_named(
     fonts = step_line(lines, "fonts")
     assert fonts.startswith("FAIL fonts: ")
     assert "DejaVuSans.ttf" in fonts
+
+
+def test_a_clinic_name_no_printout_can_show_fails_the_checklist_step(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    Path(os.environ["KETAREF_POLICY"]).write_text('clinic_name = "Clinic 李"\n', encoding="utf-8")
+
+    status, lines = run_self_test(capsys)
+
+    assert status == 1
+    step = step_line(lines, "checklist PDF")
+    assert step.startswith("FAIL checklist PDF: a checklist cannot be printed on this machine:")
+    assert "the clinic name contains a character the printout's font cannot show" in step
+    assert "U+674E" in step

@@ -231,6 +231,15 @@ def eight_megabytes(pack: Path) -> Expected:
 
 
 @case
+def ten_megabytes_on_one_line(pack: Path) -> Expected:
+    # One line, no line break anywhere: a reader that looks for the end of a line first never
+    # finds one. The size cap refuses it unread.
+    (pack / PROTOCOL).write_bytes(b'title: "' + b"A" * (10 * 1000 * 1000) + b'"')
+    force_seal(pack)
+    return Expected(PROTOCOL, None, "larger than the 1024 KiB limit")
+
+
+@case
 def too_many_values(pack: Path) -> Expected:
     values_before = len(parse((pack / PROTOCOL).read_bytes()).value_marks) + 1  # and the list
     rows = "".join(f"  - synonym {n}\n" for n in range(30_000))

@@ -131,6 +131,26 @@ def test_save_as_suggests_a_name_without_the_patient(
     assert (tmp_path / "chosen.pdf").read_bytes() == dialog.pdf
 
 
+def test_a_name_the_font_cannot_show_is_explained_and_nothing_prints(
+    qtbot: QtBot, dialog: PrintDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed: list[object] = []
+    monkeypatch.setattr("ketaref.gui.qt_printing.paint_pdf", lambda *a: printed.append(a))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: printed.append(a))
+    qtbot.keyClicks(dialog.patient_name, "Canary ")
+    dialog.patient_name.insert("李")  # as an input method commits it (no key sends it)
+    qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)
+    message = dialog.problem.text()
+    assert "the patient name contains a character the printout's font cannot show" in message
+    assert "U+674E" in message and "write it by hand on the printout" in message
+    assert "Canary" not in message
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.print_button.isEnabled()
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert printed == []
+
+
 def test_a_bad_weight_is_explained_and_blocks_saving(qtbot: QtBot, dialog: PrintDialog) -> None:
     qtbot.keyClicks(dialog.weight, "70")
     qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)

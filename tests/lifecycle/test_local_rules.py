@@ -20,19 +20,15 @@ from ketaref.content.seal import seal
 from ketaref.content.signing import sign_pack
 from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site, make_pack
-from tests.local_rule_files import TEST_VALUES, rules_text, write_rules
+from tests.local_rule_files import (
+    TEST_VALUES,
+    publish_rules,
+    rules_text,
+    sign_unchecked,
+    write_rules,
+)
 
 PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
-
-
-def publish_rules(site: Site, text: str, key: Path | None, cli: Cli) -> Path:
-    """Write ``local-rules.yaml`` into the shared folder and (with ``key``) sign it."""
-    path = write_rules(site.shared / "local-rules.yaml", text)
-    signature = path.with_name("local-rules.yaml.sig")
-    signature.unlink(missing_ok=True)
-    if key is not None:
-        assert cli("local-rules", "sign", path, "--key", key).returncode == 0
-    return path
 
 
 def shown(cli: Cli) -> dict[str, object]:
@@ -183,7 +179,7 @@ def test_sign_refuses_a_bad_file_and_writes_no_signature(
 def test_signed_rules_in_content_dir_are_in_force_without_a_site_pack(
     site: Site, keys: Keys, cli: Cli
 ) -> None:
-    publish_rules(site, rules_text(), keys.private, cli)
+    publish_rules(site.shared, rules_text(), keys.private, cli)
     document = shown(cli)
     assert document["in_force"] is True
     values = document["values"]
@@ -213,7 +209,7 @@ def _refused(cli: Cli) -> tuple[dict[str, object], str]:
 
 
 def test_unsigned_rules_are_refused(site: Site, cli: Cli) -> None:
-    publish_rules(site, rules_text(), None, cli)
+    publish_rules(site.shared, rules_text(), None, cli)
     document, stderr = _refused(cli)
     assert document["in_force"] is False
     assert "is not signed" in str(document["refusal"]) and "none are in force" in stderr
@@ -222,13 +218,13 @@ def test_unsigned_rules_are_refused(site: Site, cli: Cli) -> None:
 
 
 def test_rules_signed_by_an_untrusted_key_are_refused(site: Site, keys: Keys, cli: Cli) -> None:
-    publish_rules(site, rules_text(), keys.other_private, cli)
+    publish_rules(site.shared, rules_text(), keys.other_private, cli)
     document, _ = _refused(cli)
     assert "not from a trusted key" in str(document["refusal"])
 
 
 def test_tampered_rules_fall_back_to_the_last_good_ones(site: Site, keys: Keys, cli: Cli) -> None:
-    path = publish_rules(site, rules_text(), keys.private, cli)
+    path = publish_rules(site.shared, rules_text(), keys.private, cli)
     assert shown(cli)["in_force"] is True
     path.write_text(path.read_text().replace("171/93", "191/93"), encoding="utf-8")
     document, stderr = _refused(cli)
@@ -242,13 +238,7 @@ def test_tampered_rules_fall_back_to_the_last_good_ones(site: Site, keys: Keys, 
 def test_a_bad_value_in_a_signed_file_applies_nothing(site: Site, keys: Keys, cli: Cli) -> None:
     # Signed with the policy's key but invalid: a signature never makes a bad value usable.
     text = rules_text({**TEST_VALUES, "iv-weight-basis": "lean"})
-    path = write_rules(site.shared / "local-rules.yaml", text)
-    from ketaref.content.signing import load_private_key, signature_text
-
-    raw = path.read_bytes()
-    path.with_name("local-rules.yaml.sig").write_bytes(
-        signature_text(load_private_key(keys.private), raw)
-    )
+    sign_unchecked(write_rules(site.shared / "local-rules.yaml", text), keys.private)
     document, _ = _refused(cli)
     assert document["in_force"] is False
     assert "not one of the options" in str(document["refusal"])
@@ -256,13 +246,17 @@ def test_a_bad_value_in_a_signed_file_applies_nothing(site: Site, keys: Keys, cl
 
 
 def test_an_older_version_is_refused_as_a_rollback(site: Site, keys: Keys, cli: Cli) -> None:
-    publish_rules(site, rules_text(version="2"), keys.private, cli)
+    publish_rules(site.shared, rules_text(version="2"), keys.private, cli)
     assert shown(cli)["version"] == "2"
-    publish_rules(site, rules_text({"iv-weight-basis": "actual"}, version="1"), keys.private, cli)
+    publish_rules(
+        site.shared, rules_text({"iv-weight-basis": "actual"}, version="1"), keys.private, cli
+    )
     document, _ = _refused(cli)
     assert "older than version 2" in str(document["refusal"])
     assert document["version"] == "2"
-    publish_rules(site, rules_text({"iv-weight-basis": "actual"}, version="2"), keys.private, cli)
+    publish_rules(
+        site.shared, rules_text({"iv-weight-basis": "actual"}, version="2"), keys.private, cli
+    )
     document, _ = _refused(cli)
     assert "must get a new version number" in str(document["refusal"])
 
@@ -271,7 +265,10 @@ def test_past_review_date_is_marked_under_warn_and_refused_under_block(
     site: Site, keys: Keys, cli: Cli
 ) -> None:
     publish_rules(
-        site, rules_text(approved_on="2020-01-01", review_due="2021-01-01"), keys.private, cli
+        site.shared,
+        rules_text(approved_on="2020-01-01", review_due="2021-01-01"),
+        keys.private,
+        cli,
     )
     document, stderr = _refused(cli)
     assert document["in_force"] is True and document["past_review"] is True
@@ -307,7 +304,7 @@ def test_a_content_update_that_changes_a_slot_holds_back_only_that_rule(
 ) -> None:
     # The clinic's rules, approved and signed against the bundled content, in force first.
     bundled = load_pack(paths.bundled_content_dir())
-    rules = publish_rules(site, rules_text(library=bundled), keys.private, cli)
+    rules = publish_rules(site.shared, rules_text(library=bundled), keys.private, cli)
     assert shown(cli)["in_force"] is True
     signed = rules.read_bytes(), rules.with_name("local-rules.yaml.sig").read_bytes()
     # Then a content update arrives in the same folder; the rules file is left as it was.

@@ -105,7 +105,8 @@ def test_an_unreadable_trust_record_keeps_the_verified_copy(
     # The bundled pack, this time only.
     assert "content 2026.12" not in unreadable.stdout
     assert "using the bundled content" in unreadable.stderr
-    assert "record of trusted site packs cannot be read this time" in unreadable.stderr
+    assert f"record of trusted site packs {record} cannot be read this time" in unreadable.stderr
+    assert "give this user account read and write access to it" in unreadable.stderr
     assert "so a rollback cannot be ruled out" in unreadable.stderr
     assert sorted((paths.state_dir() / "trusted-pack").iterdir()) == copies
     assert b"2026.12.0" in record.read_bytes()

@@ -15,7 +15,7 @@ from ketaref.content.pack import load_pack
 from ketaref.dosing.units import DoseInputError
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
-from tests.printing.pdf_tools import page_count, page_size, pdf_text
+from tests.printing.pdf_tools import page_count, page_size, pdf_text, pdf_text_in_drawing_order
 from tests.processes import as_a_user, end_a_held_write, needs_proc
 
 CANARY = "Quillon Canarybeak"
@@ -296,6 +296,49 @@ def test_a_control_character_in_a_typed_field_is_refused(
     assert_refused(result, f"the {what}")
     assert "control character" in result.stderr and "Canary" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "what"),
+    [
+        ("--patient-name", "patient name"),
+        ("--patient-id", "patient ID"),
+        ("--clinician", "clinician's name"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("typed", "code", "words"),
+    [
+        ("Quillon 李 Canarybeak", "U+674E, character 9", "the printout's font cannot show"),
+        ("Quillon नमन", "U+0928, character 9", "the printout's font cannot show"),
+        ("Quillon ｱ", "U+FF71, character 9", "the printout's font cannot show"),
+        ("Quillon עברית", "U+05E2, character 9", "right-to-left writing"),
+        ("Quillon محمد", "U+0645, character 9", "right-to-left writing"),
+    ],
+    ids=["CJK", "Devanagari", "half-width", "Hebrew", "Arabic"],
+)
+def test_a_character_that_would_not_print_as_typed_is_refused(
+    tmp_path: Path, option: str, what: str, typed: str, code: str, words: str
+) -> None:
+    target = tmp_path / "checklist.pdf"
+    result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
+    assert_refused(result, f"the {what} contains")
+    assert code in result.stderr and words in result.stderr
+    assert "write it by hand on the printout" in result.stderr
+    assert "Quillon" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_in_scripts_the_font_has_print_as_typed(tmp_path: Path) -> None:
+    target = tmp_path / "checklist.pdf"
+    name = "Zoë Łukasz-Ørsted Şahin Αλέξης Дмитрий"
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(target), "--patient-name", name,
+        "--clinician", "Ngô Bảo Châu",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = " ".join(pdf_text_in_drawing_order(target).split())  # a long name wraps in its box
+    assert name in text and "Ngô Bảo Châu" in text
 
 
 def test_a_control_character_in_the_clinic_name_is_refused_by_the_core() -> None:
