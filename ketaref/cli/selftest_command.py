@@ -133,19 +133,21 @@ def _sample_checklist(active: Any, **settings: str) -> tuple[str, bytes]:
 
 
 def _check_pdf(test: SelfTest) -> str:
-    from ketaref.cli.print_command import machine_print_settings
     from ketaref.policy import load_policy
     from ketaref.printing.checklist_pdf import check_pdf
     from ketaref.printing.errors import PrintError
+    from ketaref.printing.paper import print_defaults
 
     active = test.found.get("active")
     if active is None:
         raise StepFailed("no content loaded, so there is nothing to print")
     # With this machine's clinic name and paper: a setting that every printout would refuse
     # (a character the printout cannot show) fails here, not at the first session.
-    clinic_name, paper = machine_print_settings(load_policy())
+    defaults = print_defaults(load_policy())
     try:
-        protocol_id, pdf = _sample_checklist(active, clinic_name=clinic_name, paper=paper)
+        protocol_id, pdf = _sample_checklist(
+            active, clinic_name=defaults.clinic_name, paper=defaults.paper
+        )
         pages = check_pdf(pdf)
     except PrintError as exc:
         raise StepFailed(f"a checklist cannot be printed on this machine: {exc}") from None
