@@ -133,7 +133,7 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _schema(_args: argparse.Namespace) -> int:
     from ketaref.content.schema import content_schema
 
     print_json(content_schema())

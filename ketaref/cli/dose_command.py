@@ -55,7 +55,7 @@ def _dose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref dose``."""
     dose = subparsers.add_parser(
         "dose",

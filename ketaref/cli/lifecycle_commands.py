@@ -108,7 +108,7 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if result.flagged else EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(_subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add keygen, sign, verify and diff to the ``content`` group."""
     commands = groups["content"]
 

@@ -95,7 +95,7 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if policy.machine_problems else EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref policy show``."""
     policy = subparsers.add_parser("policy", help="the machine policy and effective settings")
     commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)

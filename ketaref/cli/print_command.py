@@ -103,7 +103,7 @@ def _send_to_printer(pdf: bytes, queue: str, *, paper: str, job_name: str) -> No
     paint_pdf(pdf, queue_printer(queue, paper=paper, job_name=job_name))
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref print``."""
     command = subparsers.add_parser(
         "print",

@@ -61,7 +61,7 @@ def _review_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(_subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref content review-sheet`` to the content group."""
     command = groups["content"].add_parser(
         "review-sheet",

@@ -51,7 +51,7 @@ class SelfTest:
         except StepFailed as failed:
             self.failures += 1
             print(f"FAIL {name}: {failed}")
-        except Exception as exc:  # a self-test reports every failure, never a traceback
+        except Exception as exc:  # noqa: BLE001  a self-test reports every failure, never a traceback
             self.failures += 1
             print(f"FAIL {name}: {type(exc).__name__}: {exc}")
         else:
@@ -101,7 +101,7 @@ def _check_local_rules(test: SelfTest) -> str:
     return f"{in_force.describe()}{review}, {count} in force, from {in_force.origin}"
 
 
-def _check_policy(test: SelfTest) -> str:
+def _check_policy(_test: SelfTest) -> str:
     from ketaref.policy import load_policy
 
     policy = load_policy()
@@ -150,7 +150,7 @@ def _check_pdf(test: SelfTest) -> str:
     return f"checklist for {protocol_id} built in memory ({size}; {speed})"
 
 
-def _check_fonts(test: SelfTest) -> str:
+def _check_fonts(_test: SelfTest) -> str:
     from ketaref import paths
 
     folder = paths.fonts_dir()
@@ -186,7 +186,7 @@ def _qt_probe_environment() -> dict[str, str]:
     return environment
 
 
-def _check_qt(test: SelfTest) -> str:
+def _check_qt(_test: SelfTest) -> str:
     import subprocess  # only for this step: every other command starts without it
 
     try:
@@ -228,7 +228,7 @@ def qt_probe() -> int:
         return _qt_probe_checks()
     except StepFailed as failed:
         print(failed, file=sys.stderr)
-    except Exception as exc:  # reported as one line by the parent, never as a traceback
+    except Exception as exc:  # noqa: BLE001  one line for the parent, never a traceback
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
     return EXIT_CHECK_FAILED
 
@@ -286,7 +286,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref self-test``."""
     command = subparsers.add_parser(
         "self-test",

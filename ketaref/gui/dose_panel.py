@@ -201,7 +201,7 @@ class DosePanel(QWidget):
 
         # Only the numbering is read; the colours do not matter, any palette's will do.
         theme = theme_from(QGuiApplication.palette())
-        rendered = render_item(library, "protocol", protocol, theme)
+        rendered = render_item(library, protocol, theme)
         return {(c.source_id, c.locator): c.number for c in rendered.citations}
 
     def cite(self, citation: Citation) -> str:

@@ -434,7 +434,7 @@ class ItemView(QWidget):
 
         self.item, self.kind = item, kind
         theme = theme_from(self.document.palette())
-        rendered = render_item(library, kind, item, theme, local_rules)
+        rendered = render_item(library, item, theme, local_rules)
         self.document.document().setDefaultStyleSheet(style_sheet(theme))
         self.document.setHtml(rendered.html)
         self.section_bar.set_sections(rendered.sections)

@@ -343,7 +343,7 @@ class PrintDialog(QDialog):
 
     def default_file_name(self) -> str:
         """The suggested file name: protocol and date, never anything about the patient."""
-        day = self.chosen_date() or dt.date.today()
+        day = self.chosen_date() or dt.datetime.now().astimezone().date()
         return f"{self.protocol.id}-checklist-{day.isoformat()}.pdf"
 
     def choose_file_and_save(self) -> None:

@@ -443,7 +443,6 @@ def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:
 
 def render_item(
     library: Library,
-    kind: str,
     item: ContentItem,
     theme: Theme,
     local_rules: LocalRulesInForce | None = None,

@@ -184,7 +184,7 @@ def build_checklist_pdf(
     for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
         check_typed_field(label, text, MAX_HEADER_TEXT)
     fonts.register_fonts()
-    printed = (printed_at or dt.datetime.now()).astimezone()
+    printed = (printed_at or dt.datetime.now().astimezone()).astimezone()
     patient = patient or PatientDetails()
     marks = warning_marks(library, printed.date())
     layout = _Layout(library, protocol, checklist, PAPER_SIZES[paper], dose, local_rules)
@@ -314,7 +314,7 @@ def _paragraph_class() -> type:
     return WrapOnceParagraph
 
 
-def _no_split(available_width: float, available_height: float) -> list[Any]:
+def _no_split(_available_width: float, _available_height: float) -> list[Any]:
     """A flowable's ``split`` that declines, so the flowable moves whole to the next frame."""
     return []
 

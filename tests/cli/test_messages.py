@@ -38,7 +38,8 @@ def test_keygen_leaves_an_existing_folders_permissions_alone(tmp_path: Path, mod
     try:
         result = run_cli("content", "keygen", "--out", folder)
         if os.geteuid() != 0 and not mode & stat.S_IWUSR:
-            assert result.returncode == 2 and "Permission denied" in result.stderr
+            assert result.returncode == 2
+            assert "Permission denied" in result.stderr
         else:
             assert result.returncode == 0, result.stderr
         assert stat.S_IMODE(folder.stat().st_mode) == mode

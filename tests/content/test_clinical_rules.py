@@ -181,7 +181,7 @@ def test_every_statement_and_checklist_item_is_cited_or_site_defined(
             for entry in (e for s in item.sections for e in s.items):
                 if entry.site_defined is None:
                     assert entry.source in bundled_library.sources, (item.id, entry.id)
-                    assert entry.locator and entry.locator.strip(), (item.id, entry.id)
+                    assert entry.locator.strip(), (item.id, entry.id)
 
 
 def test_every_quantity_is_cited_and_comes_from_the_fact_sheet(bundled_library: Library) -> None:
@@ -314,10 +314,12 @@ def test_iv_trd_standard_dose_keeps_the_authors_caveat(bundled_library: Library)
     assert dosing is not None
     (regimen,) = dosing.regimens
     assert isinstance(regimen, WeightBasedRegimen)
-    assert regimen.standard_dose is not None and regimen.standard_duration is not None
+    assert regimen.standard_dose is not None
+    assert regimen.standard_duration is not None
     assert regimen.standard_dose.value.value == Decimal("0.5")
     assert str(regimen.standard_duration.value) == "40 min"
-    assert "not" in regimen.standard_dose.text and "optimal" in regimen.standard_dose.text
+    assert "not" in regimen.standard_dose.text
+    assert "optimal" in regimen.standard_dose.text
     assert regimen.allowed_range is not None
     assert "not a recommended range" in regimen.allowed_range.text
     shown = render_item(bundled_library, "protocol", bundled_library.protocols["iv-ketamine-trd"])

@@ -87,6 +87,7 @@ def test_schema_accepts_every_bundled_file_and_refuses_unknown_keys(
     pattern: str, model: type[BaseModel], cli_schema: dict[str, Any], bundled_library: Library
 ) -> None:
     schema = cli_schema["files"][pattern]
+    assert schema == model.model_json_schema(mode="validation")  # the printed schema is the model's
     files = sorted(bundled_library.directory.glob(pattern))
     assert files
     for path in files:

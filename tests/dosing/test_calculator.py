@@ -39,7 +39,8 @@ def test_spravato_devices(bundled_library: Library, dose: str, devices: int) -> 
     document = result.to_json()
     assert document["devices"] == devices
     assert document["dose_mg"] == dose.removesuffix(" mg")
-    assert document["weight_kg"] is None and document["rate_mg_per_h"] is None
+    assert document["weight_kg"] is None
+    assert document["rate_mg_per_h"] is None
     cited = {(s["parameter"], s["source"], s["locator"]) for s in document["source"]}
     assert ("per device", "spravato-hl-2020", "Highlights §3") in cited
     assert ("rest between devices", "spravato-hcp", "/dosing-and-administration") in cited
@@ -164,7 +165,8 @@ def test_bolus_without_a_duration_has_no_rate() -> None:
     # 0.35 mg/kg × 80 kg = 28 mg; 28 mg ÷ 10 mg/mL = 2.8 mL; no duration, so no rate
     document = result.to_json()
     assert (document["dose_mg"], document["volume_ml"]) == ("28", "2.8")
-    assert document["rate_mg_per_h"] is None and document["rate_ml_per_h"] is None
+    assert document["rate_mg_per_h"] is None
+    assert document["rate_ml_per_h"] is None
     assert document["duration_min"] is None
 
 
@@ -200,7 +202,8 @@ def test_rate_in_pounds_without_duration() -> None:
     document = result.to_json()
     assert document["weight_kg"] == "90.718474"
     assert document["rate_mg_per_h"] == "45.359237"
-    assert document["dose_mg"] is None and document["volume_ml"] is None
+    assert document["dose_mg"] is None
+    assert document["volume_ml"] is None
 
 
 def test_rate_range_without_standard_refuses_and_says_what_to_give() -> None:

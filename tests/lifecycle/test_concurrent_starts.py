@@ -46,7 +46,8 @@ def assert_all_use(version: str, results: list[tuple[int, str, str]], label: str
         assert f"content {version} " in out, f"{label}: {out} {err}"
         assert err == "", f"{label}: {err}"
     copies = [entry.name for entry in (paths.state_dir() / "trusted-pack").iterdir()]
-    assert len(copies) == 1 and not copies[0].startswith("."), f"{label}: {copies}"
+    assert len(copies) == 1, f"{label}: {copies}"
+    assert not copies[0].startswith("."), f"{label}: {copies}"
 
 
 def test_simultaneous_first_starts_and_upgrades_agree(

@@ -46,7 +46,7 @@ def version_tuple(version: str) -> tuple[int, ...]:
 def test_pack_lifecycle_keeps_its_invariants(
     small_packs: dict[str, Path], keys: Keys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(os, "fsync", lambda fd: None)  # durability is not what is tested here
+    monkeypatch.setattr(os, "fsync", lambda _fd: None)  # durability is not what is tested here
     # A small "bundled" pack: the fallback is loaded hundreds of times here, and its size is
     # not what this test is about.
     small_bundled = make_pack(tmp_path / "bundled", "2026.11.0", None, small=True)
@@ -156,7 +156,8 @@ def test_pack_lifecycle_keeps_its_invariants(
                 if newer and not (self.published == "expired" and blocked):
                     assert library.version == version, active.notices
             if self.published in ("foreign", "unsigned"):
-                assert active.notices and "refused" in " ".join(active.notices)
+                assert active.notices
+                assert "refused" in " ".join(active.notices)
 
             # The recorded trusted version never goes down.
             record = state_record()

@@ -36,7 +36,8 @@ def assert_refused(result: subprocess.CompletedProcess[str], words: str) -> None
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0], result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -102,7 +103,7 @@ def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "target, words",
+    ("target", "words"),
     [("missing/x.pdf", "does not exist"), (".", "is a folder")],
 )
 def test_bad_targets_are_refused_and_nothing_is_left(
@@ -115,7 +116,7 @@ def test_bad_targets_are_refused_and_nothing_is_left(
 
 
 @pytest.mark.parametrize(
-    "args, words",
+    ("args", "words"),
     [
         (("--protocol", "no-such-protocol"), "no protocol “no-such-protocol”"),
         (("--protocol", "spravato-trd", "--weight", "70"), "weight “70”"),
@@ -209,8 +210,10 @@ def test_an_overlong_field_is_refused_without_quoting_it(
     typed = "Canary" * 40
     result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
     assert result.returncode == 2
-    assert what in result.stderr and "characters its box can hold" in result.stderr
-    assert "Canary" not in result.stderr and "Traceback" not in result.stderr
+    assert what in result.stderr
+    assert "characters its box can hold" in result.stderr
+    assert "Canary" not in result.stderr
+    assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -281,7 +284,8 @@ def test_a_control_character_in_a_typed_field_is_refused(
     typed = f"Quillon{hidden}Canarybeak"
     result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
     assert_refused(result, f"the {what}")
-    assert "control character" in result.stderr and "Canary" not in result.stderr
+    assert "control character" in result.stderr
+    assert "Canary" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
