@@ -6,12 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ketaref.cli.common import EXIT_OK, CliError, notice, plural, print_json, report_invalid
+from ketaref.cli.common import EXIT_OK, CliError, notice, print_json, report_invalid
 from ketaref.content.problems import ContentError
+from ketaref.text import plural
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 
 def active_or_exit(policy: Any = None) -> Any:

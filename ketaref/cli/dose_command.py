@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import EXIT_OK, CliError, print_json
-from ketaref.cli.content_commands import SubParsers, active_or_exit
+from ketaref.cli.content_commands import active_or_exit
+
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 #: The command-line option for each input the calculator may refuse.
 _OPTION_FOR_FIELD = {

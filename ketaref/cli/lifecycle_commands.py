@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import (
     EXIT_CHECK_FAILED,
@@ -16,7 +17,8 @@ from ketaref.cli.common import (
 )
 from ketaref.content.problems import ContentError
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 
 def _keygen(args: argparse.Namespace) -> int:

@@ -10,9 +10,8 @@ from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, notice, print_json
 from ketaref.text import escape_controls
 
 if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
     from ketaref.policy import Policy
-
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def _shown(value: object) -> str:

@@ -11,13 +11,17 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ketaref.cli.common import EXIT_OK, CliError, plural
+from ketaref.cli.common import EXIT_OK, CliError
 from ketaref.cli.content_commands import active_or_exit
 from ketaref.policy import Policy, load_policy
 from ketaref.printing.errors import PrintError
+from ketaref.text import plural
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
+
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import EXIT_OK, CliError, OutputLost
 from ketaref.cli.content_commands import active_or_exit
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 
 def chosen_format(out: str | None, given: str | None) -> str:

@@ -18,13 +18,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketaref import __version__
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
 from ketaref.text import escape_controls, plural
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
+
 
 #: The Qt modules the desktop app uses; build.spec bundles exactly these, the probe imports them.
 QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")

@@ -106,7 +106,7 @@ class NavigationModel(QAbstractItemModel):
         self.endResetModel()
 
     def _node(self, index: Index) -> _Node:
-        return index.internalPointer() if index.isValid() else self._root  # type: ignore[no-any-return]
+        return index.internalPointer() if index.isValid() else self._root
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         node = self._node(parent)
@@ -193,7 +193,7 @@ class _WrappingDelegate(QStyledItemDelegate):
         width = self._view.wrap_width - self._view.indentation() * depth - 12
         if width <= 0:  # not laid out yet: one line for now, wrapped once the width is known
             return hint
-        bounds = option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+        bounds = option.fontMetrics.boundingRect(
             QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, str(index.data())
         )
         return QSize(hint.width(), max(hint.height(), bounds.height() + 6))

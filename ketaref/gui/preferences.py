@@ -61,8 +61,10 @@ class PreferencesDialog(QDialog):
                 self.clinic_name.setText(machine.clinic_name)
             else:
                 self.paper.setCurrentIndex(max(0, self.paper.findData(machine.default_paper or "")))
+            row_label = form.labelForField(widget)
+            assert isinstance(row_label, QLabel)  # addRow made it from the row's text
             note = QLabel(
-                f"{form.labelForField(widget).text().replace('&', '')} is managed by "
+                f"{row_label.text().replace('&', '')} is managed by "
                 f"your IT department ({origin}) and cannot be changed here."
             )
             note.setWordWrap(True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPageSize, QPixmap, QResizeEvent, QShowEvent
@@ -110,8 +111,10 @@ class PrintDialog(QDialog):
         self.patient_id = QLineEdit(placeholderText="optional")
         self.weight = QLineEdit(placeholderText="optional, e.g. 70 kg or 154 lb")
         self.clinician = QLineEdit(placeholderText="optional")
-        self.print_date = QCheckBox("Print the date", checked=True)
-        self.session_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.print_date = QCheckBox("Print the date")
+        self.print_date.setChecked(True)
+        self.session_date = QDateEdit(QDate.currentDate())
+        self.session_date.setCalendarPopup(True)
         self.session_date.setDisplayFormat("yyyy-MM-dd")
         # The "Date" row holds the check box too, so the field gets its own name to be read by.
         self.session_date.setAccessibleName("Session date")
@@ -218,7 +221,7 @@ class PrintDialog(QDialog):
         """The session date to print, or None for a blank line."""
         if not self.print_date.isChecked():
             return None
-        return self.session_date.date().toPython()  # type: ignore[no-any-return]
+        return cast("dt.date", self.session_date.date().toPython())  # typed as object by Qt
 
     def rebuild(self) -> None:
         """Build the PDF from the fields now and show its pages."""
@@ -286,7 +289,9 @@ class PrintDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Laid out at last: draw the pages at the preview's real width before they are seen."""
         super().showEvent(event)
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         if self.preview_page_width() != self._rendered_width:
             self._render_preview()
 
@@ -297,7 +302,8 @@ class PrintDialog(QDialog):
 
     def _show_pages(self, ratio: float) -> None:
         while self.pages_layout.count():
-            old = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            old = item.widget() if item is not None else None
             if old is not None:
                 old.setParent(None)  # gone from the dialog now, not at the next event loop pass
                 old.deleteLater()

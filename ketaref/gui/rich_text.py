@@ -8,7 +8,7 @@ are in ``ketaref.gui.page_html``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -25,6 +25,7 @@ from ketaref.content.model import (
     Observation,
     Protocol,
     RegulatoryStatus,
+    ScheduleRow,
     SiteDefined,
     Slot,
     Source,
@@ -250,7 +251,7 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["schedule"], "Dose")
     # The phase column takes the width of its longest word ("Maintenance" is never broken).
-    columns = [
+    columns: list[tuple[str, str, Callable[[ScheduleRow], str]]] = [
         ("Phase", "", lambda row: f"<b>{escape(row.phase)}</b>"),
         ("Dose", "17%", _dose_cell),
         ("How often", "13%", lambda row: escape(row.frequency or "—")),

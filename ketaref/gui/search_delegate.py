@@ -43,8 +43,8 @@ class ResultDelegate(QStyledItemDelegate):
     """A hit as a bold title over its kind and matched text, wrapped to the list's width."""
 
     def _document(self, option: QStyleOptionViewItem, index: Index, width: int) -> QTextDocument:
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         colors = colors_for(palette)
         matched = index.data(MATCHED_ROLE) or frozenset()
@@ -53,7 +53,7 @@ class ResultDelegate(QStyledItemDelegate):
             return highlighted_html(text, matched, colors.match, colors.match_text)
 
         document = QTextDocument()
-        document.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        document.setDefaultFont(option.font)
         document.setDocumentMargin(_MARGIN / 2)
         document.setHtml(
             f'<div style="color:{palette.color(role).name()};">'
@@ -64,10 +64,10 @@ class ResultDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
-        option.text = ""  # type: ignore[attr-defined]
-        style = option.widget.style()  # type: ignore[attr-defined]
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)  # type: ignore[attr-defined]
-        rect = option.rect  # type: ignore[attr-defined]
+        option.text = ""
+        style = option.widget.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        rect = option.rect
         document = self._document(option, index, rect.width())
         painter.save()
         painter.translate(QPointF(rect.left() + _MARGIN / 2, rect.top()))

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtCore import Signal as QtSignal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QShowEvent
 
     from ketaref.content.pack import Library
+    from ketaref.content.search import SearchHit, SearchIndex
 
 Index = QModelIndex | QPersistentModelIndex
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -40,8 +42,8 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, library: Callable[[], Library], parent: QObject | None = None):
         super().__init__(parent)
         self._library = library
-        self._index = None
-        self._hits: list = []
+        self._index: SearchIndex | None = None
+        self._hits: list[SearchHit] = []
 
     def search(self, text: str) -> int:
         """Run a query and show its hits; return how many there are."""
@@ -137,7 +139,7 @@ def make_search_widgets(
     field.setPlaceholderText("Search (Ctrl+K): protocol, condition, drug, item…")
     field.setClearButtonEnabled(True)
     # Qt's clear button has no text, so screen readers would read an unnamed button.
-    clear = field.findChild(QObject, "_q_qlineeditclearaction")
+    clear = field.findChild(QAction, "_q_qlineeditclearaction")
     if clear is not None:
         clear.setText("Clear search")
     field.setAccessibleName("Search")

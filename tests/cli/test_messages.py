@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.cli.common import plural
+from ketaref.text import plural
 from tests.content.packs import run_cli
 
 

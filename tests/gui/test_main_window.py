@@ -463,7 +463,7 @@ def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
 ) -> None:
     printed: list[tuple[str, object]] = []
 
-    def record(_library, protocol, *, _machine, dose, dose_acknowledged, _parent, local_rules):  # type: ignore[no-untyped-def]
+    def record(_library, protocol, *, dose, dose_acknowledged, local_rules, **_):  # type: ignore[no-untyped-def]
         assert local_rules is window.active.local_rules  # the clinic's values go onto the sheet
         printed.append((protocol.id, (dose, dose_acknowledged)))
 
