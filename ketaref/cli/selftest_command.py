@@ -12,7 +12,6 @@ the child said instead of dying with it.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -210,62 +209,28 @@ def _check_qt(_test: SelfTest) -> str:
     raise StepFailed(reason)
 
 
-def _xcb_plugin_problem(library_paths: list[str]) -> str | None:
-    """Load the X11 platform plugin without using it: proves its system libraries are present."""
-    from PySide6.QtCore import QPluginLoader
-
-    for folder in library_paths:
-        plugin = Path(folder) / "platforms" / "libqxcb.so"
-        if plugin.is_file():
-            loader = QPluginLoader(str(plugin))
-            if loader.load():
-                return None
-            return loader.errorString()
-    return "the xcb platform plugin is not bundled"
-
-
 def qt_probe() -> int:
     """Child side of the Qt step: import the Qt modules used, start Qt, print one line."""
     try:
-        return _qt_probe_checks()
+        from ketaref.gui.qt_probe import QtProbeFailed, probe
+
+        try:
+            print(probe(QT_MODULES_USED, _active_sample_checklist))
+        except QtProbeFailed as failed:
+            raise StepFailed(str(failed)) from None
     except StepFailed as failed:
         print(failed, file=sys.stderr)
     except Exception as exc:  # noqa: BLE001  one line for the parent, never a traceback
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    else:
+        return EXIT_OK
     return EXIT_CHECK_FAILED
 
 
-def _qt_probe_checks() -> int:
-    for module in QT_MODULES_USED:
-        importlib.import_module(f"PySide6.{module}")
-    importlib.import_module("ketaref.gui.app")  # every module the desktop app needs is there
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(["ketaref"])
-    platform = app.platformName()
-    detail = f"Qt starts with the {platform} platform plugin; {', '.join(QT_MODULES_USED)} import"
-    if sys.platform.startswith("linux") and platform != "xcb":
-        problem = _xcb_plugin_problem(QCoreApplication.libraryPaths())
-        if problem:
-            print(f"the X11 (xcb) platform plugin cannot load: {problem}", file=sys.stderr)
-            return EXIT_CHECK_FAILED
-        detail += "; the X11 (xcb) plugin loads"
-    detail += "; " + _render_preview()
-    print(detail)
-    return EXIT_OK
-
-
-def _render_preview() -> str:
-    """Render the sample checklist as the print preview does (proves PDFium is bundled)."""
+def _active_sample_checklist() -> tuple[str, bytes]:
     from ketaref.content.active import load_active_content
-    from ketaref.gui.pdf_pages import render_pages
 
-    protocol_id, pdf = _sample_checklist(load_active_content())
-    pages = render_pages(pdf, dpi=36)
-    if not pages or pages[0].isNull():
-        raise StepFailed(f"the print preview of the {protocol_id} checklist came out empty")
-    return f"the print preview renders the {protocol_id} checklist ({len(pages)} pages)"
+    return _sample_checklist(load_active_content())
 
 
 def run_self_test(args: argparse.Namespace) -> int:
