@@ -11,17 +11,24 @@ from pathlib import Path
 import pytest
 
 #: Python code that holds the first fsync of a file in the folder ``sys.argv[1]`` until a signal
-#: comes, after saying "temporary written": a logout meeting a write, made deterministic.
+#: comes, after saying "temporary written": a logout meeting a write, made deterministic. It
+#: waits on the signal wake-up pipe, not ``signal.pause()``: a signal that arrives between the
+#: line and the wait (a loaded machine) is then not missed, and the handler runs on the loop.
 _HOLD_WRITES = """
-import os, signal, sys
+import os, select, signal, sys
 
 _out_dir, _real_fsync = sys.argv[1], os.fsync
+_woken, _wake = os.pipe()
+os.set_blocking(_wake, False)
+signal.set_wakeup_fd(_wake)
 
 def _held_fsync(fd):
     if os.readlink(f"/proc/self/fd/{fd}").startswith(_out_dir + "/"):
         os.fsync = _real_fsync
         print("temporary written", flush=True)
-        signal.pause()
+        while True:
+            select.select([_woken], [], [])
+            os.read(_woken, 64)
     _real_fsync(fd)
 
 os.fsync = _held_fsync

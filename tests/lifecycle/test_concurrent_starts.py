@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ketaref import paths
 from tests.lifecycle.conftest import Site
 
@@ -50,6 +52,7 @@ def assert_all_use(version: str, results: list[tuple[int, str, str]], label: str
     assert not copies[0].startswith("."), f"{label}: {copies}"
 
 
+@pytest.mark.timeout(300)  # many starts at once share two cores: over a minute under load
 def test_simultaneous_first_starts_and_upgrades_agree(
     site: Site, small_packs: dict[str, Path]
 ) -> None:

@@ -28,6 +28,8 @@ QUEUE = os.environ.get("KETAREF_TEST_PRINTER", "ketaref-pdf")
 STOPPED_QUEUE = os.environ.get("KETAREF_TEST_STOPPED_PRINTER", "ketaref-stopped")
 CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")
 CANARY = "Quillon Canarybeak"
+#: CUPS may take up to JOB_DEADLINE_S for a job, and reading the pages back by OCR takes minutes.
+pytestmark = pytest.mark.timeout(600)
 PROTOCOL = "spravato-trd"
 #: A stuck CUPS must fail the test, not hang CI; a job takes a few seconds.
 JOB_DEADLINE_S = 180
