@@ -228,7 +228,7 @@ class Disagreement(Frozen):
 
 
 class RegulatoryStatus(StrEnum):
-    """Exactly one per protocol (content-style.md, "Status words")."""
+    """Exactly one per protocol (docs/content-authoring.md, "How content is worded")."""
 
     FDA_APPROVED = "fda-approved-labelling"
     CONSENSUS_OFF_LABEL = "consensus-off-label"

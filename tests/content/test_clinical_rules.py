@@ -1,8 +1,9 @@
 """The bundled clinical content keeps the authoring rules, checked mechanically item by item.
 
-These rules come from content-style.md and the clinical fact sheet: every statement and number is
-cited, numbers come only from the fact sheet's table, research-only entries never recommend or
-dose, and nothing on the fact sheet's "must not state" list appears.
+These rules come from docs/content-authoring.md and the team's clinical fact sheet (kept outside
+the repository; its tables are pinned down here): every statement and number is cited, numbers
+come only from the allowed list below, research-only entries never recommend or dose, and none of
+the phrases no pack may state appears.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library, cited_sources
 from ketaref.content.render_text import render_item
 
-#: Protocol ids the CLI contract promises (cli-contract.md, "Protocol ids in the bundled pack").
+#: Protocol ids the CLI reference promises (docs/cli.md, "Protocol ids of the bundled pack").
 CONTRACT_PROTOCOLS = {
     "spravato-trd",
     "spravato-mdsi",

@@ -522,7 +522,7 @@ def fixed_dose_in_mg_per_kg(pack: Path) -> Expected:
 def mg_in_a_mg_per_kg_regimen(pack: Path) -> Expected:
     cut_top_level_block(pack, PROTOCOL, "dosing")
     source = parse((pack / PROTOCOL).read_bytes()).data["status_statement"]["source"]
-    # Test data only (0.5 mg/kg over 40 minutes: clinical-facts.md, APA consensus), with the
+    # Test data only (0.5 mg/kg over 40 minutes, as in the APA consensus statement), with the
     # standard dose written in mg where the regimen doses in mg/kg.
     regimen = f"""dosing:
   regimens:
