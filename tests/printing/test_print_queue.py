@@ -52,7 +52,10 @@ def run_print(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Wait for CUPS, another process, to get somewhere; fail after ``JOB_DEADLINE_S``."""
+    """Wait for CUPS, another process, to get somewhere; fail after ``JOB_DEADLINE_S``.
+
+    CUPS offers nothing to wait on, so this polls; the pause paces the polls and the deadline
+    only bounds the wait (a job takes a few seconds)."""
     deadline = time.monotonic() + JOB_DEADLINE_S
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
