@@ -168,16 +168,16 @@ def test_every_command_on_a_full_disk_says_so_in_one_line(
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "ketaref", "content", "schema"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stderr is not None
-    process.stdout.read(10)
-    process.stdout.close()
-    err = process.stderr.read().decode()
-    assert process.wait(timeout=60) == 0
+    ) as process:  # fmt: skip
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.read(10)
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 0
     assert err == ""
 
 
