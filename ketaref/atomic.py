@@ -58,7 +58,7 @@ class _EndedBySignal(BaseException):
         self.signum = signum
 
 
-def _raise_ended(signum: int, frame: FrameType | None) -> None:
+def _raise_ended(signum: int, _frame: FrameType | None) -> None:
     raise _EndedBySignal(signum)
 
 

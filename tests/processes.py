@@ -11,17 +11,27 @@ from pathlib import Path
 import pytest
 
 #: Python code that holds the first fsync of a file in the folder ``sys.argv[1]`` until a signal
-#: comes, after saying "temporary written": a logout meeting a write, made deterministic.
+#: comes, after saying "temporary written": a logout meeting a write, made deterministic. It
+#: waits on the signal wake-up pipe, not ``signal.pause()``: a signal that arrives between the
+#: line and the wait (a loaded machine) is then not missed, and the handler runs on the loop.
 _HOLD_WRITES = """
-import os, signal, sys
+import os, select, signal, sys
 
 _out_dir, _real_fsync = sys.argv[1], os.fsync
+# Ctrl-C as in a terminal, even when the test runner was started where SIGINT is ignored (a
+# background job of a shell), which a child would otherwise inherit.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+_woken, _wake = os.pipe()
+os.set_blocking(_wake, False)
+signal.set_wakeup_fd(_wake)
 
 def _held_fsync(fd):
     if os.readlink(f"/proc/self/fd/{fd}").startswith(_out_dir + "/"):
         os.fsync = _real_fsync
         print("temporary written", flush=True)
-        signal.pause()
+        while True:
+            select.select([_woken], [], [])
+            os.read(_woken, 64)
     _real_fsync(fd)
 
 os.fsync = _held_fsync
@@ -38,16 +48,20 @@ def end_a_held_write(code: str, out_dir: Path, signum: int, *args: str) -> tuple
 
     Returns the exit status and stderr. Asserts the temporary file existed at that moment.
     """
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", _HOLD_WRITES + code, str(out_dir), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=os.environ | {"QT_QPA_PLATFORM": "offscreen"},
-    )  # fmt: skip
-    assert process.stdout is not None
-    assert process.stdout.readline() == "temporary written\n"
-    assert [p.suffix for p in out_dir.iterdir()] == [".part"]
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=60)
+    ) as process:  # fmt: skip
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline() == "temporary written\n"
+            assert [p.suffix for p in out_dir.iterdir()] == [".part"]
+            process.send_signal(signum)
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:  # a failed test leaves no child behind
+                process.kill()
     return process.returncode, stderr
 
 

@@ -59,7 +59,7 @@ def test_no_overwrite_refuses_an_existing_file_and_leaves_nothing(tmp_path: Path
 def test_no_overwrite_works_where_hard_links_do_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_links(source: object, target: object) -> None:
+    def no_links(_source: object, _target: object) -> None:
         raise PermissionError(1, "Operation not permitted")  # as on FAT or some shares
 
     monkeypatch.setattr(os, "link", no_links)
@@ -77,13 +77,13 @@ def test_a_signal_mid_write_goes_to_the_callers_handler_after_the_cleanup(
 ) -> None:
     received: list[int] = []
 
-    def callers_handler(signum: int, frame: object) -> None:
+    def callers_handler(signum: int, _frame: object) -> None:
         received.append(signum)
 
     previous = signal.signal(signal.SIGTERM, callers_handler)
     real_fsync = os.fsync
 
-    def fsync_then_terminated(descriptor: int) -> None:
+    def fsync_then_terminated(_descriptor: int) -> None:
         monkeypatch.setattr(os, "fsync", real_fsync)
         signal.raise_signal(signal.SIGTERM)
 

@@ -50,9 +50,8 @@ def test_linux_follows_xdg_and_keeps_the_policy_in_etc(
     assert paths.log_dir() == Path("/var/tmp/state/ketaref/logs")
 
 
-def test_windows_uses_local_roaming_and_program_data(
-    monkeypatch: pytest.MonkeyPatch, no_overrides: Path
-) -> None:
+@pytest.mark.usefixtures("no_overrides")
+def test_windows_uses_local_roaming_and_program_data(monkeypatch: pytest.MonkeyPatch) -> None:
     on(monkeypatch, "win32")
 
     def windows(path: Path) -> PureWindowsPath:
@@ -77,9 +76,10 @@ def test_macos_uses_its_library_folders(
     assert paths.machine_policy_path() == Path("/Library/Application Support/Ketaref/policy.toml")
 
 
+@pytest.mark.usefixtures("no_overrides")
 @pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
 def test_the_overrides_win_on_every_platform(
-    monkeypatch: pytest.MonkeyPatch, no_overrides: Path, platform: str
+    monkeypatch: pytest.MonkeyPatch, platform: str
 ) -> None:
     on(monkeypatch, platform)
     for name in OVERRIDES:

@@ -27,6 +27,8 @@ from ketaref.cli.common import (
 if TYPE_CHECKING:
     import argparse
 
+    from ketaref.cli.common import SubParsers
+
 #: Argument lists that start the desktop app without parsing (see the module's docstring).
 GUI_ARGUMENTS = {(): False, ("--exit-after-startup",): True}
 
@@ -71,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the main window with the content loaded, then exit (smoke tests, benchmarks)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    groups: dict[str, SubParsers] = {}
     for module in command_modules:
         module.register(subparsers, groups)
     return parser

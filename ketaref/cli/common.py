@@ -10,9 +10,13 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ketaref.text import plural  # noqa: F401  (re-exported: commands import it from here)
+if TYPE_CHECKING:
+    import argparse
+
+    #: What ``add_subparsers`` returns, the type every command module's ``register`` takes.
+    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -157,7 +161,7 @@ def guarded_output() -> Iterator[None]:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors=PLAIN_ERRORS)
     original = sys.stdout
-    sys.stdout = _GuardedOutput(original)  # type: ignore[assignment]
+    sys.stdout = _GuardedOutput(original)
     try:
         yield
         sys.stdout.flush()

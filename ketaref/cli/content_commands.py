@@ -8,14 +8,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
-from ketaref.cli.common import EXIT_OK, CliError, notice, plural, print_json, report_invalid
+from ketaref.cli.common import EXIT_OK, CliError, notice, print_json, report_invalid
 from ketaref.content.kinds import KINDS, kinds_in_words
 from ketaref.content.problems import ContentError
+from ketaref.text import plural
 
 if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
     from ketaref.content.model import ContentItem
-
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def active_or_exit(policy: Any = None) -> Any:
@@ -136,7 +136,7 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _schema(args: argparse.Namespace) -> int:
+def _schema(_args: argparse.Namespace) -> int:
     from ketaref.content.schema import content_schema
 
     print_json(content_schema())

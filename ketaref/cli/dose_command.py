@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import EXIT_OK, CliError, print_json
-from ketaref.cli.content_commands import SubParsers, active_or_exit
+from ketaref.cli.content_commands import active_or_exit
+
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 #: The command-line option for each input the calculator may refuse.
 _OPTION_FOR_FIELD = {
@@ -55,7 +59,7 @@ def _dose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref dose``."""
     dose = subparsers.add_parser(
         "dose",

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import (
     EXIT_CHECK_FAILED,
@@ -18,7 +19,8 @@ from ketaref.cli.common import (
 )
 from ketaref.content.problems import ContentError
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -115,7 +117,7 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if result.flagged else EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(_subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add keygen, sign, verify and diff to the ``content`` group."""
     commands = groups["content"]
 

@@ -10,9 +10,8 @@ from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK, notice, print_json
 from ketaref.text import escape_controls
 
 if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
     from ketaref.policy import Policy
-
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def _shown(value: object) -> str:
@@ -95,7 +94,7 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if policy.machine_problems else EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref policy show``."""
     policy = subparsers.add_parser("policy", help="the machine policy and effective settings")
     commands = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)

@@ -11,13 +11,17 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ketaref.cli.common import EXIT_OK, CliError, plural
+from ketaref.cli.common import EXIT_OK, CliError
 from ketaref.cli.content_commands import active_or_exit
 from ketaref.policy import load_policy
 from ketaref.printing.errors import PrintError
+from ketaref.text import plural
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
+
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -89,7 +93,7 @@ def _send_to_printer(pdf: bytes, queue: str, *, paper: str, job_name: str) -> No
     paint_pdf(pdf, queue_printer(queue, paper=paper, job_name=job_name))
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref print``."""
     command = subparsers.add_parser(
         "print",

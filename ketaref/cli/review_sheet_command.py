@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ketaref.cli.common import EXIT_OK, CliError, OutputLost
 from ketaref.cli.content_commands import active_or_exit
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
 
 
 def chosen_format(out: str | None, given: str | None) -> str:
@@ -59,7 +61,7 @@ def _review_sheet(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(_subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref content review-sheet`` to the content group."""
     command = groups["content"].add_parser(
         "review-sheet",

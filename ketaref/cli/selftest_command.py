@@ -12,19 +12,20 @@ the child said instead of dying with it.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketaref import __version__
 from ketaref.cli.common import EXIT_CHECK_FAILED, EXIT_OK
 from ketaref.text import escape_controls, plural
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    from ketaref.cli.common import SubParsers
+
 
 #: The Qt modules the desktop app uses; build.spec bundles exactly these, the probe imports them.
 QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")
@@ -51,7 +52,7 @@ class SelfTest:
         except StepFailed as failed:
             self.failures += 1
             print(f"FAIL {name}: {failed}")
-        except Exception as exc:  # a self-test reports every failure, never a traceback
+        except Exception as exc:  # noqa: BLE001  a self-test reports every failure, never a traceback
             self.failures += 1
             print(f"FAIL {name}: {type(exc).__name__}: {exc}")
         else:
@@ -101,7 +102,7 @@ def _check_local_rules(test: SelfTest) -> str:
     return f"{in_force.describe()}{review}, {count} in force, from {in_force.origin}"
 
 
-def _check_policy(test: SelfTest) -> str:
+def _check_policy(_test: SelfTest) -> str:
     from ketaref.policy import load_policy
 
     policy = load_policy()
@@ -116,18 +117,22 @@ def _check_policy(test: SelfTest) -> str:
     return f"the machine policy {escape_controls(str(policy.policy_path))} is in use"
 
 
-def _sample_checklist(active: Any, **settings: str) -> tuple[str, bytes]:
-    """A session checklist PDF for the first protocol that has one, built in memory.
-
-    ``settings`` are print settings (``clinic_name``, ``paper``) to print it with.
-    """
+def _sample_checklist(
+    active: Any, *, clinic_name: str = "", paper: str = "a4"
+) -> tuple[str, bytes]:
+    """A session checklist PDF for the first protocol that has one, built in memory, printed
+    with this machine's ``clinic_name`` and ``paper``."""
     from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 
     printable = printable_protocols(active.library)
     if not printable:
         raise StepFailed("no protocol in the content has a session checklist to print")
     pdf = build_checklist_pdf(
-        active.library, printable[0].id, local_rules=active.local_rules, **settings
+        active.library,
+        printable[0].id,
+        local_rules=active.local_rules,
+        clinic_name=clinic_name,
+        paper=paper,
     )
     return printable[0].id, pdf
 
@@ -162,7 +167,7 @@ def _check_pdf(test: SelfTest) -> str:
     return f"checklist for {protocol_id} built in memory ({size}; {speed})"
 
 
-def _check_fonts(test: SelfTest) -> str:
+def _check_fonts(_test: SelfTest) -> str:
     from ketaref import paths
 
     folder = paths.fonts_dir()
@@ -198,7 +203,7 @@ def _qt_probe_environment() -> dict[str, str]:
     return environment
 
 
-def _check_qt(test: SelfTest) -> str:
+def _check_qt(_test: SelfTest) -> str:
     import subprocess  # only for this step: every other command starts without it
 
     try:
@@ -220,62 +225,28 @@ def _check_qt(test: SelfTest) -> str:
     raise StepFailed(reason)
 
 
-def _xcb_plugin_problem(library_paths: list[str]) -> str | None:
-    """Load the X11 platform plugin without using it: proves its system libraries are present."""
-    from PySide6.QtCore import QPluginLoader
-
-    for folder in library_paths:
-        plugin = Path(folder) / "platforms" / "libqxcb.so"
-        if plugin.is_file():
-            loader = QPluginLoader(str(plugin))
-            if loader.load():
-                return None
-            return loader.errorString()
-    return "the xcb platform plugin is not bundled"
-
-
 def qt_probe() -> int:
     """Child side of the Qt step: import the Qt modules used, start Qt, print one line."""
     try:
-        return _qt_probe_checks()
+        from ketaref.gui.qt_probe import QtProbeFailed, probe
+
+        try:
+            print(probe(QT_MODULES_USED, _active_sample_checklist))
+        except QtProbeFailed as failed:
+            raise StepFailed(str(failed)) from None
     except StepFailed as failed:
         print(failed, file=sys.stderr)
-    except Exception as exc:  # reported as one line by the parent, never as a traceback
+    except Exception as exc:  # noqa: BLE001  one line for the parent, never a traceback
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    else:
+        return EXIT_OK
     return EXIT_CHECK_FAILED
 
 
-def _qt_probe_checks() -> int:
-    for module in QT_MODULES_USED:
-        importlib.import_module(f"PySide6.{module}")
-    importlib.import_module("ketaref.gui.app")  # every module the desktop app needs is there
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(["ketaref"])
-    platform = app.platformName()
-    detail = f"Qt starts with the {platform} platform plugin; {', '.join(QT_MODULES_USED)} import"
-    if sys.platform.startswith("linux") and platform != "xcb":
-        problem = _xcb_plugin_problem(QCoreApplication.libraryPaths())
-        if problem:
-            print(f"the X11 (xcb) platform plugin cannot load: {problem}", file=sys.stderr)
-            return EXIT_CHECK_FAILED
-        detail += "; the X11 (xcb) plugin loads"
-    detail += "; " + _render_preview()
-    print(detail)
-    return EXIT_OK
-
-
-def _render_preview() -> str:
-    """Render the sample checklist as the print preview does (proves PDFium is bundled)."""
+def _active_sample_checklist() -> tuple[str, bytes]:
     from ketaref.content.active import load_active_content
-    from ketaref.gui.pdf_pages import render_pages
 
-    protocol_id, pdf = _sample_checklist(load_active_content())
-    pages = render_pages(pdf, dpi=36)
-    if not pages or pages[0].isNull():
-        raise StepFailed(f"the print preview of the {protocol_id} checklist came out empty")
-    return f"the print preview renders the {protocol_id} checklist ({len(pages)} pages)"
+    return _sample_checklist(load_active_content())
 
 
 def run_self_test(args: argparse.Namespace) -> int:
@@ -298,7 +269,7 @@ def run_self_test(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(subparsers: SubParsers, groups: dict[str, SubParsers]) -> None:
+def register(subparsers: SubParsers, _groups: dict[str, SubParsers]) -> None:
     """Add ``ketaref self-test``."""
     command = subparsers.add_parser(
         "self-test",

@@ -51,7 +51,7 @@ def load_active_content(
     ``policy`` defaults to the machine policy (without user settings; they do not decide content).
     """
     policy = policy if policy is not None else load_policy()
-    today = today or dt.date.today()
+    today = today or dt.datetime.now().astimezone().date()
     source = policy.content_dir
     if source is None:
         library, expired, notice = _bundled_library(today)

@@ -253,7 +253,7 @@ class Disagreement(Frozen):
 
 
 class RegulatoryStatus(StrEnum):
-    """Exactly one per protocol (content-style.md, "Status words")."""
+    """Exactly one per protocol (docs/content-authoring.md, "How content is worded")."""
 
     FDA_APPROVED = "fda-approved-labelling"
     CONSENSUS_OFF_LABEL = "consensus-off-label"
@@ -787,6 +787,24 @@ class ChecklistItem(Frozen):
             raise ValueError(
                 "an item is either cited (source and locator) or site_defined, not both"
             )
+        if len(set(self.applies_to)) != len(self.applies_to):
+            raise ValueError("applies_to names a protocol twice")
+        if self.slot is not None and (self.site_defined is not None or self.slot.at_least is None):
+            raise ValueError(
+                "a slot on the item itself is for a cited minimum a clinic may lengthen (with"
+                " at_least); a site-defined item's slot goes in its site_defined"
+            )
+        limited = _ONLY_FOR.search(self.text)
+        if limited:
+            raise ValueError(
+                "an item limited to some protocols says so with applies_to, not in its text"
+                f" (“{limited.group(0)}”)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _fields_fit_the_kind(self) -> ChecklistItem:
+        """Rows, fields and the weight-basis slot belong to the kinds that print them."""
         if self.kind in TABLE_KINDS and not self.fields:
             raise ValueError(f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)")
         if self.kind not in TABLE_KINDS and (
@@ -804,19 +822,6 @@ class ChecklistItem(Frozen):
                 raise ValueError("earliest_end_after must be a time")
             if self.kind not in TABLE_KINDS or "Time" not in self.fields:
                 raise ValueError("earliest_end_after needs a table with a “Time” field")
-        if len(set(self.applies_to)) != len(self.applies_to):
-            raise ValueError("applies_to names a protocol twice")
-        if self.slot is not None and (self.site_defined is not None or self.slot.at_least is None):
-            raise ValueError(
-                "a slot on the item itself is for a cited minimum a clinic may lengthen (with"
-                " at_least); a site-defined item's slot goes in its site_defined"
-            )
-        limited = _ONLY_FOR.search(self.text)
-        if limited:
-            raise ValueError(
-                "an item limited to some protocols says so with applies_to, not in its text"
-                f" (“{limited.group(0)}”)"
-            )
         return self
 
     def citations(self) -> tuple[Citation, ...]:

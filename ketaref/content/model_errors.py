@@ -124,8 +124,6 @@ def _where(path: tuple[str | int, ...]) -> str:
 def _message(error: Mapping[str, Any], path: DataPath, is_key: bool = False) -> str:
     """The error in words; ``is_key`` when it is about a key (a file name under ``files``)."""
     kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
     last = path[-1] if path else ""
     if kind == "extra_forbidden":
         return f"unknown key “{last}” (check its spelling; `ketaref content schema` lists the keys)"
@@ -134,47 +132,64 @@ def _message(error: Mapping[str, Any], path: DataPath, is_key: bool = False) -> 
         return (
             f"{parent}: the key “{last}” is missing" if parent else f"the key “{last}” is missing"
         )
+    message = _value_problem(error, path, is_key)
+    where = _where(path)
+    return f"{where}: {message}" if where else message
+
+
+def _value_problem(error: Mapping[str, Any], path: DataPath, is_key: bool) -> str:
+    """What is wrong with the value at ``path``, in words (where it is comes separately)."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
     if kind in _SHAPES:
         message = f"must be {_SHAPES[kind]}, not {_describe(value)}"
         if kind == "string_type" and isinstance(value, (bool, int)):
             message += "; put it in quotes"
-    elif kind in ("enum", "literal_error"):
+        return message
+    if kind in ("enum", "literal_error"):
         choices = str(ctx.get("expected", "")).replace("'", "")
-        message = f"“{value}” is not allowed here; use one of: {choices}"
-    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK_PATTERN:
-        message = "must not be empty"
-    elif kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        key = next((part for part in reversed(path) if isinstance(part, str)), "")
-        if pattern == IDENTIFIER_PATTERN:
-            message = identifier_problem(str(value))
-        elif is_key:
-            message = _file_name_problem(str(value))
-        else:
-            expected = _PATTERN_WORDS.get(key, f"in the expected form ({pattern})")
-            message = f"“{str(value)[:60]}” is not {expected}"
-    elif kind.startswith("date"):
-        message = f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
-    elif kind == "too_short":
-        message = f"needs at least {ctx.get('min_length')} entries"
-    elif kind == "too_long":
-        message = f"has more than {ctx.get('max_length')} entries"
-    elif kind == "string_too_long":
-        limit = ctx.get("max_length")
-        message = f"is {len(str(value)):,} characters long; the limit for this text is {limit}"
-    elif kind == "greater_than_equal":
-        message = f"must be at least {ctx.get('ge')}, not {value}"
-    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        return f"“{value}” is not allowed here; use one of: {choices}"
+    if kind == "string_pattern_mismatch":
+        return _pattern_problem(str(ctx.get("pattern", "")), value, path, is_key)
+    if kind.startswith("date"):
+        return f"{_describe(value)} is not a date; write it as YYYY-MM-DD"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
         discriminator = str(ctx.get("discriminator", "kind")).strip("'")
+        if kind == "union_tag_not_found":
+            return f"needs a “{discriminator}” key"
         tags = str(ctx.get("expected_tags", "")).replace("'", "")
-        if kind == "union_tag_invalid":
-            message = f"{discriminator} “{ctx.get('tag')}” is not one of: {tags}"
-        else:
-            message = f"needs a “{discriminator}” key"
-    else:
-        message = str(error["msg"]).removeprefix("Value error, ")
-    where = _where(path)
-    return f"{where}: {message}" if where else message
+        return f"{discriminator} “{ctx.get('tag')}” is not one of: {tags}"
+    return _limit_problem(error, ctx, value)
+
+
+def _pattern_problem(pattern: str, value: Any, path: DataPath, is_key: bool) -> str:
+    """A text that does not have the form its field needs, in words."""
+    if pattern == NOT_BLANK_PATTERN:
+        return "must not be empty"
+    if pattern == IDENTIFIER_PATTERN:
+        return identifier_problem(str(value))
+    if is_key:
+        return _file_name_problem(str(value))
+    key = next((part for part in reversed(path) if isinstance(part, str)), "")
+    expected = _PATTERN_WORDS.get(key, f"in the expected form ({pattern})")
+    return f"“{str(value)[:60]}” is not {expected}"
+
+
+def _limit_problem(error: Mapping[str, Any], ctx: Mapping[str, Any], value: Any) -> str:
+    """A value past a limit (too few or too many entries, too long, too small), in words;
+    pydantic's own words for anything else."""
+    kind = error["type"]
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} entries"
+    if kind == "too_long":
+        return f"has more than {ctx.get('max_length')} entries"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return f"is {len(str(value)):,} characters long; the limit for this text is {limit}"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}, not {value}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _node_at(data: Any, path: tuple[str | int, ...]) -> Any:

@@ -303,16 +303,16 @@ def lint_prose(text: str) -> list[str]:
 #: Units and countable clinical nouns a number in prose may carry, as written (any case), with
 #: the one spelling they are compared by: "40 minutes" and "40 min" are the same quantity.
 _PROSE_UNIT_SPELLINGS = {
-    **{spelling: "mg/kg/h" for spelling in ("mg/kg/h", "mg/kg/hr", "mg/kg/hour")},
+    **dict.fromkeys(("mg/kg/h", "mg/kg/hr", "mg/kg/hour"), "mg/kg/h"),
     **{spelling: spelling for spelling in ("mg/kg", "mg/h", "mcg/kg", "kg", "%")},
     "mmhg": "mmHg",
-    **{spelling: "mg/mL" for spelling in ("mg/ml",)},
-    **{spelling: "mL/h" for spelling in ("ml/h", "ml/hr", "ml/hour")},
-    **{spelling: "mg" for spelling in ("mg", "milligram", "milligrams")},
-    **{spelling: "mcg" for spelling in ("mcg", "microgram", "micrograms")},
-    **{spelling: "mL" for spelling in ("ml", "millilitre", "millilitres", "milliliter")},
-    **{spelling: "min" for spelling in ("min", "mins", "minute", "minutes")},
-    **{spelling: "h" for spelling in ("h", "hr", "hrs", "hour", "hours")},
+    **dict.fromkeys(("mg/ml",), "mg/mL"),
+    **dict.fromkeys(("ml/h", "ml/hr", "ml/hour"), "mL/h"),
+    **dict.fromkeys(("mg", "milligram", "milligrams"), "mg"),
+    **dict.fromkeys(("mcg", "microgram", "micrograms"), "mcg"),
+    **dict.fromkeys(("ml", "millilitre", "millilitres", "milliliter"), "mL"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "min"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
     **{
         f"{noun}{plural}": noun for noun in ("day", "week", "month", "year") for plural in ("", "s")
     },

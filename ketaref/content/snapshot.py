@@ -101,7 +101,7 @@ def input_fingerprint(policy: Policy, today: dt.date) -> str | None:
     """
     try:
         return _fingerprint(policy, today)
-    except Exception:  # a cache: the full load reports what is really wrong
+    except Exception:  # noqa: BLE001  a cache: the full load reports what is really wrong
         return None
 
 
@@ -178,7 +178,7 @@ def read_snapshot(fingerprint: str) -> ContentSummary | None:
         if document.get("format") != FORMAT or document.get("fingerprint") != fingerprint:
             return None
         return _summary_from(document["summary"])
-    except Exception:  # a damaged cache (any shape, any depth) is no cache
+    except Exception:  # noqa: BLE001  a damaged cache (any shape, any depth) is no cache
         return None
 
 

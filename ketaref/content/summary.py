@@ -157,7 +157,7 @@ class DeferredContent:
     def _load_once(self) -> None:
         try:
             self._active = self._load()
-        except Exception as exc:  # every failure is the caller's to report, via active()
+        except Exception as exc:  # noqa: BLE001  every failure is the caller's to report, via active()
             self._failure = exc
 
     def active(self) -> ActiveContent:

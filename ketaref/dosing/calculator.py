@@ -744,6 +744,39 @@ def _check_concentration(
     return None
 
 
+def _duration_in_use(
+    regimen: WeightBasedRegimen, duration: Quantity | None, cite: CiteFormat
+) -> tuple[Quantity | None, CitedQuantity | None, list[ParameterSource], list[str], list[Notice]]:
+    """The duration to compute with: as typed, else the protocol's standard (then also returned
+    as the default used). Cited when it is the standard, else listed as entered; with its
+    warnings (a typed duration that differs from the standard, one outside the limits)."""
+    sources: list[ParameterSource] = []
+    entered: list[str] = []
+    warnings: list[Notice] = []
+    standard_duration = regimen.standard_duration
+    default_duration = None
+    if duration is None and standard_duration:
+        duration = standard_duration.value
+        default_duration = standard_duration
+    if standard_duration and duration and minutes(duration) == minutes(standard_duration.value):
+        # Typed or not, the protocol's standard duration is cited as such (40 min = 0.6667 h).
+        sources.append(ParameterSource("duration", str(duration), standard_duration))
+    elif duration is not None:
+        entered.append(f"duration {duration}")
+        if standard_duration:
+            # A slip such as 4 min for 40 min multiplies the pump rate; never let it pass unseen.
+            warnings.append(
+                Notice(
+                    f"duration {duration} differs from the protocol's "
+                    f"{standard_duration.value}; check the rate",
+                    standard_duration,
+                )
+            )
+    if duration is not None:
+        warnings += _check_duration(duration, regimen.duration_limits, cite)
+    return duration, default_duration, sources, entered, warnings
+
+
 def _weight_based(
     protocol: Protocol,
     regimen: WeightBasedRegimen,
@@ -774,28 +807,11 @@ def _weight_based(
         accepted = range_text(basis.value)
         sources = [ParameterSource("accepted range", accepted, basis)]
         notes.append(Notice(f"About the accepted range {accepted}", basis))
-    entered: list[str] = []
-    standard_duration = regimen.standard_duration
-    default_duration = None
-    if duration is None and standard_duration:
-        duration = standard_duration.value
-        default_duration = standard_duration
-    if standard_duration and duration and minutes(duration) == minutes(standard_duration.value):
-        # Typed or not, the protocol's standard duration is cited as such (40 min = 0.6667 h).
-        sources.append(ParameterSource("duration", str(duration), standard_duration))
-    elif duration is not None:
-        entered.append(f"duration {duration}")
-        if standard_duration:
-            # A slip such as 4 min for 40 min multiplies the pump rate; never let it pass unseen.
-            warnings.append(
-                Notice(
-                    f"duration {duration} differs from the protocol's "
-                    f"{standard_duration.value}; check the rate",
-                    standard_duration,
-                )
-            )
-    if duration is not None:
-        warnings += _check_duration(duration, regimen.duration_limits, cite)
+    duration, default_duration, duration_sources, entered, duration_warnings = _duration_in_use(
+        regimen, duration, cite
+    )
+    sources += duration_sources
+    warnings += duration_warnings
     dilute_first = None
     if concentration is not None:
         entered.append(f"concentration {concentration}")

@@ -148,6 +148,22 @@ def _read(text: object, kind: _Kind) -> tuple[Decimal, str]:
             f"{shown} does not start with a number: type a number and a unit, e.g. {kind.example}"
         )
     number, unit_typed = match.group("number"), match.group("unit")
+    _check_number(number, shown, kind)
+    if not unit_typed:
+        raise kind.error(f"{shown} has no unit: type e.g. {kind.example}")
+    unit = kind.units.get(unit_typed.lower())
+    if unit is None:
+        allowed = one_of(list(dict.fromkeys(kind.units.values())))
+        raise kind.error(f"{shown}: unknown unit “{unit_typed}” for a {kind.name}; use {allowed}")
+    value = Decimal(number)
+    if value == 0:
+        raise kind.error(f"{shown} is zero: it must be more than zero")
+    return value, unit
+
+
+def _check_number(number: str, shown: str, kind: _Kind) -> None:
+    """Refuse a number written in a way that could be misread: a comma, a stray or missing
+    digit around the point, more digits than any real value has."""
     if "," in number:
         raise kind.error(
             f"{shown}: use a decimal point, not a comma (70.5 kg, not 70,5 kg), "
@@ -163,16 +179,6 @@ def _read(text: object, kind: _Kind) -> tuple[Decimal, str]:
             f"{shown} has too many digits: at most {MAX_INTEGER_DIGITS} before the decimal point "
             f"and {MAX_DECIMAL_PLACES} after it"
         )
-    if not unit_typed:
-        raise kind.error(f"{shown} has no unit: type e.g. {kind.example}")
-    unit = kind.units.get(unit_typed.lower())
-    if unit is None:
-        allowed = one_of(list(dict.fromkeys(kind.units.values())))
-        raise kind.error(f"{shown}: unknown unit “{unit_typed}” for a {kind.name}; use {allowed}")
-    value = Decimal(number)
-    if value == 0:
-        raise kind.error(f"{shown} is zero: it must be more than zero")
-    return value, unit
 
 
 def one_of(choices: list[str]) -> str:

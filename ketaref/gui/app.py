@@ -260,7 +260,7 @@ def run_app(exit_after_startup: bool) -> int:
 
     settings = QSettings()
     policy = load_policy()
-    today = dt.date.today()
+    today = dt.datetime.now().astimezone().date()
 
     summary = startup_summary(policy, today)
     content = DeferredContent(summary, lambda: load_and_keep(policy, today)) if summary else None

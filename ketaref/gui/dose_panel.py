@@ -460,8 +460,9 @@ class DosePanel(QWidget):
         assert layout is not None
         while layout.count():
             item = layout.takeAt(0)
-            if item and item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item else None
+            if widget is not None:
+                widget.deleteLater()
         self.dose_choices = None
         standard = regimen.standard_dose
         if standard is None:

@@ -239,7 +239,7 @@ class SourcesPanel(QWidget):
 
 def tab_stops_inside(widget: QWidget) -> list[QWidget]:
     """The widgets inside ``widget`` that Tab stops at, in their present Tab order."""
-    stops = []
+    stops: list[QWidget] = []
     current = widget.nextInFocusChain()
     while current is not None and current is not widget:
         takes_tab = current.focusPolicy() & Qt.FocusPolicy.TabFocus

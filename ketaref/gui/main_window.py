@@ -57,6 +57,8 @@ from ketaref.gui.search_panel import make_search_widgets
 from ketaref.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QCloseEvent
 
     from ketaref.content.active import ActiveContent
@@ -327,7 +329,7 @@ class MainWindow(QMainWindow):
     def _origin_name(self) -> str:
         return ORIGIN_NAMES.get(self.summary.origin, f"the {self.summary.origin}")
 
-    def _handlers(self) -> dict[str, object]:
+    def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
             "print": self.print_checklist,
             "quit": self.close,
@@ -503,7 +505,9 @@ class MainWindow(QMainWindow):
 
     def focus_navigation(self) -> None:
         """Move to the tree, or to the search results while a search is shown."""
-        self.left_stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        current = self.left_stack.currentWidget()
+        if current is not None:
+            current.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _search(self, text: str) -> None:
         if not text.strip():
@@ -576,7 +580,7 @@ class MainWindow(QMainWindow):
         protocol = self.item_view.protocol
         if protocol is None or protocol.checklist is None:
             return
-        calculator = self.item_view.calculator
+        calculator: object = self.item_view.calculator  # a DosePanel, or a stand-in in tests
         # The result itself, not text made from it: its figures go into the dose boxes.
         dose = calculator.result() if hasattr(calculator, "result") else None
         acknowledged = calculator.acknowledged() if hasattr(calculator, "acknowledged") else False

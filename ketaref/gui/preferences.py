@@ -62,8 +62,10 @@ class PreferencesDialog(QDialog):
             else:
                 chosen = machine.printing.chosen_paper or ""
                 self.paper.setCurrentIndex(max(0, self.paper.findData(chosen)))
+            row_label = form.labelForField(widget)
+            assert isinstance(row_label, QLabel)  # addRow made it from the row's text
             note = QLabel(
-                f"{form.labelForField(widget).text().replace('&', '')} is managed by "
+                f"{row_label.text().replace('&', '')} is managed by "
                 f"your IT department ({origin}) and cannot be changed here."
             )
             note.setWordWrap(True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QPageSize
@@ -102,8 +103,10 @@ class PrintDialog(QDialog):
         self.patient_id = QLineEdit(placeholderText="optional")
         self.weight = QLineEdit(placeholderText="optional, e.g. 70 kg or 154 lb")
         self.clinician = QLineEdit(placeholderText="optional")
-        self.print_date = QCheckBox("Print the date", checked=True)
-        self.session_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.print_date = QCheckBox("Print the date")
+        self.print_date.setChecked(True)
+        self.session_date = QDateEdit(QDate.currentDate())
+        self.session_date.setCalendarPopup(True)
         self.session_date.setDisplayFormat("yyyy-MM-dd")
         # The "Date" row holds the check box too, so the field gets its own name to be read by.
         self.session_date.setAccessibleName("Session date")
@@ -195,7 +198,7 @@ class PrintDialog(QDialog):
         """The session date to print, or None for a blank line."""
         if not self.print_date.isChecked():
             return None
-        return self.session_date.date().toPython()  # type: ignore[no-any-return]
+        return cast("dt.date", self.session_date.date().toPython())  # typed as object by Qt
 
     def rebuild(self) -> None:
         """Build the PDF from the fields now and show its pages."""
@@ -257,7 +260,7 @@ class PrintDialog(QDialog):
 
     def default_file_name(self) -> str:
         """The suggested file name: protocol and date, never anything about the patient."""
-        day = self.chosen_date() or dt.date.today()
+        day = self.chosen_date() or dt.datetime.now().astimezone().date()
         return f"{self.protocol.id}-checklist-{day.isoformat()}.pdf"
 
     def choose_file_and_save(self) -> None:

@@ -64,16 +64,16 @@ class PagePreview(QWidget):
         self.pages_layout = QVBoxLayout(self.pages_widget)
         self.pages_layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
         self.pages_layout.setSpacing(2 * PAGE_MARGIN)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidget(self.pages_widget)
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidget(self.pages_widget)
+        self.scroll_area.setWidgetResizable(True)
         # Always there, so the pages' width never changes the room they have (a scroll bar
         # appearing would narrow a fitted page's room, and it would scroll sideways).
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.scroll.setMinimumWidth(MIN_PAGE_WIDTH)
-        self.scroll.setAccessibleName("Preview of the printed pages")
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.scroll_area.setMinimumWidth(MIN_PAGE_WIDTH)
+        self.scroll_area.setAccessibleName("Preview of the printed pages")
         grey = colors_for(self.palette()).preview_background
-        self.scroll.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
+        self.scroll_area.setStyleSheet(f"QScrollArea {{ background: {grey}; }}")
         self.pages_widget.setStyleSheet(f"background: {grey};")
         self._resize_debounce = QTimer(self, singleShot=True, interval=RESIZE_DEBOUNCE_MS)
         self._resize_debounce.timeout.connect(self._render)
@@ -86,7 +86,7 @@ class PagePreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def _button(
         self, text: str, name: str, action: Callable[[], None], keys: list[str]
@@ -131,7 +131,7 @@ class PagePreview(QWidget):
     def fitted_page_width(self) -> int:
         """How wide a page is drawn to fit the preview (logical px)."""
         margins = self.pages_layout.contentsMargins()
-        room = self.scroll.viewport().width() - margins.left() - margins.right()
+        room = self.scroll_area.viewport().width() - margins.left() - margins.right()
         return max(MIN_PAGE_WIDTH, room)
 
     def page_width(self) -> int:
@@ -160,7 +160,7 @@ class PagePreview(QWidget):
         self._zoom_to(None)
 
     def _zoom_to(self, zoom: float | None) -> None:
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         place = bar.value() / bar.maximum() if bar.maximum() else 0.0
         self.zoom = zoom
         self._render()
@@ -188,7 +188,8 @@ class PagePreview(QWidget):
     def _show_pages(self) -> None:
         ratio = self.devicePixelRatioF()
         while self.pages_layout.count():
-            old = self.pages_layout.takeAt(0).widget()
+            item = self.pages_layout.takeAt(0)
+            old = item.widget() if item is not None else None
             if old is not None:
                 old.setParent(None)  # gone from the dialog now, not at the next event loop pass
                 old.deleteLater()

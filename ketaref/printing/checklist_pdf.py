@@ -189,7 +189,7 @@ def build_checklist_pdf(
     for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
         check_typed_field(label, text, MAX_HEADER_TEXT)
     fonts.register_fonts()
-    printed = (printed_at or dt.datetime.now()).astimezone()
+    printed = (printed_at or dt.datetime.now().astimezone()).astimezone()
     marks = warning_marks(library, printed.date())
     # The dose record's weight box takes the printed weight in kg, as the calculator shows it.
     record_weight = weight_in_kg(weight).display() if weight else ""
@@ -325,7 +325,7 @@ def _paragraph_class() -> type:
     return WrapOnceParagraph
 
 
-def _no_split(available_width: float, available_height: float) -> list[Any]:
+def _no_split(_available_width: float, _available_height: float) -> list[Any]:
     """A flowable's ``split`` that declines, so the flowable moves whole to the next frame."""
     return []
 
@@ -373,7 +373,9 @@ class _PageReferences:
         pages = self.pages
 
         class PageMark(Flowable):  # type: ignore[misc]
-            def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            def wrap(
+                self, _available_width: float, _available_height: float
+            ) -> tuple[float, float]:
                 return 0, 0
 
             def draw(self) -> None:
@@ -390,7 +392,7 @@ class _PageReferences:
         size = self.SIZE
 
         class PageReferenceLine(Flowable):  # type: ignore[misc]
-            def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
                 return available_width, size * 1.4
 
             def draw(self) -> None:

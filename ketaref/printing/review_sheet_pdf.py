@@ -34,7 +34,7 @@ def build_review_sheet_pdf(library: Library, printed_at: dt.datetime | None = No
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts.register_fonts()
-    printed = (printed_at or dt.datetime.now()).astimezone()
+    printed = (printed_at or dt.datetime.now().astimezone()).astimezone()
     cell = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=7, leading=8.6)
     head = ParagraphStyle("head", parent=cell, fontName=fonts.BOLD)
     title = ParagraphStyle("title", fontName=fonts.BOLD, fontSize=14, leading=18)

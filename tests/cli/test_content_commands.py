@@ -53,7 +53,8 @@ def test_list_json_names_every_item_with_the_contract_keys(bundled_library: Libr
     for entry in entries:
         assert {"id", "kind", "title", "status", "indication"} <= entry.keys()
         assert entry["kind"] in {"protocol", "checklist", "contraindications"}
-        assert isinstance(entry["title"], str) and entry["title"]
+        assert isinstance(entry["title"], str)
+        assert entry["title"]
         if entry["kind"] == "protocol":
             protocol = bundled_library.protocols[entry["id"]]
             assert entry["checklist"] == protocol.checklist
@@ -106,7 +107,8 @@ def test_show_json_is_the_full_model_with_every_citation(
     assert cited
     for statement in cited:
         assert statement["source"] in bundled_library.sources
-        assert isinstance(statement["locator"], str) and statement["locator"]
+        assert isinstance(statement["locator"], str)
+        assert statement["locator"]
     if isinstance(item, Protocol):
         assert len(cited) >= len(statements_in(item))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.cli.common import plural
+from ketaref.text import plural
 from tests.content.packs import run_cli
 
 
@@ -38,7 +38,8 @@ def test_keygen_leaves_an_existing_folders_permissions_alone(tmp_path: Path, mod
     try:
         result = run_cli("content", "keygen", "--out", folder)
         if os.geteuid() != 0 and not mode & stat.S_IWUSR:
-            assert result.returncode == 2 and "permission denied" in result.stderr.lower()
+            assert result.returncode == 2
+            assert "permission denied" in result.stderr.lower()
         else:
             assert result.returncode == 0, result.stderr
         assert stat.S_IMODE(folder.stat().st_mode) == mode

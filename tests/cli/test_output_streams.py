@@ -127,13 +127,15 @@ def test_every_command_writes_to_a_console_that_is_not_utf8(
     command: tuple[str, ...], encoding: str, files: dict[str, str], tmp_path: Path
 ) -> None:
     code, out, err = run(filled(command, files, tmp_path), PYTHONIOENCODING=encoding)
-    assert "Traceback" not in err and "UnicodeEncodeError" not in err, err
+    assert "Traceback" not in err, err
+    assert "UnicodeEncodeError" not in err, err
     assert code == expected_exit(command), err
     if "--json" in command:
         json.loads(out)
     if encoding == "ascii":
         # The review sheet's CSV is UTF-8 by contract: data to redirect, not console text.
-        assert (out.isascii() or "review-sheet" in command) and err.isascii()
+        assert out.isascii() or "review-sheet" in command
+        assert err.isascii()
 
 
 def test_text_uses_plain_stand_ins_where_the_console_lacks_a_character() -> None:
@@ -156,7 +158,8 @@ def test_every_command_on_a_full_disk_says_so_in_one_line(
     (tmp_path / "new.pdf").unlink(missing_ok=True)
     with open("/dev/full", "w") as full:
         code, _, err = run(args, stdout=full)
-    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert "Traceback" not in err, err
+    assert "Exception ignored" not in err, err
     if printed:
         assert code == 2
         assert err.splitlines()[-1] == "ketaref: cannot write the output: No space left on device"
@@ -165,15 +168,16 @@ def test_every_command_on_a_full_disk_says_so_in_one_line(
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "ketaref", "content", "schema"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.read(10)
-    process.stdout.close()
-    err = process.stderr.read().decode()
-    assert process.wait(timeout=60) == 0
+    ) as process:  # fmt: skip
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.read(10)
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 0
     assert err == ""
 
 
@@ -186,5 +190,7 @@ def test_a_message_quoting_typed_control_characters_shows_them_escaped(
         args += ("--out", str(tmp_path / "x.pdf"))
     code, _, err = run((command, *args))
     assert code == 2
-    assert "\x1b" not in err and "\u202e" not in err.encode("latin-1").decode()
-    assert "\\x1b[2J" in err and "\\u202e" in err
+    assert "\x1b" not in err
+    assert "\u202e" not in err.encode("latin-1").decode()
+    assert "\\x1b[2J" in err
+    assert "\\u202e" in err

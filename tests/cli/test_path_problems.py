@@ -70,7 +70,8 @@ def assert_one_line(result: subprocess.CompletedProcess[str], words: str) -> Non
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("ketaref: ") and words in lines[0], result.stderr
+    assert lines[0].startswith("ketaref: "), result.stderr
+    assert words in lines[0], result.stderr
     assert "Errno" not in lines[0]
 
 

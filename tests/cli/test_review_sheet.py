@@ -40,9 +40,11 @@ def test_csv_on_stdout_lists_every_statement_weakest_evidence_first(
     assert all(row[0] == "" for row in rows), "the mark column is left for the reviewer"
     # Every cited statement of every item is there, with its source's full citation and URL.
     spravato = [r for r in rows if r[2] == "spravato-session" and "bp-before)" in r[3]]
-    assert spravato and spravato[0][5] == "rems-pmf-2021"
+    assert spravato
+    assert spravato[0][5] == "rems-pmf-2021"
     source = bundled_library.sources["rems-pmf-2021"]
-    assert spravato[0][6] == source.citation and spravato[0][7] == source.url
+    assert spravato[0][6] == source.citation
+    assert spravato[0][7] == source.url
     assert spravato[0][8] == "Monitoring of Blood Pressure"
     statements = sum(
         len(s.citations()) for _, item in bundled_library.items() for s in _statements(item)
@@ -63,7 +65,8 @@ def test_pdf_by_file_name_is_a_landscape_table(tmp_path: Path) -> None:
     assert page_size(path) == (842, 595)
     text = " ".join(pdf_text(path, 1).split())
     assert "ketaref content review worksheet" in text
-    assert "Reviewer: ____" in text and "Signature: ____" in text
+    assert "Reviewer: ____" in text
+    assert "Signature: ____" in text
     assert "Mark Verification Item · field Text Source Locator" in text
     assert " secondary " in text
     assert sorted(os.listdir(tmp_path)) == ["sheet.pdf"]
@@ -74,9 +77,11 @@ def test_a_pdf_is_not_written_to_the_terminal_and_bad_targets_leave_nothing(
 ) -> None:
     refused = run("--format", "pdf", cwd=tmp_path)
     assert refused.returncode == 2
-    assert b"needs --out" in refused.stderr and b"Traceback" not in refused.stderr
+    assert b"needs --out" in refused.stderr
+    assert b"Traceback" not in refused.stderr
     missing = run("--out", str(tmp_path / "no-such-folder" / "sheet.csv"), cwd=tmp_path)
-    assert missing.returncode == 2 and b"Traceback" not in missing.stderr
+    assert missing.returncode == 2
+    assert b"Traceback" not in missing.stderr
     assert os.listdir(tmp_path) == []
     written = run("--out", "sheet.csv", "--format", "csv", cwd=tmp_path)
     assert written.returncode == 0

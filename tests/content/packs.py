@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import re
 import subprocess
@@ -179,14 +181,31 @@ def run_cli(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProce
     )
 
 
-def refused(pack: Path, *command: str) -> list[Reported]:
+def run_cli_in_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run ``ketaref ARGS`` through the command line's own entry point in this process.
+
+    The same parsing, checks and printed words as ``run_cli`` without starting an interpreter
+    and importing pydantic again, which is most of a child's time. An exception that escapes is
+    the traceback a user would see, and fails the test.
+    """
+    from ketaref.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main([str(arg) for arg in args])
+    return subprocess.CompletedProcess(list(args), code, stdout.getvalue(), stderr.getvalue())
+
+
+def refused(pack: Path, *command: str, in_a_child: bool = False) -> list[Reported]:
     """Run ``ketaref content validate PACK`` (or ``command``); check it failed like a linter.
 
     Asserts exit 1, no traceback, every stdout line in ``FILE:LINE:COL: message`` form, one
     summary line on stderr, and the pack left byte for byte as it was. Returns the problems.
+    In this process unless ``in_a_child`` (``python -m ketaref``, as a user runs it).
     """
     before = snapshot(pack)
-    result = run_cli(*(command or ("content", "validate")), pack)
+    run = run_cli if in_a_child else run_cli_in_process
+    result = run(*(command or ("content", "validate")), pack)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     reported = []

@@ -51,7 +51,8 @@ def test_unreviewed_pack_says_so(bundled_library: Library) -> None:
 def test_show_json_statements_carry_source_and_locator() -> None:
     document = json.loads(run_cli("content", "show", "spravato-trd", "--json").stdout)
     for statement in document["warnings"] + document["administration"]:
-        assert statement["source"] and statement["locator"]
+        assert statement["source"]
+        assert statement["locator"]
 
 
 def test_unknown_item_is_usage_error() -> None:

@@ -1,8 +1,9 @@
 """The bundled clinical content keeps the authoring rules, checked mechanically item by item.
 
-These rules come from content-style.md and the clinical fact sheet: every statement and number is
-cited, numbers come only from the fact sheet's table, research-only entries never recommend or
-dose, and nothing on the fact sheet's "must not state" list appears.
+These rules come from docs/content-authoring.md and the team's clinical fact sheet (kept outside
+the repository; its tables are pinned down here): every statement and number is cited, numbers
+come only from the allowed list below, research-only entries never recommend or dose, and none of
+the phrases no pack may state appears.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ketaref.content.model import (
 from ketaref.content.pack import Library, cited_sources
 from ketaref.content.render_text import render_item
 
-#: Protocol ids the CLI contract promises (cli-contract.md, "Protocol ids in the bundled pack").
+#: Protocol ids the CLI reference promises (docs/cli.md, "Protocol ids of the bundled pack").
 CONTRACT_PROTOCOLS = {
     "spravato-trd",
     "spravato-mdsi",
@@ -181,7 +182,7 @@ def test_every_statement_and_checklist_item_is_cited_or_site_defined(
             for entry in (e for s in item.sections for e in s.items):
                 if entry.site_defined is None:
                     assert entry.source in bundled_library.sources, (item.id, entry.id)
-                    assert entry.locator and entry.locator.strip(), (item.id, entry.id)
+                    assert entry.locator.strip(), (item.id, entry.id)
 
 
 def test_every_quantity_is_cited_and_comes_from_the_fact_sheet(bundled_library: Library) -> None:
@@ -374,10 +375,12 @@ def test_iv_trd_standard_dose_keeps_the_authors_caveat(bundled_library: Library)
     assert dosing is not None
     (regimen,) = dosing.regimens
     assert isinstance(regimen, WeightBasedRegimen)
-    assert regimen.standard_dose is not None and regimen.standard_duration is not None
+    assert regimen.standard_dose is not None
+    assert regimen.standard_duration is not None
     assert regimen.standard_dose.value.value == Decimal("0.5")
     assert str(regimen.standard_duration.value) == "40 min"
-    assert "not" in regimen.standard_dose.text and "optimal" in regimen.standard_dose.text
+    assert "not" in regimen.standard_dose.text
+    assert "optimal" in regimen.standard_dose.text
     assert regimen.allowed_range is not None
     assert "not a recommended range" in regimen.allowed_range.text
     shown = render_item(bundled_library, bundled_library.protocols["iv-ketamine-trd"])

@@ -87,6 +87,7 @@ def test_schema_accepts_every_bundled_file_and_refuses_unknown_keys(
     pattern: str, model: type[BaseModel], cli_schema: dict[str, Any], bundled_library: Library
 ) -> None:
     schema = cli_schema["files"][pattern]
+    assert schema == model.model_json_schema(mode="validation")  # the printed schema is the model's
     files = sorted(bundled_library.directory.glob(pattern))
     assert files
     for path in files:
@@ -113,7 +114,9 @@ def test_a_loaded_manifests_file_table_is_read_only(bundled_library: Library) ->
         files[name] = files[name]  # type: ignore[index]
     with pytest.raises(TypeError):
         del files[name]  # type: ignore[attr-defined]
-    assert files[name].bytes > 0 and name in files and len(files) > 1
+    assert files[name].bytes > 0
+    assert name in files
+    assert len(files) > 1
 
 
 def test_the_file_table_validates_and_serialises_as_a_plain_mapping(

@@ -18,9 +18,8 @@ from ketaref.content.pack import GLOSSARY, Library, load_pack
 from ketaref.content.problems import ContentError
 from ketaref.content.render_text import render_item as render_text_item
 from ketaref.content.seal import seal
-
-from .packs import edit, force_seal
-from .test_clinical_rules import CONTRACT_PROTOCOLS
+from tests.content.packs import edit, force_seal
+from tests.content.test_clinical_rules import CONTRACT_PROTOCOLS
 
 #: Items whose prose this rule covers: everything a nurse reads on screen or on the printed sheet.
 PROSE_KINDS = ("protocol", "contraindications", "checklist")

@@ -93,7 +93,8 @@ def test_shorten_around_keeps_the_matched_word_in_view() -> None:
     text = " ".join(["filler"] * 40) + " oximeter " + " ".join(["tail"] * 40)
     snippet = shorten_around(text, {"oximeter"}, width=60)
     assert "oximeter" in snippet
-    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.startswith("…")
+    assert snippet.endswith("…")
     assert len(snippet) <= 62
 
 

@@ -47,7 +47,8 @@ def test_spravato_devices(bundled_library: Library, dose: str, devices: int) -> 
     document = result.to_json()
     assert document["devices"] == devices
     assert document["dose_mg"] == dose.removesuffix(" mg")
-    assert document["weight_kg"] is None and document["rate_mg_per_h"] is None
+    assert document["weight_kg"] is None
+    assert document["rate_mg_per_h"] is None
     cited = {(s["parameter"], s["source"], s["locator"]) for s in document["source"]}
     assert ("per device", "spravato-hl-2020", "Highlights §3") in cited
     assert ("rest between devices", "spravato-hcp", "/dosing-and-administration") in cited
@@ -173,7 +174,8 @@ def test_bolus_without_a_duration_has_no_rate() -> None:
     # 0.35 mg/kg × 80 kg = 28 mg; 28 mg ÷ 10 mg/mL = 2.8 mL; no duration, so no rate
     document = result.to_json()
     assert (document["dose_mg"], document["volume_ml"]) == ("28", "2.8")
-    assert document["rate_mg_per_h"] is None and document["rate_ml_per_h"] is None
+    assert document["rate_mg_per_h"] is None
+    assert document["rate_ml_per_h"] is None
     assert document["duration_min"] is None
 
 
@@ -209,7 +211,8 @@ def test_rate_in_pounds_without_duration() -> None:
     document = result.to_json()
     assert document["weight_kg"] == "90.718474"
     assert document["rate_mg_per_h"] == "45.359237"
-    assert document["dose_mg"] is None and document["volume_ml"] is None
+    assert document["dose_mg"] is None
+    assert document["volume_ml"] is None
 
 
 def test_rate_range_without_standard_refuses_and_says_what_to_give() -> None:
@@ -333,7 +336,7 @@ AMOUNTS = ("weight_kg", "dose_mg_per_kg", "dose_mg", "rate_mg_per_h", "volume_ml
 
 
 @pytest.mark.parametrize(
-    "protocol, inputs",
+    ("protocol", "inputs"),
     [
         (INFUSION, {"weight": "70 kg", "duration": "45 min", "concentration": "10 mg/mL"}),
         (
@@ -364,4 +367,5 @@ def test_every_amount_carries_a_unit_of_the_fixed_list(
 
 def test_fixed_doses_are_in_mg(bundled_library: Library) -> None:
     result = calculate(bundled_library.protocols["spravato-trd"], dose="56 mg")
-    assert result.dose_mg is not None and type(result.dose_mg.unit) is Unit
+    assert result.dose_mg is not None
+    assert type(result.dose_mg.unit) is Unit

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -38,9 +37,8 @@ def test_spravato_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert document["dose_mg"] == "56"
 
 
-def test_weight_based_json_is_exact(
-    capsys: pytest.CaptureFixture[str], pack_with_test_protocol: Path
-) -> None:
+@pytest.mark.usefixtures("pack_with_test_protocol")
+def test_weight_based_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys,
         "--protocol",
@@ -54,7 +52,8 @@ def test_weight_based_json_is_exact(
         "--json",
     )
     document = json.loads(out)
-    assert code == 0 and tuple(document) == JSON_KEYS + EXTRA_JSON_KEYS
+    assert code == 0
+    assert tuple(document) == JSON_KEYS + EXTRA_JSON_KEYS
     # 154 lb × 0.45359237 = 69.85322498 kg; × 0.5 mg/kg = 34.92661249 mg; × 60 ÷ 40 min
     assert document["weight_kg"] == "69.85322498"
     assert document["dose_mg"] == "34.92661249"
@@ -64,18 +63,16 @@ def test_weight_based_json_is_exact(
     assert document["formula"].startswith("154 lb × 0.45359237 = 69.85322498 kg; 0.5 mg/kg")
 
 
-def test_weight_based_text_output(
-    capsys: pytest.CaptureFixture[str], pack_with_test_protocol: Path
-) -> None:
+@pytest.mark.usefixtures("pack_with_test_protocol")
+def test_weight_based_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--protocol", "test-iv", "--dose", "0.5 mg/kg", "--weight", "70 kg")
     assert code == 0
     assert "Formula: 0.5 mg/kg × 70 kg = 35 mg over 40 min → 52.5 mg/h" in out
     assert "Source: dose 0.5 mg/kg [test-dose, test §2; secondary source]" in out
 
 
-def test_soft_warning_is_printed_and_still_exits_zero(
-    capsys: pytest.CaptureFixture[str], pack_with_test_protocol: Path
-) -> None:
+@pytest.mark.usefixtures("pack_with_test_protocol")
+def test_soft_warning_is_printed_and_still_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "--protocol", "test-iv", "--dose", "0.5 mg/kg", "--weight", "160 kg", "--json"
     )
@@ -83,6 +80,7 @@ def test_soft_warning_is_printed_and_still_exits_zero(
     assert json.loads(out)["warnings"][0].startswith("weight “160 kg” is above 150 kg")
 
 
+@pytest.mark.usefixtures("pack_with_test_protocol")
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -105,14 +103,14 @@ def test_soft_warning_is_printed_and_still_exits_zero(
 )
 def test_weight_based_refusals(
     capsys: pytest.CaptureFixture[str],
-    pack_with_test_protocol: Path,
     args: list[str],
     words: str,
 ) -> None:
     code, out, err = run(capsys, "--protocol", "test-iv", *args)
     assert code == 2
     assert out == ""
-    assert err.count("\n") == 1 and words in err
+    assert err.count("\n") == 1
+    assert words in err
     assert "Traceback" not in err
 
 
@@ -128,12 +126,12 @@ def test_weight_based_refusals(
 def test_refusals(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
     code, out, err = run(capsys, *args)
     assert (code, out) == (2, "")
-    assert err.count("\n") == 1 and words in err
+    assert err.count("\n") == 1
+    assert words in err
 
 
-def test_protocol_without_dosing_is_refused(
-    capsys: pytest.CaptureFixture[str], pack_with_test_protocol: Path
-) -> None:
+@pytest.mark.usefixtures("pack_with_test_protocol")
+def test_protocol_without_dosing_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--protocol", "test-no-dosing", "--weight", "70 kg")
     assert (code, out) == (2, "")
     assert err == "ketaref: test-no-dosing: this protocol has no dose calculator\n"
@@ -172,7 +170,8 @@ def test_bundled_iv_protocol_refuses_bad_weights(
     code, out, err = run(capsys, "--protocol", "iv-ketamine-trd", "--weight", weight)
     assert (code, out) == (2, "")
     assert err.startswith(f"ketaref: --weight: weight “{weight}”")
-    assert err.count("\n") == 1 and words in err
+    assert err.count("\n") == 1
+    assert words in err
 
 
 def test_bundled_iv_protocol_text_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,7 +192,7 @@ def test_research_only_protocol_has_no_calculator(capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize(
-    "option, value, words",
+    ("option", "value", "words"),
     [
         # Issue 15, F19: bounds below as well as above, from the content.
         ("--concentration", "0.0001 mg/mL", "below the range this calculator accepts"),
@@ -214,7 +213,8 @@ def test_concentration_and_duration_outside_the_content_range_are_refused(
         check=False,
     )
     assert (result.returncode, result.stdout) == (2, "")
-    assert f"{option}: " in result.stderr and words in result.stderr
+    assert f"{option}: " in result.stderr
+    assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -284,7 +284,8 @@ def test_dilution_and_rapid_administration_are_shown(capsys: pytest.CaptureFixtu
     assert "Warning: duration 20 min is shorter than 40 min: The ketamine label: respiratory" in out
     _, out, _ = run(capsys, "--protocol", "iv-ketamine-trd", "--weight", "70 kg",
                     "--concentration", "10 mg/mL")  # fmt: skip
-    assert "dilution" not in out and "rapid rate" not in out
+    assert "dilution" not in out
+    assert "rapid rate" not in out
 
 
 def test_rate_regimen_shows_the_total_over_the_duration(capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,21 +36,25 @@ def test_dose_is_linear_in_weight(kg: Decimal, per_kg: Decimal) -> None:
     assert single.value == per_kg * kg
     if kg * 2 <= 250:
         double = calculate(PROTOCOL, weight=text(kg * 2, "kg"), dose=dose).dose_mg
-        assert double is not None and double.value == 2 * single.value
+        assert double is not None
+        assert double.value == 2 * single.value
 
 
 @given(kilograms, rates_per_kg)
 def test_rate_is_linear_in_weight(kg: Decimal, rate: Decimal) -> None:
     result = calculate(PROTOCOL, weight=text(kg, "kg"), dose=text(rate, "mg/kg/h"))
-    assert result.rate_mg_per_h is not None and result.rate_mg_per_h.value == rate * kg
+    assert result.rate_mg_per_h is not None
+    assert result.rate_mg_per_h.value == rate * kg
 
 
 @given(st.decimals(min_value=45, max_value=551, places=4), doses_per_kg)
 def test_pounds_and_the_same_weight_in_kg_agree(pounds: Decimal, per_kg: Decimal) -> None:
     kg = pounds * KG_PER_LB  # up to 12 decimal places: typed in kg it would be refused, so
     by_pounds = calculate(PROTOCOL, weight=text(pounds, "lb"), dose=text(per_kg, "mg/kg"))
-    assert by_pounds.weight_kg is not None and by_pounds.weight_kg.value == kg
-    assert by_pounds.dose_mg is not None and by_pounds.dose_mg.value == per_kg * kg
+    assert by_pounds.weight_kg is not None
+    assert by_pounds.weight_kg.value == kg
+    assert by_pounds.dose_mg is not None
+    assert by_pounds.dose_mg.value == per_kg * kg
     # … compare with kg typed to 4 places: the doses differ by at most the rounding of the weight
     typed_kg = kg.quantize(Decimal("0.0001"))
     if 20 <= typed_kg <= 250:
@@ -111,7 +115,8 @@ def test_refusals_are_only_ever_dose_input_errors(
             protocol, weight=weight, dose=dose, duration=duration, concentration=concentration
         )
     except DoseInputError as exc:
-        assert exc.message.strip() and "\n" not in exc.message
+        assert exc.message.strip()
+        assert "\n" not in exc.message
         return
     assert_ismp(result)
 

@@ -69,7 +69,8 @@ def ranges(
     protocol: Protocol, regimen: WeightBasedRegimen
 ) -> list[tuple[str, CitedRange | SiteRange]]:
     """Each range the regimen's calculator refuses outside of, with the input it applies to."""
-    assert protocol.dosing is not None and protocol.dosing.concentration_limits is not None
+    assert protocol.dosing is not None
+    assert protocol.dosing.concentration_limits is not None
     found: list[tuple[str, CitedRange | SiteRange]] = [
         ("duration", regimen.duration_limits.accepted),
         ("concentration", protocol.dosing.concentration_limits.accepted),
@@ -144,7 +145,8 @@ def test_a_fixed_dose_refusal_names_where_the_doses_come_from() -> None:
 def warnings_raised(protocol: Protocol, regimen: WeightBasedRegimen) -> DoseResult:
     """A result with every warning the regimen can give: a short or changed duration, a dose
     above ``warn_above``, and a concentration to dilute."""
-    assert protocol.dosing is not None and protocol.dosing.concentration_limits is not None
+    assert protocol.dosing is not None
+    assert protocol.dosing.concentration_limits is not None
     limits = regimen.duration_limits
     duration = quantity(limits.accepted.value.low, limits.accepted.value)
     dose = a_dose(regimen)
@@ -180,7 +182,8 @@ def test_every_warning_carries_its_sources_verification(
 def test_a_concentration_to_dilute_gets_no_volume_or_pump_rate(
     protocol: Protocol, regimen: WeightBasedRegimen
 ) -> None:
-    assert protocol.dosing is not None and protocol.dosing.concentration_limits is not None
+    assert protocol.dosing is not None
+    assert protocol.dosing.concentration_limits is not None
     dilution = protocol.dosing.concentration_limits.dilution
     duration = regimen.standard_duration.value if regimen.standard_duration else None
     if duration is None:
@@ -190,19 +193,23 @@ def test_a_concentration_to_dilute_gets_no_volume_or_pump_rate(
     undiluted = calculate(
         protocol, concentration=str(dilution.at_or_above), sources=LIBRARY.sources, **inputs
     )
-    assert undiluted.volume_ml is None and undiluted.rate_ml_per_h is None
+    assert undiluted.volume_ml is None
+    assert undiluted.rate_ml_per_h is None
     document = undiluted.to_json()
     assert (document["volume_ml"], document["rate_ml_per_h"]) == (None, None)
     said = document["dilute_first"]
     assert said is not None
-    assert DILUTE_FIRST in said and dilution.text in said and said.endswith(tags(dilution))
+    assert DILUTE_FIRST in said
+    assert dilution.text in said
+    assert said.endswith(tags(dilution))
     lines = "\n".join(undiluted.summary_lines(acknowledged=True))
     assert f"At {dilution.at_or_above}: {DILUTE_FIRST}" in lines
     assert not VOLUME_OR_PUMP_RATE.search(lines.replace("mL and mL/h to", "")), lines
     # Diluted tenfold, the volume and pump rate are worked out again.
     diluted = Quantity(dilution.at_or_above.value / 10, dilution.at_or_above.unit)
     worked_out = calculate(protocol, concentration=str(diluted), sources=LIBRARY.sources, **inputs)
-    assert worked_out.volume_ml is not None and worked_out.rate_ml_per_h is not None
+    assert worked_out.volume_ml is not None
+    assert worked_out.rate_ml_per_h is not None
     assert worked_out.dilute_first is None
 
 

@@ -42,7 +42,7 @@ def dump(node, depth=0):
             "text": text_of(node),
             "children": [],
         }
-    except Exception:  # the object went away while we read it
+    except (RuntimeError, LookupError):  # gone while read: GLib.GError, or IndexError
         return None
     if depth < MAX_DEPTH:
         for child in node:

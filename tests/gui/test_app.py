@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,11 @@ from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def local_today() -> dt.date:
+    """Today where the app runs, as it takes it."""
+    return dt.datetime.now().astimezone().date()
 
 
 def run_python(code: str, env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -65,10 +71,11 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
 
 
+@pytest.mark.usefixtures("qapp")
 def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], qapp: QApplication
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(policy: object = None, **_: object) -> None:
+    def broken(_policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
 
     monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
@@ -103,7 +110,8 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
     assert "the app is still running" in shown.message.text()  # type: ignore[attr-defined]
     qtbot.mouseClick(shown.copy_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     copied = QGuiApplication.clipboard().text()
-    assert "builtins.ValueError" in copied and "test_app.py" in copied
+    assert "builtins.ValueError" in copied
+    assert "test_app.py" in copied
     assert shown.isVisible()  # copying does not close the dialog
 
     for log_handler in app.LOGGER.handlers[:]:
@@ -112,7 +120,9 @@ def test_an_unexpected_error_is_logged_without_its_message_and_shown_in_a_dialog
     logged = log_file.read_text(encoding="utf-8")
     assert log_file.parent == isolated_state / "logs"
     assert "builtins.ValueError" in logged
-    assert "Jane Doe" not in logged and "70 kg" not in logged and "Jane Doe" not in copied
+    assert "Jane Doe" not in logged
+    assert "70 kg" not in logged
+    assert "Jane Doe" not in copied
     shown.close()
     assert window.isVisible()
 
@@ -123,7 +133,7 @@ def run_app_with_a_broken_pack(monkeypatch: pytest.MonkeyPatch) -> tuple[int, li
     The message is (title, text, details); it is closed as soon as it appears.
     """
 
-    def broken(policy: object = None, **_: object) -> None:
+    def broken(_policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
 
     monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
@@ -148,8 +158,9 @@ def read_and_close_message(seen: list[str]) -> None:
     box.close()
 
 
+@pytest.mark.usefixtures("qtbot")
 def test_content_that_fails_shows_a_dialog_when_the_app_runs(
-    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     code, seen = run_app_with_a_broken_pack(monkeypatch)
     assert code == 1
@@ -200,7 +211,7 @@ def main_windows() -> list[MainWindow]:
 def run_app_and_inspect(
     monkeypatch: pytest.MonkeyPatch,
     inspect: Callable[[MainWindow], None],
-    ready: Callable[[MainWindow], bool] = lambda window: True,
+    ready: Callable[[MainWindow], bool] = lambda _window: True,
 ) -> int:
     """Run the app; once its event loop runs and ``ready`` holds, ``inspect`` the window, quit.
 
@@ -253,10 +264,11 @@ def background_loads(monkeypatch: pytest.MonkeyPatch) -> list[DeferredContent]:
     return started
 
 
+@pytest.mark.usefixtures("qapp")
 def test_a_start_from_the_snapshot_loads_the_pack_behind_the_window_it_shows(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+    monkeypatch: pytest.MonkeyPatch, background_loads: list[DeferredContent]
 ) -> None:
-    load_and_keep(load_policy(), dt.date.today())  # an earlier start kept the snapshot
+    load_and_keep(load_policy(), local_today())  # an earlier start kept the snapshot
 
     def inspect(window: MainWindow) -> None:
         assert background_loads == [window.content]
@@ -266,17 +278,18 @@ def test_a_start_from_the_snapshot_loads_the_pack_behind_the_window_it_shows(
     assert run_app_and_inspect(monkeypatch, inspect, loaded) == 0
 
 
+@pytest.mark.usefixtures("qapp")
 def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+    monkeypatch: pytest.MonkeyPatch, background_loads: list[DeferredContent]
 ) -> None:
-    load_and_keep(load_policy(), dt.date.today())
+    load_and_keep(load_policy(), local_today())
     kept = json.loads(snapshot_path().read_text(encoding="utf-8"))
     real_title = kept["summary"]["entries"][0][2]
     kept["summary"]["entries"][0][2] = "A stale title"
     kept["summary"]["reviewed"] = True
     snapshot_path().write_text(json.dumps(kept), encoding="utf-8")
     first_paint: list[str] = []
-    paint = app._paint
+    paint = app._paint  # noqa: SLF001  (the first paint has no public hook to watch)
 
     def remember_first_paint(qt_app: QApplication, window: MainWindow) -> None:
         paint(qt_app, window)
@@ -288,9 +301,11 @@ def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
         assert "A stale title" in first_paint[0]  # what the snapshot said, painted first
         assert background_loads == [window.content]
         shown = window.item_view.document.toPlainText()
-        assert real_title in shown and "A stale title" not in shown
+        assert real_title in shown
+        assert "A stale title" not in shown
         banner = window.findChild(QWidget, "notReviewedBanner")
-        assert banner is not None and banner.isVisible()
+        assert banner is not None
+        assert banner.isVisible()
         assert "not yet clinically reviewed" in window.content_label.text()
 
     def updated(window: MainWindow) -> bool:  # by the app itself, without any user action
@@ -300,29 +315,42 @@ def test_a_snapshot_that_differs_from_the_pack_gives_way_to_what_was_loaded(
     assert "A stale title" not in snapshot_path().read_text(encoding="utf-8")
 
 
-def slow_load(monkeypatch: pytest.MonkeyPatch, seconds: float, fail: bool = False) -> list[int]:
-    """Make the full load take ``seconds`` (then fail, with ``fail``); return a list of loads."""
+def held_load(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event, fail: bool = False
+) -> list[int]:
+    """Hold the full load until ``release`` is set (then fail, with ``fail``); return a list of
+    loads. The hold is bounded only so that a failed test cannot leave it waiting for ever."""
     from ketaref.content import active
 
     loads: list[int] = []
     real = active.load_active_content
 
-    def slow(policy: object = None, **kwargs: object) -> object:
+    def held(policy: object = None, **kwargs: object) -> object:
         loads.append(1)
-        time.sleep(seconds)
+        release.wait(timeout=60)
         if fail:
             raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
         return real(policy, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(active, "load_active_content", slow)
+    monkeypatch.setattr(active, "load_active_content", held)
     return loads
 
 
+@pytest.mark.usefixtures("qapp")
 def test_a_failure_met_by_a_search_is_told_once_and_stops_the_app(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+    monkeypatch: pytest.MonkeyPatch, background_loads: list[DeferredContent]
 ) -> None:
-    load_and_keep(load_policy(), dt.date.today())
-    loads = slow_load(monkeypatch, 0.3, fail=True)
+    load_and_keep(load_policy(), local_today())
+    release = threading.Event()
+    loads = held_load(monkeypatch, release, fail=True)
+    real_wait = DeferredContent.wait
+
+    def wait(self: DeferredContent, timeout: float | None = None) -> bool:
+        if self.is_loading:  # the search meets the load before it has ended
+            release.set()
+        return real_wait(self, timeout)
+
+    monkeypatch.setattr(DeferredContent, "wait", wait)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     messages: list[str] = []
 
@@ -332,32 +360,39 @@ def test_a_failure_met_by_a_search_is_told_once_and_stops_the_app(
             QTimer.singleShot(10, type_a_search)
             return
         QTimer.singleShot(20, lambda: read_and_close_message(messages))
-        windows[0].search_field.setText("ptsd")  # meets the load before it has ended
+        windows[0].search_field.setText("ptsd")
 
     QTimer.singleShot(0, type_a_search)
     assert app.run_app(exit_after_startup=False) == 1
-    assert background_loads and loads == [1]
+    assert background_loads
+    assert loads == [1]
     assert messages[0] == "ketaref cannot start"
     assert len(messages) == 3  # one message, no "Something went wrong" beside it
     assert not snapshot_path().exists()
 
 
+@pytest.mark.usefixtures("qapp")
 def test_quitting_during_a_load_that_does_not_end_does_not_hang(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication, background_loads: list[DeferredContent]
+    monkeypatch: pytest.MonkeyPatch, background_loads: list[DeferredContent]
 ) -> None:
-    load_and_keep(load_policy(), dt.date.today())
-    slow_load(monkeypatch, 3.0)
+    """The app quits though the load never ends (pytest-timeout fails a hang)."""
+    load_and_keep(load_policy(), local_today())
+    release = threading.Event()
+    held_load(monkeypatch, release)
     monkeypatch.setattr(app, "QUIT_WAIT_S", 0.2)
-    started = time.monotonic()
-    assert run_app_and_inspect(monkeypatch, lambda window: None) == 0
-    assert background_loads and background_loads[0].is_loading
-    assert time.monotonic() - started < 2.5
+    try:
+        assert run_app_and_inspect(monkeypatch, lambda _window: None) == 0
+        assert background_loads
+        assert background_loads[0].is_loading
+    finally:
+        release.set()
 
 
+@pytest.mark.usefixtures("qapp")
 def test_a_pack_that_fails_after_a_snapshot_start_stops_the_app_with_a_message(
-    monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    load_and_keep(load_policy(), dt.date.today())
+    load_and_keep(load_policy(), local_today())
     code, seen = run_app_with_a_broken_pack(monkeypatch)
     assert code == 1
     assert seen[2] == "sources.yaml:7:3: “url” is missing"

@@ -37,8 +37,10 @@ def test_no_display_says_so_in_plain_words_and_exits_2(tmp_path: Path) -> None:
     result = start_app(without_display(tmp_path))
     assert result.returncode == 2, result.stderr
     assert "needs a display" in result.stderr
-    assert "ketaref self-test" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
-    assert "Reinstall" not in result.stderr and "Traceback" not in result.stderr
+    assert "ketaref self-test" in result.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "Reinstall" not in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_an_offscreen_start_prints_nothing_about_size_hints(tmp_path: Path) -> None:
@@ -100,7 +102,8 @@ def test_the_print_dialog_refuses_a_control_character_in_plain_words(
     assert dialog.problem.isVisibleTo(dialog)
     assert "invisible control character (U+001B" in dialog.problem.text()
     assert "Canary" not in dialog.problem.text()
-    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.print_button.isEnabled()
 
 
 #: Saves through the Save dialog into a folder named after the patient, in ``sys.argv[1]``.

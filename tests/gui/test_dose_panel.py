@@ -89,10 +89,13 @@ def alt(qtbot: QtBot, panel: DosePanel, key: Qt.Key) -> None:
 
 
 def test_no_dose_until_the_clinician_picks_one(qtbot: QtBot, panel: DosePanel) -> None:
-    assert panel.dose_edit is not None and panel.dose_edit.text() == ""
-    assert panel.duration_edit is not None and panel.duration_edit.text() == "40"
+    assert panel.dose_edit is not None
+    assert panel.dose_edit.text() == ""
+    assert panel.duration_edit is not None
+    assert panel.duration_edit.text() == "40"
     type_into(qtbot, panel.weight_edit, "70")
-    assert panel.result() is None and panel.dose_lines() == []
+    assert panel.result() is None
+    assert panel.dose_lines() == []
     assert panel.message() == "Choose or type a dose to see the result."
     # The published dose is offered as a button, with its source, and fills the field when pressed.
     assert panel.dose_choices is not None
@@ -110,8 +113,10 @@ def test_mdsi_opens_without_a_dose_and_offers_each_published_dose_with_its_sourc
 ) -> None:
     panel = bundled_panel(qtbot, bundled_library, "spravato-mdsi")
     choice = panel.fixed_dose_choice
-    assert choice is not None and choice.index() is None
-    assert panel.result() is None and not panel.dose_label.isVisible()
+    assert choice is not None
+    assert choice.index() is None
+    assert panel.result() is None
+    assert not panel.dose_label.isVisible()
     assert panel.message() == "Choose a dose to see the number of devices."
     assert [b.text() for b in choice.buttons] == ["&56 mg", "&84 mg"]
     # Each with its source: the text's [n] numbers and verification, not internal ids.
@@ -133,10 +138,12 @@ def test_arrow_keys_and_the_wheel_never_change_the_dose(
         button.setFocus()
         for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left):
             qtbot.keyClick(button, key)
-            assert choice.index() == 0 and panel.dose_label.text() == "56 mg = 2 devices"
+            assert choice.index() == 0
+            assert panel.dose_label.text() == "56 mg = 2 devices"
         for notches in (-1, 1):
             wheel(button, notches)
-            assert choice.index() == 0 and panel.dose_label.text() == "56 mg = 2 devices"
+            assert choice.index() == 0
+            assert panel.dose_label.text() == "56 mg = 2 devices"
 
 
 def test_arrow_keys_and_the_wheel_never_change_a_unit(qtbot: QtBot, panel: DosePanel) -> None:
@@ -144,7 +151,8 @@ def test_arrow_keys_and_the_wheel_never_change_a_unit(qtbot: QtBot, panel: DoseP
     type_into(qtbot, panel.dose_edit, "0.5")
     before = panel.dose_label.text()
     assert before == "35 mg over 40 min"
-    assert panel.weight_unit is not None and panel.duration_unit is not None
+    assert panel.weight_unit is not None
+    assert panel.duration_unit is not None
     for widget in [
         *panel.weight_unit.buttons,
         *panel.duration_unit.buttons,
@@ -156,7 +164,8 @@ def test_arrow_keys_and_the_wheel_never_change_a_unit(qtbot: QtBot, panel: DoseP
         widget.setFocus()
         for key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Right, Qt.Key.Key_Left):
             qtbot.keyClick(widget, key)
-            assert panel.weight_unit.index() == 0 and panel.duration_unit.index() == 0
+            assert panel.weight_unit.index() == 0
+            assert panel.duration_unit.index() == 0
             assert panel.dose_label.text() == before
         for notches in (-1, 1):
             wheel(widget, notches)
@@ -190,17 +199,21 @@ def test_the_screen_reader_reads_the_dose_not_a_name(qtbot: QtBot, panel: DosePa
 def test_the_card_states_ok_unacknowledged_and_refused(qtbot: QtBot, panel: DosePanel) -> None:
     type_into(qtbot, panel.weight_edit, "70")
     type_into(qtbot, panel.dose_edit, "0.5")
-    assert panel.state() == STATE_OK and panel.state_label.text() == STATE_OK
+    assert panel.state() == STATE_OK
+    assert panel.state_label.text() == STATE_OK
     type_into(qtbot, panel.dose_edit, "0.6")
     assert panel.state_label.text() == STATE_UNACKNOWLEDGED
     checkbox = panel.findChild(QCheckBox)
-    assert checkbox is not None and checkbox.isVisible()
+    assert checkbox is not None
+    assert checkbox.isVisible()
     checkbox.setFocus()
     qtbot.keyClick(checkbox, Qt.Key.Key_Space)
-    assert panel.acknowledged() and panel.state_label.text() == STATE_OK
+    assert panel.acknowledged()
+    assert panel.state_label.text() == STATE_OK
     assert panel.dose_lines()[-1].endswith("(acknowledged by the clinician on screen)")
     type_into(qtbot, panel.weight_edit, "80")  # a new result needs a new acknowledgement
-    assert not checkbox.isChecked() and panel.state() == STATE_UNACKNOWLEDGED
+    assert not checkbox.isChecked()
+    assert panel.state() == STATE_UNACKNOWLEDGED
     type_into(qtbot, panel.weight_edit, "300")
     assert panel.state_label.text() == STATE_REFUSED
     assert panel.message().startswith(
@@ -219,10 +232,12 @@ def test_the_card_asks_for_an_acknowledgement_when_the_core_says_so(
     type_into(qtbot, panel.weight_edit, "70")
     type_into(qtbot, panel.dose_edit, "0.6")  # above the warning level: a warning either way
     result = panel.result()
-    assert result is not None and result.warnings
+    assert result is not None
+    assert result.warnings
     assert panel.state() == (STATE_UNACKNOWLEDGED if core_says else STATE_OK)
     checkbox = panel.findChild(QCheckBox)
-    assert checkbox is not None and checkbox.isVisible() is core_says
+    assert checkbox is not None
+    assert checkbox.isVisible() is core_says
 
 
 def test_rounded_on_screen_exact_under_show_working(qtbot: QtBot, panel: DosePanel) -> None:
@@ -234,7 +249,8 @@ def test_rounded_on_screen_exact_under_show_working(qtbot: QtBot, panel: DosePan
     type_into(qtbot, panel.concentration_edit, "10")
     # 154 lb × 0.45359237 = 69.85322498 kg; × 0.5 = 34.92661249 mg ÷ 10 mg/mL = 3.492661249 mL
     assert "At 10 mg/mL: volume 3.49 mL, pump rate 5.24 mL/h" in panel.lines_label.text()
-    assert "exact" not in shown_text(panel) and "Formula:" not in shown_text(panel)
+    assert "exact" not in shown_text(panel)
+    assert "Formula:" not in shown_text(panel)
     panel.working_toggle.setFocus()
     qtbot.keyClick(panel.working_toggle, Qt.Key.Key_Space)
     assert "volume 3.49 mL (exact 3.492661249 mL)" in shown_text(panel)
@@ -255,7 +271,8 @@ def test_sources_carry_the_texts_numbers_and_verification(
     n = numbers[("schwenk-2018-gc", "Q2")]
     assert f"Source: accepted range up to 0.35 mg/kg [{n}, secondary source]" in shown_text(panel)
     assert "may warrant dosing outside this range" in shown_text(panel)
-    assert "schwenk-2018-gc" not in shown_text(panel) and "published range" not in shown_text(panel)
+    assert "schwenk-2018-gc" not in shown_text(panel)
+    assert "published range" not in shown_text(panel)
     assert "content pack's weight checks" not in shown_text(panel)
 
 
@@ -306,11 +323,14 @@ def test_every_input_has_an_accessible_name_and_description(panel: DosePanel) ->
         assert widget.accessibleName(), widget
         assert widget.accessibleDescription(), widget.accessibleName()
     for button in panel.findChildren(QPushButton):
-        assert button.text() and button.accessibleDescription(), button.text()
+        assert button.text()
+        assert button.accessibleDescription(), button.text()
 
 
 def test_tab_order_follows_the_form(qtbot: QtBot, panel: DosePanel) -> None:
-    assert panel.weight_unit and panel.regimen_choice and panel.duration_unit
+    assert panel.weight_unit
+    assert panel.regimen_choice
+    assert panel.duration_unit
     assert panel.dose_choices is not None
     expected = [
         panel.weight_edit,
@@ -334,13 +354,15 @@ def test_tab_order_follows_the_form(qtbot: QtBot, panel: DosePanel) -> None:
 
 
 def test_switching_to_the_rate_regimen_shows_the_total(qtbot: QtBot, panel: DosePanel) -> None:
-    assert panel.regimen_choice is not None and panel.dose_unit_label is not None
+    assert panel.regimen_choice is not None
+    assert panel.dose_unit_label is not None
     type_into(qtbot, panel.weight_edit, "70")
     rate = panel.regimen_choice.buttons[1]
     rate.setFocus()
     qtbot.keyClick(rate, Qt.Key.Key_Space)
     assert panel.dose_unit_label.text() == "mg/kg/h"
-    assert panel.dose_edit is not None and panel.dose_edit.text() == ""
+    assert panel.dose_edit is not None
+    assert panel.dose_edit.text() == ""
     type_into(qtbot, panel.dose_edit, "1")
     type_into(qtbot, panel.duration_edit, "4")
     alt(qtbot, panel, Qt.Key.Key_R)  # hou&rs
@@ -370,7 +392,8 @@ def test_no_sideways_scrolling_at_laptop_widths(
     assert not scroll.horizontalScrollBar().isVisible()
     viewport = scroll.viewport().width()
     checkbox = panel.findChild(QCheckBox)
-    assert panel.weight_unit is not None and checkbox is not None
+    assert panel.weight_unit is not None
+    assert checkbox is not None
     assert "I have checked these warnings" in shown_text(panel)
     for widget in (panel.weight_unit.buttons[1], checkbox, panel.dose_label, panel.lines_label):
         right = widget.mapTo(scroll.viewport(), QPoint(widget.width(), 0)).x()

@@ -17,6 +17,9 @@ from pytestqt.qtbot import QtBot
 from ketaref.content.active import load_active_content
 from ketaref.gui.main_window import MainWindow
 from tests.conftest import Cli
+from tests.gui.conftest import WindowFactory
+from tests.gui.test_local_rules_on_screen import visible_text
+from tests.gui.test_main_window import banner_texts, open_dialog
 from tests.lifecycle import conftest as lifecycle
 from tests.lifecycle.conftest import Keys, Site
 from tests.local_rule_files import (
@@ -26,10 +29,6 @@ from tests.local_rule_files import (
     sign_unchecked,
     write_rules,
 )
-
-from .conftest import WindowFactory
-from .test_local_rules_on_screen import visible_text
-from .test_main_window import banner_texts, open_dialog
 
 #: The signing keys and the clinic's shared folder of the command-line tests.
 keys = lifecycle.keys
@@ -46,7 +45,7 @@ NEWER_BP = "181/93"
 def signed_but_bad(slot: str, value: str) -> Callable[[Site, Keys, Cli], None]:
     """A version 2 with one bad value, signed with the trusted key all the same."""
 
-    def publish(site: Site, keys: Keys, cli: Cli) -> None:
+    def publish(site: Site, keys: Keys, _cli: Cli) -> None:
         text = rules_text({**NEWER, slot: value}, version="2")
         sign_unchecked(write_rules(site.shared / "local-rules.yaml", text), keys.private)
 
@@ -58,7 +57,7 @@ def tampered(site: Site, keys: Keys, cli: Cli) -> None:
     path.write_text(path.read_text().replace("181/93", "191/93"), encoding="utf-8")
 
 
-def unsigned(site: Site, keys: Keys, cli: Cli) -> None:
+def unsigned(site: Site, _keys: Keys, cli: Cli) -> None:
     publish_rules(site.shared, rules_text(NEWER, version="2"), None, cli)
 
 
@@ -113,18 +112,22 @@ def test_a_hostile_file_is_refused_on_screen_with_the_reason(
     window = window_as_the_app_loads_it(make_window)
 
     banners = " ".join(banner_texts(window))
-    assert "local rules at" in banners and "were refused" in banners
+    assert "local rules at" in banners
+    assert "were refused" in banners
     assert reason in banners
     text = visible_text(window)
     dialog = local_rules_dialog_text(qtbot, window)
-    assert NEWER_BP not in text and NEWER_BP not in dialog and "191/93" not in text
+    assert NEWER_BP not in text
+    assert NEWER_BP not in dialog
+    assert "191/93" not in text
     if before == "good rules before":
         assert "using the last trusted local rules, version 1" in banners
         assert GOOD_BP in text
         assert "Version 1: Test policy TP-1 rev 1, version 1" in dialog
     else:
         assert "none are in force" in banners
-        assert NOT_SET in text and "Local rule:" not in text
+        assert NOT_SET in text
+        assert "Local rule:" not in text
 
 
 def test_an_older_version_after_a_newer_one_is_refused_as_a_rollback(
@@ -159,8 +162,10 @@ def test_rules_past_their_review_date_are_marked_or_refused_as_the_policy_says(
     shown = visible_text(window)
     if policy == "warn":
         assert "passed their review date on 2021-01-01" in banners
-        assert GOOD_BP in shown and "review due 2021-01-01 (past review date)" in shown
+        assert GOOD_BP in shown
+        assert "review due 2021-01-01 (past review date)" in shown
     else:
         assert "review date 2021-01-01 has passed and the machine policy blocks expired" in banners
         assert "none are in force" in banners
-        assert NOT_SET in shown and "171/93" not in shown
+        assert NOT_SET in shown
+        assert "171/93" not in shown

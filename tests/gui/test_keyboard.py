@@ -29,8 +29,7 @@ from ketaref.gui.main_window import MainWindow
 from ketaref.gui.palette import colors_for
 from ketaref.gui.preferences import PreferencesDialog
 from ketaref.gui.print_dialog import PrintDialog
-
-from .conftest import WindowFactory
+from tests.gui.conftest import WindowFactory
 
 _MNEMONIC = re.compile(r"&([^&])")
 

@@ -40,7 +40,8 @@ def visible_focus() -> QWidget:
     """The widget with the keyboard, asserted to be one the user can see."""
     widget = QApplication.focusWidget()
     assert widget is not None, "nothing has the keyboard focus"
-    assert widget.isVisible() and widget.hasFocus(), widget
+    assert widget.isVisible(), widget
+    assert widget.hasFocus(), widget
     assert widget.window().isActiveWindow(), widget.window()
     return widget
 
@@ -66,7 +67,8 @@ def test_search_protocol_calculator_dose_print_cancel(
     calculator = window.item_view.calculator
     assert calculator is not None
     weight = visible_focus()
-    assert calculator.isAncestorOf(weight) and weight.accessibleName() == "Weight"
+    assert calculator.isAncestorOf(weight)
+    assert weight.accessibleName() == "Weight"
 
     type_text(qtbot, "70")
     assert not calculator.dose_lines()  # type: ignore[attr-defined]  # the screen picks no dose
@@ -74,7 +76,8 @@ def test_search_protocol_calculator_dose_print_cancel(
 
     press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Alt+O: the dose field
     dose_field = visible_focus()
-    assert calculator.isAncestorOf(dose_field) and dose_field is not weight
+    assert calculator.isAncestorOf(dose_field)
+    assert dose_field is not weight
     type_text(qtbot, "0.5")
     assert calculator.dose_lines()  # type: ignore[attr-defined]  # a dose, worked out for 70 kg
     assert visible_focus() is dose_field

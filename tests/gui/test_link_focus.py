@@ -3,6 +3,7 @@ and dark palettes, in the reading pane and in every other rich-text view of the 
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
@@ -72,8 +73,9 @@ def reading_pane_on_a_protocol(window: MainWindow) -> LinkBrowser:
     return document
 
 
+@pytest.mark.usefixtures("themed")
 def test_tab_onto_a_link_of_the_text_fills_it_with_the_focus_colour(
-    themed: QPalette, qtbot: QtBot, window: MainWindow
+    qtbot: QtBot, window: MainWindow
 ) -> None:
     document = reading_pane_on_a_protocol(window)
     before = snapshot(document.viewport())
@@ -131,7 +133,8 @@ def test_a_new_item_forgets_the_link_of_the_last(qtbot: QtBot, window: MainWindo
     qtbot.keyClick(document, Qt.Key.Key_Tab)
     window.open_item("spravato-trd")
     document.setFocus(Qt.FocusReason.OtherFocusReason)
-    assert document.focused_link() == "" and not document.extraSelections()
+    assert document.focused_link() == ""
+    assert not document.extraSelections()
 
 
 def test_a_link_in_a_dialog_is_marked_on_a_dark_desktop_with_a_poor_link_colour(

@@ -16,11 +16,10 @@ from ketaref.content.active import ActiveContent
 from ketaref.content.local_rules import LocalRulesInForce
 from ketaref.content.local_rules_gate import check_rules_file
 from ketaref.content.pack import Library
+from tests.gui.conftest import WindowFactory
+from tests.gui.test_main_window import banner_texts, open_dialog
+from tests.gui.test_main_window import visible_text as raw_text
 from tests.local_rule_files import rules_text
-
-from .conftest import WindowFactory
-from .test_main_window import banner_texts, open_dialog
-from .test_main_window import visible_text as raw_text
 
 ATTRIBUTION = (
     "Local rule: Test policy TP-1 rev 1, approved by Test Approver, Medical director on"
@@ -72,7 +71,8 @@ def test_the_local_rules_dialog_lists_every_slot_and_about_names_the_version(
     dialog = open_dialog(qtbot, "Local rules")
     text = dialog.text.toPlainText()  # type: ignore[attr-defined]
     assert "Version 1: Test policy TP-1 rev 1, version 1 (Test Clinic)" in text
-    assert ATTRIBUTION in text and "Test committee" in text
+    assert ATTRIBUTION in text
+    assert "Test committee" in text
     assert "171/93 mmHg — first local rule (test data)" in text
     assert text.count("not set by this clinic") == 14 - 5
     dialog.close()
@@ -91,7 +91,8 @@ def test_past_review_and_held_back_rules_show_a_banner_and_a_mark(
     active = with_rules(bundled_library, past_review=True, notices=notices)
     window = make_window(active)
     banners = " ".join(banner_texts(window))
-    assert "passed their review date" in banners and "re-confirm" in banners
+    assert "passed their review date" in banners
+    assert "re-confirm" in banners
     window.open_item("iv-ketamine-session")
     assert f"{ATTRIBUTION} (past review date)" in visible_text(window)
 
@@ -122,7 +123,8 @@ def test_a_refused_local_rules_file_shows_a_banner_and_no_values(
     Path(os.environ["KETAREF_POLICY"]).write_text(f"content_dir = {str(folder)!r}\n")
     window = make_window(load_active_content())
     banners = " ".join(banner_texts(window))
-    assert "local rules at" in banners and "is not signed" in banners
+    assert "local rules at" in banners
+    assert "is not signed" in banners
     window.open_item("iv-ketamine-session")
     text = visible_text(window)
     assert "171/93" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,8 +33,7 @@ from ketaref.gui.main_window import Banner, MainWindow
 from ketaref.gui.navigation import ITEM_ID_ROLE
 from ketaref.policy import load_policy
 from ketaref.printing.paper import PrintDefaults
-
-from .conftest import WindowFactory
+from tests.gui.conftest import WindowFactory
 
 
 def visible_text(window: MainWindow) -> str:
@@ -63,7 +62,8 @@ def open_dialog(qtbot: QtBot, title: str) -> QDialog:
 def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
     """The refusal banner's text, and the problem list its Details… button opens."""
     banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
-    assert banner.isVisible() and banner.button is not None
+    assert banner.isVisible()
+    assert banner.button is not None
     qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(qtbot, "Content problems")
     details = dialog.details.toPlainText()  # type: ignore[attr-defined]
@@ -78,7 +78,8 @@ def test_startup_shows_a_protocol_the_review_banner_and_the_pack_hash(
     assert "FDA-approved labelling" in visible_text(window)
     assert any(t.startswith("Not yet clinically reviewed") for t in banner_texts(window))
     status = window.content_label.text()
-    assert bundled_library.version in status and bundled_library.pack_hash in status
+    assert bundled_library.version in status
+    assert bundled_library.pack_hash in status
     assert "not yet clinically reviewed" in status
 
 
@@ -170,7 +171,8 @@ def test_a_citation_marker_shows_the_source_and_its_url_can_be_copied(
     sources.list.setFocus()
     qtbot.keyClick(sources.list, Qt.Key.Key_Down)
     second = sources.selected()
-    assert second is not None and second.number == 2
+    assert second is not None
+    assert second.number == 2
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window, Qt.Key.Key_C, shift_ctrl)
     assert QGuiApplication.clipboard().text() == second.source.url
@@ -183,13 +185,16 @@ def test_search_with_a_typo_from_the_keyboard(qtbot: QtBot, window: MainWindow) 
     qtbot.waitUntil(field.hasFocus)
     qtbot.keyClicks(field, "esketamin")
     results = window.results
-    assert results.isVisible() and not window.tree.isVisible()
+    assert results.isVisible()
+    assert not window.tree.isVisible()
     rows = [results.model().index(r, 0).data() for r in range(results.model().rowCount())]
-    assert rows and all("SPRAVATO" in row for row in rows)
+    assert rows
+    assert all("SPRAVATO" in row for row in rows)
     assert "result" in window.statusBar().currentMessage()
 
     qtbot.keyClick(field, Qt.Key.Key_Down)
-    assert results.hasFocus() and results.currentIndex().row() == 0
+    assert results.hasFocus()
+    assert results.currentIndex().row() == 0
     first_title = rows[0].splitlines()[0]
     qtbot.keyClick(results, Qt.Key.Key_Down)
     qtbot.keyClick(results, Qt.Key.Key_Up)
@@ -203,7 +208,8 @@ def test_search_with_a_typo_from_the_keyboard(qtbot: QtBot, window: MainWindow) 
     qtbot.waitUntil(field.hasFocus)
     assert field.selectedText() == "esketamin"  # ready to type over
     qtbot.keyClick(field, Qt.Key.Key_Escape)
-    assert field.text() == "" and window.tree.isVisible()
+    assert field.text() == ""
+    assert window.tree.isVisible()
 
 
 def test_search_finds_synonyms_and_says_when_nothing_matches(
@@ -235,10 +241,12 @@ def test_research_protocols_show_conflicting_evidence_side_by_side(
     window.open_item(research.id)
     text = visible_text(window)
     assert "research only" in text
-    assert "Positive findings" in text and "Negative, mixed or pooled findings" in text
+    assert "Positive findings" in text
+    assert "Negative, mixed or pooled findings" in text
     positive = next(f for f in research.evidence if f.finding == "positive")
     other = next(f for f in research.evidence if f.finding != "positive")
-    assert positive.text in text and other.text in text
+    assert positive.text in text
+    assert other.text in text
     assert "No session checklist: research only" in text
     assert not window.actions_by_id["print"].isEnabled()
     assert not window.item_view.calculator_area.isVisible()  # research entries have no dosing
@@ -293,7 +301,8 @@ def test_policy_problems_show_a_banner(
     dialog = open_dialog(qtbot, "Content problems")
     details = dialog.details.toPlainText()  # type: ignore[attr-defined]
     dialog.close()
-    assert "Machine policy:" in details and "paper_size" in details
+    assert "Machine policy:" in details
+    assert "paper_size" in details
 
 
 def test_a_bad_policy_value_banner_names_its_key(
@@ -358,7 +367,8 @@ def test_widgets_have_accessible_names(window: MainWindow) -> None:
     # Read by its text (the version), so it is described rather than named.
     assert window.content_label.accessibleDescription()
     copy = window.item_view.sources.findChild(QPushButton)
-    assert copy.text() == "Copy URL" and copy.accessibleDescription()
+    assert copy.text() == "Copy URL"
+    assert copy.accessibleDescription()
 
 
 def test_tab_order_goes_search_tree_text_sources(qtbot: QtBot, window: MainWindow) -> None:
@@ -372,9 +382,8 @@ def test_tab_order_goes_search_tree_text_sources(qtbot: QtBot, window: MainWindo
     assert seen[1] is window.item_view.document
 
 
-def test_window_geometry_is_remembered(
-    qtbot: QtBot, make_window: WindowFactory, settings: QSettings
-) -> None:
+@pytest.mark.usefixtures("qtbot")
+def test_window_geometry_is_remembered(make_window: WindowFactory, settings: QSettings) -> None:
     window = make_window()
     window.resize(700, 500)
     window.close()
@@ -392,13 +401,16 @@ def test_the_calculator_area_takes_a_widget_for_protocols_with_dosing(
     assert view.calculator_area.isVisible()
     label = QLabel("calculator for IV ketamine")
     view.set_calculator(label)
-    assert view.calculator is label and label.isVisible()
+    assert view.calculator is label
+    assert label.isVisible()
     window.open_item("spravato-trd")  # another protocol with dosing: a new calculator
-    assert view.calculator_area.isVisible() and view.calculator is not label
+    assert view.calculator_area.isVisible()
+    assert view.calculator is not label
     assert not label.isVisible()  # the old one is gone at once, not after the event loop
     window.open_item("iv-ketamine-ptsd")  # research only: no dosing, no calculator
     assert bundled_library.protocols["iv-ketamine-ptsd"].dosing is None
-    assert view.calculator is None and not view.calculator_area.isVisible()
+    assert view.calculator is None
+    assert not view.calculator_area.isVisible()
 
 
 def test_a_notice_without_a_refusal_is_not_called_a_refusal(
@@ -442,7 +454,8 @@ def test_ctrl_p_opens_the_print_dialog_for_the_protocol_on_screen(
     assert dialog.protocol.id == "iv-ketamine-trd"
     assert dialog.clinic_name == "Lakeside Ketamine Service"
     assert dialog.paper_key() == "letter"
-    assert dialog.pdf is not None and dialog.preview.page_images
+    assert dialog.pdf is not None
+    assert dialog.preview.page_images
     dialog.close()
 
 
@@ -451,7 +464,7 @@ def test_ctrl_p_hands_the_protocol_on_screen_to_the_print_hook(
 ) -> None:
     printed: list[tuple[str, object]] = []
 
-    def record(library, protocol, *, machine, dose, dose_acknowledged, parent, local_rules):  # type: ignore[no-untyped-def]
+    def record(_library, protocol, *, dose, dose_acknowledged, local_rules, **_):  # type: ignore[no-untyped-def]
         assert local_rules is window.active.local_rules  # the clinic's values go onto the sheet
         printed.append((protocol.id, (dose, dose_acknowledged)))
 
@@ -529,7 +542,8 @@ def test_a_dose_worked_out_on_screen_goes_onto_the_printed_checklist(
     dialog.weight.setText("80 kg")
     dialog.rebuild()
     assert "differs from the 70 kg" in dialog.problem.text()
-    assert not dialog.save_button.isEnabled() and not dialog.print_button.isEnabled()
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.print_button.isEnabled()
     dialog.weight.setText("70 kg")
     dialog.rebuild()
     assert dialog.save_button.isEnabled()
@@ -553,13 +567,15 @@ def test_ctrl_4_moves_to_the_dose_calculator_and_typing_computes(
     qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     panel = window.item_view.calculator
     assert isinstance(panel, DosePanel)
-    assert panel.weight_edit is not None and panel.weight_edit.hasFocus()
+    assert panel.weight_edit is not None
+    assert panel.weight_edit.hasFocus()
     qtbot.keyClicks(panel.weight_edit, "70")
     assert panel.dose_lines() == []  # no dose until the clinician picks one
     qtbot.keyClick(panel.weight_edit, Qt.Key.Key_Tab)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # past the kg and lb buttons
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert panel.dose_edit is not None and panel.dose_edit.hasFocus()
+    assert panel.dose_edit is not None
+    assert panel.dose_edit.hasFocus()
     qtbot.keyClicks(panel.dose_edit, "0.5")
     # 0.5 mg/kg × 70 kg = 35 mg
     assert "35 mg" in "\n".join(panel.dose_lines())
@@ -601,14 +617,16 @@ def test_the_content_history_shows_reviews_and_changes(
 
 
 def counted_load(
-    active: ActiveContent, seconds: float = 0.0
+    active: ActiveContent, release: threading.Event | None = None
 ) -> tuple[Callable[[], ActiveContent], list[int]]:
-    """A loader of ``active`` taking ``seconds``, and the list it adds to at each load."""
+    """A loader of ``active`` (held until ``release`` is set), and the list it adds to at each
+    load. The hold is bounded only so that a failed test cannot leave it waiting for ever."""
     loads: list[int] = []
 
     def load() -> ActiveContent:
         loads.append(1)
-        time.sleep(seconds)
+        if release is not None:
+            release.wait(timeout=60)
         return active
 
     return load, loads
@@ -634,18 +652,32 @@ def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_neede
 
 
 def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    bundled_library: Library,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     active = ActiveContent(library=bundled_library, origin="bundled")
-    slow_load, loads = counted_load(active, seconds=0.3)
-    content = DeferredContent(summarize(active), slow_load)
+    release = threading.Event()
+    held_load, loads = counted_load(active, release)
+    content = DeferredContent(summarize(active), held_load)
     window = make_window(content)
     content.load_in_background()
-    assert content.is_loading
+    real_wait = content.wait
+
+    def wait(timeout: float | None = None) -> bool:
+        assert content.is_loading  # the search met the load while it ran
+        release.set()
+        return real_wait(timeout)
+
+    monkeypatch.setattr(content, "wait", wait)
     qtbot.keyClicks(window.search_field, "ptsd")
-    assert content.is_loaded and not content.is_loading and loads == [1]  # waited, not reloaded
+    assert content.is_loaded
+    assert not content.is_loading
+    assert loads == [1]
     rows = window.results.model().rowCount()
-    assert rows > 0 and "result" in window.statusBar().currentMessage()
+    assert rows > 0
+    assert "result" in window.statusBar().currentMessage()
 
 
 def stale(active: ActiveContent) -> ContentSummary:
@@ -677,7 +709,8 @@ def test_bringing_the_window_up_to_date_keeps_the_users_place_and_focus(
     assert "SPRAVATO session checklist" in window.item_view.document.toPlainText()
     assert window.tree.hasFocus()
     banner = window.findChild(QWidget, "notReviewedBanner")
-    assert banner is not None and banner.isVisible()
+    assert banner is not None
+    assert banner.isVisible()
     assert "A stale title" not in visible_text(window)
 
 
@@ -690,7 +723,8 @@ def test_an_item_opened_during_the_load_stays_open_when_the_window_is_brought_up
     qtbot.waitUntil(window.tree.hasFocus)
     window.tree.setCurrentIndex(window.proxy.find_item("spravato-trd"))  # loads, then updates
     assert window.tree.currentIndex().data(ITEM_ID_ROLE) == "spravato-trd"
-    assert "SPRAVATO" in window.windowTitle() and window.tree.hasFocus()
+    assert "SPRAVATO" in window.windowTitle()
+    assert window.tree.hasFocus()
     assert "A stale title" not in visible_text(window)
 
 

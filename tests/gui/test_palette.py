@@ -16,8 +16,7 @@ from ketaref.content.pack import Library
 from ketaref.gui import palette as app_palette
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
-
-from .conftest import WindowFactory
+from tests.gui.conftest import WindowFactory
 
 AA = 4.5
 KINDS = ("protocols", "checklists", "contraindications")
@@ -137,7 +136,8 @@ def test_the_reading_pane_and_the_calculator_use_the_palettes_set(
     window.open_item("iv-ketamine-trd")
     colors = app_palette.colors_for(themed)
     html = window.item_view.document.document().defaultStyleSheet()
-    assert colors.muted in html and colors.link in html
+    assert colors.muted in html
+    assert colors.link in html
     weight = window.item_view.calculator.weight_edit  # type: ignore[union-attr]
     dose = window.item_view.calculator.dose_edit  # type: ignore[union-attr]
     qtbot.keyClicks(dose, "0.5")  # the user picks the dose; the screen does not
@@ -147,9 +147,8 @@ def test_the_reading_pane_and_the_calculator_use_the_palettes_set(
         for label in window.item_view.calculator.findChildren(type(window.content_label))
         if label.isVisible() and "color" in label.styleSheet()
     ]
-    assert shown and all(
-        colors.warning_text in sheet or colors.refusal_text in sheet for sheet in shown
-    )
+    assert shown
+    assert all(colors.warning_text in sheet or colors.refusal_text in sheet for sheet in shown)
 
 
 def test_no_colour_is_written_anywhere_but_the_palette_module() -> None:
@@ -165,5 +164,7 @@ def test_no_colour_is_written_anywhere_but_the_palette_module() -> None:
 
 def test_the_focus_ring_rule_is_on_the_window(window: MainWindow) -> None:
     rule = window.styleSheet()
-    assert "QTextBrowser:focus" in rule and "QComboBox:focus" in rule and "2px solid" in rule
+    assert "QTextBrowser:focus" in rule
+    assert "QComboBox:focus" in rule
+    assert "2px solid" in rule
     window.item_view.document.setFocus(Qt.FocusReason.TabFocusReason)

@@ -16,8 +16,7 @@ from pytestqt.qtbot import QtBot
 from ketaref.gui.integration import machine_settings
 from ketaref.gui.preferences import PreferencesDialog
 from ketaref.policy import load_policy, read_user_settings, save_user_settings
-
-from .conftest import WindowFactory
+from tests.gui.conftest import WindowFactory
 
 
 @pytest.fixture

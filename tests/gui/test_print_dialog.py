@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -103,7 +102,7 @@ def test_saved_bytes_equal_the_core_build_with_the_same_inputs(
         patient=PatientDetails(name=CANARY, patient_id="MRN-31"),
         clinic_name="Riverside Mood Clinic",
         clinician="Nurse Okafor",
-        session_date=dt.date.today(),
+        session_date=dialog.session_date.date().toPython(),  # the date the dialog shows
         dose=calculate(bundled_library.protocols["spravato-trd"], dose="56 mg"),
         printed_at=dialog.printed_at,
     )
@@ -116,7 +115,7 @@ def test_save_as_suggests_a_name_without_the_patient(
     type_into(qtbot, dialog, dialog.patient_name, CANARY)
     suggested: list[str] = []
 
-    def save_file_dialog(*args: object, **kwargs: object) -> tuple[str, str]:
+    def save_file_dialog(*args: object, **_kwargs: object) -> tuple[str, str]:
         suggested.append(str(args[2]))
         return str(tmp_path / "chosen"), "PDF files (*.pdf)"
 
@@ -125,7 +124,8 @@ def test_save_as_suggests_a_name_without_the_patient(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     name = Path(suggested[0]).name
-    assert name == f"spravato-trd-checklist-{dt.date.today().isoformat()}.pdf"
+    shown_date = dialog.session_date.date().toPython()
+    assert name == f"spravato-trd-checklist-{shown_date.isoformat()}.pdf"
     assert "Canary" not in suggested[0]
     assert os.listdir(tmp_path) == ["chosen.pdf"]
     assert (tmp_path / "chosen.pdf").read_bytes() == dialog.pdf
@@ -136,13 +136,14 @@ def test_a_name_the_font_cannot_show_is_explained_and_nothing_prints(
 ) -> None:
     printed: list[object] = []
     monkeypatch.setattr("ketaref.gui.qt_printing.paint_pdf", lambda *a: printed.append(a))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: printed.append(a))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **_k: printed.append(a))
     qtbot.keyClicks(dialog.patient_name, "Canary ")
     dialog.patient_name.insert("李")  # as an input method commits it (no key sends it)
     qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)
     message = dialog.problem.text()
     assert "the patient name contains a character the printout's font cannot show" in message
-    assert "U+674E" in message and "write it by hand on the printout" in message
+    assert "U+674E" in message
+    assert "write it by hand on the printout" in message
     assert "Canary" not in message
     assert not dialog.save_button.isEnabled()
     assert not dialog.print_button.isEnabled()
@@ -188,7 +189,8 @@ def test_an_unwritable_target_is_a_clear_message_and_leaves_nothing(
     texts: list[str] = []
     answer_next_message_box(texts)
     assert not dialog.save_to(tmp_path / "missing" / "checklist.pdf")
-    assert texts and "does not exist" in texts[0]
+    assert texts
+    assert "does not exist" in texts[0]
     assert os.listdir(tmp_path) == []
 
 
@@ -239,7 +241,7 @@ def test_a_protocol_without_a_checklist_says_so(qtbot: QtBot, bundled_library: L
     assert widget.pdf is None
 
 
-@pytest.mark.parametrize("lang, paper", [("en_US.UTF-8", "letter"), ("en_GB.UTF-8", "a4")])
+@pytest.mark.parametrize(("lang", "paper"), [("en_US.UTF-8", "letter"), ("en_GB.UTF-8", "a4")])
 def test_without_a_policy_paper_the_dialog_follows_the_locale(
     qtbot: QtBot,
     bundled_library: Library,

@@ -13,8 +13,7 @@ from ketaref.content.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import PrintDialog
 from ketaref.gui.print_preview import ZOOM_STEPS
-
-from .test_screen_fit import run_probe
+from tests.gui.test_screen_fit import run_probe
 
 #: The least x-height (device pixels) at which the formula's "÷" is told from "+".
 LEGIBLE_X_HEIGHT = 7.0
@@ -56,7 +55,7 @@ def state():
         "page_width": preview.page_width(),
         "fitted_width": preview.fitted_page_width(),
         "x_height_px": (top - bottom) * image.width() / page.get_width(),
-        "sideways": preview.scroll.horizontalScrollBar().maximum(),
+        "sideways": preview.scroll_area.horizontalScrollBar().maximum(),
     }
 def press(key):
     QTest.keyClick(QApplication.focusWidget() or dialog, key, Qt.KeyboardModifier.ControlModifier)
@@ -94,10 +93,12 @@ def test_on_a_1280_by_800_screen_the_page_fits_and_one_ctrl_equals_makes_it_legi
     fit, zoomed, again = (found["states"][name] for name in ("fit", "zoomed", "fit_again"))
     for state in (fit, again):
         # Fitted: as wide as the preview, drawn in device pixels (sharp), never sideways.
-        assert state["zoom"] is None and state["page_width"] == state["fitted_width"]
+        assert state["zoom"] is None
+        assert state["page_width"] == state["fitted_width"]
         assert abs(state["page_px"] - state["page_width"] * scale) <= 1
         assert state["sideways"] == 0
-    assert zoomed["zoom"] in ZOOM_STEPS and zoomed["page_px"] > fit["page_px"]
+    assert zoomed["zoom"] in ZOOM_STEPS
+    assert zoomed["page_px"] > fit["page_px"]
     assert zoomed["x_height_px"] >= LEGIBLE_X_HEIGHT, (fit, zoomed)
 
 
@@ -118,19 +119,23 @@ def test_the_zoom_keys_and_buttons_step_through_the_zoom_and_back_to_fit(
 ) -> None:
     preview = dialog.preview
     fitted = preview.page_width()
-    assert preview.fit_button.isChecked() and preview.zoom_label.text().endswith(" %")
+    assert preview.fit_button.isChecked()
+    assert preview.zoom_label.text().endswith(" %")
 
     qtbot.keyClick(dialog.patient_name, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     first = preview.zoom
-    assert first is not None and preview.page_width() > fitted
+    assert first is not None
+    assert preview.page_width() > fitted
     assert not preview.fit_button.isChecked()
     qtbot.mouseClick(preview.zoom_in_button, Qt.MouseButton.LeftButton)
-    assert preview.zoom is not None and preview.zoom > first
+    assert preview.zoom is not None
+    assert preview.zoom > first
     assert preview.page_images[0].width() > fitted
     qtbot.keyClick(dialog.patient_name, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert preview.zoom == first
     qtbot.mouseClick(preview.fit_button, Qt.MouseButton.LeftButton)
-    assert preview.zoom is None and preview.page_width() == fitted
+    assert preview.zoom is None
+    assert preview.page_width() == fitted
     assert preview.fit_button.isChecked()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextBlockFormat, QTextTable
+from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
@@ -13,8 +14,7 @@ from ketaref.gui.main_window import MainWindow
 from ketaref.gui.navigation import GROUP, KIND_ROLE
 from ketaref.gui.search_delegate import highlighted_html
 from ketaref.gui.search_roles import MATCHED_ROLE, TITLE_ROLE
-
-from .conftest import WindowFactory
+from tests.gui.conftest import WindowFactory
 
 
 def line_lengths(window: MainWindow) -> list[int]:
@@ -71,11 +71,11 @@ def broken_words(window: MainWindow) -> list[str]:
     return broken
 
 
+@pytest.mark.usefixtures("qtbot")
 @pytest.mark.parametrize(
     ("size", "narrow"), [((1280, 800), False), ((1024, 700), False), ((760, 560), True)]
 )
 def test_no_word_of_any_page_is_broken_across_lines(
-    qtbot: QtBot,
     make_window: WindowFactory,
     bundled_library: Library,
     size: tuple[int, int],
@@ -163,17 +163,20 @@ def test_the_calculator_takes_only_its_height_and_the_sources_the_rest(
     calculator = view.calculator
     assert calculator is not None
     qtbot.waitUntil(lambda: view.calculator_area.height() < view.sources.height())
-    assert not view._calculator_scroll.verticalScrollBar().isVisible()
+    scroll_area = view.calculator_area.findChild(QScrollArea)
+    assert scroll_area is not None
+    assert not scroll_area.verticalScrollBar().isVisible()
     window.open_item("iv-ketamine-ptsd")  # research only: no regimen, no calculator
     assert not view.calculator_area.isVisible()
 
 
-def test_sources_have_short_distinct_labels(window: MainWindow, bundled_library: Library) -> None:
+def test_sources_have_short_distinct_labels(window: MainWindow) -> None:
     for item_id in ("spravato-trd", "iv-ketamine-trd", "spravato-contraindications"):
         window.open_item(item_id)
         model = window.item_view.sources.model
         labels = [model.index(row, 0).data() for row in range(model.rowCount())]
-        assert labels and len(labels) == len(set(labels)), item_id
+        assert labels, item_id
+        assert len(labels) == len(set(labels)), item_id
         assert all(len(label) <= 110 and "\n" not in label for label in labels)
     window.open_item("iv-ketamine-trd")
     labels = [model.index(row, 0).data() for row in range(model.rowCount())]
@@ -201,4 +204,5 @@ def test_search_puts_the_labelled_trd_protocol_first_and_highlights_the_word(
     assert first.data().startswith("SPRAVATO (esketamine) nasal spray: treatment-resistant")
     html = highlighted_html(first.data(TITLE_ROLE), first.data(MATCHED_ROLE), "yellow", "black")
     assert '<span style="background-color:yellow; color:black;">SPRAVATO</span>' in html
-    assert "nasal spray" in html and "<span" not in html.split("SPRAVATO</span>", 1)[1]
+    assert "nasal spray" in html
+    assert "<span" not in html.split("SPRAVATO</span>", 1)[1]

@@ -26,6 +26,8 @@ from ketaref.dosing.calculator import calculate
 from tests.gui.system_tools import require_commands, system_python_has
 
 READER = Path(__file__).with_name("atspi_tree.py")
+#: The app and the reader run as separate processes on their own bus, each allowed 120 s.
+pytestmark = pytest.mark.timeout(300)
 A11Y_BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 #: Roles a user can act on: each must have a name a screen reader can say.
 INTERACTIVE_ROLES = {
@@ -136,6 +138,8 @@ class Session:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 @pytest.fixture(scope="module")

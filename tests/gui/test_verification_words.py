@@ -63,7 +63,8 @@ def test_screen_text_and_paper_show_the_same_words_for_each_tag(
     panel = window.item_view.sources
     (number,) = [
         c.number
-        for c in panel.model._citations
+        for c in map(panel.model.citation, range(panel.model.rowCount()))
+        if c is not None
         if (c.source_id, c.locator) == (citation.source, citation.locator)
     ]
     panel.select(number)

@@ -43,7 +43,7 @@ def failing_on_call(number: int | None) -> Iterator[list[str]]:
         yield calls
 
 
-def _writes(path: object, flags: int, *args: Any, **kwargs: Any) -> bool:
+def _writes(_path: object, flags: int, *_args: Any, **_kwargs: Any) -> bool:
     return bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
 
 
@@ -71,7 +71,7 @@ def trust_v1_then_publish_v2(site: Site, packs: dict[str, Path], snapshot: Path)
 def test_a_failed_activation_keeps_the_previous_pack_and_record(
     site: Site, small_packs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(os, "fsync", lambda fd: None)  # durability is not what is tested here
+    monkeypatch.setattr(os, "fsync", lambda _fd: None)  # durability is not what is tested here
     snapshot = tmp_path / "snapshot"
     trust_v1_then_publish_v2(site, small_packs, snapshot)
     with failing_on_call(None) as calls:

@@ -173,7 +173,8 @@ def test_an_invalid_pack_fails_like_validate(cli: Cli, old_pack: Path, pack_copy
     (pack_copy / "sources.yaml").write_text("sources: [unclosed\n")
     result = cli("content", "diff", old_pack, pack_copy)
     assert result.returncode == 1
-    assert "sources.yaml:" in result.stderr and "cannot compare" in result.stderr
+    assert "sources.yaml:" in result.stderr
+    assert "cannot compare" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -341,9 +342,8 @@ def test_a_number_moved_but_not_changed_is_wording_only(
     text = next(t for t in texts if [q.unit for q in prose_quantities(t)] == ["h", "min"])
     first, second = text.split(" before dosing")[0].split(" and ")
     moved = text.replace(f"{first} and {second}", f"{second.capitalize()} and {first.lower()}")
-    assert moved != text and sorted(map(str, prose_quantities(moved))) == sorted(
-        map(str, prose_quantities(text))
-    )
+    assert moved != text
+    assert sorted(map(str, prose_quantities(moved))) == sorted(map(str, prose_quantities(text)))
     edit(pack_copy, name, f'"{text}"', f'"{moved}"')
     result = cli("content", "diff", old_pack, pack_copy)
     (line,) = item_lines(result.stdout, "spravato-session")
@@ -387,7 +387,8 @@ def test_two_different_packs_under_one_version_are_warned_about(
     ]
     assert f"warning: both packs carry content_version {version} but differ" in result.stdout
     document = json.loads(cli("content", "diff", old_pack, pack_copy, "--json").stdout)
-    assert document["warnings"] and "raise content_version" in document["warnings"][0]
+    assert document["warnings"]
+    assert "raise content_version" in document["warnings"][0]
     assert "warning:" not in cli("content", "diff", old_pack, old_pack).stdout
 
 

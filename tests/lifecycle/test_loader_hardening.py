@@ -53,7 +53,8 @@ def test_a_site_folder_this_user_may_not_read_is_refused_not_a_crash(
 
     monkeypatch.setattr(Path, "is_symlink", denied)
     active = load_active_content()
-    assert active.refused and active.origin == "bundled"
+    assert active.refused
+    assert active.origin == "bundled"
     assert "Permission denied" in " ".join(
         active.notices + tuple(map(str, active.refused_problems))
     )

@@ -66,7 +66,8 @@ def test_every_site_defined_value_of_the_bundled_pack_has_a_slot(cli: Cli) -> No
 
 def test_the_template_filled_with_dates_validates(tmp_path: Path, cli: Cli) -> None:
     template = cli("local-rules", "template").stdout
-    assert '  iv-bp-threshold: ""' in template and "# Blood pressure at or above" in template
+    assert '  iv-bp-threshold: ""' in template
+    assert "# Blood pressure at or above" in template
     filled = template.replace('clinic: ""', 'clinic: "Test"').replace(
         'document: ""', 'document: "Test doc"'
     )
@@ -150,7 +151,8 @@ def test_a_bad_file_is_refused_with_the_reason(
     path = write_rules(tmp_path / "rules.yaml", text)
     result = cli("local-rules", "validate", path)
     assert result.returncode == 1
-    assert result.stdout and all(PROBLEM.match(line) for line in result.stdout.splitlines())
+    assert result.stdout
+    assert all(PROBLEM.match(line) for line in result.stdout.splitlines())
     assert reason in result.stdout
 
 
@@ -212,9 +214,11 @@ def test_unsigned_rules_are_refused(site: Site, cli: Cli) -> None:
     publish_rules(site.shared, rules_text(), None, cli)
     document, stderr = _refused(cli)
     assert document["in_force"] is False
-    assert "is not signed" in str(document["refusal"]) and "none are in force" in stderr
+    assert "is not signed" in str(document["refusal"])
+    assert "none are in force" in stderr
     selftest = cli("self-test")
-    assert selftest.returncode == 1 and "FAIL local rules" in selftest.stdout
+    assert selftest.returncode == 1
+    assert "FAIL local rules" in selftest.stdout
 
 
 def test_rules_signed_by_an_untrusted_key_are_refused(site: Site, keys: Keys, cli: Cli) -> None:
@@ -271,7 +275,8 @@ def test_past_review_date_is_marked_under_warn_and_refused_under_block(
         cli,
     )
     document, stderr = _refused(cli)
-    assert document["in_force"] is True and document["past_review"] is True
+    assert document["in_force"] is True
+    assert document["past_review"] is True
     assert "passed their review date on 2021-01-01" in stderr
     assert str(document["attribution"]).endswith("(past review date)")
     site.configure(expired_content="block")
@@ -326,7 +331,8 @@ def test_a_content_update_that_changes_a_slot_holds_back_only_that_rule(
     assert "re-confirmed" in cli("self-test").stdout
     # `validate` against the updated content says the same and fails, so the clinic re-approves.
     result = cli("local-rules", "validate", site.shared / "local-rules.yaml")
-    assert result.returncode == 1 and "re-confirm “iv-bp-threshold”" in result.stdout
+    assert result.returncode == 1
+    assert "re-confirm “iv-bp-threshold”" in result.stdout
 
 
 def test_a_slot_declared_twice_is_a_content_problem(pack_copy: Path, cli: Cli) -> None:

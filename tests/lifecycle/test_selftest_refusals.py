@@ -23,7 +23,7 @@ def untrusted_key(site: Site, packs: dict[str, Path]) -> str:
     return "signature not from a trusted key"
 
 
-def missing_folder(site: Site, packs: dict[str, Path]) -> str:
+def missing_folder(_site: Site, _packs: dict[str, Path]) -> str:
     return "the folder does not exist or cannot be reached"
 
 

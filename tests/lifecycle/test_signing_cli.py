@@ -50,7 +50,8 @@ def test_sign_then_verify(key_dir: Path, pack_copy: Path, cli: Cli) -> None:
     assert "no review sign-off" in signed.stderr  # the bundled pack is not yet reviewed
     verified = cli("content", "verify", pack_copy, "--key", key_dir / "clinic.pub")
     assert verified.returncode == 0, verified.stderr
-    assert "signature by key" in verified.stderr and "holds" in verified.stderr
+    assert "signature by key" in verified.stderr
+    assert "holds" in verified.stderr
 
 
 def raise_version(pack: Path) -> None:
@@ -76,7 +77,8 @@ def test_sign_refuses_an_edited_pack_under_the_version_it_was_sealed_under(
         stream.write("# local edit\n")
     result = cli("content", "sign", pack_copy, "--key", key_dir / "clinic.key")
     assert result.returncode == 1
-    assert "raise content_version" in result.stdout and "Traceback" not in result.stderr
+    assert "raise content_version" in result.stdout
+    assert "Traceback" not in result.stderr
     assert (pack_copy / "manifest.yaml").read_bytes() == manifest
     assert not (pack_copy / "manifest.sig").exists()
 
@@ -131,7 +133,8 @@ def test_wrong_or_missing_key_file_is_a_usage_error(
 ) -> None:
     result = cli("content", command, pack_copy, "--key", key_dir / key_name)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
 
 
 def test_sign_refuses_a_pack_that_does_not_parse(key_dir: Path, pack_copy: Path, cli: Cli) -> None:

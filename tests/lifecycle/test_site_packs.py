@@ -45,7 +45,8 @@ def test_a_signed_pack_is_used_from_a_verified_copy(site: Site, packs: dict[str,
     assert copy.parent == paths.state_dir() / "trusted-pack"
     assert (copy / "manifest.sig").is_file()
     record = state_record()
-    assert record is not None and record["version"] == "2026.12.0"
+    assert record is not None
+    assert record["version"] == "2026.12.0"
     assert copy.name == record["manifest_sha256"]
     assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name]  # no leftovers
 
@@ -71,7 +72,8 @@ def test_a_broken_upgrade_keeps_the_last_trusted_pack(site: Site, packs: dict[st
     site.publish(packs["v2"])
     tamper(site.shared / "protocols" / "spravato-trd.yaml")
     active = load_active_content()
-    assert active.refused and not first.refused
+    assert active.refused
+    assert not first.refused
     assert active.library.version == "2026.12.0"
     assert active.library.directory == first.library.directory
     assert active.origin.startswith("last trusted site pack")
@@ -214,7 +216,8 @@ def test_expired_pack_is_refused_when_the_policy_blocks(site: Site, packs: dict[
     assert "it expired on 2026-01-31" in active.notices[0]
 
 
-def test_a_missing_content_dir_falls_back(site: Site, packs: dict[str, Path]) -> None:
+@pytest.mark.usefixtures("site", "packs")
+def test_a_missing_content_dir_falls_back() -> None:
     active = load_active_content()
     assert active.origin == "bundled"
     assert "does not exist or cannot be reached" in active.notices[0]

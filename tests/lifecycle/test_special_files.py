@@ -70,17 +70,17 @@ def fifo_trusted_key(site: Site) -> str:
     return f"the public key {key} is a special file"
 
 
-def fifo_policy(site: Site) -> str:
+def fifo_policy(_site: Site) -> str:
     policy = make_fifo(Path(os.environ["KETAREF_POLICY"]))
     return f"{policy}: is a special file"
 
 
-def fifo_trust_state(site: Site) -> str:
+def fifo_trust_state(_site: Site) -> str:
     record = make_fifo(paths.state_dir() / "trust-state.json")
     return f"the record of trusted site packs {record} is a special file"
 
 
-def fifo_user_settings(site: Site) -> str:
+def fifo_user_settings(_site: Site) -> str:
     settings = make_fifo(paths.user_settings_path())
     return f"{settings}: is a special file"
 

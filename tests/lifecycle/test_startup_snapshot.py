@@ -45,7 +45,9 @@ def test_a_full_load_keeps_the_summary_the_next_start_uses() -> None:
     kept = kept_summary()
     assert kept == loaded
     assert kept is not None
-    assert kept.origin == "bundled" and not kept.refused and not kept.reviewed
+    assert kept.origin == "bundled"
+    assert not kept.refused
+    assert not kept.reviewed
     titles = {entry.item_id: entry for entry in kept.entries}
     assert titles["spravato-trd"].kind == "protocol"
     assert titles["spravato-trd"].status == "FDA-approved labelling"
@@ -155,7 +157,8 @@ def test_a_site_folder_named_through_a_link_is_followed(
 def test_a_refused_site_pack_is_kept_with_its_problems(site: Site, packs: dict[str, Path]) -> None:
     site.publish(packs["foreign"])
     refused = full_start()
-    assert refused.refused and refused.notices
+    assert refused.refused
+    assert refused.notices
     assert kept_summary() == refused  # refusing installs nothing: kept at once
 
 
@@ -221,7 +224,8 @@ def test_an_expired_pack_is_kept_with_its_mark(tmp_path: Path, site: Site) -> No
     site.publish(expired)
     full_start()
     kept = full_start()
-    assert kept.expired and kept_summary() == kept
+    assert kept.expired
+    assert kept_summary() == kept
 
 
 def test_odd_file_names_and_deep_folders_do_not_stop_a_start(
@@ -289,5 +293,7 @@ def test_a_failed_load_is_reported_every_time_and_never_repeated(bundled_library
                 content.active()
             assert isinstance(raised.value.cause, ContentError)
         content.load_in_background()  # a failed load is not started again
-        assert content.wait(5) and calls == [1]
-        assert not content.is_loaded and content.failure is raised.value.cause
+        assert content.wait(5)
+        assert calls == [1]
+        assert not content.is_loaded
+        assert content.failure is raised.value.cause

@@ -54,7 +54,8 @@ def test_a_signed_site_folder_becomes_a_deb_with_only_its_signed_files(
         line.startswith("-rw-r--r-- root/root") for line in listing.splitlines() if line[0] == "-"
     )
     fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True).stdout
-    assert "Package: ketaref-site-north" in fields and "Architecture: all" in fields
+    assert "Package: ketaref-site-north" in fields
+    assert "Architecture: all" in fields
 
 
 def test_unsigned_or_foreign_content_is_refused(tmp_path: Path, keys: tuple[Path, Path]) -> None:
@@ -64,10 +65,12 @@ def test_unsigned_or_foreign_content_is_refused(tmp_path: Path, keys: tuple[Path
     done = package_site(
         site, "--name", "north", "--version", "1", "--key", public, "--out", tmp_path
     )
-    assert done.returncode == 1 and "is not signed" in done.stderr
+    assert done.returncode == 1
+    assert "is not signed" in done.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     done = package_site(empty, "--name", "north", "--version", "1", "--key", public)
-    assert done.returncode == 1 and "neither a signed site pack nor" in done.stderr
+    assert done.returncode == 1
+    assert "neither a signed site pack nor" in done.stderr
     bad = package_site(site, "--name", "North Clinic", "--version", "1", "--key", public)
     assert bad.returncode == 2

@@ -27,6 +27,8 @@ assert ketaref.__file__.startswith(target), ketaref.__file__
 print(paths.resources_dir(), flush=True)
 sys.exit(main(["content", "validate"]))
 """
+#: Building the wheel and installing it with pip takes minutes on a loaded machine.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")

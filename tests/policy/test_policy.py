@@ -21,7 +21,8 @@ def policy_file(isolated_state: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_no_policy_file_means_defaults_and_no_problem(policy_file: Path) -> None:
+@pytest.mark.usefixtures("policy_file")
+def test_no_policy_file_means_defaults_and_no_problem() -> None:
     policy = load_policy()
     assert policy.problems == ()
     assert not policy.policy_file_found
@@ -61,10 +62,12 @@ def test_every_key_has_a_typed_property_that_agrees_with_policy_show(policy_file
     assert not hasattr(loaded, "get")  # no untyped look-up by name
     for key, value, _, _ in loaded.settings():
         assert getattr(loaded, key) == value, key
-    assert loaded.clinic_name == "North" and loaded.default_paper == "letter"
+    assert loaded.clinic_name == "North"
+    assert loaded.default_paper == "letter"
     assert loaded.content_dir == policy_file.parent / "site"
     assert loaded.trusted_keys == (policy_file.parent / "k.pub",)
-    assert loaded.require_signed_content is False and loaded.expired_content == "block"
+    assert loaded.require_signed_content is False
+    assert loaded.expired_content == "block"
     assert loaded.locked == ("clinic_name",)
 
 
@@ -80,7 +83,8 @@ def test_user_settings_win_over_the_policy_unless_locked(policy_file: Path) -> N
     assert not policy.is_locked("default_paper")
 
 
-def test_users_never_change_what_content_is_trusted(policy_file: Path) -> None:
+@pytest.mark.usefixtures("policy_file")
+def test_users_never_change_what_content_is_trusted() -> None:
     policy = load_policy(
         {"require_signed_content": False, "content_dir": "/tmp/mine", "trusted_keys": []}
     )
@@ -90,7 +94,8 @@ def test_users_never_change_what_content_is_trusted(policy_file: Path) -> None:
         assert policy.is_locked(key)
 
 
-def test_a_wrong_user_value_is_reported_and_ignored(policy_file: Path) -> None:
+@pytest.mark.usefixtures("policy_file")
+def test_a_wrong_user_value_is_reported_and_ignored() -> None:
     policy = load_policy({"default_paper": "A3"})
     assert policy.default_paper is None
     assert policy.problems == (
@@ -170,11 +175,12 @@ def test_policy_show_prints_every_key_with_origin_and_lock(policy_file: Path, cl
     lines = result.stdout.splitlines()
     assert lines[0] == f"# machine policy file: {policy_file} (in use)"
     clinic = next(line for line in lines if line.startswith("clinic_name"))
-    assert (
-        '"North"' in clinic and f"machine policy {policy_file}" in clinic and "(locked)" in clinic
-    )
+    assert '"North"' in clinic
+    assert f"machine policy {policy_file}" in clinic
+    assert "(locked)" in clinic
     paper = next(line for line in lines if line.startswith("default_paper"))
-    assert "default" in paper and "(user may change)" in paper
+    assert "default" in paper
+    assert "(user may change)" in paper
     # The heading, one line per key, and which local rules are in force.
     assert len(lines) == 2 + len(POLICY_KEYS)
     assert lines[-1] == "# local rules in force: none"
@@ -236,8 +242,9 @@ def test_group_policy_values_win_over_the_file(
     assert loaded.require_signed_content is True
 
 
+@pytest.mark.usefixtures("policy_file")
 def test_a_wrong_group_policy_value_is_reported_and_signing_stays_on(
-    policy_file: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     registry = {"require_signed_content": policy.registry_value(7, 4), "content_dir": "C:\\x"}
     monkeypatch.setattr(policy, "_registry_values", lambda: registry)
@@ -262,9 +269,8 @@ def test_registry_values_read_as_their_toml_counterparts(monkeypatch: pytest.Mon
 EXAMPLE = Path(__file__).resolve().parents[2] / "packaging" / "policy.example.toml"
 
 
-def test_the_example_policy_sets_nothing_as_shipped(
-    policy_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("policy_file")
+def test_the_example_policy_sets_nothing_as_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KETAREF_POLICY", str(EXAMPLE))
     loaded = load_policy()
     assert loaded.problems == ()

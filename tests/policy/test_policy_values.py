@@ -42,7 +42,8 @@ def test_one_bad_value_leaves_the_rest_of_the_policy_in_force(policy_file: Path,
         f"# machine policy file: {policy_file} (in use, except the bad value of clinic_name)"
     )
     content_dir = next(line for line in lines if line.startswith("content_dir"))
-    assert "/srv/ketaref" in content_dir and f"machine policy {policy_file}" in content_dir
+    assert "/srv/ketaref" in content_dir
+    assert f"machine policy {policy_file}" in content_dir
     assert load_policy().default_paper == "letter"
     assert "bad value for clinic_name" in load_policy().summary()
 

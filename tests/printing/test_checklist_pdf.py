@@ -53,7 +53,7 @@ def test_the_bundled_pack_has_a_checklist_to_print() -> None:
     assert "spravato-trd" in PRINTABLE
 
 
-@pytest.mark.parametrize("paper, size", [("a4", (595, 842)), ("letter", (612, 792))])
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("letter", (612, 792))])
 @pytest.mark.parametrize("protocol_id", PRINTABLE)
 def test_every_checklist_prints_whole_and_readable(
     bundled_library: Library, tmp_path: Path, protocol_id: str, paper: str, size: tuple[int, int]
@@ -247,7 +247,8 @@ def test_long_content_flows_on_with_the_footer_on_every_page(
             assert "Patient: ____________ · ID: ____________ · Date: ____________" in page
             assert "Long test checklist (continued)" in page
     text = one_line(pdf_text(path))
-    assert "Check number 0," in text and "Check number 83," in text
+    assert "Check number 0," in text
+    assert "Check number 83," in text
     assert "(set by local policy — no source read for this pack gives a value)" in text
     assert "Minimum observation time (local rule):" in text
     assert "Why local: No source read for this test gives one." in text
@@ -310,7 +311,7 @@ def test_patient_details_stay_out_of_repr() -> None:
 
 
 @pytest.mark.parametrize(
-    "environment, paper",
+    ("environment", "paper"),
     [
         ({"LANG": "en_US.UTF-8"}, "letter"),
         ({"LANG": "en_GB.UTF-8"}, "a4"),

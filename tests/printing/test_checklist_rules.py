@@ -100,8 +100,10 @@ def test_every_iv_sheet_has_separate_dose_boxes_a_double_check_and_a_pump_check(
         "Weight basis for IV ketamine doses (local rule, circle one): actual ideal adjusted" in text
     )
     assert text.count("Signature") >= 3  # the header's, and the two checkers'
-    assert "First checker (name)" in text and "Second checker (name)" in text
-    assert "IV access site" in text and "Pump rate set (mL/h)" in text
+    assert "First checker (name)" in text
+    assert "Second checker (name)" in text
+    assert "IV access site" in text
+    assert "Pump rate set (mL/h)" in text
     assert "A responsible adult to take the patient home confirmed before dosing" in text
 
 
@@ -119,7 +121,9 @@ def test_the_calculators_figures_go_into_their_own_boxes(tmp_path: Path) -> None
     # Only the regimen calculated gets a row: no blank bolus row to fill in beside it.
     assert "Dose (mg/kg)" not in text
     blank = printed(tmp_path, protocol.id)
-    assert "Dose (mg/kg)" in blank and "Rate (mg/kg/h)" in blank and "320 mg" not in blank
+    assert "Dose (mg/kg)" in blank
+    assert "Rate (mg/kg/h)" in blank
+    assert "320 mg" not in blank
 
 
 @pytest.mark.parametrize("protocol_id", IV_SHEETS)
@@ -127,10 +131,12 @@ def test_an_undiluted_concentration_prints_no_volume_or_pump_rate(
     tmp_path: Path, protocol_id: str
 ) -> None:
     protocol = LIBRARY.protocols[protocol_id]
-    assert protocol.dosing is not None and protocol.dosing.concentration_limits is not None
+    assert protocol.dosing is not None
+    assert protocol.dosing.concentration_limits is not None
     dilution = protocol.dosing.concentration_limits.dilution
     regimen = protocol.dosing.regimens[0]
-    assert isinstance(regimen, WeightBasedRegimen) and regimen.allowed_range is not None
+    assert isinstance(regimen, WeightBasedRegimen)
+    assert regimen.allowed_range is not None
     high = regimen.allowed_range.value
     dose = calculate(
         protocol,
@@ -185,7 +191,8 @@ def test_applies_to_must_name_a_protocol_using_the_checklist(pack_copy: Path) ->
     (problem,) = refused.value.problems
     assert problem.file == "checklists/spravato-session.yaml"
     assert "“iv-ketamine-trd” is not a protocol that uses this checklist" in problem.message
-    assert problem.line is not None and problem.line > 1
+    assert problem.line is not None
+    assert problem.line > 1
 
 
 @pytest.mark.parametrize("protocol_id", PRINTABLE)
@@ -270,9 +277,10 @@ def test_the_spravato_sheet_follows_the_rems_monitoring_form(tmp_path: Path) -> 
     assert "oral antidepressant alongside" in printed(tmp_path, "spravato-mdsi")
 
 
-def test_a_protocol_without_a_checklist_says_why(tmp_path: Path) -> None:
+def test_a_protocol_without_a_checklist_says_why() -> None:
     protocol: Protocol = LIBRARY.protocols["iv-ketamine-acute-pain"]
-    assert protocol.checklist is None and protocol.no_checklist_reason
+    assert protocol.checklist is None
+    assert protocol.no_checklist_reason
     with pytest.raises(PrintError, match="has no session checklist to print: No session checklist"):
         build_checklist_pdf(LIBRARY, protocol.id)
     assert protocol.id not in PRINTABLE
@@ -322,7 +330,8 @@ def test_the_vital_signs_table_continues_on_the_page_it_names(
     continued = int(re.search(r"More readings: continued on page (\d+)", line).group(1))  # type: ignore[union-attr]
     assert continued > table_page
     there = pages[continued - 1]
-    assert "(continued)" in there and f"Continued from page {table_page}" in there
+    assert "(continued)" in there
+    assert f"Continued from page {table_page}" in there
     for field in during.fields:
         assert field in there, field
     assert "More readings than rows: continue on a copy of this table." in there

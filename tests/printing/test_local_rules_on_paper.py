@@ -71,7 +71,8 @@ def test_without_local_rules_every_slot_is_blank_and_the_footer_says_so(
     bundled_library: Library, tmp_path: Path
 ) -> None:
     text = printed(bundled_library, "iv-ketamine-trd", tmp_path, None)
-    assert "LOCAL RULE" not in text and "Local rule:" not in text
+    assert "LOCAL RULE" not in text
+    assert "Local rule:" not in text
     assert "Blood-pressure threshold for IV ketamine" not in text or "171/93" not in text
     assert "Weight basis for IV ketamine doses (local rule, circle one):" in text
     assert "no local rules · printed 2026-12-01 09:30 UTC" in text

@@ -39,7 +39,8 @@ def assert_refused(result: subprocess.CompletedProcess[str], words: str) -> None
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0], result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -115,7 +116,7 @@ def test_read_only_folder_is_refused_and_nothing_is_left(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "target, words",
+    ("target", "words"),
     [("missing/x.pdf", "does not exist"), (".", "is a folder")],
 )
 def test_bad_targets_are_refused_and_nothing_is_left(
@@ -128,7 +129,7 @@ def test_bad_targets_are_refused_and_nothing_is_left(
 
 
 @pytest.mark.parametrize(
-    "args, words",
+    ("args", "words"),
     [
         (("--protocol", "no-such-protocol"), "no protocol “no-such-protocol”"),
         (("--protocol", "spravato-trd", "--weight", "70"), "weight “70”"),
@@ -222,8 +223,10 @@ def test_an_overlong_field_is_refused_without_quoting_it(
     typed = "Canary" * 40
     result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
     assert result.returncode == 2
-    assert what in result.stderr and "characters its box can hold" in result.stderr
-    assert "Canary" not in result.stderr and "Traceback" not in result.stderr
+    assert what in result.stderr
+    assert "characters its box can hold" in result.stderr
+    assert "Canary" not in result.stderr
+    assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -294,7 +297,8 @@ def test_a_control_character_in_a_typed_field_is_refused(
     typed = f"Quillon{hidden}Canarybeak"
     result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
     assert_refused(result, f"the {what}")
-    assert "control character" in result.stderr and "Canary" not in result.stderr
+    assert "control character" in result.stderr
+    assert "Canary" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -323,7 +327,8 @@ def test_a_character_that_would_not_print_as_typed_is_refused(
     target = tmp_path / "checklist.pdf"
     result = run_print("--protocol", "spravato-trd", "--out", str(target), option, typed)
     assert_refused(result, f"the {what} contains")
-    assert code in result.stderr and words in result.stderr
+    assert code in result.stderr
+    assert words in result.stderr
     assert "write it by hand on the printout" in result.stderr
     assert "Quillon" not in result.stderr
     assert list(tmp_path.iterdir()) == []
@@ -338,7 +343,8 @@ def test_names_in_scripts_the_font_has_print_as_typed(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     text = " ".join(pdf_text_in_drawing_order(target).split())  # a long name wraps in its box
-    assert name in text and "Ngô Bảo Châu" in text
+    assert name in text
+    assert "Ngô Bảo Châu" in text
 
 
 def test_a_control_character_in_the_clinic_name_is_refused_by_the_core() -> None:

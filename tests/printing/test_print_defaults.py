@@ -26,8 +26,9 @@ def write_policy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> 
     monkeypatch.setenv("KETAREF_POLICY", str(path))
 
 
+@pytest.mark.usefixtures("english_us")
 def test_the_policy_names_the_clinic_and_the_paper(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, english_us: None
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     write_policy(monkeypatch, tmp_path, 'clinic_name = "North Clinic"\ndefault_paper = "a4"\n')
     defaults = print_defaults(load_policy())
@@ -35,9 +36,8 @@ def test_the_policy_names_the_clinic_and_the_paper(
     assert defaults.paper == "a4"  # the policy's, not the US locale's letter
 
 
-def test_without_a_paper_in_the_policy_the_locale_decides(
-    monkeypatch: pytest.MonkeyPatch, english_us: None
-) -> None:
+@pytest.mark.usefixtures("english_us")
+def test_without_a_paper_in_the_policy_the_locale_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = print_defaults(load_policy())
     assert defaults == PrintDefaults()
     assert defaults.paper == "letter"
@@ -45,8 +45,9 @@ def test_without_a_paper_in_the_policy_the_locale_decides(
     assert defaults.paper == "a4"  # read when asked, as the dialog opens
 
 
+@pytest.mark.usefixtures("english_us")
 def test_the_command_line_prints_with_the_cores_defaults(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, english_us: None
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     write_policy(monkeypatch, tmp_path, 'clinic_name = "North Clinic"\n')
     out = tmp_path / "sheet.pdf"

@@ -28,6 +28,8 @@ QUEUE = os.environ.get("KETAREF_TEST_PRINTER", "ketaref-pdf")
 STOPPED_QUEUE = os.environ.get("KETAREF_TEST_STOPPED_PRINTER", "ketaref-stopped")
 CUPS_PDF_CONF = Path("/etc/cups/cups-pdf.conf")
 CANARY = "Quillon Canarybeak"
+#: CUPS may take up to JOB_DEADLINE_S for a job, and reading the pages back by OCR takes minutes.
+pytestmark = pytest.mark.timeout(600)
 PROTOCOL = "spravato-trd"
 #: A stuck CUPS must fail the test, not hang CI; a job takes a few seconds.
 JOB_DEADLINE_S = 180
@@ -50,7 +52,10 @@ def run_print(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Wait for CUPS, another process, to get somewhere; fail after ``JOB_DEADLINE_S``."""
+    """Wait for CUPS, another process, to get somewhere; fail after ``JOB_DEADLINE_S``.
+
+    CUPS offers nothing to wait on, so this polls; the pause paces the polls and the deadline
+    only bounds the wait (a job takes a few seconds)."""
     deadline = time.monotonic() + JOB_DEADLINE_S
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
@@ -137,13 +142,15 @@ def test_a_test_print_reaches_the_queue_with_every_page(pdf_printer: Path, tmp_p
     workdir.mkdir()
     text = ocr_pages(job, workdir)
     assert len(text) == pages
-    assert checklist.title in text[0] and CANARY in text[0]
+    assert checklist.title in text[0]
+    assert CANARY in text[0]
     everything = " ".join(text)
     for number, section in enumerate(checklist.sections, start=1):
         assert f"{number} {section.pause_point.label}" in everything
     for page, words in enumerate(text, start=1):
         assert f"Page {page} of {pages}" in words
-    assert f"Content {library.version}" in text[0] and library.pack_hash in text[0]
+    assert f"Content {library.version}" in text[0]
+    assert library.pack_hash in text[0]
 
 
 def test_a_stopped_printer_gets_nothing_and_says_so(pdf_printer: Path) -> None:
@@ -156,9 +163,11 @@ def test_a_stopped_printer_gets_nothing_and_says_so(pdf_printer: Path) -> None:
 
     result = run_print("--printer", STOPPED_QUEUE)
 
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2
+    assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
-    assert f"“{STOPPED_QUEUE}” is stopped" in line and "nothing was sent" in line
+    assert f"“{STOPPED_QUEUE}” is stopped" in line
+    assert "nothing was sent" in line
     assert "--out" in line  # how to get the checklist anyway
     # Nothing waits in the queue to come out later, when the printer is started again.
     assert pending_jobs(STOPPED_QUEUE) == ""
@@ -168,9 +177,11 @@ def test_a_stopped_printer_gets_nothing_and_says_so(pdf_printer: Path) -> None:
 def test_a_printer_that_does_not_exist_is_named() -> None:
     result = run_print("--printer", "no-such-printer")
 
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2
+    assert result.stdout == ""
     (line,) = result.stderr.strip().splitlines()
-    assert "no printer called “no-such-printer”" in line and "Nothing was printed" in line
+    assert "no printer called “no-such-printer”" in line
+    assert "Nothing was printed" in line
     assert "Traceback" not in result.stderr
 
 
@@ -178,6 +189,8 @@ def test_printer_and_out_are_one_or_the_other(tmp_path: Path) -> None:
     both = run_print("--printer", QUEUE, "--out", str(tmp_path / "x.pdf"))
     neither = run_print()
 
-    assert both.returncode == 2 and "not allowed with argument" in both.stderr
-    assert neither.returncode == 2 and "one of the arguments --out --printer" in neither.stderr
+    assert both.returncode == 2
+    assert "not allowed with argument" in both.stderr
+    assert neither.returncode == 2
+    assert "one of the arguments --out --printer" in neither.stderr
     assert list(tmp_path.iterdir()) == []
