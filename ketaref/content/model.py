@@ -486,11 +486,13 @@ class DurationLimits(Frozen):
 
     ``accepted`` is cited where a source gives the numbers (a studied range) and otherwise set by
     the site and labelled so. Below ``rapid_below`` the label's rapid-administration statement is
-    shown as a warning that must be acknowledged.
+    shown as a warning that must be acknowledged; ``rapid_below_basis`` says where that threshold
+    comes from (no label gives a shortest infusion, so it is never the label's number).
     """
 
     accepted: CitedRange | SiteRange
     rapid_below: QuantityText | None = None
+    rapid_below_basis: Note | None = None
     rapid_administration: Statement | None = None
 
     @model_validator(mode="after")
@@ -498,8 +500,14 @@ class DurationLimits(Frozen):
         accepted = self.accepted.value
         if accepted.unit not in TIME_UNITS or accepted.low <= 0:
             raise ValueError("accepted durations must be a time range above zero")
-        if (self.rapid_below is None) != (self.rapid_administration is None):
-            raise ValueError("give rapid_below and rapid_administration together")
+        if not (
+            (self.rapid_below is None)
+            == (self.rapid_administration is None)
+            == (self.rapid_below_basis is None)
+        ):
+            raise ValueError(
+                "give rapid_below, rapid_below_basis and rapid_administration together"
+            )
         if self.rapid_below is not None:
             if self.rapid_below.unit is not accepted.unit:
                 raise ValueError(f"rapid_below must be in {accepted.unit}, as the accepted range")

@@ -171,7 +171,10 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
             lines.append("  " + _accepted_line(library, "accepted durations", durations.accepted))
             if durations.rapid_administration:
                 rapid = statement_line(library, durations.rapid_administration)
-                lines.append(f"  shorter than {durations.rapid_below} · {rapid}")
+                lines.append(
+                    f"  shorter than {durations.rapid_below} ({durations.rapid_below_basis})"
+                    f" · {rapid}"
+                )
     if dosing.weight_limits:
         limits = dosing.weight_limits
         bounds = [limits.refuse_below, limits.warn_below, limits.warn_above, limits.refuse_above]

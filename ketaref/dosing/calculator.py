@@ -717,7 +717,8 @@ def _check_duration(duration: Quantity, limits: DurationLimits, cite: CiteFormat
     if limits.rapid_below and span < minutes(limits.rapid_below):
         return [
             Notice(
-                f"duration {duration} is shorter than {limits.rapid_below}",
+                f"duration {duration} is shorter than {limits.rapid_below}"
+                f" ({limits.rapid_below_basis})",
                 limits.rapid_administration,
             )
         ]

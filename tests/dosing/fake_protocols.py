@@ -43,6 +43,7 @@ def durations(accepted: str, rapid_below: str | None = None) -> dict[str, Any]:
     limits: dict[str, Any] = {"accepted": cited(accepted, "test-durations", "test §9")}
     if rapid_below:
         limits["rapid_below"] = rapid_below
+        limits["rapid_below_basis"] = "a test-only threshold"
         limits["rapid_administration"] = {
             "text": "Test-only rapid-administration statement.",
             "source": "test-rapid",

@@ -226,3 +226,24 @@ def test_the_command_line_gives_no_volume_of_the_undiluted_drug(
     out = capsys.readouterr().out
     assert f"At 100 mg/mL: {DILUTE_FIRST}" in out
     assert "[ketalar-drugscom, §2.1; secondary source]" in out
+
+
+@pytest.mark.parametrize(("protocol", "regimen"), REGIMENS, ids=IDS)
+def test_a_rapid_rate_warning_says_where_its_threshold_comes_from(
+    protocol: Protocol, regimen: WeightBasedRegimen
+) -> None:
+    limits = regimen.duration_limits
+    if limits is None or limits.rapid_below is None:
+        pytest.skip("no rapid-rate warning in this regimen")
+    accepted = limits.accepted.value
+    shortest = quantity(accepted.low, accepted)
+    result = calculate(
+        protocol,
+        weight="70 kg",
+        dose=a_dose(regimen),
+        duration=shortest,
+        sources=LIBRARY.sources,
+    )
+    (warning,) = [w for w in result.warning_texts() if "shorter than" in w]
+    # No label gives a shortest infusion: the threshold is never shown as if it were the label's.
+    assert f"shorter than {limits.rapid_below} ({limits.rapid_below_basis})" in warning
