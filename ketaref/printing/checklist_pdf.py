@@ -1174,15 +1174,18 @@ class _Footer:
 
         blank = "____________"
         date = self.session_date.isoformat() if self.session_date else blank
-        # Patient and date first: on a narrow line they matter more than the title.
-        text = (
+        # Who and when are never cut: a separated page must still name its patient. The title
+        # follows when there is room; a name too long for the line prints smaller instead.
+        identity = (
             f"Patient: {self.patient.name or blank} · ID: {self.patient.patient_id or blank}"
-            f" · Date: {date} · {self.checklist.title} (continued)"
+            f" · Date: {date}"
         )
+        line = f"{identity} · {self.checklist.title} (continued)"
         size = 8.5
-        (line,) = _wrap(
-            text, width - 2 * MARGIN, lambda s: stringWidth(s, fonts.REGULAR, size), max_lines=1
-        )
+        available = width - 2 * MARGIN
+        if stringWidth(line, fonts.REGULAR, size) > available:
+            line = identity
+            size = min(size, size * available / stringWidth(identity, fonts.REGULAR, size))
         y = self.page_height(canvas) - TOP_MARGIN + 12
         canvas.setFillColor(INK)
         canvas.setFont(fonts.REGULAR, size)

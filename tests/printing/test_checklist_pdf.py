@@ -341,3 +341,23 @@ def test_expired_content_is_marked_on_every_page(bundled_library: Library, tmp_p
         expired, "spravato-trd", printed_at=dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
     )
     assert "EXPIRED" not in pdf_text(write(tmp_path, on_the_day, "on-the-day.pdf"))
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_separated_page_names_its_patient_however_long_the_name(
+    bundled_library: Library, tmp_path: Path, paper: str
+) -> None:
+    # One word as long as the name box allows, and a full-length ID: too wide for the running
+    # header at its usual size, so it prints smaller, never cut (an outside read found "Patient: …").
+    name, patient_id = "W" * 80, "M" * 40
+    pdf = build_checklist_pdf(
+        bundled_library,
+        "iv-ketamine-trd",
+        paper=paper,
+        patient=PatientDetails(name=name, patient_id=patient_id),
+        session_date=dt.date(2026, 1, 2),
+    )
+    path = write(tmp_path, pdf)
+    for number in range(2, page_count(path) + 1):
+        page = one_line(pdf_text(path, number))
+        assert f"Patient: {name} · ID: {patient_id} · Date: 2026-01-02" in page, number
