@@ -65,9 +65,11 @@ def _local_rules(policy: Policy) -> tuple[str, object]:
 
 def _show(args: argparse.Namespace) -> int:
     from ketaref.policy import load_policy
+    from ketaref.printing.paper import print_defaults
 
     policy = load_policy()
-    for problem in policy.problems:
+    problems = [*policy.problems, *print_defaults(policy).problems]
+    for problem in problems:
         notice(escape_controls(problem))
     rules_line, rules_json = _local_rules(policy)
     if args.json:
@@ -75,7 +77,7 @@ def _show(args: argparse.Namespace) -> int:
             {
                 "policy_file": str(policy.policy_path),
                 "policy_file_found": policy.policy_file_found,
-                "problems": list(policy.problems),
+                "problems": problems,
                 "settings": [
                     {"key": key, "value": _json_value(value), "origin": origin, "locked": locked}
                     for key, value, origin, locked in policy.settings()

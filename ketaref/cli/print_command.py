@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ketaref.cli.common import EXIT_OK, CliError
+from ketaref.cli.common import EXIT_OK, CliError, notice
 from ketaref.cli.content_commands import active_or_exit
 from ketaref.policy import load_policy
 from ketaref.printing.errors import PrintError
@@ -47,6 +47,8 @@ def _print(args: argparse.Namespace) -> int:
     # active_or_exit; a broken policy gives the built-in defaults here.
     policy = load_policy()
     defaults = print_defaults(policy)
+    for problem in defaults.problems:
+        notice(problem)
     paper = args.paper or defaults.paper
     active = active_or_exit(policy)
     library = active.library

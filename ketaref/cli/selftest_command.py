@@ -149,6 +149,8 @@ def _check_pdf(test: SelfTest) -> str:
     # With this machine's clinic name and paper: a setting that every printout would refuse
     # (a character the printout cannot show) fails here, not at the first session.
     defaults = print_defaults(load_policy())
+    if defaults.problems:  # every sheet would print without it: IT's to correct
+        raise StepFailed("; ".join(defaults.problems))
     try:
         protocol_id, pdf = _sample_checklist(
             active, clinic_name=defaults.clinic_name, paper=defaults.paper

@@ -57,6 +57,8 @@ class PrintDefaults:
     clinic_name: str = ""
     #: The paper IT or the user chose ("a4" or "letter"); None: the locale's.
     chosen_paper: str | None = None
+    #: Why a setting is not used on the printout (a clinic name it cannot show), for IT.
+    problems: tuple[str, ...] = ()
 
     @property
     def paper(self) -> str:
@@ -65,5 +67,22 @@ class PrintDefaults:
 
 
 def print_defaults(policy: Policy) -> PrintDefaults:
-    """The print defaults of the policy in force (machine policy, then the user's settings)."""
+    """The print defaults of the policy in force (machine policy, then the user's settings).
+
+    A clinic name the printout cannot show (a character its font lacks, right-to-left letters)
+    is left out, so sheets still print with a line to write it on, and the reason is kept in
+    ``problems``: only whoever set it can correct it, so it is said, not refused at every print.
+    """
+    from ketaref.policy import MAX_HEADER_TEXT
+    from ketaref.printing.errors import PrintError
+    from ketaref.printing.patient import check_typed_field
+
+    try:
+        check_typed_field("clinic name", policy.clinic_name, MAX_HEADER_TEXT)
+    except PrintError as exc:
+        problem = (
+            f"clinic_name is not printed: {exc.args[0].split(':')[0]}; printouts leave a line"
+            " to write it on; IT: set a clinic_name the printout can show"
+        )
+        return PrintDefaults(chosen_paper=policy.default_paper, problems=(problem,))
     return PrintDefaults(clinic_name=policy.clinic_name, chosen_paper=policy.default_paper)

@@ -92,6 +92,6 @@ def test_a_clinic_name_no_printout_can_show_fails_the_checklist_step(
 
     assert status == 1
     step = step_line(lines, "checklist PDF")
-    assert step.startswith("FAIL checklist PDF: a checklist cannot be printed on this machine:")
+    assert step.startswith("FAIL checklist PDF: clinic_name is not printed:")
     assert "the clinic name contains a character the printout's font cannot show" in step
     assert "U+674E" in step

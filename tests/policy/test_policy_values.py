@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,18 @@ def test_a_byte_order_mark_is_accepted(policy_file: Path, cli: Cli) -> None:
     policy = load_policy()
     assert policy.clinic_name == "North"
     assert policy.setting("default_paper").origin == "user"
+
+
+def test_a_clinic_name_the_printout_cannot_show_is_reported_and_left_off(
+    policy_file: Path, cli: Cli, tmp_path: Path
+) -> None:
+    # Refusing it at every print would stop the nurse, who cannot change a machine policy.
+    policy_file.write_text('clinic_name = "Clinic 李"\n', encoding="utf-8")
+    said = "clinic_name is not printed: the clinic name contains a character the printout's font"
+
+    shown = cli("policy", "show", "--json")
+    assert any(said in problem for problem in json.loads(shown.stdout)["problems"])
+    printed = cli("print", "--protocol", "spravato-trd", "--out", str(tmp_path / "sheet.pdf"))
+    assert printed.returncode == 0, printed.stderr
+    assert said in printed.stderr
+    assert "U+674E" in printed.stderr
