@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
 from ketaref.content.pack import Library
-from ketaref.content.summary import DeferredContent
+from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
 
@@ -36,7 +37,7 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
     """Build, show and focus a main window on the given content (default: the bundled pack)."""
 
     def make(
-        active: ActiveContent | DeferredContent | None = None,
+        active: ActiveContent | ContentLoad | None = None,
         machine: MachineSettings | None = None,
         size: tuple[int, int] | None = (790, 580),
     ) -> MainWindow:
@@ -58,3 +59,11 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
 def window(make_window: WindowFactory) -> MainWindow:
     """A main window on the bundled pack."""
     return make_window()
+
+
+def the_app_window() -> MainWindow:
+    """The window ``run_app`` shows: the one visible (earlier tests closed theirs)."""
+    (window,) = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
+    return window
