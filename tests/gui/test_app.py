@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from ketaref.content.problems import ContentError, ContentProblem
 from ketaref.gui import app, error_log
 from ketaref.gui.main_window import LOADING, MainWindow
+from tests.conftest import Cli
 
 from .conftest import the_app_window
 
@@ -220,3 +221,12 @@ def test_exit_after_startup_returns_only_once_the_content_is_on_screen(
     assert window.model.rowCount() > 0
     assert "SPRAVATO" in window.item_view.document.toPlainText()
     window.close()
+
+
+def test_the_help_names_both_start_up_exits(cli: Cli) -> None:
+    result = cli("--help")
+    assert "--exit-after-startup" in result.stdout
+    assert "--exit-after-first-paint" in result.stdout
+    both = cli("--exit-after-startup", "--exit-after-first-paint")
+    assert both.returncode == 2
+    assert "not allowed with" in both.stderr
