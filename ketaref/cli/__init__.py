@@ -10,6 +10,7 @@ bare Qt window.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -100,6 +101,8 @@ def _version_line() -> str:
 
 def _start_gui(**exit_after: bool) -> int:
     """Start the desktop app (``exit_after``: ``run_app``'s ``exit_after_…`` switches)."""
+    # Before PySide6 is imported: see run_app (the collector waits until the app is usable).
+    gc.disable()
     try:
         from ketaref.gui.app import run_app
     except ImportError as exc:

@@ -47,6 +47,8 @@ from ketaref.gui.tasks import task_runner
 
 if TYPE_CHECKING:
     from ketaref.content.active import ActiveContent
+    from ketaref.gui.main_window import MainWindow
+    from ketaref.policy import Policy
 
 ORGANIZATION = "Ketaref"
 APPLICATION = "ketaref"
@@ -60,6 +62,9 @@ NO_DISPLAY_MESSAGE = (
     " without a display, run `ketaref self-test`; to start the app without a screen for automated"
     " checks, set QT_QPA_PLATFORM=offscreen."
 )
+#: The content load starts at the window's first paint, or after this long if the window system
+#: has not painted it (started minimised, on a hidden desktop).
+LOAD_ANYWAY_MS = 300
 #: Said when no content can be shown at all.
 NO_CONTENT_MESSAGE = (
     "ketaref cannot show any content: even the content pack installed with it failed its"
@@ -146,9 +151,8 @@ def run_app(exit_after_startup: bool = False, *, exit_after_first_paint: bool = 
     if QApplication.instance() is None and missing_display():
         print(f"ketaref: {NO_DISPLAY_MESSAGE}", file=sys.stderr)
         return 2
-    # Start-up makes many objects and no garbage worth a collection (Qt's enums, the content
-    # models): the cycle collector waits until the content is on screen.
-    collecting = gc.isenabled()
+    # Start-up makes many objects and no garbage worth a collection (Qt's enum types, the
+    # content models): the cycle collector waits until the content is on screen.
     gc.disable()
     app = _application()
     sys.excepthook = ExceptionHandler(log_file_path())
@@ -157,51 +161,77 @@ def run_app(exit_after_startup: bool = False, *, exit_after_first_paint: bool = 
     from ketaref.policy import load_policy
 
     policy = load_policy()  # small local files, read without blocking (ketaref.safe_read)
-    today = dt.date.today()
-    content = ContentLoad()
-    window = MainWindow(content, QSettings(), machine_settings(policy))
-
-    def load() -> ActiveContent:
-        from ketaref.content.active import load_active_content
-
-        return load_active_content(policy, today=today)
-
-    # --exit-after-startup returns once the content is on screen and start-up's other task
-    # (removing killed saves, in a worker) has ended.
-    waiting_for = {"content", "printouts"}
-
-    def done(part: str) -> None:
-        waiting_for.discard(part)
-        if exit_after_startup and not waiting_for:
-            QApplication.exit(0)
-
-    def shown() -> None:
-        if collecting:
-            gc.enable()
-        _AfterPaint(window, lambda: done("content"))
-
-    def printouts_removed(removal: Future[None]) -> None:
-        removal.result()  # an unexpected error goes to the error handler
-        done("printouts")
-
-    def failed(failure: BaseException) -> None:
-        if collecting:
-            gc.enable()
-        _stop_without_content(window, failure, tell_in_dialog=not exit_after_startup)
-
-    window.contentShown.connect(shown)
-    # Reported once the event that met the failure has been handled (hence queued).
-    window.contentFailed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    window = MainWindow(ContentLoad(), QSettings(), machine_settings(policy))
+    startup = _Startup(window, policy, exit_after_startup=exit_after_startup)
     window.show()
     if exit_after_first_paint:
         _AfterPaint(window, lambda: QApplication.exit(0))
-    content.start(load)
-    task_runner().run_in_background(_remove_stale_printouts, printouts_removed)
+    startup.load_once_painted()
     try:
         return app.exec()
     finally:
-        if collecting:
-            gc.enable()
+        _collect_again()
+
+
+class _Startup:
+    """What happens after the window is shown: the content load, and the exits for checks."""
+
+    def __init__(self, window: MainWindow, policy: Policy, *, exit_after_startup: bool):
+        self.window = window
+        self.policy = policy
+        self.today = dt.date.today()
+        self.exit_after_startup = exit_after_startup
+        self.started = False
+        #: What --exit-after-startup waits for: the content on screen, and start-up's other task.
+        self.waiting_for = {"content", "printouts"}
+        window.contentShown.connect(self._shown)
+        # Reported once the event that met the failure has been handled (hence queued).
+        window.contentFailed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+
+    def load_once_painted(self) -> None:
+        """Start the load at the window's first paint (or after LOAD_ANYWAY_MS without one).
+
+        Not before: the worker would take turns with the screen thread for Python's interpreter
+        lock, and the first paint would come later.
+        """
+        _AfterPaint(self.window, self._start)
+        QTimer.singleShot(LOAD_ANYWAY_MS, self._start)
+
+    def _start(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.window.content.start(self._load)
+        task_runner().run_in_background(_remove_stale_printouts, self._printouts_removed)
+
+    def _load(self) -> ActiveContent:  # in the worker
+        from ketaref.content.active import load_active_content
+
+        return load_active_content(self.policy, today=self.today)
+
+    def _shown(self) -> None:
+        _collect_again()
+        _AfterPaint(self.window, lambda: self._done("content"))
+
+    def _printouts_removed(self, removal: Future[None]) -> None:
+        removal.result()  # an unexpected error goes to the error handler
+        self._done("printouts")
+
+    def _done(self, part: str) -> None:
+        self.waiting_for.discard(part)
+        if self.exit_after_startup and not self.waiting_for:
+            QApplication.exit(0)
+
+    def _failed(self, failure: BaseException) -> None:
+        _collect_again()
+        _stop_without_content(self.window, failure, tell_in_dialog=not self.exit_after_startup)
+
+
+def _collect_again() -> None:
+    """Start-up is over: keep what it made out of future collections, collect from now on."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _remove_stale_printouts() -> None:
