@@ -164,9 +164,10 @@ def run_app(exit_after_startup: bool = False, *, exit_after_first_paint: bool = 
     window = MainWindow(ContentLoad(), QSettings(), machine_settings(policy))
     startup = _Startup(window, policy, exit_after_startup=exit_after_startup)
     window.show()
-    if exit_after_first_paint:
+    if exit_after_first_paint:  # nothing is loaded: the app ends at the paint
         _AfterPaint(window, lambda: QApplication.exit(0))
-    startup.load_once_painted()
+    else:
+        startup.load_once_painted()
     try:
         return app.exec()
     finally:
