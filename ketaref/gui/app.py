@@ -5,12 +5,12 @@ colour scheme (no colours or font sizes of our own), remembers only the window's
 turns every failure a user can meet into a dialog, never a traceback (``error_log.py``).
 
 Start-up order: read the policy (small local files, read without blocking), build and show the
-main window at once, saying "Loading content…", and load the active content in a worker
-(``ketaref.gui.tasks``): the site folder walk, signature checks, hashes and validation never run
-on the screen thread. The window installs the content when the load ends; a load that fails stops
-the app with a message in plain words. ``--exit-after-first-paint`` returns once the window has
-been painted, loaded or not; ``--exit-after-startup`` once the loaded content is on screen (the
-app is usable).
+main window at once, saying "Loading content…", and from its first paint load the active content
+in a worker (``ketaref.gui.tasks``): the site folder walk, signature checks, hashes and validation
+never run on the screen thread. The window installs the content when the load ends; a load that
+fails stops the app with a message in plain words. ``--exit-after-first-paint`` returns once the
+window has been painted (loading nothing); ``--exit-after-startup`` once the loaded content is on
+screen (the app is usable).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class _AfterPaint(QObject):
 def run_app(exit_after_startup: bool = False, *, exit_after_first_paint: bool = False) -> int:
     """Start the desktop app and return its exit code.
 
-    With ``exit_after_first_paint``, return 0 once the window has painted (loaded or not); with
+    With ``exit_after_first_paint``, return 0 once the window has painted (loading nothing); with
     ``exit_after_startup``, return 0 once the loaded content is on screen, or 1 (and the reason on
     stderr) if it cannot be loaded. Returns 2 without a display, saying so in words.
     """
@@ -215,8 +215,10 @@ class _Startup:
         _AfterPaint(self.window, lambda: self._done("content"))
 
     def _printouts_removed(self, removal: Future[None]) -> None:
-        removal.result()  # an unexpected error goes to the error handler
-        self._done("printouts")
+        try:
+            removal.result()  # an unexpected error goes to the error handler
+        finally:
+            self._done("printouts")
 
     def _done(self, part: str) -> None:
         self.waiting_for.discard(part)

@@ -142,15 +142,12 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._show_loading()
 
-        if isinstance(content, ContentLoad):
-            self.content = content
-            content.setParent(self)
-        else:
-            self.content = ContentLoad(self)
+        self.content = content if isinstance(content, ContentLoad) else ContentLoad()
+        self.content.setParent(self)
         self.content.loaded.connect(self._show_content)
         self.content.failed.connect(self.contentFailed)
         if not isinstance(content, ContentLoad):
-            self.content.set(content)
+            self.content.set(content)  # loaded already (tests, tools): on screen at once
         elif content.active is not None:
             self._show_content(content.active)
 
@@ -187,10 +184,9 @@ class MainWindow(QMainWindow):
         self.content_label.setText(LOADING)
         self.search_field.setPlaceholderText(f"{LOADING} Type a search now")
         self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
-        for spec in ACTIONS:
+        for spec in ACTIONS:  # disabled now, or by the item on screen: say why while loading
             if spec.id in NEEDS_CONTENT:
                 self.actions_by_id[spec.id].setEnabled(False)
-        for spec in ACTIONS:  # disabled now or by the item on screen: say why while loading
             if spec.id in (*NEEDS_CONTENT, "print", "focus_calculator"):
                 self._describe_action(spec.id, f"{spec.description} ({WHEN_LOADED})")
         self._update_actions()

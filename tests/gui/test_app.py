@@ -192,7 +192,7 @@ def held_content(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     gate.set()
 
 
-def test_exit_after_first_paint_returns_while_the_content_is_still_loading(
+def test_exit_after_first_paint_returns_at_the_paint_with_the_window_saying_loading(
     qapp: QApplication, held_content: threading.Event
 ) -> None:
     assert app.run_app(exit_after_first_paint=True) == 0  # returns on the window's first paint
