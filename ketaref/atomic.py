@@ -68,7 +68,8 @@ def _signals_clean_up() -> Iterator[None]:
 
     After the block the previous handlers come back and a signal that arrived is raised again,
     so it does what it would have done: by default, end the process. Signals only reach Python's
-    main thread; a write in another thread (the start-up snapshot) holds no patient details.
+    main thread; a write in another thread (the app's content load installing a site pack)
+    holds no patient details.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

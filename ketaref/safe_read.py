@@ -1,8 +1,8 @@
 """The one way ketaref reads a file: never blocks, plain files only, never more than a limit.
 
 Every file ketaref reads — pack files, ``manifest.sig``, trusted keys, the machine policy, the
-user's settings, ``trust-state.json``, the start-up snapshot, fonts — can be replaced by something
-that is not a file: a named pipe (FIFO) would make a plain ``open`` wait forever for a writer, a
+user's settings, ``trust-state.json``, fonts — can be replaced by something that is not a
+file: a named pipe (FIFO) would make a plain ``open`` wait forever for a writer, a
 device could hand out endless bytes. So each read here
 
 1. looks at the path first (``stat``, or ``lstat`` where links are refused) and refuses anything

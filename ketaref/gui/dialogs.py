@@ -9,6 +9,7 @@ import platform
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import QSize, Qt, qVersion
@@ -27,11 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref import __version__
-from ketaref.content.active import ActiveContent
-from ketaref.content.model import GlossaryEntry
 from ketaref.gui.actions import ACTIONS, shortcut_text
 from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.screen_fit import fit_to_screen
+
+if TYPE_CHECKING:  # for annotations only: the Shortcuts dialog opens while the content loads
+    from ketaref.content.active import ActiveContent
+    from ketaref.content.model import GlossaryEntry
 
 #: Third-party components shipped with ketaref and their licences.
 LICENCES = (

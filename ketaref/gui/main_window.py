@@ -4,27 +4,26 @@ Always visible: the content version and pack hash (status bar), a banner while t
 clinically reviewed, and a banner when a site pack was refused or the machine policy has problems.
 Every action is in a menu with its shortcut (declared once in ``actions.py``).
 
-The window is built from the content summary (``ketaref.content.summary``): the navigation, the
-home page, the banners and the status bar need nothing more. Items, searches, dialogs and
-printouts need the full content: ``app.py`` loads it in the background once the window is painted,
-and they wait for it (``loaded_content``) should the user be quicker.
+The window never waits for the content. It is built and painted at once; until its
+``ContentLoad`` (``content_load.py``) has loaded the pack in a worker, the reading pane, the
+navigation and the status bar say "Loading content…", the search field takes typing (and searches
+when the content is there), and what needs the content (print, the dose calculator, the glossary
+and content dialogs) is disabled, saying why. The content is installed once, when the load ends;
+a failed load is reported through ``contentFailed``. Back and Forward are in ``history.py``.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -32,15 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from ketaref.content.kinds import Kind, kinds_in_words, linked_ids
-from ketaref.content.summary import (
-    NOT_REVIEWED,
-    ContentSummary,
-    ContentUnavailable,
-    DeferredContent,
-    summarize,
-)
+from ketaref.content.summary import NOT_REVIEWED, ContentSummary, summarize
 from ketaref.gui import accessibility, integration
 from ketaref.gui.actions import ACTIONS, create_actions
+from ketaref.gui.banner import Banner, sentence
+from ketaref.gui.content_load import ContentLoad
+from ketaref.gui.history import History
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.item_view import ItemView
 from ketaref.gui.navigation import (
@@ -51,7 +47,7 @@ from ketaref.gui.navigation import (
     NavigationProxy,
     NavigationTree,
 )
-from ketaref.gui.palette import colors_for, focus_style_sheet
+from ketaref.gui.palette import focus_style_sheet
 from ketaref.gui.screen_fit import fit_to_screen, keep_on_screen
 from ketaref.gui.search_panel import make_search_widgets
 from ketaref.text import plural
@@ -67,110 +63,54 @@ if TYPE_CHECKING:
 DEFAULT_SIZE = (1280, 800)
 NAVIGATION_WIDTH = 290
 ORIGIN_NAMES = {"bundled": "the bundled pack"}
-
-
-def _sentence(text: str) -> str:
-    """``text`` with a capital first letter and a full stop, for notices written as clauses."""
-    text = text.strip()
-    if not text:
-        return ""
-    end = "" if text.endswith((".", "!", "?")) else "."
-    return text[0].upper() + text[1:] + end
-
-
-#: Banner severities: the sign shown, its name for screen readers, and its colours' names.
-SEVERITIES = {
-    "info": ("\u2139", "Information", "info_banner"),
-    "warning": ("\u26a0", "Warning", "warning_banner"),
-    "critical": ("\u2716", "Problem", "critical_banner"),
-}
-
-
-class Banner(QFrame):
-    """A strip across the top of the window that says something the user must not miss.
-
-    Its colours and sign say how serious it is (``SEVERITIES``); its text says what happened and
-    what to do.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        text: str,
-        button_text: str = "",
-        parent: QWidget | None = None,
-        *,
-        severity: str = "warning",
-    ):
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.severity = severity
-        sign, sign_name, colour_name = SEVERITIES[severity]
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        colors = colors_for(QApplication.palette())
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(getattr(colors, colour_name)))
-        palette.setColor(
-            QPalette.ColorRole.WindowText, QColor(getattr(colors, colour_name + "_text"))
-        )
-        self.setPalette(palette)
-        # The sign in the text's own font: sharp at any scale, and cheaper at start-up than the
-        # style's icon (making QStyle's Python type alone costs about 6 ms).
-        icon = QLabel(f"<big><b>{sign}</b></big>", self)
-        icon.setTextFormat(Qt.TextFormat.RichText)
-        icon.setAccessibleName(sign_name)
-        self.label = QLabel(text, self)
-        self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.setAccessibleName(text.split(".")[0])
-        self.setAccessibleDescription(text)
-        accessibility.mark_as_alert(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
-        self.button: QPushButton | None = None
-        if button_text:
-            self.button = QPushButton(button_text, self)
-            self.button.setAccessibleDescription("List every problem found")
-            layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+LOADING = "Loading content…"
+#: Said by what waits for the content (actions' tips, the search field, the status bar).
+WHEN_LOADED = "available once the content has loaded"
+#: Actions that need the content whatever is on screen (the others follow the item shown).
+NEEDS_CONTENT = ("glossary", "local_rules", "content_history", "about")
+#: What the navigation model holds until the content has loaded: nothing.
+NO_ITEMS = ContentSummary(version="", pack_hash="", reviewed=False, origin="", entries=())
 
 
 class MainWindow(QMainWindow):
     """Browse protocols, checklists and contraindication lists, with every source at hand."""
 
-    #: The content pack could not be loaded after the window was built from its summary.
-    contentUnavailable = Signal()
+    #: The content could not be loaded (the exception): the app tells the user and stops.
+    contentFailed = Signal(object)
+    #: The content has loaded and is on screen: from now on the window is fully usable.
+    contentShown = Signal()
 
     def __init__(
         self,
-        content: ActiveContent | DeferredContent,
+        content: ContentLoad | ActiveContent,
         settings: QSettings,
         machine: MachineSettings | None = None,
         parent: QWidget | None = None,
     ):
+        """A window for ``content``: a load under way (shown when it ends), or loaded content."""
         super().__init__(parent)
         accessibility.install()  # before any widget is read by assistive technology
-        if not isinstance(content, DeferredContent):
-            content = DeferredContent.of(content)
-        self.content = content
-        self.summary = content.summary
-        self._summary_confirmed = content.is_loaded
         self.settings = settings
         self.machine = machine or MachineSettings()
+        #: The summary of the content on screen; None until it has loaded.
+        self.summary: ContentSummary | None = None
         self._current_id: str | None = None
-        self._history: list[str] = []
-        self._history_position = -1
+        self._history = History()
         self.setWindowTitle("ketaref")
 
-        self.model = NavigationModel(self.summary, self)
+        self.model = NavigationModel(NO_ITEMS, self)
         self.proxy = NavigationProxy(self.model, self)
         self.tree = NavigationTree(self.proxy, self)
-        self.search_field, self.results = make_search_widgets(lambda: self.library, self)
+        self.search_field, self.results = make_search_widgets(self._library_to_search, self)
+        self._search_placeholder = self.search_field.placeholderText()
+        self.loading_note = QLabel(LOADING, self)
+        self.loading_note.setObjectName("loadingNote")
+        self.loading_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_note.setWordWrap(True)
         self.left_stack = QStackedWidget(self)
         self.left_stack.addWidget(self.tree)
         self.left_stack.addWidget(self.results)
+        self.left_stack.addWidget(self.loading_note)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -193,7 +133,7 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(6, 6, 6, 0)
         self._banner_layout = QVBoxLayout()
         self._banner_layout.setContentsMargins(0, 0, 0, 0)
-        self.banners = self._make_banners()
+        self.banners = self._add_banners(self._machine_banners())
         central_layout.addLayout(self._banner_layout)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -206,87 +146,91 @@ class MainWindow(QMainWindow):
         self._connect()
         self._set_tab_order()
         self._restore_geometry()
-        self.show_home()
+        self._show_loading()
+
+        self.content = content if isinstance(content, ContentLoad) else ContentLoad()
+        self.content.setParent(self)
+        self.content.loaded.connect(self._show_content)
+        self.content.failed.connect(self.contentFailed)
+        if not isinstance(content, ContentLoad):
+            self.content.set(content)  # loaded already (tests, tools): on screen at once
+        elif content.active is not None:
+            self._show_content(content.active)
 
     @property
-    def active(self) -> ActiveContent:
-        """The content in use, fully loaded (see ``loaded_content``)."""
-        return self.loaded_content()
+    def active(self) -> ActiveContent | None:
+        """The content on screen; None while it is loading (never waits for it)."""
+        return self.content.active
 
-    def loaded_content(self) -> ActiveContent:
-        """The fully loaded content, waiting for the background load (or loading) if need be.
+    @property
+    def library(self) -> Library | None:
+        """The validated pack on screen; None while it is loading (never waits for it)."""
+        active = self.content.active
+        return active.library if active is not None else None
 
-        The first time, the window is brought up to date with what was loaded, should it differ
-        from the summary it was built from (``ketaref.content.snapshot``). If the load failed,
-        ``contentUnavailable`` is emitted (the app tells the user and stops) and
-        ``ContentUnavailable`` raised, so the action that needed the content goes no further.
-        """
-        try:
-            active = self._wait_for_content()
-        except ContentUnavailable:
-            self.contentUnavailable.emit()
-            raise
-        if not self._summary_confirmed:
-            self._summary_confirmed = True
-            self._show_summary(summarize(active))
-        return active
+    def _library_to_search(self) -> Library:
+        # The search runs only once the content is there (see _search).
+        library = self.library
+        assert library is not None
+        return library
 
-    def _wait_for_content(self) -> ActiveContent:
-        if not self.content.is_loading:
-            return self.content.active()
-        # Only if the user acts within the moment the pack takes to load: say so while waiting.
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.statusBar().showMessage("Loading the content pack…")
-        try:
-            return self.content.active()
-        finally:
-            self.statusBar().clearMessage()
-            QApplication.restoreOverrideCursor()
+    # -- loading -------------------------------------------------------------------------------
 
-    def _show_summary(self, summary: ContentSummary) -> None:
-        """Rebuild what was built from the summary: navigation, banners, status bar, home.
+    def _show_loading(self) -> None:
+        """Say, where the content will be, that it is loading; disable what needs it."""
+        self.item_view.show_overview(
+            NO_ITEMS,
+            LOADING,
+            [],
+            "The content pack is being read and checked. Protocols, checklists and"
+            " contraindication lists appear here as soon as it is ready; you can type a search"
+            " now.",
+        )
+        self.left_stack.setCurrentWidget(self.loading_note)
+        self.content_label.setText(LOADING)
+        self.search_field.setPlaceholderText(f"{LOADING} Type a search now")
+        self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        for spec in ACTIONS:  # disabled now, or by the item on screen: say why while loading
+            if spec.id in NEEDS_CONTENT:
+                self.actions_by_id[spec.id].setEnabled(False)
+            if spec.id in (*NEEDS_CONTENT, "print", "focus_calculator"):
+                self._describe_action(spec.id, f"{spec.description} ({WHEN_LOADED})")
+        self._update_actions()
 
-        The item or group the user is on stays on screen and selected, and focus stays put.
-        """
-        if summary == self.summary:
+    def _describe_action(self, action_id: str, text: str) -> None:
+        action = self.actions_by_id[action_id]
+        action.setStatusTip(text)
+        action.setToolTip(text)
+
+    def _show_content(self, active: ActiveContent) -> None:
+        """Install the loaded content: navigation, banners, status bar, home page. Once."""
+        if self.summary is not None:
             return
-        current = self.tree.currentIndex()
-        current_group = current.data() if current.data(KIND_ROLE) == GROUP else None
-        self.summary = summary
-        self.model.set_summary(summary)
+        self.summary = summarize(active)
+        self.model.set_summary(self.summary)
         self.tree.expandAll()
-        for banner in self.banners:
-            banner.hide()
-            banner.setParent(None)  # gone from the window at once; deleted by Qt later
-            banner.deleteLater()
-        self.banners = self._make_banners()
-        for banner in self.banners:
-            banner.show()  # added to a window that is on screen already
-        self.content_label.setText(self._status_text())
+        self.banners = self._add_banners(self._content_banners(), *self.banners)
+        self.content_label.setText(self._status_text(self.summary))
+        self.search_field.setPlaceholderText(self._search_placeholder)
+        for spec in ACTIONS:
+            self._describe_action(spec.id, spec.description)
+            if spec.id in NEEDS_CONTENT:
+                self.actions_by_id[spec.id].setEnabled(True)
         self.actions_by_id["content_problems"].setEnabled(self._has_problems())
         self._set_tab_order()
-        if self._current_id is not None:
-            found = self.proxy.find_item(self._current_id)
-            if found.isValid():
-                self.tree.setCurrentIndex(found)  # the item itself is on screen already
-                return
-        elif current_group is not None:
-            rows = (self.proxy.index(row, 0) for row in range(self.proxy.rowCount()))
-            group = next((index for index in rows if index.data() == current_group), None)
-            if group is not None:
-                self.tree.setCurrentIndex(group)  # shows the group's overview again
-                return
+        typed = self.search_field.hasFocus()
         self.show_home(take_focus=False)
-
-    @property
-    def library(self) -> Library:
-        """The validated pack the window shows."""
-        return self.active.library
+        self._search(self.search_field.text())  # a search typed while loading runs now
+        if typed:
+            self.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.contentShown.emit()
 
     # -- construction --------------------------------------------------------------------------
 
-    def _make_banners(self) -> list[Banner]:
+    def _content_banners(self) -> list[Banner]:
+        """What the user must be told about the content: its review state and any notices."""
         summary = self.summary
+        assert summary is not None
         banners = []
         if not summary.reviewed:
             banners.append(
@@ -299,7 +243,7 @@ class MainWindow(QMainWindow):
             )
         if summary.notices:
             running = (
-                f"ketaref is running on {self._origin_name()} (content {summary.version},"
+                f"ketaref is running on {self._origin_name(summary)} (content {summary.version},"
                 f" pack {summary.pack_hash})"
             )
             if summary.refused:
@@ -309,25 +253,33 @@ class MainWindow(QMainWindow):
                 )
             else:
                 text = f"About the content in use. {running}. "
-            text += " ".join(_sentence(notice) for notice in summary.notices)
+            text += " ".join(sentence(notice) for notice in summary.notices)
             severity = "critical" if summary.refused else "info"
             banners.append(Banner("refusedPackBanner", text, "Detai&ls…", severity=severity))
-        if self.machine.problems:
-            banners.append(
-                Banner(
-                    "policyBanner",
-                    f"{self.machine.problem_summary} Tell IT; Details lists the problems.",
-                    "&Details…",
-                )
-            )
-        for banner in banners:
-            if banner.button is not None:
-                banner.button.clicked.connect(self.show_content_problems)
-            self._banner_layout.addWidget(banner)
         return banners
 
-    def _origin_name(self) -> str:
-        return ORIGIN_NAMES.get(self.summary.origin, f"the {self.summary.origin}")
+    def _machine_banners(self) -> list[Banner]:
+        """What the user must be told about the machine policy (known before the content)."""
+        if not self.machine.problems:
+            return []
+        return [
+            Banner(
+                "policyBanner",
+                f"{self.machine.problem_summary} Tell IT; Details lists the problems.",
+                "&Details…",
+            )
+        ]
+
+    def _add_banners(self, new: list[Banner], *shown: Banner) -> list[Banner]:
+        """Put ``new`` banners above those ``shown``; return them all, top first."""
+        for row, banner in enumerate(new):
+            if banner.button is not None:
+                banner.button.clicked.connect(self.show_content_problems)
+            self._banner_layout.insertWidget(row, banner)
+        return [*new, *shown]
+
+    def _origin_name(self, summary: ContentSummary) -> str:
+        return ORIGIN_NAMES.get(summary.origin, f"the {summary.origin}")
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         return {
@@ -365,18 +317,19 @@ class MainWindow(QMainWindow):
         self.actions_by_id["content_problems"].setEnabled(self._has_problems())
 
     def _has_problems(self) -> bool:
-        return bool(self.summary.notices or self.summary.refused_problems or self.machine.problems)
-
-    def _status_text(self) -> str:
         summary = self.summary
+        content_problems = summary is not None and (summary.notices or summary.refused_problems)
+        return bool(content_problems or self.machine.problems)
+
+    def _status_text(self, summary: ContentSummary) -> str:
         review = "clinically reviewed" if summary.reviewed else NOT_REVIEWED
         return (
-            f"Content {summary.version} · pack {summary.pack_hash} · {self._origin_name()}"
+            f"Content {summary.version} · pack {summary.pack_hash} · {self._origin_name(summary)}"
             f" · {review}"
         )
 
     def _build_status_bar(self) -> None:
-        self.content_label = QLabel(self._status_text(), self)
+        self.content_label = QLabel(LOADING, self)
         # Its name is its text (Qt's default for a label), so a screen reader reads the version.
         self.content_label.setAccessibleDescription("Content version and pack hash")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -431,6 +384,8 @@ class MainWindow(QMainWindow):
 
     def show_home(self, *, take_focus: bool = True) -> None:
         """The start page: every item by group, as links; the search field ready to type in."""
+        if self.summary is None:
+            return  # the loading page stays until the content is there
         groups = []
         for row in range(self.proxy.rowCount()):
             group = self.proxy.index(row, 0)
@@ -450,20 +405,22 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------------------
 
     def open_item(self, item_id: str, *, remember: bool = True) -> None:
-        """Show an item by id, select it in the tree and remember it for Back."""
-        found = self.library.item(item_id)
-        if found is None:
+        """Show an item by id, select it in the tree and remember it for Back.
+
+        Nothing happens while the content is loading (there is no item to show yet).
+        """
+        active = self.active
+        found = active.library.item(item_id) if active is not None else None
+        if active is None or found is None:
             return
         if item_id != self._current_id:
             _, item = found
-            self.item_view.show_item(self.library, item, self.active.local_rules)
+            self.item_view.show_item(active.library, item, active.local_rules)
             self._current_id = item_id
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
-                del self._history[self._history_position + 1 :]
-                self._history.append(item_id)
-                self._history_position = len(self._history) - 1
-            self._install_calculator()
+                self._history.visit(item_id)
+            self._install_calculator(active.library)
         index = self.proxy.find_item(item_id)
         if index.isValid() and self.tree.currentIndex() != index:
             self.tree.setCurrentIndex(index)
@@ -475,7 +432,7 @@ class MainWindow(QMainWindow):
         item_id = current.data(ITEM_ID_ROLE)
         if item_id:
             self.open_item(item_id)
-        elif current.data(KIND_ROLE) == GROUP:
+        elif current.data(KIND_ROLE) == GROUP and self.summary is not None:
             self._current_id = None
             self.item_view.show_overview(
                 self.summary, current.data(), [(current.data(), self.proxy.children_ids(current))]
@@ -484,10 +441,9 @@ class MainWindow(QMainWindow):
             self._update_actions()
 
     def _go_history(self, step: int) -> None:
-        position = self._history_position + step
-        if 0 <= position < len(self._history):
-            self._history_position = position
-            self.open_item(self._history[position], remember=False)
+        item_id = self._history.step(step)
+        if item_id is not None:
+            self.open_item(item_id, remember=False)
 
     def _open_linked(self, kind: Kind) -> None:
         protocol = self.item_view.protocol
@@ -510,6 +466,14 @@ class MainWindow(QMainWindow):
             current.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _search(self, text: str) -> None:
+        if self.summary is None:  # typed while loading: searched when the content is there
+            if text.strip():
+                self.statusBar().showMessage(
+                    f"{LOADING} The search for “{text.strip()}” runs as soon as it has loaded."
+                )
+            else:
+                self.statusBar().clearMessage()
+            return
         if not text.strip():
             self.left_stack.setCurrentWidget(self.tree)
             self.statusBar().clearMessage()
@@ -552,16 +516,16 @@ class MainWindow(QMainWindow):
         actions["open_checklist"].setEnabled(bool(protocol and protocol.checklist))
         actions["open_contraindications"].setEnabled(bool(protocol and protocol.contraindications))
         actions["focus_calculator"].setEnabled(bool(protocol and protocol.dosing))
-        actions["back"].setEnabled(self._history_position > 0)
-        actions["forward"].setEnabled(self._history_position < len(self._history) - 1)
+        actions["back"].setEnabled(self._history.can_go_back)
+        actions["forward"].setEnabled(self._history.can_go_forward)
         selected = self.item_view.sources.selected()
         actions["copy_url"].setEnabled(selected is not None and selected.source is not None)
 
-    def _install_calculator(self) -> None:
+    def _install_calculator(self, library: Library) -> None:
         protocol = self.item_view.protocol
         if protocol is None or protocol.dosing is None:
             return
-        panel = integration.make_dose_panel(self.library, protocol, self.item_view.calculator_area)
+        panel = integration.make_dose_panel(library, protocol, self.item_view.calculator_area)
         self.item_view.set_calculator(panel)
 
     def focus_calculator(self) -> None:
@@ -578,19 +542,20 @@ class MainWindow(QMainWindow):
     def print_checklist(self) -> None:
         """Open the print dialog for the session checklist of the protocol on screen."""
         protocol = self.item_view.protocol
-        if protocol is None or protocol.checklist is None:
+        active = self.active
+        if protocol is None or protocol.checklist is None or active is None:
             return
         calculator: object = self.item_view.calculator  # a DosePanel, or a stand-in in tests
         # The result itself, not text made from it: its figures go into the dose boxes.
         dose = calculator.result() if hasattr(calculator, "result") else None
         acknowledged = calculator.acknowledged() if hasattr(calculator, "acknowledged") else False
         integration.open_print_dialog(
-            self.library,
+            active.library,
             protocol,
             machine=self.machine,
             dose=dose,
             dose_acknowledged=acknowledged,
-            local_rules=self.active.local_rules,
+            local_rules=active.local_rules,
             parent=self,
         )
 
@@ -619,9 +584,10 @@ class MainWindow(QMainWindow):
         """List every problem of a refused site pack and of the machine policy."""
         from ketaref.gui.dialogs import problems_dialog
 
+        summary = self.summary or NO_ITEMS  # while loading: the machine policy's problems
         dialog = problems_dialog(
-            [_sentence(n) for n in self.summary.notices],
-            list(self.summary.refused_problems),
+            [sentence(n) for n in summary.notices],
+            list(summary.refused_problems),
             self.machine.problems,
             self,
         )
@@ -640,6 +606,8 @@ class MainWindow(QMainWindow):
         """The abbreviations of the pack in use and what they stand for."""
         from ketaref.gui.dialogs import GlossaryDialog
 
+        if self.active is None:
+            return
         dialog = GlossaryDialog(self.active.library.glossary, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -648,6 +616,8 @@ class MainWindow(QMainWindow):
         """The clinic's local rules in force, every slot, and any rule held back."""
         from ketaref.gui.dialogs import LocalRulesDialog
 
+        if self.active is None:
+            return
         dialog = LocalRulesDialog(self.active, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -656,15 +626,19 @@ class MainWindow(QMainWindow):
         """The content version, its reviewers (or that it has none) and its changelog."""
         from ketaref.gui.dialogs import ContentHistoryDialog
 
+        if self.active is None:
+            return
         dialog = ContentHistoryDialog(self.active, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def show_about(self) -> None:
         """Versions, intended use, licences and where the log is."""
-        from ketaref.gui.app import log_file_path
         from ketaref.gui.dialogs import AboutDialog
+        from ketaref.gui.error_log import log_file_path
 
+        if self.active is None:
+            return
         dialog = AboutDialog(self.active, log_file_path(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

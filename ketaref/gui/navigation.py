@@ -1,7 +1,7 @@
 """The navigation tree: indications → protocols, then checklists and contraindication lists.
 
-A read-only ``QAbstractItemModel`` over the content summary (so it is built before the full pack
-is loaded), sorted by a ``QSortFilterProxyModel`` (groups
+A read-only ``QAbstractItemModel`` over the content summary (empty until the content has loaded,
+then filled once), sorted by a ``QSortFilterProxyModel`` (groups
 in a fixed order, items by title). Each row carries the item id and kind in custom roles, so the
 window never needs to know how the tree is built.
 """
@@ -98,7 +98,7 @@ class NavigationModel(QAbstractItemModel):
         self._root = _build_tree(summary)
 
     def set_summary(self, summary: ContentSummary) -> None:
-        """Show the items of another summary (the pack loaded differs from the one expected)."""
+        """Show the items of ``summary`` (the content, once it has loaded)."""
         self.beginResetModel()
         self._root = _build_tree(summary)
         self.endResetModel()

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
 from ketaref.content.pack import Library
-from ketaref.content.summary import DeferredContent
+from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.palette import dark_palette, is_dark
@@ -39,7 +39,7 @@ def make_window(qtbot: QtBot, settings: QSettings, bundled_library: Library) -> 
     """Build, show and focus a main window on the given content (default: the bundled pack)."""
 
     def make(
-        active: ActiveContent | DeferredContent | None = None,
+        active: ActiveContent | ContentLoad | None = None,
         machine: MachineSettings | None = None,
         size: tuple[int, int] | None = (790, 580),
     ) -> MainWindow:
@@ -81,3 +81,11 @@ def themed(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[QPale
     qapp.setPalette(palette)
     yield palette
     qapp.setPalette(before)
+
+
+def the_app_window() -> MainWindow:
+    """The window ``run_app`` shows: the one visible (earlier tests closed theirs)."""
+    (window,) = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
+    return window

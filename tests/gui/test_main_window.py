@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,18 +17,16 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
-from ketaref.content.summary import ContentSummary, DeferredContent, summarize
 from ketaref.gui import integration
+from ketaref.gui.banner import Banner
 from ketaref.gui.integration import MachineSettings, machine_settings
-from ketaref.gui.main_window import Banner, MainWindow
-from ketaref.gui.navigation import ITEM_ID_ROLE
+from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
 from ketaref.printing.paper import PrintDefaults
 from tests.gui.conftest import WindowFactory
@@ -586,7 +582,6 @@ def test_ctrl_4_moves_to_the_dose_calculator_and_typing_computes(
 def test_the_content_history_shows_reviews_and_changes(
     qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
 ) -> None:
-    import dataclasses
     import datetime as dt
 
     from ketaref.content.model import Review
@@ -614,118 +609,6 @@ def test_the_content_history_shows_reviews_and_changes(
     for expected in ("Dr A. Example", "psychiatrist", "2026-12-01", "all"):
         assert expected in text
     dialog.close()
-
-
-def counted_load(
-    active: ActiveContent, release: threading.Event | None = None
-) -> tuple[Callable[[], ActiveContent], list[int]]:
-    """A loader of ``active`` (held until ``release`` is set), and the list it adds to at each
-    load. The hold is bounded only so that a failed test cannot leave it waiting for ever."""
-    loads: list[int] = []
-
-    def load() -> ActiveContent:
-        loads.append(1)
-        if release is not None:
-            release.wait(timeout=60)
-        return active
-
-    return load, loads
-
-
-def test_the_window_is_built_from_the_summary_and_loads_the_pack_once_when_needed(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
-) -> None:
-    active = ActiveContent(library=bundled_library, origin="bundled")
-    load, loads = counted_load(active)
-    window = make_window(DeferredContent(summarize(active), load))
-    assert "SPRAVATO" in visible_text(window)  # the home page, the tree and the banners
-    assert any(t.startswith("Not yet clinically reviewed") for t in banner_texts(window))
-    assert bundled_library.pack_hash in window.content_label.text()
-    assert loads == []
-
-    qtbot.keyClicks(window.search_field, "esketamine")  # the first search needs the pack
-    assert window.results.model().rowCount() > 0
-    assert loads == [1]
-    window.open_item("spravato-trd")
-    assert "SPRAVATO" in window.windowTitle()
-    assert loads == [1]
-
-
-def test_a_search_typed_while_the_pack_loads_in_the_background_waits_for_it(
-    qtbot: QtBot,
-    make_window: WindowFactory,
-    bundled_library: Library,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    active = ActiveContent(library=bundled_library, origin="bundled")
-    release = threading.Event()
-    held_load, loads = counted_load(active, release)
-    content = DeferredContent(summarize(active), held_load)
-    window = make_window(content)
-    content.load_in_background()
-    real_wait = content.wait
-
-    def wait(timeout: float | None = None) -> bool:
-        assert content.is_loading  # the search met the load while it ran
-        release.set()
-        return real_wait(timeout)
-
-    monkeypatch.setattr(content, "wait", wait)
-    qtbot.keyClicks(window.search_field, "ptsd")
-    assert content.is_loaded
-    assert not content.is_loading
-    assert loads == [1]
-    rows = window.results.model().rowCount()
-    assert rows > 0
-    assert "result" in window.statusBar().currentMessage()
-
-
-def stale(active: ActiveContent) -> ContentSummary:
-    """The summary of ``active`` as a stale snapshot might have it: another title, reviewed."""
-    summary = summarize(active)
-    first = summary.entries[0]
-    entries = (dataclasses.replace(first, title="A stale title"), *summary.entries[1:])
-    return dataclasses.replace(summary, entries=entries, reviewed=True)
-
-
-def test_bringing_the_window_up_to_date_keeps_the_users_place_and_focus(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
-) -> None:
-    active = ActiveContent(library=bundled_library, origin="bundled")
-    window = make_window(DeferredContent(stale(active), lambda: active))
-    assert window.findChild(QWidget, "notReviewedBanner") is None  # the stale summary's word
-    checklists = next(
-        window.proxy.index(row, 0)
-        for row in range(window.proxy.rowCount())
-        if window.proxy.index(row, 0).data() == "Checklists"
-    )
-    window.tree.setFocus()
-    window.tree.setCurrentIndex(checklists)  # the user is on a group's overview
-    qtbot.waitUntil(window.tree.hasFocus)
-
-    window.loaded_content()  # the load ends: the pack differs from the summary
-
-    assert window.tree.currentIndex().data() == "Checklists"
-    assert "SPRAVATO session checklist" in window.item_view.document.toPlainText()
-    assert window.tree.hasFocus()
-    banner = window.findChild(QWidget, "notReviewedBanner")
-    assert banner is not None
-    assert banner.isVisible()
-    assert "A stale title" not in visible_text(window)
-
-
-def test_an_item_opened_during_the_load_stays_open_when_the_window_is_brought_up_to_date(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
-) -> None:
-    active = ActiveContent(library=bundled_library, origin="bundled")
-    window = make_window(DeferredContent(stale(active), lambda: active))
-    window.tree.setFocus()
-    qtbot.waitUntil(window.tree.hasFocus)
-    window.tree.setCurrentIndex(window.proxy.find_item("spravato-trd"))  # loads, then updates
-    assert window.tree.currentIndex().data(ITEM_ID_ROLE) == "spravato-trd"
-    assert "SPRAVATO" in window.windowTitle()
-    assert window.tree.hasFocus()
-    assert "A stale title" not in visible_text(window)
 
 
 def test_the_glossary_lists_the_packs_abbreviations_from_the_help_menu(

@@ -119,16 +119,6 @@ def test_a_fifo_is_refused_by_name_and_never_waited_on(
     assert "Traceback" not in app.stderr
 
 
-def test_a_fifo_in_place_of_the_startup_snapshot_is_not_waited_on() -> None:
-    assert run_ketaref(app=True).returncode == 0  # a first start keeps a snapshot
-    make_fifo(paths.state_dir() / "startup-snapshot.json")
-
-    app = run_ketaref(app=True)
-
-    assert app.returncode == 0, app.stderr
-    assert "Traceback" not in app.stderr
-
-
 def test_a_fifo_in_place_of_a_font_fails_the_printout_in_words(
     tmp_path: Path, bundled_library: Library
 ) -> None:
