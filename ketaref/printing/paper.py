@@ -73,6 +73,10 @@ def print_defaults(policy: Policy) -> PrintDefaults:
     is left out, so sheets still print with a line to write it on, and the reason is kept in
     ``problems``: only whoever set it can correct it, so it is said, not refused at every print.
     """
+    if policy.clinic_name.isascii():
+        # The fonts have every ASCII letter, and the policy refuses control characters and
+        # overlong names itself: nothing to look up, and start-up does not load the fonts.
+        return PrintDefaults(clinic_name=policy.clinic_name, chosen_paper=policy.default_paper)
     from ketaref.policy import MAX_HEADER_TEXT
     from ketaref.printing.errors import PrintError
     from ketaref.printing.patient import check_typed_field
