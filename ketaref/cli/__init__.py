@@ -106,12 +106,15 @@ def _start_gui(**exit_after: bool) -> int:
     # Before PySide6 is imported: see run_app (the collector waits until the app is usable).
     gc.disable()
     try:
-        from ketaref.gui.app import run_app
-    except ImportError as exc:
-        raise CliError(
-            f"the desktop app cannot start: {exc}. Run `ketaref self-test` for details."
-        ) from None
-    return run_app(**exit_after)
+        try:
+            from ketaref.gui.app import run_app
+        except ImportError as exc:
+            raise CliError(
+                f"the desktop app cannot start: {exc}. Run `ketaref self-test` for details."
+            ) from None
+        return run_app(**exit_after)
+    finally:
+        gc.enable()  # also when the app could not start
 
 
 def main(argv: Sequence[str] | None = None) -> int:
