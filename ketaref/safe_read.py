@@ -96,18 +96,23 @@ def path_trouble(error: OSError, path: Path) -> str:
             return f"{blocking} is a file, not a folder"
         return "a part of the path that should be a folder is not one"
     if code == errno.ENOENT:
-        return f"the folder {_first_missing(path.parent)} does not exist"
-    if code in (errno.EACCES, errno.EPERM):
-        return "permission denied for this user account"
-    if code == errno.EISDIR:
-        return "that is a folder, not a file name"
-    if code == errno.EROFS:
-        return "the folder is on a read-only disk or share"
-    if code == errno.ENOSPC:
-        return "the disk is full"
-    if code == getattr(errno, "EDQUOT", None):
-        return "this user account's disk quota is used up"
-    return error.strerror or str(error)
+        missing = _first_missing(path.parent)
+        if missing is None:  # every folder is there, yet the file cannot be made (e.g. /proc)
+            return "a file cannot be created in that folder"
+        return f"the folder {missing} does not exist"
+    return _PLAIN_WORDS.get(code) or error.strerror or str(error)
+
+
+#: The system's errors that need no part of the path named, in plain words.
+_PLAIN_WORDS = {
+    errno.EACCES: "permission denied for this user account",
+    errno.EPERM: "permission denied for this user account",
+    errno.EISDIR: "that is a folder, not a file name",
+    errno.EROFS: "the folder is on a read-only disk or share",
+    # Where there is no EDQUOT (Windows) its stand-in key is ENOSPC, set again on the next line.
+    getattr(errno, "EDQUOT", errno.ENOSPC): "this user account's disk quota is used up",
+    errno.ENOSPC: "the disk is full",
+}
 
 
 def _file_in_the_way(path: Path) -> Path | None:
@@ -121,17 +126,17 @@ def _file_in_the_way(path: Path) -> Path | None:
     return None
 
 
-def _first_missing(folder: Path) -> Path:
-    """The outermost folder on the way to ``folder`` that does not exist (``folder`` itself at
-    worst), so the message names the one to create."""
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder on the way to ``folder`` that does not exist, so the message names
+    the one to create; ``folder`` itself if that cannot be told, None if every one exists."""
     for part in (*reversed(folder.parents), folder):
         try:
             os.stat(part)
         except FileNotFoundError:
             return part
         except OSError:
-            break
-    return folder
+            return folder
+    return None
 
 
 def folder_trouble(path: Path) -> str | None:

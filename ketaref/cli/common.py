@@ -49,6 +49,13 @@ class OutputLost(Exception):
         self.error = error
 
 
+def output_file(text: str) -> Path:
+    """The file a user named with --out, or CliError (exit 2) when the name is empty."""
+    if not text.strip():
+        raise CliError("--out needs a file name")
+    return Path(text)
+
+
 def existing_folder(text: str, context: str = "") -> Path:
     """The folder a user named on the command line, or CliError (exit 2) saying in plain words
     why it is not one (missing, a file, a name too long, a loop of links, no permission)."""
@@ -186,5 +193,7 @@ def output_lost(error: OutputLost) -> int:
         os.close(devnull)
     if isinstance(error.error, BrokenPipeError):
         return EXIT_OK  # the reader had enough (`| head`)
-    notice(f"cannot write the output: {error}")
+    from ketaref.safe_read import path_trouble
+
+    notice(f"cannot write the output: {path_trouble(error.error, Path('standard output'))}")
     return EXIT_USAGE

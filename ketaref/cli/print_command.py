@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ketaref.cli.common import EXIT_OK, CliError, notice
+from ketaref.cli.common import EXIT_OK, CliError, notice, output_file
 from ketaref.cli.content_commands import active_or_exit
 from ketaref.policy import load_policy
 from ketaref.printing.errors import PrintError
@@ -78,7 +77,7 @@ def _print(args: argparse.Namespace) -> int:
             _send_to_printer(data, args.printer, paper=paper, job_name=job_name)
             where = f"sent to printer {args.printer}"
         else:
-            save_pdf(data, Path(args.out))
+            save_pdf(data, output_file(args.out))
             where = f"wrote {args.out}"
     except DoseInputError as exc:
         raise CliError(f"--weight: {exc.message}") from None

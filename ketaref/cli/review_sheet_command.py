@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ketaref.cli.common import EXIT_OK, CliError, OutputLost
+from ketaref.cli.common import EXIT_OK, CliError, OutputLost, output_file
 from ketaref.cli.content_commands import active_or_exit
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ def _review_sheet(args: argparse.Namespace) -> int:
     from ketaref.atomic import write_atomically
     from ketaref.content.review_sheet import review_csv, review_rows
 
+    if args.out is not None:
+        output_file(args.out)  # an empty name is refused, not taken as standard output
     kind = chosen_format(args.out, args.format)
     if kind == "pdf" and not args.out:
         raise CliError("a PDF worksheet needs --out FILE.pdf (it is not written to the terminal)")

@@ -50,6 +50,13 @@ def check_typed_field(label: str, text: str, limit: int) -> None:
                 f"the {label} contains a character the printout's font cannot show ({code}):"
                 f" leave the {label} empty and write it by hand on the printout"
             )
+        if ord(character) > 0xFFFF:
+            # reportlab writes such a character's text as a different one (an emoji reads back
+            # as U+1F60), so a copied or read-aloud name would be wrong.
+            raise PrintError(
+                f"the {label} contains a character the printout cannot carry as text ({code}):"
+                f" leave it out, or leave the {label} empty and write it by hand on the printout"
+            )
         if unicodedata.bidirectional(character) in RIGHT_TO_LEFT:
             raise PrintError(
                 f"the {label} contains right-to-left writing ({code}), which the printout would"
@@ -72,6 +79,9 @@ class PatientDetails:
     weight: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
+        # Composed form: "e" + a combining accent prints as one letter, not marks stacked apart.
+        for name in ("name", "patient_id"):
+            object.__setattr__(self, name, unicodedata.normalize("NFC", getattr(self, name)))
         labels = {"name": "patient name", "patient_id": "patient ID"}
         for name, limit in MAX_LENGTHS.items():
             check_typed_field(labels[name], getattr(self, name), limit)

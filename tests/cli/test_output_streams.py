@@ -162,7 +162,7 @@ def test_every_command_on_a_full_disk_says_so_in_one_line(
     assert "Exception ignored" not in err, err
     if printed:
         assert code == 2
-        assert err.splitlines()[-1] == "ketaref: cannot write the output: No space left on device"
+        assert err.splitlines()[-1] == "ketaref: cannot write the output: the disk is full"
     else:
         assert code == expected_code, err
 

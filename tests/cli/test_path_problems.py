@@ -185,3 +185,23 @@ def test_a_local_rules_file_that_cannot_be_read_is_bad_input_for_sign_as_for_val
         result = ketaref("local-rules", *command, prefix=prefix)
         assert_one_line(result, words)
     assert leftovers(root) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("print", "--protocol", "spravato-trd"), ("content", "review-sheet", "--format", "csv")],
+    ids=["print", "review-sheet"],
+)
+def test_an_empty_output_name_is_refused_not_taken_as_the_terminal(
+    command: tuple[str, ...],
+) -> None:
+    result = ketaref(*command, "--out", "")
+    assert_one_line(result, "--out needs a file name")
+    assert result.stdout == ""
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_exists_but_takes_no_files_is_not_called_missing() -> None:
+    result = ketaref("print", "--protocol", "spravato-trd", "--out", "/proc/checklist.pdf")
+    assert_one_line(result, "a file cannot be created in that folder")
+    assert "does not exist" not in result.stderr

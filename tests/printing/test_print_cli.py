@@ -353,3 +353,20 @@ def test_a_control_character_in_the_clinic_name_is_refused_by_the_core() -> None
 
     with pytest.raises(PrintError, match="the clinic name contains an invisible control"):
         build_checklist_pdf(LIBRARY, "spravato-trd", clinic_name="Lakeside\x1b[2J Service")
+
+
+def test_a_character_beyond_what_the_pdf_carries_as_text_is_refused(tmp_path: Path) -> None:
+    # DejaVu draws 😀, but reportlab writes its text as U+1F60 ("ὠ"): copied or read aloud,
+    # the name would be wrong (outside read).
+    out = tmp_path / "sheet.pdf"
+    result = run_print("--protocol", "spravato-trd", "--out", str(out), "--patient-name", "Bob 😀")
+    assert_refused(result, "(U+1F600, character 5)")
+    assert not out.exists()
+
+
+def test_a_name_typed_with_combining_accents_prints_composed(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    typed = "Nguye\u0302\u0303n"  # e + circumflex + tilde, as some keyboards send it
+    result = run_print("--protocol", "spravato-trd", "--out", str(out), "--patient-name", typed)
+    assert result.returncode == 0, result.stderr
+    assert "Nguy\u1ec5n" in pdf_text(out)  # one letter, the marks stacked as they should be
