@@ -38,6 +38,8 @@ def build_copies(source: Path, target: Path, copies: int) -> Path:
     # Items limited to some protocols, and slot ids, which must be unique across the pack.
     applies_to = re.compile(r"^(\s*applies_to: \[)([^\]]*)\]", re.M)
     slot_id = re.compile(r"^(\s*slot:\n\s*id: )([a-z0-9-]+)", re.M)
+    slot_use = re.compile(r"^(\s*weight_basis_slot: )([a-z0-9-]+)", re.M)
+    linked_lists = re.compile(r"^(contraindications: \[)([^\]]*)\]", re.M)
     for folder in KIND_DIRS:
         for original in sorted((target / folder).glob("*.yaml")):
             text = original.read_text(encoding="utf-8")
@@ -49,6 +51,11 @@ def build_copies(source: Path, target: Path, copies: int) -> Path:
                     renamed,
                 )
                 renamed = slot_id.sub(lambda m, s=suffix: f"{m[1]}{m[2]}{s}", renamed)
+                renamed = slot_use.sub(lambda m, s=suffix: f"{m[1]}{m[2]}{s}", renamed)
+                renamed = linked_lists.sub(
+                    lambda m, s=suffix: m[1] + ", ".join(f"{i}{s}" for i in m[2].split(", ")) + "]",
+                    renamed,
+                )
                 (original.parent / f"{original.stem}{suffix}.yaml").write_text(
                     renamed, encoding="utf-8"
                 )
