@@ -73,20 +73,23 @@ def print_defaults(policy: Policy) -> PrintDefaults:
     is left out, so sheets still print with a line to write it on, and the reason is kept in
     ``problems``: only whoever set it can correct it, so it is said, not refused at every print.
     """
-    if policy.clinic_name.isascii():
-        # The fonts have every ASCII letter, and the policy refuses control characters and
-        # overlong names itself: nothing to look up, and start-up does not load the fonts.
-        return PrintDefaults(clinic_name=policy.clinic_name, chosen_paper=policy.default_paper)
-    from ketaref.policy import MAX_HEADER_TEXT
-    from ketaref.printing.errors import PrintError
-    from ketaref.printing.patient import check_typed_field
+    clinic_name = policy.clinic_name
+    problems: tuple[str, ...] = ()
+    # The fonts have every ASCII letter, and the policy refuses control characters and overlong
+    # names itself: only other names are looked up, so start-up does not load the fonts.
+    if not clinic_name.isascii():
+        from ketaref.policy import MAX_HEADER_TEXT
+        from ketaref.printing.errors import PrintError
+        from ketaref.printing.patient import check_typed_field
 
-    try:
-        check_typed_field("clinic name", policy.clinic_name, MAX_HEADER_TEXT)
-    except PrintError as exc:
-        problem = (
-            f"clinic_name is not printed: {exc.args[0].split(':')[0]}; printouts leave a line"
-            " to write it on; IT: set a clinic_name the printout can show"
-        )
-        return PrintDefaults(chosen_paper=policy.default_paper, problems=(problem,))
-    return PrintDefaults(clinic_name=policy.clinic_name, chosen_paper=policy.default_paper)
+        try:
+            check_typed_field("clinic name", clinic_name, MAX_HEADER_TEXT)
+        except PrintError as exc:
+            clinic_name = ""
+            problems = (
+                f"clinic_name is not printed: {exc.args[0].split(':')[0]}; printouts leave a"
+                " line to write it on; IT: set a clinic_name the printout can show",
+            )
+    return PrintDefaults(
+        clinic_name=clinic_name, chosen_paper=policy.default_paper, problems=problems
+    )
