@@ -139,7 +139,9 @@ def item_details(item: ChecklistItem) -> list[str]:
         details.append("yes / no: " + (", ".join(item.fields) or "answer"))
     elif item.kind == "dose-record":
         details.append(
-            "dose record: each figure (weight, dose or rate, total, concentration, volume, pump rate) in its own box"
+            "dose record: one row of boxes per regimen of the protocol printed, each figure in"
+            " its own box (IV: weight, dose or rate, total, concentration, volume, pump rate;"
+            " SPRAVATO: dose in mg and devices)"
             + (f"; also {', '.join(item.fields)}" if item.fields else "")
         )
     elif item.fields:

@@ -395,7 +395,9 @@ def test_iv_trd_standard_dose_keeps_the_authors_caveat(bundled_library: Library)
     shown = render_item(bundled_library, bundled_library.protocols["iv-ketamine-trd"])
     calculator = shown.split("DOSE CALCULATOR USES", 1)[1]
     # Each value once: the source's own words carry it, not a value before them as well.
-    assert "standard · 0.5 mg/kg IV over 40 minutes was called the standard dose" in calculator
+    assert (
+        "standard · The APA consensus statement called 0.5 mg/kg IV over 40 minutes" in calculator
+    )
     assert "accepted range · Doses in published studies ranged 0.1–0.75 mg/kg" in calculator
     assert "Weight checks: refuse below 20 kg" in calculator
 
