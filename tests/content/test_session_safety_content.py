@@ -36,6 +36,13 @@ MEDICINE_CLASSES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+#: Each medicine class, in each SPRAVATO protocol.
+EVERY_CLASS_IN_EACH_PROTOCOL = pytest.mark.parametrize(
+    ("protocol_id", "medicine_class"),
+    [(protocol, name) for protocol in SPRAVATO_PROTOCOLS for name in sorted(MEDICINE_CLASSES)],
+)
+
+
 def _protocol(library: Library, protocol_id: str) -> Protocol:
     return library.protocols[protocol_id]
 
@@ -68,8 +75,7 @@ def _why_statements(protocol: Protocol, class_pattern: str) -> list[str]:
 # Finding 4: concomitant medicines -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("protocol_id", SPRAVATO_PROTOCOLS)
-@pytest.mark.parametrize("medicine_class", sorted(MEDICINE_CLASSES))
+@EVERY_CLASS_IN_EACH_PROTOCOL
 def test_each_medicine_class_is_on_the_sheet_with_why_it_matters(
     bundled_library: Library, protocol_id: str, medicine_class: str
 ) -> None:
@@ -89,8 +95,7 @@ def test_each_medicine_class_is_on_the_sheet_with_why_it_matters(
     assert all(word in why for word in reason), (medicine_class, item.text)
 
 
-@pytest.mark.parametrize("protocol_id", SPRAVATO_PROTOCOLS)
-@pytest.mark.parametrize("medicine_class", sorted(MEDICINE_CLASSES))
+@EVERY_CLASS_IN_EACH_PROTOCOL
 def test_each_medicine_class_has_a_sourced_reason_in_the_protocol(
     bundled_library: Library, protocol_id: str, medicine_class: str
 ) -> None:
