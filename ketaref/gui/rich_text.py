@@ -434,16 +434,16 @@ def _calculator(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["dosing"])
     statements = dict.fromkeys(statements_in(protocol.dosing))  # a standard dose is also allowed
-    writer.bullets(
-        writer.statement(s, f"{s.value}:" if _value_unsaid(s) else "") for s in statements
-    )
+    writer.bullets(writer.statement(s, _unsaid_value(s)) for s in statements)
 
 
-def _value_unsaid(statement: Statement) -> bool:
-    """Whether a calculator statement has a value its own text does not already say."""
-    return isinstance(statement, CitedQuantity | CitedRange) and not says(
+def _unsaid_value(statement: Statement) -> str:
+    """A calculator statement's value as a lead ("56 mg:"), or "" when its text says it."""
+    if isinstance(statement, CitedQuantity | CitedRange) and not says(
         statement.text, statement.value
-    )
+    ):
+        return f"{statement.value}:"
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------
