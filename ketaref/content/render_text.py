@@ -29,6 +29,7 @@ from ketaref.content.model import (
     WeightBasedRegimen,
 )
 from ketaref.content.pack import Library, cited_sources
+from ketaref.content.quantity import prose_quantities
 from ketaref.content.summary import NOT_REVIEWED
 
 SITE_DEFINED_WORDS = "set by local policy — no source read for this pack gives a value"
@@ -68,20 +69,48 @@ def citation_text(library: Library, citations: tuple[Citation, ...]) -> str:
     return "[" + " | ".join(parts) + "]"
 
 
+def says(text: str, value: object) -> bool:
+    """Whether ``text`` already says ``value``, so showing ``value`` beside it says it twice.
+
+    A quantity is said when the text states the same amounts in its unit, however worded
+    ("40 minutes" says "40 min"), and no other amount in that unit: "56 mg or 84 mg" does not
+    say which of the two an allowed dose is. Words are said when the text contains them.
+    """
+    shown = prose_quantities(str(value))
+    if not shown:
+        return str(value).lower() in text.lower()
+    units = {quantity.unit for quantity in shown}
+    said = [quantity for quantity in prose_quantities(text) if quantity.unit in units]
+    return bool(said) and {(q.ends, q.unit) for q in said} == {(q.ends, q.unit) for q in shown}
+
+
+#: A statement's labels (phase, time point…) and its values (doses, times…), in the order shown.
+_LABEL_FIELDS = ("phase", "study", "when", "grading_system", "severity")
+_VALUE_FIELDS = ("dose_range", "value", "frequency", "duration", "after_dose")
+
+
+def prefix_bits(statement: Statement) -> list[str]:
+    """The structured part of a statement shown before its text, each thing said once.
+
+    A value that a label before it or the statement's own text already says is left out:
+    "40 minutes after administration · 40 min" shows the time once.
+    """
+    labels = [str(v) for name in _LABEL_FIELDS if (v := getattr(statement, name, None))]
+    doses = getattr(statement, "doses", ())
+    values = [" or ".join(str(d) for d in doses)] if doses else []
+    values += [
+        str(v) for name in _VALUE_FIELDS if (v := getattr(statement, name, None)) is not None
+    ]
+    bits = list(labels)
+    for value in values:
+        if not says(" ".join([*bits, statement.text]), value):
+            bits.append(value)
+    return bits
+
+
 def _prefix(statement: Statement) -> str:
     """The structured part of a statement (phase, doses, time point…) before its text."""
-    bits = []
-    for name in ("phase", "study", "when", "grading_system", "severity"):
-        value = getattr(statement, name, None)
-        if value:
-            bits.append(str(value))
-    doses = getattr(statement, "doses", ())
-    if doses:
-        bits.append(" or ".join(str(d) for d in doses))
-    for name in ("dose_range", "value", "frequency", "duration", "after_dose"):
-        value = getattr(statement, name, None)
-        if value is not None:
-            bits.append(str(value))
+    bits = prefix_bits(statement)
     return (" · ".join(bits) + ": ") if bits else ""
 
 
@@ -110,12 +139,14 @@ def item_details(item: ChecklistItem) -> list[str]:
         details.append("yes / no: " + (", ".join(item.fields) or "answer"))
     elif item.kind == "dose-record":
         details.append(
-            "dose record: each figure (weight, dose or rate, total, concentration, volume, pump rate) in its own box"
+            "dose record: one row of boxes per regimen of the protocol printed, each figure in"
+            " its own box (IV: weight, dose or rate, total, concentration, volume, pump rate;"
+            " SPRAVATO: dose in mg and devices)"
             + (f"; also {', '.join(item.fields)}" if item.fields else "")
         )
     elif item.fields:
         details.append("record: " + ", ".join(item.fields))
-    if item.after_dose is not None:
+    if item.after_dose is not None and not says(item.text, item.after_dose):
         details.append(f"at {item.after_dose} after the dose")
     if item.rows or item.row_labels:
         rows = item.table_rows(repeated=False)

@@ -37,7 +37,7 @@ from ketaref.content.model import (
     statements_in,
 )
 from ketaref.content.pack import Library
-from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details
+from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details, says
 from ketaref.gui.page_html import (
     CITE_SCHEME,
     Theme,
@@ -282,14 +282,26 @@ def _schedule(writer: _Writer, protocol: Protocol) -> None:
     writer.heading(HEADINGS["schedule"], "Dose")
     columns: list[tuple[str, Callable[[ScheduleRow], str]]] = [
         ("Phase", lambda row: f"<b>{escape(row.phase)}</b>"),
-        ("Dose", _dose_cell),
-        ("How often", lambda row: escape(row.frequency or "—")),
-        ("Duration", lambda row: _unbroken(row.duration) if row.duration else "—"),
+        ("Dose", _unsaid(_dose_cell)),
+        ("How often", _unsaid(lambda row: escape(row.frequency or "—"))),
+        ("Duration", _unsaid(lambda row: _unbroken(row.duration) if row.duration else "—")),
     ]
-    # A column no row fills (e.g. Duration for a fixed-dose schedule) is left out.
+    # A column no row fills (e.g. Duration for a fixed-dose schedule, or doses every row's
+    # source text already says) is left out.
     shown = [c for c in columns if any(c[1](r) != "—" for r in protocol.schedule)]
     rows = [[c[1](row) for c in shown] + [writer.statement(row)] for row in protocol.schedule]
     writer.table([c[0] for c in shown] + ["What the source says"], rows)
+
+
+def _unsaid(cell: Callable[[ScheduleRow], str]) -> Callable[[ScheduleRow], str]:
+    """``cell``, or "—" where the row's phase or source text already says what it shows."""
+
+    def shown(row: ScheduleRow) -> str:
+        value = cell(row)
+        plain = value.replace("\u00a0", " ").replace("\u2060", "")
+        return "—" if value != "—" and says(f"{row.phase} {row.text}", plain) else value
+
+    return shown
 
 
 def _dose_at_a_glance(writer: _Writer, protocol: Protocol) -> None:
@@ -300,9 +312,9 @@ def _dose_at_a_glance(writer: _Writer, protocol: Protocol) -> None:
     lines = []
     for row in rows:
         details = [_dose_cell(row)]
-        if row.frequency:
+        if row.frequency and not says(row.phase, row.frequency):
             details.append(escape(row.frequency))
-        if row.duration:
+        if row.duration and not says(row.phase, row.duration):
             details.append(_unbroken(row.duration))
         markers = writer.citations.markers(row.citations())
         lines.append(f"<b>{escape(row.phase)}:</b> {' · '.join(details)} {markers}")
@@ -320,15 +332,20 @@ def _monitoring(writer: _Writer, protocol: Protocol) -> None:
     if not protocol.monitoring:
         return
     writer.heading(HEADINGS["monitoring"], "Monitoring")
-    rows = [
-        [
-            f"<b>{escape(point.when)}</b>",
-            _unbroken(point.after_dose) if point.after_dose else "—",
-            writer.statement(point),
-        ]
-        for point in protocol.monitoring
+    # A time after the dose that the row's "when" or text already says is not shown again.
+    times = [
+        _unbroken(p.after_dose)
+        if p.after_dose and not says(f"{p.when} {p.text}", p.after_dose)
+        else "—"
+        for p in protocol.monitoring
     ]
-    writer.table(["When", "After the dose", "What is checked"], rows)
+    with_times = any(time != "—" for time in times)
+    rows = [
+        [f"<b>{escape(point.when)}</b>", *([time] if with_times else []), writer.statement(point)]
+        for point, time in zip(protocol.monitoring, times, strict=True)
+    ]
+    headers = ["When", *(["After the dose"] if with_times else []), "What is checked"]
+    writer.table(headers, rows)
 
 
 def _observation(writer: _Writer, observation: Observation | None) -> None:
@@ -339,7 +356,9 @@ def _observation(writer: _Writer, observation: Observation | None) -> None:
         writer.bullets([writer.site_defined(observation.site_defined)])
         return
     assert observation.statement is not None
-    prefix = f"At least {observation.minimum}:" if observation.minimum else ""
+    minimum = observation.minimum
+    shown = minimum and not says(observation.statement.text, minimum)
+    prefix = f"At least {minimum}:" if shown else ""
     writer.bullets([writer.statement(observation.statement, prefix)])
 
 
@@ -415,10 +434,16 @@ def _calculator(writer: _Writer, protocol: Protocol) -> None:
         return
     writer.heading(HEADINGS["dosing"])
     statements = dict.fromkeys(statements_in(protocol.dosing))  # a standard dose is also allowed
-    writer.bullets(
-        writer.statement(s, f"{s.value}:" if isinstance(s, CitedQuantity | CitedRange) else "")
-        for s in statements
-    )
+    writer.bullets(writer.statement(s, _unsaid_value(s)) for s in statements)
+
+
+def _unsaid_value(statement: Statement) -> str:
+    """A calculator statement's value as a lead ("56 mg:"), or "" when its text says it."""
+    if isinstance(statement, CitedQuantity | CitedRange) and not says(
+        statement.text, statement.value
+    ):
+        return f"{statement.value}:"
+    return ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -252,7 +252,6 @@ def test_no_source_links_a_search_page_unless_its_note_says_why(bundled_library:
         assert "the url is a search" in (source.note or "").lower(), (source.id, source.url)
     # The ones left, each with the reason in its note: nothing else links a search.
     assert {s.id for s in searches} == {
-        "glue-2024-r107",
         "ketamine-pi-medlibrary",
         "spravato-ndc-openfda",
         "ketalar-ndc-openfda",
@@ -275,6 +274,16 @@ def test_every_article_names_its_doi_or_pmid_or_says_it_was_not_found(
     assert "PMID not found" in sources["sanacora-2017"].citation
     assert "178(2):193–202" in sources["feder-2021"].citation
     assert "PMID 33397139" in sources["feder-2021"].citation
+    assert "doi:10.1038/s41591-024-03063-x" in sources["glue-2024-r107"].citation
+    assert sources["glue-2024-r107"].url == "https://doi.org/10.1038/s41591-024-03063-x"
+    # What was looked for and not found is said in the citation, plainly.
+    for source_id, missing in (
+        ("andrade-2017", "PMID not found in the sources read"),
+        ("glue-2024-r107", "Volume, pages and PMID not found in the sources read"),
+        ("medscape-cohen-2018", "Page address not found in the sources read"),
+        ("ketamine-pi-medlibrary", "version and date it is was not found in the sources read"),
+    ):
+        assert missing in sources[source_id].citation, source_id
     # News and digests link the page read, not the publication they report on.
     assert sources["healthday-asa-2025"].url != sources["asa-safe-use"].url
     assert sources["medscape-cohen-2018"].url != sources["cohen-2018"].url
@@ -385,8 +394,11 @@ def test_iv_trd_standard_dose_keeps_the_authors_caveat(bundled_library: Library)
     assert "not a recommended range" in regimen.allowed_range.text
     shown = render_item(bundled_library, bundled_library.protocols["iv-ketamine-trd"])
     calculator = shown.split("DOSE CALCULATOR USES", 1)[1]
-    assert "standard · 0.5 mg/kg" in calculator
-    assert "accepted range · 0.1–0.75 mg/kg" in calculator
+    # Each value once: the source's own words carry it, not a value before them as well.
+    assert (
+        "standard · The APA consensus statement called 0.5 mg/kg IV over 40 minutes" in calculator
+    )
+    assert "accepted range · Doses in published studies ranged 0.1–0.75 mg/kg" in calculator
     assert "Weight checks: refuse below 20 kg" in calculator
 
 

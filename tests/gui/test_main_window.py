@@ -87,7 +87,9 @@ def test_a_protocol_shows_schedule_monitoring_observation_and_citation_markers(
     for heading in ("Dose and schedule", "Monitoring", "Minimum observation", "Warnings"):
         assert heading in text
     assert "56 mg or 84 mg" in text
-    assert "At least 2 h:" in text.replace("\u00a0", " ")
+    # The minimum shows once: the boxed warning's own words, no "At least 2 h:" before them.
+    assert "monitoring for at least 2 hours at each session" in text
+    assert "At least 2 h:" not in text.replace("\u00a0", " ")
     assert "[1]" in text
     # The verification tag shows on secondary sources, as a chip beside the marker, not a link.
     assert re.search(r"\[\d+\]\s+secondary", text)
