@@ -386,15 +386,19 @@ def test_no_sideways_scrolling_at_laptop_widths(
     type_into(qtbot, panel.concentration_edit, "100")
     assert panel.state() == STATE_UNACKNOWLEDGED
     QApplication.processEvents()
-    scroll = window.item_view.calculator_area.findChild(QScrollArea)
-    assert scroll is not None
-    qtbot.waitUntil(lambda: scroll.viewport().width() > 0)
-    assert not scroll.horizontalScrollBar().isVisible()
-    viewport = scroll.viewport().width()
+    for scroll in (panel.inputs_area, panel.details_area):
+        qtbot.waitUntil(lambda s=scroll: s.viewport().width() > 0)
+        assert not scroll.horizontalScrollBar().isVisible()
     checkbox = panel.findChild(QCheckBox)
     assert panel.weight_unit is not None
     assert checkbox is not None
     assert "I have checked these warnings" in shown_text(panel)
-    for widget in (panel.weight_unit.buttons[1], checkbox, panel.dose_label, panel.lines_label):
-        right = widget.mapTo(scroll.viewport(), QPoint(widget.width(), 0)).x()
-        assert right <= viewport, widget
+    inputs, details = panel.inputs_area.viewport(), panel.details_area.viewport()
+    for widget, shown_in in (
+        (panel.weight_unit.buttons[1], inputs),
+        (checkbox, details),
+        (panel.lines_label, details),
+        (panel.dose_label, panel.card),
+    ):
+        right = widget.mapTo(shown_in, QPoint(widget.width(), 0)).x()
+        assert right <= shown_in.width(), widget
