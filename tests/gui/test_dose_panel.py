@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -401,3 +402,29 @@ def test_no_sideways_scrolling_at_laptop_widths(
     ):
         right = widget.mapTo(shown_in, QPoint(widget.width(), 0)).x()
         assert right <= shown_in.width(), widget
+
+
+def test_the_standard_dose_sits_under_the_dose_field_and_nothing_touches_the_scroll_bar(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    window = make_window(size=(1280, 800))
+    window.open_item("iv-ketamine-trd")
+    panel = window.item_view.calculator
+    assert isinstance(panel, DosePanel)
+    assert panel.dose_edit is not None
+    assert panel.dose_choices is not None
+    QApplication.processEvents()
+    fields = panel.inputs_area.widget()
+    assert fields is not None
+    use_standard = panel.dose_choices.buttons[0]
+    field_bottom = panel.dose_edit.mapTo(fields, QPoint(0, panel.dose_edit.height())).y()
+    button_top = use_standard.mapTo(fields, QPoint(0, 0)).y()
+    # No more than two of the form's row gaps: the button belongs to the field above it.
+    form = fields.layout()
+    assert isinstance(form, QFormLayout)
+    assert button_top - field_bottom <= 2 * form.verticalSpacing()
+    viewport = panel.inputs_area.viewport().width()
+    for unit in (panel.dose_unit_label, *panel.weight_unit.buttons):  # type: ignore[union-attr]
+        assert unit is not None
+        right = unit.mapTo(fields, QPoint(unit.width(), 0)).x()
+        assert viewport - right >= 8, unit  # a gap before the scroll bar
