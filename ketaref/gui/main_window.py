@@ -259,7 +259,10 @@ class MainWindow(QMainWindow):
             Banner(
                 "policyBanner",
                 "This computer's settings from IT have a problem; ketaref uses its own default"
-                " where a setting could not be used. Tell IT.",
+                " where a setting could not be used. Tell IT."
+                if self.machine.machine_problem
+                else "Your own settings have a problem; ketaref ignores what it could not use."
+                " Set them again in File, Preferences.",
                 "&Details…",
             )
         ]

@@ -679,3 +679,13 @@ def test_the_content_banner_says_what_happened_and_what_to_do_in_plain_words(
     assert text.endswith("Tell IT.")
     # No paths, file positions, hashes or pack jargon: those are for the Details dialog.
     assert not re.search(r"/|\.yaml|:\d|\bpack\b|refused", text), text
+
+
+def test_a_problem_only_in_the_users_own_settings_is_not_sent_to_it(
+    make_window: WindowFactory,
+) -> None:
+    own = MachineSettings(problems=("user settings: paper_size not a paper size",))
+    window = make_window(machine=own)
+    (banner,) = [b for b in window.banners if b.objectName() == "policyBanner"]
+    assert banner.label.text().startswith("Your own settings have a problem")
+    assert "Tell IT" not in banner.label.text()
