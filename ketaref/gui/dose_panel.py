@@ -118,6 +118,7 @@ class ChoiceButtons(QWidget):
         layout = QBoxLayout(direction, self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: list[QPushButton] = []
+        self._note_rows: list[tuple[QBoxLayout, QPushButton, QLabel]] = []
         for index, text in enumerate(texts):
             button = QPushButton(text)
             button.setCheckable(True)
@@ -132,13 +133,15 @@ class ChoiceButtons(QWidget):
             if not note:
                 layout.addWidget(button)
                 continue
-            # The note (a source) wraps beside the button, so a narrow panel never scrolls sideways.
+            # The note (a source) wraps beside the button, so a narrow panel never scrolls
+            # sideways; where even one of its words would not fit there, it goes under it.
             label = _selectable_label(f"Source of {button.text().replace('&', '')}")
             label.setText(note)
-            row = QHBoxLayout()
-            row.addWidget(button)
+            row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             row.addWidget(label, 1)
             layout.addLayout(row)
+            self._note_rows.append((row, button, label))
         if not vertical:
             layout.addStretch(1)
         self.setAccessibleName(name)
@@ -148,6 +151,20 @@ class ChoiceButtons(QWidget):
         self._index: int | None = None
         if checked is not None:
             self.set_index(checked)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Each note beside its button where its longest word fits there, else under it."""
+        super().resizeEvent(event)
+        for row, button, label in self._note_rows:
+            metrics = label.fontMetrics()
+            longest = max(metrics.horizontalAdvance(word) for word in label.text().split())
+            room = self.width() - button.sizeHint().width() - row.spacing()
+            beside = room >= longest + 2 * label.margin() + 2
+            direction = (
+                QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+            )
+            if row.direction() != direction:
+                row.setDirection(direction)
 
     def index(self) -> int | None:
         """The index of the button that is down, or None."""

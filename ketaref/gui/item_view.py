@@ -162,6 +162,8 @@ class SourcesPanel(QWidget):
         self.list = QListView(self)
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
+        # Labels wrap: a sideways scroll bar would only take the last row of a short list.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName("Sources")
         self.list.setAccessibleDescription(
             "The sources cited by the item on screen; the selected one is shown in full below"

@@ -55,7 +55,11 @@ panel = window.item_view.calculator
 QTest.mouseClick(panel.fixed_dose_choice.buttons[1], Qt.MouseButton.LeftButton)
 found["spravato picked"] = [whole(panel.state_label), whole(panel.dose_label)]
 notes = [w for w in panel.fixed_dose_choice.findChildren(type(panel.state_label))]
-found["notes cut"] = [n.text() for n in notes if n.height() < n.heightForWidth(n.width())]
+def cut(note):
+    # Shorter than its wrapped text, or narrower than its longest word.
+    longest = max(note.fontMetrics().horizontalAdvance(w) for w in note.text().split())
+    return note.height() < note.heightForWidth(note.width()) or note.width() < longest
+found["notes cut"] = [n.text() for n in notes if cut(n)]
 screen = app.primaryScreen().availableGeometry()
 top_left = window.mapToGlobal(window.rect().topLeft())
 found["window on screen"] = [screen.getRect(), [top_left.x(), top_left.y(), window.width(), window.height()]]
