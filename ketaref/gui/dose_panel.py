@@ -158,8 +158,9 @@ class ChoiceButtons(QWidget):
         for row, button, label in self._note_rows:
             metrics = label.fontMetrics()
             longest = max(metrics.horizontalAdvance(word) for word in label.text().split())
-            room = self.width() - button.sizeHint().width() - row.spacing()
-            beside = room >= longest + 2 * label.margin() + 2
+            button_width = max(button.sizeHint().width(), button.minimumWidth())
+            room = self.width() - button_width - max(row.spacing(), 0)
+            beside = room >= longest + 2 * label.margin() + 4
             direction = (
                 QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
             )
