@@ -32,19 +32,17 @@ def content_notice(
     What happened and what to do; the technical reasons (paths, problems, versions) are for
     the Details dialog. ``standard``: the content in use is the bundled pack.
     """
-    said: list[str] = []
-    severity = "info"
+    refusal = []
     if refused:
-        severity = "critical"
-        said.append(
+        refusal.append(
             "Your clinic's content could not be loaded; you are seeing the standard content."
             if standard
             else "Your clinic's new content could not be loaded; you are seeing the last copy"
             " this computer trusted."
         )
+    warnings = []
     if local_rules is not None and local_rules.refusal:
-        severity = "critical" if refused else "warning"
-        said.append(
+        warnings.append(
             "Your clinic's local rules could not be loaded; the values they set show as not"
             " set by this clinic."
             if local_rules.rules is None
@@ -52,15 +50,13 @@ def content_notice(
             " trusted are in use."
         )
     if local_rules is not None and local_rules.past_review:
-        severity = "critical" if refused else "warning"
-        said.append(
+        warnings.append(
             "Your clinic's local rules are past their review date; their values are marked so."
         )
     if expired:
-        severity = "critical" if refused else "warning"
-        said.append("The content in use is past its expiry date.")
-    if not said:
-        said.append("There is a note about the content in use.")
+        warnings.append("The content in use is past its expiry date.")
+    said = [*refusal, *warnings] or ["There is a note about the content in use."]
+    severity = "critical" if refusal else "warning" if warnings else "info"
     return " ".join([*said, "Tell IT."]), severity
 
 

@@ -56,16 +56,21 @@ def open_dialog(qtbot: QtBot, title: str) -> QDialog:
     return found[0]
 
 
-def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
-    """The refusal banner's text, and the problem list its Details… button opens."""
-    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+def details_of(qtbot: QtBot, banner: Banner) -> str:
+    """The problem list a banner's Details… button opens."""
     assert banner.isVisible()
     assert banner.button is not None
     qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(qtbot, "Content problems")
     details = dialog.details.toPlainText()  # type: ignore[attr-defined]
     dialog.close()
-    return banner.label.text(), details
+    return str(details)
+
+
+def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
+    """The refusal banner's text, and the problem list its Details… button opens."""
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    return banner.label.text(), details_of(qtbot, banner)
 
 
 def told(qtbot: QtBot, window: MainWindow) -> str:
@@ -306,11 +311,7 @@ def test_policy_problems_show_a_banner(
         "This computer's settings from IT have a problem; ketaref uses its own default where a"
         " setting could not be used. Tell IT."
     )
-    assert banner.button is not None
-    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
-    dialog.close()
+    details = details_of(qtbot, banner)
     assert "Machine policy:" in details
     assert "machine policy has problems" in details
     assert "paper_size" in details
@@ -323,11 +324,7 @@ def test_a_bad_policy_value_is_named_under_details(
         'clinic_name = 3\ndefault_paper = "letter"\n', make_window, tmp_path, monkeypatch
     )
     assert "clinic_name" not in banner.label.text()
-    assert banner.button is not None
-    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
-    dialog.close()
+    details = details_of(qtbot, banner)
     assert "bad value for clinic_name" in details
     assert "applies the rest" in details
 
