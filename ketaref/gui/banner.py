@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ketaref.gui import accessibility
 from ketaref.gui.palette import colors_for
+
+if TYPE_CHECKING:  # the content model loads with the content, not at start-up
+    from ketaref.content.local_rules import LocalRulesInForce
 
 
 def sentence(text: str) -> str:
@@ -17,6 +22,42 @@ def sentence(text: str) -> str:
         return ""
     end = "" if text.endswith((".", "!", "?")) else "."
     return text[0].upper() + text[1:] + end
+
+
+def content_notice(
+    *, refused: bool, standard: bool, expired: bool, local_rules: LocalRulesInForce | None
+) -> tuple[str, str]:
+    """What a banner says about the content in use, in plain words, and its severity.
+
+    What happened and what to do; the technical reasons (paths, problems, versions) are for
+    the Details dialog. ``standard``: the content in use is the bundled pack.
+    """
+    refusal = []
+    if refused:
+        refusal.append(
+            "Your clinic's content could not be loaded; you are seeing the standard content."
+            if standard
+            else "Your clinic's new content could not be loaded; you are seeing the last copy"
+            " this computer trusted."
+        )
+    warnings = []
+    if local_rules is not None and local_rules.refusal:
+        warnings.append(
+            "Your clinic's local rules could not be loaded; the values they set show as not"
+            " set by this clinic."
+            if local_rules.rules is None
+            else "Your clinic's new local rules could not be loaded; the last ones this computer"
+            " trusted are in use."
+        )
+    if local_rules is not None and local_rules.past_review:
+        warnings.append(
+            "Your clinic's local rules are past their review date; their values are marked so."
+        )
+    if expired:
+        warnings.append("The content in use is past its expiry date.")
+    said = [*refusal, *warnings] or ["There is a note about the content in use."]
+    severity = "critical" if refusal else "warning" if warnings else "info"
+    return " ".join([*said, "Tell IT."]), severity
 
 
 #: Banner severities: the sign shown, its name for screen readers, and its colours' names.

@@ -18,7 +18,13 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QFont, QGuiApplication
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QFont,
+    QGuiApplication,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -52,10 +58,17 @@ from ketaref.dosing.calculator import (
     regimen_label,
 )
 from ketaref.dosing.units import DoseInputError
-from ketaref.gui.palette import colors_for, theme_from
+from ketaref.gui.fitting_scroll import FittingScrollArea
+from ketaref.gui.palette import colors_for, theme_from, toggle_style_sheet
 
 #: How long a changed result stays highlighted, in milliseconds.
 HIGHLIGHT_MS = 1500
+#: Pixels kept free between the inputs and the inputs' scroll bar.
+SCROLL_BAR_GAP = 8
+#: The least height of the inputs and of the card's details when the column is short (each
+#: scrolls then): a row of fields, two lines of text.
+INPUTS_LEAST_HEIGHT = 44
+DETAILS_LEAST_HEIGHT = 30
 
 #: The result card's states, as the card's first line says them.
 STATE_OK = "Calculated"
@@ -105,6 +118,7 @@ class ChoiceButtons(QWidget):
         layout = QBoxLayout(direction, self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.buttons: list[QPushButton] = []
+        self._note_rows: list[tuple[QBoxLayout, QPushButton, QLabel]] = []
         for index, text in enumerate(texts):
             button = QPushButton(text)
             button.setCheckable(True)
@@ -119,20 +133,39 @@ class ChoiceButtons(QWidget):
             if not note:
                 layout.addWidget(button)
                 continue
-            # The note (a source) wraps beside the button, so a narrow panel never scrolls sideways.
+            # The note (a source) wraps beside the button, so a narrow panel never scrolls
+            # sideways; where even one of its words would not fit there, it goes under it.
             label = _selectable_label(f"Source of {button.text().replace('&', '')}")
             label.setText(note)
-            row = QHBoxLayout()
-            row.addWidget(button)
+            row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             row.addWidget(label, 1)
             layout.addLayout(row)
+            self._note_rows.append((row, button, label))
         if not vertical:
             layout.addStretch(1)
         self.setAccessibleName(name)
         self.setAccessibleDescription(description)
+        # The button that is down is filled in a strong colour, so the choice is plain at a glance.
+        self.setStyleSheet(toggle_style_sheet(self.palette()))
         self._index: int | None = None
         if checked is not None:
             self.set_index(checked)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Each note beside its button where its longest word fits there, else under it."""
+        super().resizeEvent(event)
+        for row, button, label in self._note_rows:
+            metrics = label.fontMetrics()
+            longest = max(metrics.horizontalAdvance(word) for word in label.text().split())
+            button_width = max(button.sizeHint().width(), button.minimumWidth())
+            room = self.width() - button_width - max(row.spacing(), 0)
+            beside = room >= longest + 2 * label.margin() + 4
+            direction = (
+                QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+            )
+            if row.direction() != direction:
+                row.setDirection(direction)
 
     def index(self) -> int | None:
         """The index of the button that is down, or None."""
@@ -176,16 +209,23 @@ class DosePanel(QWidget):
         self._highlight.timeout.connect(lambda: self._set_highlight(False))
 
         self.setAccessibleName(f"Dose calculator for {protocol.title}")
-        form = QFormLayout()
+        fields = QWidget()
+        form = QFormLayout(fields)
+        # Room on the right, so the units never touch the scroll bar when there is one.
+        form.setContentsMargins(0, 0, SCROLL_BAR_GAP, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         inputs = self._build_inputs(form)
         card = self._build_card()
+        # The inputs scroll on their own when the column is short; the card stays in view below
+        # them, its state and dose always shown (only its details scroll), so a changed result
+        # is seen at once at any scale.
+        self.inputs_area = FittingScrollArea(fields, INPUTS_LEAST_HEIGHT)
+        self.inputs_area.setAccessibleName("Calculator inputs")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)  # the protocol view's "Dose calculator" box frames it
-        layout.addLayout(form)
+        layout.addWidget(self.inputs_area)
         layout.addWidget(card)
-        layout.addStretch(1)
         for first, second in itertools.pairwise([*inputs, self._acknowledge, self.working_toggle]):
             QWidget.setTabOrder(first, second)
         if self._weight_based:
@@ -353,6 +393,7 @@ class DosePanel(QWidget):
         self.working_toggle.setAccessibleDescription(
             "Shows the formula with the numbers put in, the exact values and the rounding"
         )
+        self.working_toggle.setStyleSheet(toggle_style_sheet(self.palette()))
         self.working_toggle.toggled.connect(self._show)
         self._working_label = _selectable_label("Formula, exact values and display rounding")
 
@@ -366,18 +407,23 @@ class DosePanel(QWidget):
         warning_layout.addLayout(acknowledge_row)
         warning_layout.addWidget(self._ack_state_label)
         self._warning_frame = warnings
-        layout = QVBoxLayout(card)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, SCROLL_BAR_GAP, 0)
         for widget in (
-            self.state_label,
-            self.dose_label,
-            self._message_label,
             self.lines_label,
             warnings,
             self._sources_label,
             self.working_toggle,
             self._working_label,
         ):
+            details_layout.addWidget(widget)
+        self.details_area = FittingScrollArea(details, DETAILS_LEAST_HEIGHT)
+        self.details_area.setAccessibleName("Result details")
+        layout = QVBoxLayout(card)
+        for widget in (self.state_label, self.dose_label, self._message_label):
             layout.addWidget(widget)
+        layout.addWidget(self.details_area)
         return card
 
     def _line_edit(self, placeholder: str, name: str, description: str) -> QLineEdit:
@@ -472,6 +518,7 @@ class DosePanel(QWidget):
             [f"Use {self._choice_text(0, standard)}"],
             "Published dose",
             "The protocol's standard dose with its source; press to put it in the dose field",
+            vertical=True,  # its source wraps beside it, no stretch squeezing it to a column
             notes=[f"the protocol's standard dose {cited(standard, self.cite)}"],
         )
         self.dose_choices.chosen.connect(lambda _: self._use_standard(standard))
@@ -576,6 +623,7 @@ class DosePanel(QWidget):
         self._message_label.setVisible(bool(self._message))
         for widget in (self.dose_label, self.lines_label, self._sources_label):
             widget.setVisible(result is not None)
+        self.details_area.setVisible(result is not None)
         self.working_toggle.setVisible(result is not None)
         self._working_label.setVisible(result is not None and self.working_toggle.isChecked())
         self._warning_frame.setVisible(bool(result and result.needs_acknowledgement))
@@ -614,11 +662,48 @@ class DosePanel(QWidget):
             )
         if dose != self._shown_dose:
             self._result_changed_visibly(self._shown_dose, dose)
+        self._keep_headline_whole()
         self.resultChanged.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower card wraps the state and dose onto more lines: keep room for them all."""
+        super().resizeEvent(event)
+        self._keep_headline_whole()
+
+    def _keep_headline_whole(self) -> None:
+        """The card is never shorter than its state, dose and message at its width (only its
+        details scroll), so the result is never cut however short the column."""
+        layout = self.card.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        width = self.card.contentsRect().width() - margins.left() - margins.right()
+        if width <= 0:
+            return
+        shown = [
+            label
+            for label in (self.state_label, self.dose_label, self._message_label)
+            if not label.isHidden()
+        ]
+        height = sum(label.heightForWidth(width) for label in shown)
+        height += layout.spacing() * len(shown) + margins.top() + margins.bottom()
+        if not self.details_area.isHidden():
+            height += self.details_area.minimumSizeHint().height()
+        height += self.card.frameWidth() * 2
+        if self.card.minimumHeight() != height:
+            self.card.setMinimumHeight(height)
+        # The inputs keep at least half of what the headline leaves, so a short column still
+        # shows a few fields rather than the whole of the card's details.
+        spare = self.height() - height - (self.layout() or layout).spacing()
+        wanted = self.inputs_area.sizeHint().height()
+        least = min(wanted, max(INPUTS_LEAST_HEIGHT, spare // 2))
+        if self.inputs_area.minimumHeight() != least:
+            self.inputs_area.setMinimumHeight(least)
 
     def _result_changed_visibly(self, before: str, after: str) -> None:
         """Highlight the card for a moment and tell screen readers what the dose is now."""
         self._shown_dose = after
+        # The details start again at their top, under the state and dose that are always shown.
+        self.details_area.verticalScrollBar().setValue(0)
         if not before:
             return  # the first result after an empty card needs no "changed" signal
         self._set_highlight(True)

@@ -31,8 +31,10 @@ class MachineSettings:
     #: Clinic name and paper for printouts, as the core works them out for ``ketaref print`` too.
     printing: PrintDefaults = field(default_factory=PrintDefaults)
     problems: tuple[str, ...] = ()
-    #: One sentence for the banner naming what is wrong (e.g. the key with a bad value).
+    #: One sentence naming what is wrong (e.g. the key with a bad value), for Details….
     problem_summary: str = ""
+    #: Whether a problem is IT's (the machine policy), not only the user's own settings file.
+    machine_problem: bool = False
     #: Keys users may not change, with where their value comes from.
     locked_by: Mapping[str, str] = field(default_factory=dict)
 
@@ -44,6 +46,7 @@ def machine_settings(policy: Policy) -> MachineSettings:
         printing=print_defaults(policy),
         problems=tuple(str(problem) for problem in policy.problems),
         problem_summary=policy.summary(),
+        machine_problem=bool(policy.machine_problems or policy.not_applied) or not policy.applied,
         locked_by={key: origin for key, origin in locked_by.items() if key in USER_KEYS},
     )
 

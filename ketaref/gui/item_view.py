@@ -19,19 +19,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSize,
     Qt,
     QUrl,
 )
 from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QLabel,
     QListView,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStyle,
@@ -69,6 +66,11 @@ SHORT_NAME = 40
 SHORT_LOCATOR = 50
 #: Initial width of the column holding the dose calculator and the sources.
 SIDE_WIDTH = 340
+#: The share of the side column's height the calculator may take (its inputs and details
+#: scroll when it needs more), so the sources list keeps some rows.
+CALCULATOR_SHARE = 0.7
+#: The sources panel's least height, in lines of text: its title, a row of the list, the Copy button.
+SOURCES_LEAST_LINES = 4
 #: Text of ordinary width, to measure how wide 80 characters of the reading pane's font are.
 _SAMPLE_TEXT = "The APA consensus statement reviews off-label ketamine for mood disorders; "
 _SURNAME = re.compile(r"^([A-Z][\w'’-]+) [A-Z]{1,3}\b")
@@ -160,6 +162,8 @@ class SourcesPanel(QWidget):
         self.list = QListView(self)
         self.list.setModel(self.model)
         self.list.setWordWrap(True)
+        # Labels wrap: a sideways scroll bar would only take the last row of a short list.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setAccessibleName("Sources")
         self.list.setAccessibleDescription(
             "The sources cited by the item on screen; the selected one is shown in full below"
@@ -342,33 +346,6 @@ class SectionBar(QWidget):
         self.setVisible(bool(sections))
 
 
-class _FittingScrollArea(QScrollArea):
-    """A scroll area as tall as its content wants (it scrolls only when the column is shorter)."""
-
-    def sizeHint(self) -> QSize:
-        widget = self.widget()
-        if widget is None:
-            return QSize(0, 0)
-        frame = 2 * self.frameWidth()
-        hint = widget.sizeHint()
-        height = hint.height()
-        width = self.viewport().width()
-        if widget.hasHeightForWidth() and width > 0:
-            # Wrapped text is taller in a narrow column: ask for that height, so no scroll bar
-            # appears (and takes width) while there is room.
-            height = max(height, widget.heightForWidth(width))
-        return QSize(hint.width() + frame, height + frame)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(0, 60)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """A warning shown or hidden in the panel changes its height: ask for the new size."""
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
-        return super().eventFilter(watched, event)
-
-
 class ItemView(QWidget):
     """One item's text, the dose calculator area (protocols with dosing) and its sources."""
 
@@ -396,13 +373,9 @@ class ItemView(QWidget):
         self.calculator_area = QGroupBox("Dose calculator", self)
         self.calculator_area.setAccessibleName("Dose calculator")
         # As tall as the panel wants, no taller: the sources panel gets the rest. Should the
-        # column be too short, the panel scrolls up and down, never sideways.
-        self._calculator_scroll = _FittingScrollArea(self.calculator_area)
-        self._calculator_scroll.setWidgetResizable(True)
-        self._calculator_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._calculator_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop
-        self._calculator_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QVBoxLayout(self.calculator_area).addWidget(self._calculator_scroll)
+        # column be too short, the panel's inputs scroll up and down (never sideways) and its
+        # result card stays in view.
+        self._calculator_layout = QVBoxLayout(self.calculator_area)
         self.calculator_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._calculator: QWidget | None = None
         self.calculator_area.hide()
@@ -412,6 +385,11 @@ class ItemView(QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.calculator_area, 0)
         side_layout.addWidget(self.sources, 1)
+        # The calculator is served first: the sources take what it leaves (their list scrolls),
+        # never less than a few lines.
+        self.sources.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self.sources.setMinimumHeight(SOURCES_LEAST_LINES * self.fontMetrics().lineSpacing())
+        self.side.installEventFilter(self)
         reading = QWidget(self)
         reading_layout = QVBoxLayout(reading)
         reading_layout.setContentsMargins(0, 0, 0, 0)
@@ -432,6 +410,12 @@ class ItemView(QWidget):
         #: The widget Tab comes from into this view (the window sets it: its search results).
         self.tab_predecessor: QWidget | None = None
         self.order_tabs()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The side column was resized: the calculator may take its share of the new height."""
+        if watched is self.side and event.type() == QEvent.Type.Resize:
+            self.calculator_area.setMaximumHeight(int(self.side.height() * CALCULATOR_SHARE))
+        return super().eventFilter(watched, event)
 
     @property
     def protocol(self) -> Protocol | None:
@@ -517,19 +501,14 @@ class ItemView(QWidget):
             # Hidden at once: deleteLater() waits for the event loop, and the old panel must
             # never show beside the next protocol.
             self._calculator.hide()
-            self._calculator_scroll.takeWidget()
+            self._calculator_layout.removeWidget(self._calculator)
             self._calculator.deleteLater()
         self._calculator = widget
         self.calculator_area.setMinimumWidth(0)
         if widget is not None:
             # The column is never narrower than the panel: nothing in it is cut off at the side.
-            self.calculator_area.setMinimumWidth(
-                widget.minimumSizeHint().width()
-                + self._calculator_scroll.verticalScrollBar().sizeHint().width()
-                + 24
-            )
-            self._calculator_scroll.setWidget(widget)
-            widget.installEventFilter(self._calculator_scroll)
+            self.calculator_area.setMinimumWidth(widget.minimumSizeHint().width() + 24)
+            self._calculator_layout.addWidget(widget)
             widget.show()
         self.order_tabs()
 

@@ -34,7 +34,7 @@ from ketaref.content.kinds import Kind, kinds_in_words, linked_ids
 from ketaref.content.summary import NOT_REVIEWED, ContentSummary, summarize
 from ketaref.gui import accessibility, integration
 from ketaref.gui.actions import ACTIONS, create_actions
-from ketaref.gui.banner import Banner, sentence
+from ketaref.gui.banner import Banner, content_notice, sentence
 from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.history import History
 from ketaref.gui.integration import MachineSettings
@@ -242,19 +242,12 @@ class MainWindow(QMainWindow):
                 )
             )
         if summary.notices:
-            running = (
-                f"ketaref is running on {self._origin_name(summary)} (content {summary.version},"
-                f" pack {summary.pack_hash})"
+            text, severity = content_notice(
+                refused=summary.refused,
+                standard=summary.origin == "bundled",
+                expired=summary.expired,
+                local_rules=self.active.local_rules if self.active else None,
             )
-            if summary.refused:
-                text = (
-                    "Your clinic's content could not be loaded; you are seeing the standard"
-                    f" content: {running}. Tell IT; Details lists what was wrong. "
-                )
-            else:
-                text = f"About the content in use. {running}. "
-            text += " ".join(sentence(notice) for notice in summary.notices)
-            severity = "critical" if summary.refused else "info"
             banners.append(Banner("refusedPackBanner", text, "Detai&ls…", severity=severity))
         return banners
 
@@ -265,7 +258,11 @@ class MainWindow(QMainWindow):
         return [
             Banner(
                 "policyBanner",
-                f"{self.machine.problem_summary} Tell IT; Details lists the problems.",
+                "This computer's settings from IT have a problem; ketaref uses its own default"
+                " where a setting could not be used. Tell IT."
+                if self.machine.machine_problem
+                else "Your own settings have a problem; ketaref ignores what it could not use."
+                " Set them again in File, Preferences.",
                 "&Details…",
             )
         ]
@@ -585,10 +582,14 @@ class MainWindow(QMainWindow):
         from ketaref.gui.dialogs import problems_dialog
 
         summary = self.summary or NO_ITEMS  # while loading: the machine policy's problems
+        running = (
+            f"ketaref is running on {self._origin_name(summary)} (content {summary.version},"
+            f" pack {summary.pack_hash})."
+        )
         dialog = problems_dialog(
-            [sentence(n) for n in summary.notices],
+            [running, *(sentence(n) for n in summary.notices)] if summary.notices else [],
             list(summary.refused_problems),
-            self.machine.problems,
+            [self.machine.problem_summary, *self.machine.problems] if self.machine.problems else [],
             self,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

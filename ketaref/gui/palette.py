@@ -2,11 +2,11 @@
 
 The app mostly draws in the palette's own colours; where it sets one (muted labels, badges,
 banners, chips, warnings, refusals, links and the focused link, the focus ring, search
-highlights), it takes it from here, and ``colors_for`` picks the light or dark set by the
-lightness of the palette's window colour. Each text colour is paired with the background it is
+highlights, the toggle that is down), it takes it from here, and ``colors_for`` picks the light
+or dark set by the lightness of the palette's window colour. Each text colour is paired with the background it is
 drawn on in ``TEXT_PAIRS``, and the focus colour with what it marks in ``FOCUS_PAIRS``; a test
-checks every text pair reaches WCAG AA (4.5:1) and every focus pair 3:1, in both a light and a
-dark palette.
+checks every text pair reaches WCAG AA (4.5:1) and every focus pair and ``STATE_PAIRS`` 3:1, in
+both a light and a dark palette.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class Colors(PageColors):
     focus: str
     focus_link_text: str
     preview_background: str
+    choice_checked: str
+    choice_checked_text: str
 
 
 LIGHT = Colors(
@@ -66,6 +68,8 @@ LIGHT = Colors(
     focus="#1d63c9",
     focus_link_text="#ffffff",
     preview_background="#808080",
+    choice_checked="#1d4f91",
+    choice_checked_text="#ffffff",
 )
 
 DARK = Colors(
@@ -96,6 +100,8 @@ DARK = Colors(
     focus="#8ab4f8",
     focus_link_text="#000000",
     preview_background="#505050",
+    choice_checked="#8ab4f8",
+    choice_checked_text="#000000",
 )
 
 #: Every text colour the app sets, with what it is drawn on: another colour of the set, or a
@@ -117,6 +123,13 @@ TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("warning_banner_text", "warning_banner"),
     ("critical_banner_text", "critical_banner"),
     ("focus_link_text", "focus"),
+    ("choice_checked_text", "choice_checked"),
+)
+#: A toggle that is down against one that is up (its fill against the palette's button colour):
+#: the choice made must be told apart at a glance, 3:1 as for any part of a control (WCAG 1.4.11).
+STATE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("choice_checked", "button"),
+    ("choice_checked", "window"),
 )
 #: Where the focus colour marks the keyboard's place (a focused link's fill, the ring round a
 #: field), with what it is next to: it must stand out from that by 3:1 (WCAG 1.4.11, 2.4.13).
@@ -152,8 +165,12 @@ def theme_from(palette: QPalette) -> Theme:
 
 
 def background(colors: Colors, palette: QPalette, name: str) -> str:
-    """A background of ``TEXT_PAIRS``: a colour of the set or a palette role, as #rrggbb."""
-    roles = {"base": QPalette.ColorRole.Base, "window": QPalette.ColorRole.Window}
+    """A background of ``TEXT_PAIRS`` or ``STATE_PAIRS``: a colour of the set or a palette role, as #rrggbb."""
+    roles = {
+        "base": QPalette.ColorRole.Base,
+        "window": QPalette.ColorRole.Window,
+        "button": QPalette.ColorRole.Button,
+    }
     if name in roles:
         return palette.color(roles[name]).name()
     return str(getattr(colors, name))
@@ -227,4 +244,19 @@ def focus_style_sheet(palette: QPalette) -> str:
     return (
         f"{plain} {{ border: 1px solid {colors.border}; padding: 1px; }}"
         f" {focused} {{ border: 2px solid {colors.focus}; padding: 0px; }}"
+    )
+
+
+def toggle_style_sheet(palette: QPalette) -> str:
+    """The rule for toggle buttons (kg/lb, min/h, doses): the one that is down filled in a
+    strong colour, with a 2 px ring when the keyboard is on it (inside the fill, in the fill's
+    text colour, so it shows on the fill too)."""
+    colors = colors_for(palette)
+    return (
+        "QPushButton { background: palette(button); color: palette(button-text);"
+        f" border: 1px solid {colors.border}; border-radius: 3px; padding: 4px 8px; }}"
+        f" QPushButton:checked {{ background: {colors.choice_checked};"
+        f" color: {colors.choice_checked_text}; border-color: {colors.choice_checked}; }}"
+        f" QPushButton:focus {{ border: 2px solid {colors.focus}; padding: 3px 7px; }}"
+        f" QPushButton:checked:focus {{ border-color: {colors.choice_checked_text}; }}"
     )

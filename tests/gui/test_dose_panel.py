@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -386,15 +386,45 @@ def test_no_sideways_scrolling_at_laptop_widths(
     type_into(qtbot, panel.concentration_edit, "100")
     assert panel.state() == STATE_UNACKNOWLEDGED
     QApplication.processEvents()
-    scroll = window.item_view.calculator_area.findChild(QScrollArea)
-    assert scroll is not None
-    qtbot.waitUntil(lambda: scroll.viewport().width() > 0)
-    assert not scroll.horizontalScrollBar().isVisible()
-    viewport = scroll.viewport().width()
+    for scroll in (panel.inputs_area, panel.details_area):
+        qtbot.waitUntil(lambda s=scroll: s.viewport().width() > 0)
+        assert not scroll.horizontalScrollBar().isVisible()
     checkbox = panel.findChild(QCheckBox)
     assert panel.weight_unit is not None
     assert checkbox is not None
     assert "I have checked these warnings" in shown_text(panel)
-    for widget in (panel.weight_unit.buttons[1], checkbox, panel.dose_label, panel.lines_label):
-        right = widget.mapTo(scroll.viewport(), QPoint(widget.width(), 0)).x()
-        assert right <= viewport, widget
+    inputs, details = panel.inputs_area.viewport(), panel.details_area.viewport()
+    for widget, shown_in in (
+        (panel.weight_unit.buttons[1], inputs),
+        (checkbox, details),
+        (panel.lines_label, details),
+        (panel.dose_label, panel.card),
+    ):
+        right = widget.mapTo(shown_in, QPoint(widget.width(), 0)).x()
+        assert right <= shown_in.width(), widget
+
+
+def test_the_standard_dose_sits_under_the_dose_field_and_nothing_touches_the_scroll_bar(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    window = make_window(size=(1280, 800))
+    window.open_item("iv-ketamine-trd")
+    panel = window.item_view.calculator
+    assert isinstance(panel, DosePanel)
+    assert panel.dose_edit is not None
+    assert panel.dose_choices is not None
+    QApplication.processEvents()
+    fields = panel.inputs_area.widget()
+    assert fields is not None
+    use_standard = panel.dose_choices.buttons[0]
+    field_bottom = panel.dose_edit.mapTo(fields, QPoint(0, panel.dose_edit.height())).y()
+    button_top = use_standard.mapTo(fields, QPoint(0, 0)).y()
+    # No more than two of the form's row gaps: the button belongs to the field above it.
+    form = fields.layout()
+    assert isinstance(form, QFormLayout)
+    assert button_top - field_bottom <= 2 * form.verticalSpacing()
+    viewport = panel.inputs_area.viewport().width()
+    for unit in (panel.dose_unit_label, *panel.weight_unit.buttons):  # type: ignore[union-attr]
+        assert unit is not None
+        right = unit.mapTo(fields, QPoint(unit.width(), 0)).x()
+        assert viewport - right >= 8, unit  # a gap before the scroll bar

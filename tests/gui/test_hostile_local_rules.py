@@ -19,7 +19,7 @@ from ketaref.gui.main_window import MainWindow
 from tests.conftest import Cli
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_local_rules_on_screen import visible_text
-from tests.gui.test_main_window import banner_texts, open_dialog
+from tests.gui.test_main_window import open_dialog, told
 from tests.lifecycle import conftest as lifecycle
 from tests.lifecycle.conftest import Keys, Site
 from tests.local_rule_files import (
@@ -111,7 +111,7 @@ def test_a_hostile_file_is_refused_on_screen_with_the_reason(
 
     window = window_as_the_app_loads_it(make_window)
 
-    banners = " ".join(banner_texts(window))
+    banners = told(qtbot, window)
     assert "local rules at" in banners
     assert "were refused" in banners
     assert reason in banners
@@ -139,7 +139,7 @@ def test_an_older_version_after_a_newer_one_is_refused_as_a_rollback(
 
     window = window_as_the_app_loads_it(make_window)
 
-    banners = " ".join(banner_texts(window))
+    banners = told(qtbot, window)
     assert "older than version 2 this machine already trusted (a rollback)" in banners
     assert "using the last trusted local rules, version 2" in banners
     text = visible_text(window)
@@ -150,7 +150,12 @@ def test_an_older_version_after_a_newer_one_is_refused_as_a_rollback(
 
 @pytest.mark.parametrize("policy", ["warn", "block"])
 def test_rules_past_their_review_date_are_marked_or_refused_as_the_policy_says(
-    policy: str, make_window: WindowFactory, site: Site, keys: Keys, cli: Cli
+    policy: str,
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    site: Site,
+    keys: Keys,
+    cli: Cli,
 ) -> None:
     site.configure(expired_content=policy)
     text = rules_text(approved_on="2020-01-01", review_due="2021-01-01")
@@ -158,7 +163,7 @@ def test_rules_past_their_review_date_are_marked_or_refused_as_the_policy_says(
 
     window = window_as_the_app_loads_it(make_window)
 
-    banners = " ".join(banner_texts(window))
+    banners = told(qtbot, window)
     shown = visible_text(window)
     if policy == "warn":
         assert "passed their review date on 2021-01-01" in banners

@@ -17,7 +17,7 @@ from ketaref.content.local_rules import LocalRulesInForce
 from ketaref.content.local_rules_gate import check_rules_file
 from ketaref.content.pack import Library
 from tests.gui.conftest import WindowFactory
-from tests.gui.test_main_window import banner_texts, open_dialog
+from tests.gui.test_main_window import open_dialog, told
 from tests.gui.test_main_window import visible_text as raw_text
 from tests.local_rule_files import rules_text
 
@@ -82,7 +82,7 @@ def test_the_local_rules_dialog_lists_every_slot_and_about_names_the_version(
 
 
 def test_past_review_and_held_back_rules_show_a_banner_and_a_mark(
-    make_window: WindowFactory, bundled_library: Library
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
 ) -> None:
     notices = (
         "the local rules Test policy TP-1 rev 1 passed their review date on 2099-11-01",
@@ -90,7 +90,7 @@ def test_past_review_and_held_back_rules_show_a_banner_and_a_mark(
     )
     active = with_rules(bundled_library, past_review=True, notices=notices)
     window = make_window(active)
-    banners = " ".join(banner_texts(window))
+    banners = told(qtbot, window)
     assert "passed their review date" in banners
     assert "re-confirm" in banners
     window.open_item("iv-ketamine-session")
@@ -113,7 +113,7 @@ def test_printing_from_the_window_carries_the_local_rules(
 
 
 def test_a_refused_local_rules_file_shows_a_banner_and_no_values(
-    make_window: WindowFactory, tmp_path: Path, bundled_library: Library
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, bundled_library: Library
 ) -> None:
     from ketaref.content.active import load_active_content
 
@@ -122,7 +122,7 @@ def test_a_refused_local_rules_file_shows_a_banner_and_no_values(
     (folder / "local-rules.yaml").write_text(rules_text(library=bundled_library))  # unsigned
     Path(os.environ["KETAREF_POLICY"]).write_text(f"content_dir = {str(folder)!r}\n")
     window = make_window(load_active_content())
-    banners = " ".join(banner_texts(window))
+    banners = told(qtbot, window)
     assert "local rules at" in banners
     assert "is not signed" in banners
     window.open_item("iv-ketamine-session")

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -24,7 +25,7 @@ from ketaref.content.active import ActiveContent, load_active_content
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentProblem
 from ketaref.gui import integration
-from ketaref.gui.banner import Banner
+from ketaref.gui.banner import Banner, content_notice
 from ketaref.gui.integration import MachineSettings, machine_settings
 from ketaref.gui.main_window import MainWindow
 from ketaref.policy import load_policy
@@ -55,16 +56,28 @@ def open_dialog(qtbot: QtBot, title: str) -> QDialog:
     return found[0]
 
 
-def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
-    """The refusal banner's text, and the problem list its Details… button opens."""
-    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+def details_of(qtbot: QtBot, banner: Banner) -> str:
+    """The problem list a banner's Details… button opens."""
     assert banner.isVisible()
     assert banner.button is not None
     qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
     dialog = open_dialog(qtbot, "Content problems")
     details = dialog.details.toPlainText()  # type: ignore[attr-defined]
     dialog.close()
-    return banner.label.text(), details
+    return str(details)
+
+
+def refusal_banner_and_details(qtbot: QtBot, window: MainWindow) -> tuple[str, str]:
+    """The refusal banner's text, and the problem list its Details… button opens."""
+    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
+    return banner.label.text(), details_of(qtbot, banner)
+
+
+def told(qtbot: QtBot, window: MainWindow) -> str:
+    """The banners' words and what the content banner's Details… lists: all the user is told
+    about the content, at most one click away."""
+    _, details = refusal_banner_and_details(qtbot, window)
+    return " ".join([*banner_texts(window), details])
 
 
 def test_startup_shows_a_protocol_the_review_banner_and_the_pack_hash(
@@ -268,9 +281,12 @@ def test_a_refused_site_pack_shows_a_banner_with_every_problem(
     )
     window = make_window(active)
     text, details = refusal_banner_and_details(qtbot, window)
-    assert text.startswith("Your clinic's content could not be loaded; you are seeing the")
-    assert "running on the bundled pack" in text
-    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in text
+    # Plain words: what happened and what to do; the technical reason is under Details.
+    assert text == (
+        "Your clinic's content could not be loaded; you are seeing the standard content. Tell IT."
+    )
+    assert "running on the bundled pack" in details
+    assert "The site pack at /srv/ketaref/pack was refused: 2 problems" in details
     assert "protocols/x.yaml:3:5: unknown key “dose”" in details
     assert "manifest.yaml:1:1: lists “a.yaml”: path leaves the pack" in details
     assert window.actions_by_id["content_problems"].isEnabled()
@@ -293,24 +309,26 @@ def test_policy_problems_show_a_banner(
     _, banner = window_with_policy(
         'clinic_name = "Ward 4"\npaper_size = "a3"\n', make_window, tmp_path, monkeypatch
     )
-    assert "machine policy has problems" in banner.label.text()
-    assert banner.button is not None
-    qtbot.mouseClick(banner.button, Qt.MouseButton.LeftButton)
-    dialog = open_dialog(qtbot, "Content problems")
-    details = dialog.details.toPlainText()  # type: ignore[attr-defined]
-    dialog.close()
+    assert banner.label.text() == (
+        "This computer's settings from IT have a problem; ketaref uses its own default where a"
+        " setting could not be used. Tell IT."
+    )
+    details = details_of(qtbot, banner)
     assert "Machine policy:" in details
+    assert "machine policy has problems" in details
     assert "paper_size" in details
 
 
-def test_a_bad_policy_value_banner_names_its_key(
-    make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_bad_policy_value_is_named_under_details(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, banner = window_with_policy(
         'clinic_name = 3\ndefault_paper = "letter"\n', make_window, tmp_path, monkeypatch
     )
-    assert "bad value for clinic_name" in banner.label.text()
-    assert "applies the rest" in banner.label.text()
+    assert "clinic_name" not in banner.label.text()
+    details = details_of(qtbot, banner)
+    assert "bad value for clinic_name" in details
+    assert "applies the rest" in details
 
 
 def test_no_banner_but_review_when_nothing_was_refused(window: MainWindow) -> None:
@@ -412,7 +430,7 @@ def test_the_calculator_area_takes_a_widget_for_protocols_with_dosing(
 
 
 def test_a_notice_without_a_refusal_is_not_called_a_refusal(
-    make_window: WindowFactory, bundled_library: Library
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
 ) -> None:
     active = ActiveContent(
         library=bundled_library,
@@ -420,12 +438,11 @@ def test_a_notice_without_a_refusal_is_not_called_a_refusal(
         notices=("content 2026.11.0 expired on 2027-01-01",),
     )
     window = make_window(active)
-    banner = next(b for b in window.banners if b.objectName() == "refusedPackBanner")
-    text = banner.label.text()
-    assert text.startswith("About the content in use.")
-    assert "running on the site pack /srv/ketaref/pack" in text
-    assert "Content 2026.11.0 expired on 2027-01-01." in text
-    assert "refused" not in text
+    text, details = refusal_banner_and_details(qtbot, window)
+    assert text == "There is a note about the content in use. Tell IT."
+    assert "running on the site pack /srv/ketaref/pack" in details
+    assert "Content 2026.11.0 expired on 2027-01-01." in details
+    assert "refused" not in details
 
 
 def test_the_home_page_links_every_item(window: MainWindow, bundled_library: Library) -> None:
@@ -509,8 +526,9 @@ def test_a_broken_site_pack_named_by_the_machine_policy_shows_the_refusal_banner
     window = make_window(load_active_content(), machine_settings(load_policy()))
     text, details = refusal_banner_and_details(qtbot, window)
     assert text.startswith("Your clinic's content could not be loaded; you are seeing the")
-    assert "running on the bundled pack" in text
-    assert str(pack_copy) in text
+    assert str(pack_copy) not in text
+    assert "running on the bundled pack" in details
+    assert str(pack_copy) in details
     assert "protocols/spravato-trd.yaml:1:1: has " in details
     assert "changed after sealing" in details
 
@@ -626,3 +644,47 @@ def test_the_glossary_lists_the_packs_abbreviations_from_the_help_menu(
     assert "Clinician Administered Dissociative Symptoms Scale" in rows["CADSS"]
     assert len(rows) == len(bundled_library.glossary)
     dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("refused", "standard", "expired", "rules", "words", "severity"),
+    [
+        (True, True, False, None, "you are seeing the standard content", "critical"),
+        (True, False, False, None, "the last copy this computer trusted", "critical"),
+        (False, True, True, None, "past its expiry date", "warning"),
+        (False, True, False, "refused, none kept", "show as not set by this clinic", "warning"),
+        (False, True, False, "refused, kept", "the last ones this computer trusted", "warning"),
+        (False, True, False, "past review", "past their review date", "warning"),
+        (False, True, False, None, "a note about the content in use", "info"),
+    ],
+)
+def test_the_content_banner_says_what_happened_and_what_to_do_in_plain_words(
+    refused: bool, standard: bool, expired: bool, rules: str | None, words: str, severity: str
+) -> None:
+    from ketaref.content.local_rules import LocalRules, LocalRulesInForce
+
+    kept = cast(LocalRules, object())  # only whether there are rules in force is read
+    local_rules = {
+        None: None,
+        "refused, none kept": LocalRulesInForce(refusal="the local rules at /srv/x were refused"),
+        "refused, kept": LocalRulesInForce(kept, refusal="the local rules at /srv/x were refused"),
+        "past review": LocalRulesInForce(past_review=True),
+    }[rules]
+    text, found = content_notice(
+        refused=refused, standard=standard, expired=expired, local_rules=local_rules
+    )
+    assert words in text
+    assert found == severity
+    assert text.endswith("Tell IT.")
+    # No paths, file positions, hashes or pack jargon: those are for the Details dialog.
+    assert not re.search(r"/|\.yaml|:\d|\bpack\b|refused", text), text
+
+
+def test_a_problem_only_in_the_users_own_settings_is_not_sent_to_it(
+    make_window: WindowFactory,
+) -> None:
+    own = MachineSettings(problems=("user settings: paper_size not a paper size",))
+    window = make_window(machine=own)
+    (banner,) = [b for b in window.banners if b.objectName() == "policyBanner"]
+    assert banner.label.text().startswith("Your own settings have a problem")
+    assert "Tell IT" not in banner.label.text()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.active import ActiveContent
@@ -168,3 +169,30 @@ def test_the_focus_ring_rule_is_on_the_window(window: MainWindow) -> None:
     assert "QComboBox:focus" in rule
     assert "2px solid" in rule
     window.item_view.document.setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def test_a_toggle_that_is_down_stands_out_from_one_that_is_up(themed: QPalette) -> None:
+    assert not too_low(themed, app_palette.STATE_PAIRS, app_palette.FOCUS_CONTRAST)
+
+
+def test_the_chosen_unit_is_drawn_filled_and_plain_at_a_glance(
+    themed: QPalette, qtbot: QtBot, bundled_library: Library
+) -> None:
+    from ketaref.gui.dose_panel import DosePanel
+
+    panel = DosePanel(bundled_library, bundled_library.protocols["iv-ketamine-trd"])
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.weight_unit is not None
+    down, up = panel.weight_unit.buttons  # kg is chosen, lb is not
+
+    def fill(button: QPushButton) -> str:
+        """The colour inside the button's border, left of its text."""
+        image = button.grab().toImage()
+        return image.pixelColor(4, image.height() // 2).name()
+
+    colors = app_palette.colors_for(themed)
+    assert fill(down) == colors.choice_checked
+    assert app_palette.contrast_ratio(fill(down), fill(up)) >= app_palette.FOCUS_CONTRAST
+    # Its text colour on that fill is among TEXT_PAIRS (choice_checked_text), held at 4.5:1.

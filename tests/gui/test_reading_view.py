@@ -4,12 +4,12 @@ section bar, the calculator's share of the column, short source labels, and sear
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextBlockFormat, QTextTable
-from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from ketaref.content.pack import Library
+from ketaref.gui.dose_panel import DosePanel
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.navigation import GROUP, KIND_ROLE
 from ketaref.gui.search_delegate import highlighted_html
@@ -156,16 +156,22 @@ def test_items_without_sections_have_no_section_bar(window: MainWindow) -> None:
 def test_the_calculator_takes_only_its_height_and_the_sources_the_rest(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
-    window = make_window(size=(1280, 780))
+    window = make_window(size=(1600, 1000))
     view = window.item_view
     window.open_item("spravato-trd")
     qtbot.waitUntil(lambda: view.calculator_area.isVisible())
-    calculator = view.calculator
-    assert calculator is not None
+    panel = view.calculator
+    assert isinstance(panel, DosePanel)
+    assert panel.fixed_dose_choice is not None
+    qtbot.mouseClick(panel.fixed_dose_choice.buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.calculator_area.height() < view.sources.height())
-    scroll_area = view.calculator_area.findChild(QScrollArea)
-    assert scroll_area is not None
-    assert not scroll_area.verticalScrollBar().isVisible()
+    # All of it is shown once laid out: neither part scrolls.
+    scrolls = (panel.inputs_area, panel.details_area)
+    qtbot.waitUntil(lambda: not any(s.verticalScrollBar().isVisible() for s in scrolls))
+    # The box ends under the card: no empty space below it.
+    card_bottom = panel.card.mapTo(view.calculator_area, QPoint(0, panel.card.height())).y()
+    margins = view.calculator_area.layout().contentsMargins()  # type: ignore[union-attr]
+    assert view.calculator_area.height() - card_bottom <= margins.bottom() + 4
     window.open_item("iv-ketamine-ptsd")  # research only: no regimen, no calculator
     assert not view.calculator_area.isVisible()
 

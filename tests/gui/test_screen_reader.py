@@ -191,9 +191,8 @@ def test_banners_are_alerts(trees: dict[str, Node]) -> None:
     alerts = [node for node in walk(trees["calculator"]) if node["role"] in ALERT_ROLES]
     names = [node["name"] for node in alerts]
     assert "Not yet clinically reviewed" in names
-    assert (
-        "The machine policy has problems (see Details); the keys ketaref understood apply."
-        in " ".join(node["description"] for node in alerts)
+    assert "This computer's settings from IT have a problem" in " ".join(
+        node["description"] for node in alerts
     )
     # The banner's button is inside it, so it is read with the alert.
     buttons = [child for node in alerts for child in walk(node) if child["role"] == "push button"]
