@@ -55,6 +55,7 @@ from ketaref.printing.dose_figures import (
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails, check_typed_field
+from ketaref.printing.reading_rows import ReadingRows, reading_rows
 
 __all__ = [
     "PatientDetails",
@@ -435,9 +436,9 @@ class _Layout:
         self.styles = _styles()
         self.references = _References()
         self.page_references = _PageReferences()
-        #: Tables continued after the last pause point: the item, its columns, and the heading
-        #: of the section it belongs to.
-        self.continuations: list[tuple[ChecklistItem, list[str], str]] = []
+        #: Tables continued after the last pause point: the item, its columns, the heading of
+        #: the section it belongs to, and its rows.
+        self.continuations: list[tuple[ChecklistItem, list[str], str, ReadingRows]] = []
         #: The pause point being laid out ("2 During the session"), for continuations.
         self.section_heading = ""
 
@@ -765,20 +766,31 @@ class _Layout:
 
         A reading at a fixed time after the dose (``after_dose``) or at a single pause gets one
         row; a reading repeated through the session (during, no fixed time) gets three; an item
-        may set its own number of rows and label them (``rows``, ``row_labels``). An item with
-        ``earliest_end_after`` gets the time its clock ends, counted from its first time.
+        may set its own number of rows and label them (``rows``, ``row_labels``), and a table
+        with an ``interval_slot`` follows the clinic's recording interval (``reading_rows``),
+        with a line saying how its rows were counted. An item with ``earliest_end_after`` gets
+        the time its clock ends, counted from its first time.
         """
         from reportlab.platypus import Spacer
 
         labels = list(item.fields)
         if item.after_dose is not None:
             labels.insert(0, f"Due {item.after_dose} after dose (clock time)")
-        rows = item.table_rows(repeated=pause_point is PausePoint.DURING)
-        names = [*item.row_labels, *[""] * (rows - len(item.row_labels))]
+        rows = reading_rows(
+            item,
+            repeated=pause_point is PausePoint.DURING,
+            protocol=self.protocol,
+            checklist=self.checklist,
+            local_rules=self.local_rules,
+            dose=self.dose,
+        )
+        names = [*item.row_labels, *[""] * (rows.rows - len(item.row_labels))]
         parts: list[Any] = [self.indented(self.grid(item, labels, names))]
-        if item.continuation_rows is not None:
+        if rows.note:
+            parts += [Spacer(1, 2), self.paragraph(escape(rows.note), "small_indented")]
+        if rows.continuation:
             # More readings than rows: the same columns continue on a page of their own.
-            self.continuations.append((item, labels, self.section_heading))
+            self.continuations.append((item, labels, self.section_heading, rows))
             parts += [
                 self.page_references.mark(f"table_{len(self.continuations)}"),
                 Spacer(1, 2),
@@ -819,6 +831,7 @@ class _Layout:
             [header, *body],
             colWidths=widths,
             rowHeights=[None] + [OBSERVATION_ROW_HEIGHT] * len(names),
+            repeatRows=1,  # a long continuation split across pages keeps its header
         )
         table.setStyle(
             _table_style(
@@ -838,8 +851,8 @@ class _Layout:
         from reportlab.platypus import KeepTogether, Spacer
 
         story: list[Any] = []
-        for number, (item, labels, section) in enumerate(self.continuations, 1):
-            assert item.continuation_rows is not None
+        for number, (item, labels, section, rows) in enumerate(self.continuations, 1):
+            note = [self.paragraph(escape(rows.note), "small_indented")] if rows.note else []
             story.append(
                 KeepTogether(
                     [
@@ -848,7 +861,8 @@ class _Layout:
                         self.page_references.line(f"Continued from page {{table_{number}}}"),
                         self.paragraph(escape(item.text), "item"),
                         Spacer(1, 4),
-                        self.indented(self.grid(item, labels, [""] * item.continuation_rows)),
+                        *note,
+                        self.indented(self.grid(item, labels, [""] * rows.continuation)),
                         Spacer(1, 4),
                         self.paragraph(
                             "More readings than rows: continue on a copy of this table.",
