@@ -187,8 +187,8 @@ def build_checklist_pdf(
     patient = replace(patient, weight=weight.entered_text() if weight else "")
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")
-    for label, text in (("clinician's name", clinician), ("clinic name", clinic_name)):
-        check_typed_field(label, text, MAX_HEADER_TEXT)
+    clinician = check_typed_field("clinician's name", clinician, MAX_HEADER_TEXT)
+    clinic_name = check_typed_field("clinic name", clinic_name, MAX_HEADER_TEXT)
     fonts.register_fonts()
     printed = (printed_at or dt.datetime.now().astimezone()).astimezone()
     marks = warning_marks(library, printed.date())
