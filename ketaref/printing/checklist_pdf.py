@@ -14,6 +14,7 @@ byte for byte the same document.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -264,7 +265,14 @@ class _References:
         return "[" + ", ".join(str(n) for n in numbers) + "]"
 
 
+#: Styles of what was typed for one patient or worked out from it (names, weight, dose): their
+#: paragraphs are parsed afresh and never kept past the build (``_parsed`` keeps the rest).
+_PATIENT_STYLES = frozenset({"clinic", "field_value", "box_value", "dose"})
+
+
+@functools.cache
 def _styles() -> dict[str, Any]:
+    """The paragraph styles, made once: every build uses the same (none is ever changed)."""
     from reportlab.lib.styles import ParagraphStyle
 
     def style(name: str, size: float, leading: float, **extra: Any) -> ParagraphStyle:
@@ -326,9 +334,32 @@ def _paragraph_class() -> type:
     return WrapOnceParagraph
 
 
-def _no_split(_available_width: float, _available_height: float) -> list[Any]:
-    """A flowable's ``split`` that declines, so the flowable moves whole to the next frame."""
-    return []
+@functools.cache
+def _whole_paragraph_class() -> type:
+    """A paragraph that never breaks across frames: it moves whole to the next one.
+
+    Balanced columns try their content at several heights on deep copies; a paragraph that
+    never splits is only ever wrapped, which sets attributes of its own, so a shallow copy (style
+    and parsed text shared) serves and spares deep-copying its style and fragments each time.
+    """
+
+    class WholeParagraph(_paragraph_class()):  # type: ignore[misc]
+        def split(self, _available_width: float, _available_height: float) -> list[Any]:
+            return []
+
+        def __deepcopy__(self, _memo: dict[int, Any]) -> Any:
+            return copy.copy(self)
+
+    return WholeParagraph
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed(text: str, style: str) -> tuple[Any, ...]:
+    """The fragments of a paragraph's markup, parsed once: a sheet's labels, items and sources
+    are the same at every build, and parsing them is a sixth of it."""
+    from reportlab.platypus import Paragraph
+
+    return tuple(Paragraph(text, _styles()[style]).frags)
 
 
 def _item_line(text: Any, tick_box: bool) -> Any:
@@ -442,8 +473,13 @@ class _Layout:
         #: The pause point being laid out ("2 During the session"), for continuations.
         self.section_heading = ""
 
-    def paragraph(self, text: str, style: str) -> Any:
-        return _paragraph_class()(text, self.styles[style])
+    def paragraph(self, text: str, style: str, whole: bool = False) -> Any:
+        """``text`` (paragraph markup) in ``style``; ``whole``: never broken across pages."""
+        kind = _whole_paragraph_class() if whole else _paragraph_class()
+        if style in _PATIENT_STYLES:
+            return kind(text, self.styles[style])
+        # Each paragraph gets its own fragments: line breaking may give them attributes.
+        return kind(text, self.styles[style], frags=[f.clone() for f in _parsed(text, style)])
 
     def story(
         self,
@@ -990,11 +1026,10 @@ class _Layout:
     def cited_line(self, statement: Statement, bullet: bool = True) -> Any:
         """One statement of an appendix with its reference numbers."""
         cite = _cite_markup(self.references.cite(statement.citations()))
-        line = self.paragraph(
-            f"{'• ' if bullet else ''}{escape(statement.text)} {cite}", "appendix_item"
+        # An entry is read whole, on one page, with its references.
+        return self.paragraph(
+            f"{'• ' if bullet else ''}{escape(statement.text)} {cite}", "appendix_item", whole=True
         )
-        line.split = _no_split  # an entry is read whole, on one page, with its references
-        return line
 
     # --- references -----------------------------------------------------------------------
 
@@ -1018,14 +1053,14 @@ class _Layout:
                 # The loader checks every source id; the fallback guards a hand-built library.
                 citation = source.citation if source else source_id
             verification = verification_words(self.library, source_id)
+            # An entry never breaks across pages: its verification tag would land below the
+            # footer, away from its source. (Entries are a few lines; one moves whole.)
             entry = self.paragraph(
                 f"[{number}]&nbsp;{escape(citation)} <b>{escape(locator)}</b>"
                 f" ({escape(verification)})",
                 "ref",
+                whole=True,
             )
-            # An entry never breaks across pages: its verification tag would land below the
-            # footer, away from its source. (Entries are a few lines; one moves whole.)
-            entry.split = _no_split
             entries.append(entry)
         if not entries:
             return []
