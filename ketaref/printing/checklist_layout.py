@@ -619,11 +619,21 @@ class Layout:
         if not entries:
             return []
         # Balanced columns read down the left column, then the right, and use the space of the
-        # page the list starts on; the heading never ends a page alone.
-        columns = BalancedColumns(entries, nCols=2, spaceBefore=0, spaceAfter=0, innerPadding=14)
-        return [CondPageBreak(60), self.paragraph("References", "refs_head"), columns]
+        # page the list starts on. The heading never ends a page alone: below it there must be
+        # room for the first entry of each column, or the columns would move whole to the next
+        # page and leave it behind.
+        padding = 14
+        columns = BalancedColumns(
+            entries, nCols=2, spaceBefore=0, spaceAfter=0, innerPadding=padding
+        )
+        column_width = (self.width - padding) / 2
+        first = max(entry.wrap(column_width, self.width)[1] for entry in entries[:2])
+        heading = self.paragraph("References", "refs_head")
+        return [CondPageBreak(REFERENCES_HEADING_ROOM + first), heading, columns]
 
 
+#: The references heading's height with the space around it, in points.
+REFERENCES_HEADING_ROOM = 24
 _SEVERITY_HEADINGS = {
     "contraindication": "Contraindications",
     "relative-contraindication": "Relative contraindications",
