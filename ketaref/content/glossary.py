@@ -29,6 +29,7 @@ _NOT_PROSE = frozenset(
         "also_cited",
         "change_reason",
         "weight_basis_slot",
+        "interval_slot",
     }
     | {info.link_field for info in KINDS.values() if info.link_field is not None}
 )

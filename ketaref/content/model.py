@@ -769,6 +769,10 @@ class ChecklistItem(Frozen):
     #: On a dose record: the slot whose local rule says which weight doses are calculated on;
     #: the printout writes it beside the weight.
     weight_basis_slot: Identifier | None = None
+    #: On a table of readings: the slot whose local rule sets how often they are written down;
+    #: with it set, the printout sizes the table (and its continuation) so a typical session
+    #: plus the observation after it fits at that interval.
+    interval_slot: Identifier | None = None
     after_dose: QuantityText | None = None
     #: A minimum time counted from the first time written in this item's table: the printout
     #: puts "ends no earlier than ____ (+ this time)" beside it (the SPRAVATO 2-hour clock).
@@ -829,6 +833,8 @@ class ChecklistItem(Frozen):
             )
         if self.weight_basis_slot is not None and self.kind != "dose-record":
             raise ValueError("weight_basis_slot belongs to a dose-record")
+        if self.interval_slot is not None and self.kind not in TABLE_KINDS:
+            raise ValueError("interval_slot belongs to timed-observation and vitals-grid")
         if self.rows is not None and len(self.row_labels) > self.rows:
             raise ValueError("more row_labels than rows")
         if self.earliest_end_after is not None:
@@ -899,11 +905,16 @@ class Checklist(Frozen):
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValueError(f"item ids repeat: {', '.join(duplicates)}")
-        slots = {slot.id for item in self.items() if (slot := item.local_slot()) is not None}
+        slots = {slot.id: slot for item in self.items() if (slot := item.local_slot()) is not None}
         for item in self.items():
             if item.weight_basis_slot is not None and item.weight_basis_slot not in slots:
                 raise ValueError(
                     f"weight_basis_slot “{item.weight_basis_slot}” is not a slot of this checklist"
+                )
+            interval = slots.get(item.interval_slot or "")
+            if item.interval_slot is not None and (interval is None or interval.type != "interval"):
+                raise ValueError(
+                    f"interval_slot “{item.interval_slot}” is not an interval slot of this checklist"
                 )
         return self
 

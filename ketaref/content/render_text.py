@@ -156,6 +156,8 @@ def item_details(item: ChecklistItem) -> list[str]:
         details.append(f"continued on a later page, {item.continuation_rows} more rows")
     if item.weight_basis_slot is not None:
         details.append(f"weight with its basis (local rule {item.weight_basis_slot})")
+    if item.interval_slot is not None:
+        details.append(f"rows follow the recording interval (local rule {item.interval_slot})")
     if item.earliest_end_after is not None:
         details.append(f"ends no earlier than the first time + {item.earliest_end_after}")
     if item.applies_to:

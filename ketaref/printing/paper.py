@@ -83,11 +83,11 @@ def print_defaults(policy: Policy) -> PrintDefaults:
         from ketaref.printing.patient import check_typed_field
 
         try:
-            check_typed_field("clinic name", clinic_name, MAX_HEADER_TEXT)
+            clinic_name = check_typed_field("clinic name", clinic_name, MAX_HEADER_TEXT)
         except PrintError as exc:
             clinic_name = ""
             problems = (
-                f"clinic_name is not printed: {exc.args[0].split(':')[0]}; printouts leave a"
+                f"clinic_name is not printed: {exc.reason}; printouts leave a"
                 " line to write it on; IT: set a clinic_name the printout can show",
             )
     return PrintDefaults(

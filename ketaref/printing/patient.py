@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
@@ -21,16 +22,19 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
-def check_typed_field(label: str, text: str, limit: int) -> None:
-    """Raise PrintError if ``text`` is too long, or holds a character that would not print.
+def check_typed_field(label: str, text: str, limit: int) -> str:
+    """``text`` as it is printed (composed, NFC); PrintError if it is too long or holds a
+    character that would not print.
 
-    The one rule for every field a user types onto a printout (patient name and ID, weight,
-    clinician, clinic name): at most ``limit`` characters, no control characters, only
+    The one rule for every field a user types onto a printout (patient name and ID, clinician,
+    clinic name): the text is composed first ("e" + a combining accent prints as one letter, not
+    marks stacked apart), then checked: at most ``limit`` characters, no control characters, only
     characters the printout's fonts have a glyph for (a name in a script DejaVu Sans lacks would
     otherwise print with letters silently missing) and no right-to-left letters (they would
     print reversed). The message names the field and the character's code point, never the
-    text.
+    text; the error's ``reason`` is the problem without the advice.
     """
+    text = unicodedata.normalize("NFC", text)
     if len(text) > limit:
         raise PrintError(f"the {label} is longer than the {limit} characters its box can hold")
     unprintable: set[str] = set()
@@ -41,28 +45,33 @@ def check_typed_field(label: str, text: str, limit: int) -> None:
     for position, character in enumerate(text, start=1):
         code = f"U+{ord(character):04X}, character {position}"
         if unicodedata.category(character) in REFUSED_CATEGORIES:
-            raise PrintError(
-                f"the {label} contains an invisible control character ({code}); type it again"
-                " without it"
+            _refuse(
+                f"the {label} contains an invisible control character ({code})",
+                "type it again without it",
             )
         if character in unprintable:
-            raise PrintError(
-                f"the {label} contains a character the printout's font cannot show ({code}):"
-                f" leave the {label} empty and write it by hand on the printout"
+            _refuse(
+                f"the {label} contains a character the printout's font cannot show ({code})",
+                f"leave the {label} empty and write it by hand on the printout",
             )
         if ord(character) > 0xFFFF:
             # reportlab writes such a character's text as a different one (an emoji reads back
             # as U+1F60), so a copied or read-aloud name would be wrong.
-            raise PrintError(
-                f"the {label} contains a character the printout cannot carry as text ({code}):"
-                f" leave it out, or leave the {label} empty and write it by hand on the printout"
+            _refuse(
+                f"the {label} contains a character the printout cannot carry as text ({code})",
+                f"leave it out, or leave the {label} empty and write it by hand on the printout",
             )
         if unicodedata.bidirectional(character) in RIGHT_TO_LEFT:
-            raise PrintError(
+            _refuse(
                 f"the {label} contains right-to-left writing ({code}), which the printout would"
-                f" show reversed: leave the {label} empty and write it by hand on the"
-                " printout"
+                " show reversed",
+                f"leave the {label} empty and write it by hand on the printout",
             )
+    return text
+
+
+def _refuse(reason: str, advice: str) -> NoReturn:
+    raise PrintError(f"{reason}: {advice}", reason=reason)
 
 
 @dataclass(frozen=True)
@@ -79,9 +88,7 @@ class PatientDetails:
     weight: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        # Composed form: "e" + a combining accent prints as one letter, not marks stacked apart.
-        for name in ("name", "patient_id"):
-            object.__setattr__(self, name, unicodedata.normalize("NFC", getattr(self, name)))
         labels = {"name": "patient name", "patient_id": "patient ID"}
         for name, limit in MAX_LENGTHS.items():
-            check_typed_field(labels[name], getattr(self, name), limit)
+            printed = check_typed_field(labels[name], getattr(self, name), limit)
+            object.__setattr__(self, name, printed)

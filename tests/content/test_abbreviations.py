@@ -129,7 +129,8 @@ def unexplained(text: str) -> set[str]:
 #: Fields that hold ids, search words or citations, not text a user reads as prose or labels.
 _NOT_READ = frozenset(
     {"id", "source", "locator", "also_cited", "synonyms", "change_reason", "checklist",
-     "contraindications", "applies_to", "weight_basis_slot", "slot"}
+     "contraindications", "applies_to", "weight_basis_slot", "interval_slot",
+     "slot"}
 )  # fmt: skip
 
 

@@ -361,3 +361,28 @@ def test_a_separated_page_names_its_patient_however_long_the_name(
     for number in range(2, page_count(path) + 1):
         page = one_line(pdf_text(path, number))
         assert f"Patient: {name} · ID: {patient_id} · Date: 2026-01-02" in page, number
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("protocol_id", PRINTABLE)
+def test_the_references_heading_never_ends_a_page_alone(
+    bundled_library: Library, tmp_path: Path, protocol_id: str, paper: str
+) -> None:
+    # A long name pushes the references down: on Letter the chronic-pain list began below a
+    # heading left alone at the foot of a page.
+    path = tmp_path / "sheet.pdf"
+    patient = PatientDetails(name="Zoé Martin-Łukasz " * 3, patient_id="ID-7")
+    path.write_bytes(
+        build_checklist_pdf(
+            bundled_library,
+            protocol_id,
+            paper=paper,
+            patient=patient,
+            clinician="Dr Roy",
+            clinic_name="North Clinic",
+        )
+    )
+    for page in range(1, page_count(path) + 1):
+        lines = [line.strip() for line in pdf_text(path, page).splitlines() if line.strip()]
+        footer = next(n for n, line in enumerate(lines) if line.startswith(f"Page {page} of"))
+        assert lines[footer - 1] != "References", f"page {page}"

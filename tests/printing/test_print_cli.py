@@ -370,3 +370,21 @@ def test_a_name_typed_with_combining_accents_prints_composed(tmp_path: Path) -> 
     result = run_print("--protocol", "spravato-trd", "--out", str(out), "--patient-name", typed)
     assert result.returncode == 0, result.stderr
     assert "Nguy\u1ec5n" in pdf_text(out)  # one letter, the marks stacked as they should be
+
+
+def test_every_typed_name_prints_composed(tmp_path: Path) -> None:
+    # "e" + a combining acute accent in each typed field: each prints as one letter, "é".
+    accent = "\u0301"
+    data = build_checklist_pdf(
+        LIBRARY,
+        "spravato-trd",
+        patient=PatientDetails(name=f"Zoe{accent} Martin", patient_id=f"ID-e{accent}-7"),
+        clinician=f"Dr Se{accent}verine Roy",
+        clinic_name=f"Cafe{accent} Street Clinic",
+    )
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(data)
+    text = pdf_text_in_drawing_order(out)
+    for composed in ("Zoé Martin", "ID-é-7", "Dr Séverine Roy", "Café Street Clinic"):
+        assert composed in text
+    assert accent not in text

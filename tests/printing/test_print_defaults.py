@@ -62,3 +62,39 @@ def test_the_command_line_prints_with_the_cores_defaults(
     assert result.stdout.endswith(f", {defaults.paper.upper()})\n")
     assert page_size(out) == (612, 792)
     assert defaults.clinic_name in pdf_text(out, 1)
+
+
+def test_a_refused_typed_field_gives_its_reason_apart_from_the_advice() -> None:
+    from ketaref.printing.errors import PrintError
+    from ketaref.printing.patient import check_typed_field
+
+    with pytest.raises(PrintError) as refused:
+        check_typed_field("clinic name", "Clinic: \u05d0", 80)
+    reason = "the clinic name contains right-to-left writing (U+05D0, character 9), which the"
+    reason += " printout would show reversed"
+    assert refused.value.reason == reason
+    assert str(refused.value) == (
+        f"{reason}: leave the clinic name empty and write it by hand on the printout"
+    )
+
+
+@pytest.mark.usefixtures("english_us")
+def test_the_print_defaults_say_the_reason_a_clinic_name_is_left_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_policy(monkeypatch, tmp_path, 'clinic_name = "Clinic: \u674e"\n')
+    defaults = print_defaults(load_policy())
+    assert defaults.clinic_name == ""
+    assert defaults.problems == (
+        "clinic_name is not printed: the clinic name contains a character the printout's font"
+        " cannot show (U+674E, character 9); printouts leave a line to write it on; IT: set a"
+        " clinic_name the printout can show",
+    )
+
+
+@pytest.mark.usefixtures("english_us")
+def test_the_print_defaults_compose_the_clinic_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_policy(monkeypatch, tmp_path, 'clinic_name = "Cafe\u0301 Clinic"\n')
+    assert print_defaults(load_policy()).clinic_name == "Caf\u00e9 Clinic"

@@ -1,0 +1,165 @@
+"""Vital-sign tables sized by the clinic's recording interval, read back with pdftotext.
+
+Interval and observation values are test data (tests/local_rule_files.py), not clinical content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ketaref.content.local_rules import LocalRulesInForce
+from ketaref.content.pack import Library
+from ketaref.dosing.calculator import calculate
+from ketaref.printing.checklist_pdf import build_checklist_pdf
+from tests.printing.pdf_tools import page_count, pdf_text, pdf_text_in_drawing_order
+from tests.printing.test_local_rules_on_paper import PRINTED, in_force
+
+CONTINUED = "More readings: continued on page"
+
+
+def sheet(
+    library: Library,
+    protocol: str,
+    tmp_path: Path,
+    rules: LocalRulesInForce | None = None,
+    paper: str = "a4",
+    **options: object,
+) -> Path:
+    extra = {"local_rules": rules} if rules else {}
+    data = build_checklist_pdf(
+        library,
+        protocol,
+        paper=paper,
+        printed_at=PRINTED,
+        **extra,  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
+    )
+    path = tmp_path / f"{protocol}-{paper}.pdf"
+    path.write_bytes(data)
+    return path
+
+
+def text_of(path: Path) -> str:
+    return re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_iv_table_follows_the_interval_and_the_observation_time(
+    bundled_library: Library, tmp_path: Path, paper: str
+) -> None:
+    often = in_force(
+        bundled_library, {"iv-vital-signs-interval": "5 min", "iv-trd-observation-time": "60 min"}
+    )
+    text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, often, paper))
+    # The protocol's standard 40-minute infusion + 60 minutes, every 5 minutes: 21 readings.
+    line = (
+        "Rows for 40 min infusion + 60 min observation at every 5 min: 21 readings"
+        " (10 here, 11 continued)"
+    )
+    assert text.count(line) == 2  # under the table and on its continuation page
+    assert CONTINUED in text
+    seldom = in_force(
+        bundled_library, {"iv-vital-signs-interval": "15 min", "iv-trd-observation-time": "1 h"}
+    )
+    text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, seldom, paper))
+    assert (
+        "Rows for 40 min infusion + 1 h observation at every 15 min: 8 readings"
+        " (within the 10 rows here)"
+    ) in text
+    # Every reading fits the table: no continuation page.
+    assert CONTINUED not in text
+    assert "(continued) Continued from page" not in text
+
+
+def test_the_calculators_duration_sizes_the_table(bundled_library: Library, tmp_path: Path) -> None:
+    protocol = bundled_library.protocols["iv-ketamine-chronic-pain"]
+    dose = calculate(
+        protocol, weight="80 kg", dose="1 mg/kg/h", duration="4 h", concentration="10 mg/mL"
+    )
+    rules = in_force(
+        bundled_library,
+        {"iv-vital-signs-interval": "15 min", "iv-chronic-pain-observation-time": "60 min"},
+    )
+    text = text_of(sheet(bundled_library, protocol.id, tmp_path, rules, dose=dose))
+    # 4 h + 60 min = 300 minutes, every 15 minutes: 21 readings.
+    assert (
+        "Rows for 4 h infusion + 60 min observation at every 15 min: 21 readings"
+        " (10 here, 11 continued)"
+    ) in text
+
+
+def test_without_an_infusion_duration_or_observation_time_the_fixed_rows_stay_and_say_why(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    rules = in_force(bundled_library, {"iv-vital-signs-interval": "5 min"})
+    text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, rules))
+    assert (
+        "Rows as the content sets them (10 + 24 continued): no local observation time is set"
+        " to size them by"
+    ) in text
+    assert CONTINUED in text
+    rules = in_force(
+        bundled_library,
+        {"iv-vital-signs-interval": "5 min", "iv-chronic-pain-observation-time": "60 min"},
+    )
+    text = text_of(sheet(bundled_library, "iv-ketamine-chronic-pain", tmp_path, rules))
+    assert (
+        "Rows as the content sets them (10 + 24 continued): no infusion duration (no dose"
+        " calculated with one)"
+    ) in text
+
+
+@pytest.mark.parametrize("protocol", ["iv-ketamine-trd", "spravato-trd", "spravato-mdsi"])
+def test_without_local_rules_the_fixed_grid_remains(
+    bundled_library: Library, tmp_path: Path, protocol: str
+) -> None:
+    text = text_of(sheet(bundled_library, protocol, tmp_path))
+    assert "Rows for" not in text
+    assert "Rows as the content sets them" not in text
+    # The IV table keeps its fixed continuation; the SPRAVATO tables have none without a rule.
+    assert (CONTINUED in text) == protocol.startswith("iv-")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_spravato_blood_pressure_and_spo2_tables_continue_for_the_two_hours(
+    bundled_library: Library, tmp_path: Path, paper: str
+) -> None:
+    rules = in_force(bundled_library, {"spravato-vital-signs-interval": "10 min"})
+    path = sheet(bundled_library, "spravato-trd", tmp_path, rules, paper)
+    text = text_of(path)
+    # The boxed warning's 2 hours from the first device, every 10 minutes: 13 readings.
+    line = "Rows for 2 h observation at every 10 min: 13 readings (3 here, 10 continued)"
+    assert text.count(line) == 4  # two tables, each under itself and on its continuation
+    pages = [" ".join(pdf_text(path, n).split()) for n in range(1, page_count(path) + 1)]
+    continued = [p for p in pages if "During the session (continued)" in p]
+    assert any("Further blood-pressure readings" in p for p in continued)
+    assert any("Respiratory status, including pulse oximetry" in p for p in continued)
+    # A clinic that keeps patients longer sizes the tables by its own time.
+    longer = in_force(
+        bundled_library,
+        {"spravato-vital-signs-interval": "10 min", "spravato-observation-time": "150 min"},
+    )
+    text = text_of(sheet(bundled_library, "spravato-trd", tmp_path, longer, paper))
+    assert (
+        "Rows for 150 min observation at every 10 min: 16 readings (3 here, 13 continued)" in text
+    )
+
+
+def test_an_interval_slot_must_name_an_interval_slot_of_the_checklist(pack_copy: Path) -> None:
+    from ketaref.content.problems import ContentError
+    from ketaref.content.seal import seal
+
+    path = pack_copy / "checklists" / "iv-ketamine-session.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "interval_slot: iv-vital-signs-interval", "interval_slot: iv-bp-threshold"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as refused:
+        seal(pack_copy, same_version=True)
+    (problem,) = refused.value.problems
+    assert "“iv-bp-threshold” is not an interval slot of this checklist" in problem.message
