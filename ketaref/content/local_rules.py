@@ -70,6 +70,13 @@ _RULE_KEYS = ("change", "approved_against", "meaning", "type", "unit")
 _PERSON_KEYS = ("name", "role")
 
 
+#: Why a local highest dose is one of its options: the content's own doses, never a higher one.
+NARROWS_ONLY = (
+    "a local rule may lower the highest dose to one the content names and cites, never raise it"
+    " above the content's or set a dose the content does not give"
+)
+
+
 @dataclass(frozen=True)
 class DeclaredSlot:
     """A slot of the content in use, with the item that declares it and its options."""
@@ -77,13 +84,15 @@ class DeclaredSlot:
     slot: Slot
     item: str
     options: tuple[str, ...] = ()
+    #: Said after a refused choice: why the options are all a clinic may pick.
+    options_note: str = ""
 
 
 def declared_slots(items: Iterable[ContentItem]) -> dict[str, DeclaredSlot]:
     """Every slot the content declares, by id (the first declaration of an id wins)."""
     found: dict[str, DeclaredSlot] = {}
-    for item, declared in _declarations(items):
-        found.setdefault(declared.slot.id, DeclaredSlot(declared.slot, item, declared.options))
+    for _, declared in _declarations(items):
+        found.setdefault(declared.slot.id, declared)
     return found
 
 
@@ -121,6 +130,10 @@ def _slots_of(item: ContentItem) -> Iterator[DeclaredSlot]:
             site = item.observation.site_defined if item.observation else None
             if site is not None and site.slot is not None:
                 yield DeclaredSlot(site.slot, item.id, site.options)
+            for regimen in item.dosing.regimens if item.dosing else ():
+                highest = regimen.local_highest_dose
+                if highest is not None:
+                    yield DeclaredSlot(highest.slot, item.id, highest.option_texts(), NARROWS_ONLY)
         case ContraindicationList():
             return
         case _:
@@ -306,7 +319,8 @@ def value_problem(declared: DeclaredSlot, value: str) -> str | None:
         return None
     if slot.type == "choice":
         if value not in declared.options:
-            return f"“{value}” is not one of the options: {', '.join(declared.options)}"
+            note = f" ({declared.options_note})" if declared.options_note else ""
+            return f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
         return None
     return _text_problem(value)
 

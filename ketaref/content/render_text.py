@@ -175,6 +175,12 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
                     f"  shorter than {durations.rapid_below} ({durations.rapid_below_basis})"
                     f" · {rapid}"
                 )
+        if regimen.local_highest_dose is not None:
+            highest = regimen.local_highest_dose
+            lines.append(
+                f"  clinic's highest dose, one of {', '.join(highest.option_texts())}"
+                f" [{slot_text(highest.slot)}]"
+            )
     if dosing.weight_limits:
         limits = dosing.weight_limits
         bounds = [limits.refuse_below, limits.warn_below, limits.warn_above, limits.refuse_above]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     UNKNOWN_SOURCE,
     Citation,
@@ -73,7 +74,7 @@ JSON_KEYS = (
 )
 #: Keys added after the contract's: who chose the dose, the source of a default dose, and the
 #: concentration to dilute before a volume and pump rate are worked out.
-EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source", "dilute_first")
+EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source", "dilute_first", "local_highest_dose")
 
 #: ``dose_chosen_by`` values: typed by the clinician, or the protocol's single standard value.
 CHOSEN_BY_CLINICIAN = "clinician"
@@ -206,6 +207,59 @@ class Notice:
         return f"{self.message}: {self.statement.text} {cited(self.statement, cite)}"
 
 
+@dataclass(frozen=True, slots=True)
+class LocalCeiling:
+    """The clinic's highest dose for a regimen: its local rule's value and where it comes from."""
+
+    dose: Quantity
+    slot_id: str
+    #: The rule's attribution: document, approver, approval and review dates.
+    attribution: str
+
+    def text(self) -> str:
+        """``Clinic's highest dose: 56 mg (Local rule: …, approved by …)``."""
+        return f"Clinic's highest dose: {self.dose} ({self.attribution})"
+
+    def allows(self, dose: Quantity) -> bool:
+        """Whether ``dose`` (in the regimen's unit) is at or below the clinic's highest."""
+        return dose.value <= self.dose.value
+
+    def json(self) -> dict[str, str]:
+        """The ceiling in ``ketaref dose --json``: dose, slot and the rule's attribution."""
+        return {"dose": str(self.dose), "slot": self.slot_id, "local_rule": self.attribution}
+
+
+def local_ceiling(
+    regimen: FixedDoseRegimen | WeightBasedRegimen, local_rules: LocalRulesInForce
+) -> LocalCeiling | None:
+    """The clinic's highest dose for ``regimen`` where its local rules set one, else None."""
+    highest = regimen.local_highest_dose
+    rule = local_rules.rule(highest.slot.id) if highest else None
+    if highest is None or rule is None:
+        return None
+    # The rule's value is one of the slot's options (the local-rules check holds it to them).
+    dose = next(option for option in highest.options if str(option) == rule.value)
+    return LocalCeiling(dose, highest.slot.id, local_rules.attribution())
+
+
+def _above_ceiling(
+    dose: Quantity, ceiling: LocalCeiling | None, *, noun: str, defaulted: bool
+) -> DoseInputError | None:
+    """A refusal if ``dose`` is above the clinic's highest, naming the local rule; else None."""
+    if ceiling is None or ceiling.allows(dose):
+        return None
+    what = (
+        f"no {noun} given, and the protocol's standard {noun} {dose}"
+        if defaulted
+        else f"{noun} “{dose}”"
+    )
+    return DoseInputError(
+        f"{what} is above {ceiling.dose}, the highest {noun} this clinic gives for this regimen"
+        f" ({ceiling.attribution}); give a {noun} up to {ceiling.dose}",
+        field="dose",
+    )
+
+
 @dataclass(frozen=True)
 class DoseResult:
     """A calculated dose with its working. Amounts are exact; ``Amount.display()`` rounds them."""
@@ -242,6 +296,8 @@ class DoseResult:
     #: A concentration the label says to dilute before IV use: no volume or pump rate is worked
     #: out for it, and this says so (it is also one of the warnings).
     dilute_first: Notice | None = None
+    #: The clinic's highest dose for the regimen, where its local rules set one.
+    local_ceiling: LocalCeiling | None = None
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -309,6 +365,7 @@ class DoseResult:
             "dilute_first": self.dilute_first.text(self.cite_with_ids)
             if self.dilute_first
             else None,
+            "local_highest_dose": self.local_ceiling.json() if self.local_ceiling else None,
         }
 
     def headline(self) -> str:
@@ -460,12 +517,15 @@ def calculate(
     concentration: str | None = None,
     regimen_unit: str | None = None,
     sources: Mapping[str, Source] | None = None,
+    local_rules: LocalRulesInForce = NO_LOCAL_RULES,
 ) -> DoseResult:
     """Calculate a dose for ``protocol`` from the clinician's text; raise DoseInputError.
 
     ``regimen_unit`` (``"mg"``, ``"mg/kg"``, ``"mg/kg/h"``) picks the regimen when no dose is
     typed (the GUI's regimen choice); a typed dose always picks the regimen by its own unit.
     ``sources`` (the pack's sources by id) gives every citation its verification tag.
+    ``local_rules`` (the clinic's, in force) may lower a regimen's highest dose: a dose above it
+    is refused, naming the rule, and the result shows the rule where it applies.
     """
     if protocol.dosing is None:
         raise DoseInputError(NO_CALCULATOR, field="protocol")
@@ -478,6 +538,7 @@ def calculate(
     verification = {
         source_id: source.verification.value for source_id, source in (sources or {}).items()
     }
+    ceiling = local_ceiling(regimen, local_rules)
     if isinstance(regimen, FixedDoseRegimen):
         for name, value in (
             ("weight", typed_weight),
@@ -490,7 +551,7 @@ def calculate(
                     "used: leave it out",
                     field=name,
                 )
-        return _fixed_device(protocol, regimen, typed_dose, verification)
+        return _fixed_device(protocol, regimen, typed_dose, verification, ceiling)
     if typed_weight is None:
         raise DoseInputError(
             "no weight given: this protocol doses by weight; type e.g. 70 kg or 154 lb",
@@ -509,6 +570,7 @@ def calculate(
         duration=typed_duration,
         concentration=typed_concentration,
         verification=verification,
+        ceiling=ceiling,
     )
 
 
@@ -517,6 +579,7 @@ def _fixed_device(
     regimen: FixedDoseRegimen,
     dose: Quantity | None,
     verification: Mapping[str, str],
+    ceiling: LocalCeiling | None,
 ) -> DoseResult:
     allowed = {d.value.value: d for d in regimen.allowed_doses}
 
@@ -540,6 +603,8 @@ def _fixed_device(
         raise DoseInputError(
             f"dose “{dose}” is not a dose this protocol allows; give {choices}", field="dose"
         )
+    if refusal := _above_ceiling(dose, ceiling, noun="dose", defaulted=default_dose is not None):
+        raise refusal
     per_device = regimen.per_device.value
     devices = int(dose.value / per_device.value)  # whole: the model checks allowed doses
     interval = regimen.device_interval.value if regimen.device_interval else None
@@ -570,6 +635,8 @@ def _fixed_device(
         dose_chosen_by=CHOSEN_BY_PROTOCOL if default_dose else CHOSEN_BY_CLINICIAN,
         default_dose=default_dose,
         verification=verification,
+        notes=(Notice(ceiling.text()),) if ceiling else (),
+        local_ceiling=ceiling,
     )
 
 
@@ -663,9 +730,15 @@ def _outside(
 
 
 def _check_dose(
-    regimen: WeightBasedRegimen, dose: Quantity | None, cite: CiteFormat
+    regimen: WeightBasedRegimen,
+    dose: Quantity | None,
+    cite: CiteFormat,
+    ceiling: LocalCeiling | None,
 ) -> tuple[Quantity, CitedQuantity | CitedRange, Statement | None, list[Notice]]:
-    """The dose to use, the statement that allows it, the default's statement, any warning."""
+    """The dose to use, the statement that allows it, the default's statement, any warning.
+
+    A dose the content accepts is then held to the clinic's highest (``ceiling``), if any.
+    """
     allowed_range = regimen.allowed_range
     default: Statement | None = None
     if dose is None:
@@ -699,6 +772,8 @@ def _check_dose(
         refusal = _outside(noun, "dose", dose, allowed_range, dose.value, Decimal(1), cite)
         assert refusal is not None
         raise refusal
+    if above := _above_ceiling(dose, ceiling, noun=noun, defaulted=default is not None):
+        raise above
     warnings = []
     if regimen.warn_above and dose.value > regimen.warn_above.value.value:
         warn = regimen.warn_above
@@ -789,6 +864,7 @@ def _weight_based(
     duration: Quantity | None,
     concentration: Quantity | None,
     verification: Mapping[str, str],
+    ceiling: LocalCeiling | None,
 ) -> DoseResult:
     assert protocol.dosing is not None
     rounding = protocol.dosing.rounding
@@ -798,10 +874,10 @@ def _weight_based(
         return cite_text(citation, verification)
 
     warnings = check_weight(weight, limits)
-    dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose, cite)
+    dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose, cite, ceiling)
     warnings += dose_warnings
 
-    notes = []
+    notes = [Notice(ceiling.text())] if ceiling else []
     if isinstance(basis, CitedQuantity):
         sources = [ParameterSource("dose", str(basis.value), basis)]
     else:
@@ -886,4 +962,5 @@ def _weight_based(
         default_duration=default_duration,
         verification=verification,
         dilute_first=dilute_first,
+        local_ceiling=ceiling,
     )

@@ -48,11 +48,13 @@ def machine_settings(policy: Policy) -> MachineSettings:
     )
 
 
-def make_dose_panel(library: Library, protocol: Protocol, parent: QWidget) -> QWidget:
-    """The dose calculator for a protocol that has ``dosing``."""
+def make_dose_panel(
+    library: Library, protocol: Protocol, parent: QWidget, local_rules: LocalRulesInForce
+) -> QWidget:
+    """The dose calculator for a protocol that has ``dosing``, with the clinic's local rules."""
     from ketaref.gui.dose_panel import DosePanel
 
-    return DosePanel(library, protocol, parent)
+    return DosePanel(library, protocol, parent, local_rules=local_rules)
 
 
 def open_print_dialog(

@@ -51,11 +51,18 @@ def test_every_site_defined_value_of_the_bundled_pack_has_a_slot(cli: Cli) -> No
         for p in library.protocols.values()
         if p.observation and p.observation.site_defined
     ]
+    highest_doses = [
+        regimen.local_highest_dose
+        for p in library.protocols.values()
+        for regimen in (p.dosing.regimens if p.dosing else ())
+        if regimen.local_highest_dose
+    ]
     assert all(entry.site_defined.slot for entry in site_defined)
     assert all(site.slot for site in observations)
     result = cli("local-rules", "template", "--json")
     slots = json.loads(result.stdout)
-    assert len(slots) == len(site_defined) + len(observations) + 1  # + SPRAVATO's 2-hour item
+    # + SPRAVATO's 2-hour item, whose slot is on the cited item itself
+    assert len(slots) == len(site_defined) + len(observations) + len(highest_doses) + 1
     for slot in slots:
         assert set(slot) >= {"id", "item", "meaning", "type", "unit", "options"}
         assert slot["type"] in {"blood-pressure", "duration", "interval", "choice", "text", "staff"}
