@@ -96,13 +96,29 @@ def declared_slots(items: Iterable[ContentItem]) -> dict[str, DeclaredSlot]:
     return found
 
 
+def retired_slots(items: Iterable[ContentItem]) -> dict[str, str]:
+    """Slot ids the content no longer declares, each with why it went (``RetiredSlot``)."""
+    return {
+        retired.id: retired.reason
+        for item in items
+        if isinstance(item, Checklist)
+        for entry in item.items()
+        for retired in entry.retired_slots
+    }
+
+
 def slot_problems(items: Iterable[ContentItem]) -> list[tuple[str, str, str]]:
-    """(item id, slot id, message) for each slot id declared twice: a rule must fill exactly one place."""
+    """(item id, slot id, message) for each slot id declared twice, or declared and retired: a
+    rule must fill exactly one place."""
+    items = list(items)
+    retired = retired_slots(items)
     seen: dict[str, str] = {}
     problems = []
     for item, declared in _declarations(items):
         slot_id = declared.slot.id
-        if slot_id in seen:
+        if slot_id in retired:
+            problems.append((item, slot_id, f"slot “{slot_id}” is declared and also retired"))
+        elif slot_id in seen:
             problems.append(
                 (item, slot_id, f"slot “{slot_id}” is already declared in {seen[slot_id]}")
             )
@@ -357,9 +373,17 @@ def _blood_pressure_problem(value: str) -> str | None:
 
 
 def check_local_rules(
-    raw: bytes, display: str, slots: Mapping[str, DeclaredSlot], content_version: str
+    raw: bytes,
+    display: str,
+    slots: Mapping[str, DeclaredSlot],
+    content_version: str,
+    retired: Mapping[str, str] = MappingProxyType({}),
 ) -> LocalRulesCheck:
-    """Check a local-rules file against the slots of the content in use (``content_version``)."""
+    """Check a local-rules file against the slots of the content in use (``content_version``).
+
+    A value for a ``retired`` slot is a re-confirm, whatever version it was approved against: the
+    content says where that meaning lives now, and the value is never carried over to it.
+    """
     try:
         document = parse(raw)
     except YamlProblem as exc:
@@ -385,7 +409,7 @@ def check_local_rules(
         check.at(("review_due",), "the review date must come after the approval date")
     if approved_on and effective and effective < approved_on:
         check.at(("effective_from",), "a rule cannot take effect before it was approved")
-    rules, reconfirm = _rules(check, data, slots, content_version)
+    rules, reconfirm = _rules(check, data, slots, content_version, retired)
     if check.problems or not (
         clinic and document_name and version and approved_by and approved_on and review_due
     ):
@@ -426,6 +450,7 @@ def _rules(
     data: Mapping[str, Any],
     slots: Mapping[str, DeclaredSlot],
     content_version: str,
+    retired: Mapping[str, str],
 ) -> tuple[dict[str, LocalRule], dict[str, str]]:
     values = check.mapping(data.get("values", {}), ("values",), "“values”") or {}
     governance = check.mapping(data.get("rules", {}) or {}, ("rules",), "“rules”") or {}
@@ -442,6 +467,13 @@ def _rules(
             check.at(where, f'the value of “{slot_id}” must be text in quotes, e.g. "60 min"')
             continue
         declared = slots.get(slot_id)
+        if declared is None and slot_id in retired:
+            message = (
+                f"re-confirm “{slot_id}”: content {content_version} no longer has this slot"
+                f" ({retired[slot_id]}); this rule is not used"
+            )
+            _hold_back(check, reconfirm, slot_id, message)
+            continue
         entry = _rule_entry(check, governance, slot_id, report_missing=declared is not None)
         if declared is None and (entry is None or entry[1] == content_version):
             check.at(
@@ -465,9 +497,7 @@ def _rules(
                 f"re-confirm “{slot_id}”: approved against content {approved_against}, and in"
                 f" content {content_version} {changed}; this rule is not used until re-approved"
             )
-            reconfirm[slot_id] = message
-            line, column = check.document.key_position(where) or (None, None)
-            check.reconfirm.append(ContentProblem(check.display, line, column, message))
+            _hold_back(check, reconfirm, slot_id, message)
             continue
         assert declared is not None
         if problem := value_problem(declared, value):
@@ -475,6 +505,13 @@ def _rules(
             continue
         rules[slot_id] = LocalRule(slot_id, declared.item, value, change, approved_against)
     return rules, reconfirm
+
+
+def _hold_back(check: _Checker, reconfirm: dict[str, str], slot_id: str, message: str) -> None:
+    """Leave the rule for ``slot_id`` out until re-approved, reported at its value's key."""
+    reconfirm[slot_id] = message
+    line, column = check.document.key_position(("values", slot_id)) or (None, None)
+    check.reconfirm.append(ContentProblem(check.display, line, column, message))
 
 
 def _rule_entry(

@@ -801,6 +801,14 @@ TABLE_KINDS = frozenset({"timed-observation", "vitals-grid"})
 _ONLY_FOR = re.compile(r"\bfor\s+[\w-]+\s+only\b", re.IGNORECASE)
 
 
+class RetiredSlot(Frozen):
+    """A slot id the content no longer declares: a clinic's rule for it is reported, never used."""
+
+    id: Identifier
+    #: Why it went and where its meaning now lives, for the clinic re-approving its rules.
+    reason: Text
+
+
 class ChecklistItem(Frozen):
     """One line a nurse ticks or fills in.
 
@@ -837,12 +845,26 @@ class ChecklistItem(Frozen):
     #: On a cited item that states a minimum time: the slot a clinic's local rule may lengthen
     #: it in (the slot of a site-defined item lives in its ``site_defined``).
     slot: Slot | None = None
+    #: On a site-defined item whose value each protocol states itself: the sheet takes the local
+    #: rule of that slot of the protocol it is printed for (``observation``: the protocol's
+    #: minimum observation), so one meaning has one value, set in one place.
+    protocol_slot: Literal["observation"] | None = None
+    #: Slot ids this item declared in earlier content: a clinic's rule naming one is reported and
+    #: not used, while its other rules stay in force.
+    retired_slots: tuple[RetiredSlot, ...] = ()
     #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
     #: a change unless this is new in the version); shown to reviewers, not to users.
     change_reason: Text | None = None
 
-    def local_slot(self) -> Slot | None:
-        """The slot a clinic's local rule fills for this item, if any."""
+    def local_slot(self, protocol: Protocol | None = None) -> Slot | None:
+        """The slot a clinic's local rule fills for this item, if any.
+
+        An item with ``protocol_slot`` has none of its own: on the sheet of ``protocol`` it takes
+        that protocol's slot (none without a protocol, e.g. the checklist read on its own).
+        """
+        if self.protocol_slot == "observation":
+            site = protocol.observation.site_defined if protocol and protocol.observation else None
+            return site.slot if site else None
         if self.site_defined is not None:
             return self.site_defined.slot
         return self.slot
@@ -862,6 +884,13 @@ class ChecklistItem(Frozen):
             raise ValueError(
                 "a slot on the item itself is for a cited minimum a clinic may lengthen (with"
                 " at_least); a site-defined item's slot goes in its site_defined"
+            )
+        if self.protocol_slot is not None and (
+            self.site_defined is None or self.site_defined.slot is not None
+        ):
+            raise ValueError(
+                "protocol_slot is for a site-defined item that takes the protocol's own slot:"
+                " give it a site_defined entry without a slot of its own"
             )
         limited = _ONLY_FOR.search(self.text)
         if limited:

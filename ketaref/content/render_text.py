@@ -136,6 +136,9 @@ def _item_line(library: Library, item: ChecklistItem) -> str:
     box = "[ ]" if item.kind == "tick" else "___"
     details = item_details(item)
     extra = f" ({'; '.join(details)})" if details else ""
+    if item.site_defined and item.protocol_slot:
+        taken = f"the {item.protocol_slot} slot of the protocol it is printed for"
+        return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)} [{taken}]"
     if item.site_defined:
         return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)}"
     slot = f" [{slot_text(item.slot)}]" if item.slot else ""

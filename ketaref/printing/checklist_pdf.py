@@ -645,7 +645,7 @@ class _Layout:
             suffix = _cite_markup(self.references.cite(item.citations()))
         text = self.paragraph(f"{escape(item.text)} {suffix}", "item")
         parts: list[Any] = [_item_line(text, tick_box=item.kind == "tick")]
-        slot = item.local_slot()
+        slot = item.local_slot(self.protocol)
         rule = self.local_rules.rule(slot.id) if slot else None
         if rule is not None:
             parts += self.clinic_value(item, rule.value)
@@ -871,7 +871,7 @@ class _Layout:
         """The clinic's value for the item's slot: tagged, attributed, set apart from sources."""
         from reportlab.platypus import Spacer, Table
 
-        slot = item.local_slot()
+        slot = item.local_slot(self.protocol)
         assert slot is not None
         label = item.site_defined.label if item.site_defined else slot.meaning
         attribution = self.local_rules.attribution()
