@@ -43,6 +43,7 @@ from ketaref.content.quantity import (
     parse_quantity,
 )
 from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
+from ketaref.glyphs import FontUnavailable, first_unprintable
 
 LOCAL_RULES = "local-rules.yaml"
 #: A local-rules file holds a few dozen short values: anything near this is not one.
@@ -297,6 +298,13 @@ def _text_problem(value: str) -> str | None:
         return "holds a control character"
     if len(value) > MAX_TEXT_VALUE:
         return f"is longer than {MAX_TEXT_VALUE} characters"
+    # Every text of the file is printed (values with their attribution): the printout's rule.
+    try:
+        unprintable = first_unprintable(value)
+    except FontUnavailable as exc:
+        return f"cannot be checked against the printout's fonts ({exc}); reinstall ketaref"
+    if unprintable is not None:
+        return f"holds {unprintable.describe()}; write it so the printout can show it"
     if problems := lint_prose(value):
         return "; ".join(problems)
     return None

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ketaref import paths
+from ketaref import glyphs, paths
 from ketaref.printing.errors import PrintError
 from ketaref.safe_read import FileRefused, read_file
 
@@ -20,8 +20,7 @@ FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
 LICENCE_FILE = "LICENSE-DejaVu.txt"
 #: Characters the content and the printout use that a substitute font must also have.
 REQUIRED_GLYPHS = "≥≤°µ–—“”‘’→·•×"
-#: DejaVu Sans is about 750 KiB; a font file far larger than that is not one of ours.
-MAX_FONT_BYTES = 32 * 1024 * 1024
+MAX_FONT_BYTES = glyphs.MAX_FONT_BYTES
 
 _registered = False
 
@@ -65,9 +64,9 @@ def load_font(name: str, path: Path) -> Any:
 
 
 def missing_glyphs(text: str, font_name: str = REGULAR) -> set[str]:
-    """The characters of ``text`` the registered font ``font_name`` has no glyph for."""
-    from reportlab.pdfbase import pdfmetrics
-
-    register_fonts()
-    face = pdfmetrics.getFont(font_name).face
-    return {char for char in set(text) if not char.isspace() and ord(char) not in face.charToGlyph}
+    """The characters of ``text`` the font ``font_name`` has no glyph for; PrintError if the
+    font cannot be read (the rule itself is ``ketaref.glyphs``)."""
+    try:
+        return glyphs.missing_glyphs(text, FONT_FILES[font_name])
+    except glyphs.FontUnavailable as exc:
+        raise PrintError(f"{exc}; reinstall ketaref") from None

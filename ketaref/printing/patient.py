@@ -5,64 +5,41 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from ketaref.printing import fonts
+from ketaref import glyphs
 from ketaref.printing.errors import PrintError
 
 #: The longest text each header box holds legibly; longer is refused, never cut silently.
 #: (The weight is not among them: the calculator's parser reads it, and refuses anything but a
 #: number and a unit, quoting what was typed.)
 MAX_LENGTHS = {"name": 80, "patient_id": 40}
-#: Unicode categories a typed field may not hold: control characters (bell, escape, tab, line
-#: breaks), format characters (bidi overrides that reverse what is read, zero-width characters)
-#: and line and paragraph separators. Each prints as a box, a break or reordered text.
-REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
-#: Bidirectional classes of right-to-left letters (Hebrew, Arabic, …): the PDF lays text out left
-#: to right without shaping, so a name in these scripts would print reversed and unjoined.
-RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
 def check_typed_field(label: str, text: str, limit: int) -> None:
     """Raise PrintError if ``text`` is too long, or holds a character that would not print.
 
     The one rule for every field a user types onto a printout (patient name and ID, weight,
-    clinician, clinic name): at most ``limit`` characters, no control characters, only
-    characters the printout's fonts have a glyph for (a name in a script DejaVu Sans lacks would
-    otherwise print with letters silently missing) and no right-to-left letters (they would
-    print reversed). The message names the field and the character's code point, never the
-    text.
+    clinician, clinic name): at most ``limit`` characters, and every character one the printout
+    shows as read (``ketaref.glyphs``: no control characters, a glyph in the printout's fonts,
+    nothing beyond U+FFFF, no right-to-left letters). The message names the field and the
+    character's code point, never the text.
     """
     if len(text) > limit:
         raise PrintError(f"the {label} is longer than the {limit} characters its box can hold")
-    unprintable: set[str] = set()
-    if not text.isascii():  # the fonts have every ASCII character; look only beyond
-        unprintable = fonts.missing_glyphs(text, fonts.REGULAR) | fonts.missing_glyphs(
-            text, fonts.BOLD
-        )
-    for position, character in enumerate(text, start=1):
-        code = f"U+{ord(character):04X}, character {position}"
-        if unicodedata.category(character) in REFUSED_CATEGORIES:
-            raise PrintError(
-                f"the {label} contains an invisible control character ({code}); type it again"
-                " without it"
-            )
-        if character in unprintable:
-            raise PrintError(
-                f"the {label} contains a character the printout's font cannot show ({code}):"
-                f" leave the {label} empty and write it by hand on the printout"
-            )
-        if ord(character) > 0xFFFF:
-            # reportlab writes such a character's text as a different one (an emoji reads back
-            # as U+1F60), so a copied or read-aloud name would be wrong.
-            raise PrintError(
-                f"the {label} contains a character the printout cannot carry as text ({code}):"
-                f" leave it out, or leave the {label} empty and write it by hand on the printout"
-            )
-        if unicodedata.bidirectional(character) in RIGHT_TO_LEFT:
-            raise PrintError(
-                f"the {label} contains right-to-left writing ({code}), which the printout would"
-                f" show reversed: leave the {label} empty and write it by hand on the"
-                " printout"
-            )
+    try:
+        found = glyphs.first_unprintable(text)
+    except glyphs.FontUnavailable as exc:
+        raise PrintError(f"{exc}; reinstall ketaref") from None
+    if found is None:
+        return
+    by_hand = f"leave the {label} empty and write it by hand on the printout"
+    advice = {
+        "control": "type it again without it",
+        "no-glyph": by_hand,
+        "beyond-bmp": f"leave it out, or {by_hand}",
+        "right-to-left": by_hand,
+    }[found.trouble]
+    separator = "; " if found.trouble == "control" else ": "
+    raise PrintError(f"the {label} contains {found.describe()}{separator}{advice}")
 
 
 @dataclass(frozen=True)
