@@ -45,15 +45,8 @@ from ketaref.content.model import (
 )
 from ketaref.content.pack import Library
 from ketaref.content.quantity import Quantity, format_decimal
-from ketaref.dosing.calculator import (
-    DoseResult,
-    LocalCeiling,
-    calculate,
-    cited,
-    local_ceiling,
-    range_text,
-    regimen_label,
-)
+from ketaref.dosing.calculator import calculate, local_ceiling, regimen_label
+from ketaref.dosing.result import DoseResult, LocalCeiling, cited, range_text
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.palette import colors_for, theme_from
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import Protocol
     from ketaref.content.pack import Library
-    from ketaref.dosing.calculator import DoseResult
+    from ketaref.dosing.result import DoseResult
 
 
 @dataclass(frozen=True)
