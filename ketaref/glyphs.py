@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ketaref import paths
 from ketaref.safe_read import FileRefused, read_file
@@ -34,6 +35,7 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: Bidirectional classes of right-to-left letters (Hebrew, Arabic, …).
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
+FontT = TypeVar("FontT")
 Trouble = Literal["control", "no-glyph", "beyond-bmp", "right-to-left"]
 
 
@@ -103,11 +105,20 @@ def missing_glyphs(text: str, font_file: str | None = None) -> set[str]:
 @cache
 def _code_points(path: Path) -> frozenset[int]:
     """The code points the font at ``path`` has a glyph for, read from its character map."""
-    from reportlab.pdfbase.ttfonts import TTFError, TTFontFile
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    return frozenset(read_font(path, TTFontFile).charToGlyph)
+
+
+def read_font(path: Path, make: Callable[[io.BytesIO], FontT]) -> FontT:
+    """``make`` (a reportlab font class) over the font file at ``path``, read through
+    ``safe_read`` (a plain file of at most MAX_FONT_BYTES, so a named pipe in a font's place
+    never makes anything wait); FontUnavailable if it cannot be read or is not TrueType."""
+    from reportlab.pdfbase.ttfonts import TTFError
 
     try:
         data = read_file(path, MAX_FONT_BYTES, what="a font")
-        return frozenset(TTFontFile(io.BytesIO(data)).charToGlyph)
+        return make(io.BytesIO(data))
     except FileRefused as refused:
         raise FontUnavailable(f"the font {refused}") from None
     except TTFError as exc:
