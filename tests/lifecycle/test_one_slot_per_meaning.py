@@ -134,3 +134,14 @@ def test_a_sheet_item_taking_a_slot_its_protocol_lacks_is_a_content_problem(
     [line] = result.stdout.splitlines()
     assert line.startswith("checklists/iv-ketamine-session.yaml:")
     assert "the sheet of “iv-ketamine-chronic-pain” carries this item" in line
+
+
+def test_a_retired_slot_id_declared_again_is_a_content_problem(pack_copy: Path, cli: Cli) -> None:
+    path = pack_copy / "protocols" / "iv-ketamine-trd.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "id: iv-trd-observation-time" in text
+    path.write_text(text.replace("id: iv-trd-observation-time", f"id: {REMOVED}"), encoding="utf-8")
+    assert cli("content", "seal", "--same-version", pack_copy).returncode == 0
+    result = cli("content", "validate", pack_copy)
+    assert result.returncode == 1
+    assert f"slot “{REMOVED}” is declared and also retired" in result.stdout
