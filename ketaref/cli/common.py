@@ -91,7 +91,7 @@ def shown_safely(text: str) -> str:
     A message may quote what was typed; an escape sequence or a bidi override in it must not
     act on the terminal.
     """
-    from ketaref.printing.patient import REFUSED_CATEGORIES
+    from ketaref.glyphs import REFUSED_CATEGORIES
 
     return "".join(
         c.encode("unicode_escape").decode("ascii")

@@ -25,7 +25,8 @@ def _dose(args: argparse.Namespace) -> int:
     from ketaref.dosing.calculator import calculate
     from ketaref.dosing.units import DoseInputError
 
-    library = active_or_exit().library
+    active = active_or_exit()
+    library = active.library
     protocol = library.protocols.get(args.protocol)
     if protocol is None:
         with_calculator = [p.id for p in library.protocols.values() if p.dosing is not None]
@@ -41,6 +42,7 @@ def _dose(args: argparse.Namespace) -> int:
             duration=args.duration,
             concentration=args.concentration,
             sources=library.sources,
+            local_rules=active.local_rules,
         )
     except DoseInputError as exc:
         option = _OPTION_FOR_FIELD.get(exc.field or "")

@@ -43,6 +43,7 @@ from ketaref.content.quantity import (
     parse_quantity,
 )
 from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
+from ketaref.glyphs import FontUnavailable, first_unprintable
 
 LOCAL_RULES = "local-rules.yaml"
 #: A local-rules file holds a few dozen short values: anything near this is not one.
@@ -70,6 +71,13 @@ _RULE_KEYS = ("change", "approved_against", "meaning", "type", "unit")
 _PERSON_KEYS = ("name", "role")
 
 
+#: Why a local highest dose is one of its options: the content's own doses, never a higher one.
+NARROWS_ONLY = (
+    "a local rule may lower the highest dose to one the content names and cites, never raise it"
+    " above the content's or set a dose the content does not give"
+)
+
+
 @dataclass(frozen=True)
 class DeclaredSlot:
     """A slot of the content in use, with the item that declares it and its options."""
@@ -77,23 +85,41 @@ class DeclaredSlot:
     slot: Slot
     item: str
     options: tuple[str, ...] = ()
+    #: Said after a refused choice: why the options are all a clinic may pick.
+    options_note: str = ""
 
 
 def declared_slots(items: Iterable[ContentItem]) -> dict[str, DeclaredSlot]:
     """Every slot the content declares, by id (the first declaration of an id wins)."""
     found: dict[str, DeclaredSlot] = {}
-    for item, declared in _declarations(items):
-        found.setdefault(declared.slot.id, DeclaredSlot(declared.slot, item, declared.options))
+    for _, declared in _declarations(items):
+        found.setdefault(declared.slot.id, declared)
     return found
 
 
+def retired_slots(items: Iterable[ContentItem]) -> dict[str, str]:
+    """Slot ids the content no longer declares, each with why it went (``RetiredSlot``)."""
+    return {
+        retired.id: retired.reason
+        for item in items
+        if isinstance(item, Checklist)
+        for entry in item.items()
+        for retired in entry.retired_slots
+    }
+
+
 def slot_problems(items: Iterable[ContentItem]) -> list[tuple[str, str, str]]:
-    """(item id, slot id, message) for each slot id declared twice: a rule must fill exactly one place."""
+    """(item id, slot id, message) for each slot id declared twice, or declared and retired: a
+    rule must fill exactly one place."""
+    items = list(items)
+    retired = retired_slots(items)
     seen: dict[str, str] = {}
     problems = []
     for item, declared in _declarations(items):
         slot_id = declared.slot.id
-        if slot_id in seen:
+        if slot_id in retired:
+            problems.append((item, slot_id, f"slot “{slot_id}” is declared and also retired"))
+        elif slot_id in seen:
             problems.append(
                 (item, slot_id, f"slot “{slot_id}” is already declared in {seen[slot_id]}")
             )
@@ -121,6 +147,10 @@ def _slots_of(item: ContentItem) -> Iterator[DeclaredSlot]:
             site = item.observation.site_defined if item.observation else None
             if site is not None and site.slot is not None:
                 yield DeclaredSlot(site.slot, item.id, site.options)
+            for regimen in item.dosing.regimens if item.dosing else ():
+                highest = regimen.local_highest_dose
+                if highest is not None:
+                    yield DeclaredSlot(highest.slot, item.id, highest.option_texts(), NARROWS_ONLY)
         case ContraindicationList():
             return
         case _:
@@ -268,6 +298,13 @@ def _text_problem(value: str) -> str | None:
         return "holds a control character"
     if len(value) > MAX_TEXT_VALUE:
         return f"is longer than {MAX_TEXT_VALUE} characters"
+    # Every text of the file is printed (values with their attribution): the printout's rule.
+    try:
+        unprintable = first_unprintable(value)
+    except FontUnavailable as exc:
+        return f"cannot be checked against the printout's fonts ({exc}); reinstall ketaref"
+    if unprintable is not None:
+        return f"holds {unprintable.describe()}; write it so the printout can show it"
     if problems := lint_prose(value):
         return "; ".join(problems)
     return None
@@ -306,7 +343,8 @@ def value_problem(declared: DeclaredSlot, value: str) -> str | None:
         return None
     if slot.type == "choice":
         if value not in declared.options:
-            return f"“{value}” is not one of the options: {', '.join(declared.options)}"
+            note = f" ({declared.options_note})" if declared.options_note else ""
+            return f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
         return None
     return _text_problem(value)
 
@@ -343,9 +381,17 @@ def _blood_pressure_problem(value: str) -> str | None:
 
 
 def check_local_rules(
-    raw: bytes, display: str, slots: Mapping[str, DeclaredSlot], content_version: str
+    raw: bytes,
+    display: str,
+    slots: Mapping[str, DeclaredSlot],
+    content_version: str,
+    retired: Mapping[str, str] = MappingProxyType({}),
 ) -> LocalRulesCheck:
-    """Check a local-rules file against the slots of the content in use (``content_version``)."""
+    """Check a local-rules file against the slots of the content in use (``content_version``).
+
+    A value for a ``retired`` slot is a re-confirm, whatever version it was approved against: the
+    content says where that meaning lives now, and the value is never carried over to it.
+    """
     try:
         document = parse(raw)
     except YamlProblem as exc:
@@ -371,7 +417,7 @@ def check_local_rules(
         check.at(("review_due",), "the review date must come after the approval date")
     if approved_on and effective and effective < approved_on:
         check.at(("effective_from",), "a rule cannot take effect before it was approved")
-    rules, reconfirm = _rules(check, data, slots, content_version)
+    rules, reconfirm = _rules(check, data, slots, content_version, retired)
     if check.problems or not (
         clinic and document_name and version and approved_by and approved_on and review_due
     ):
@@ -412,6 +458,7 @@ def _rules(
     data: Mapping[str, Any],
     slots: Mapping[str, DeclaredSlot],
     content_version: str,
+    retired: Mapping[str, str],
 ) -> tuple[dict[str, LocalRule], dict[str, str]]:
     values = check.mapping(data.get("values", {}), ("values",), "“values”") or {}
     governance = check.mapping(data.get("rules", {}) or {}, ("rules",), "“rules”") or {}
@@ -428,6 +475,13 @@ def _rules(
             check.at(where, f'the value of “{slot_id}” must be text in quotes, e.g. "60 min"')
             continue
         declared = slots.get(slot_id)
+        if declared is None and slot_id in retired:
+            message = (
+                f"re-confirm “{slot_id}”: content {content_version} no longer has this slot"
+                f" ({retired[slot_id]}); this rule is not used"
+            )
+            _hold_back(check, reconfirm, slot_id, message)
+            continue
         entry = _rule_entry(check, governance, slot_id, report_missing=declared is not None)
         if declared is None and (entry is None or entry[1] == content_version):
             check.at(
@@ -451,9 +505,7 @@ def _rules(
                 f"re-confirm “{slot_id}”: approved against content {approved_against}, and in"
                 f" content {content_version} {changed}; this rule is not used until re-approved"
             )
-            reconfirm[slot_id] = message
-            line, column = check.document.key_position(where) or (None, None)
-            check.reconfirm.append(ContentProblem(check.display, line, column, message))
+            _hold_back(check, reconfirm, slot_id, message)
             continue
         assert declared is not None
         if problem := value_problem(declared, value):
@@ -461,6 +513,13 @@ def _rules(
             continue
         rules[slot_id] = LocalRule(slot_id, declared.item, value, change, approved_against)
     return rules, reconfirm
+
+
+def _hold_back(check: _Checker, reconfirm: dict[str, str], slot_id: str, message: str) -> None:
+    """Leave the rule for ``slot_id`` out until re-approved, reported at its value's key."""
+    reconfirm[slot_id] = message
+    line, column = check.document.key_position(("values", slot_id)) or (None, None)
+    check.reconfirm.append(ContentProblem(check.display, line, column, message))
 
 
 def _rule_entry(

@@ -33,6 +33,7 @@ from ketaref.content.local_rules import (
     LocalRulesInForce,
     check_local_rules,
     declared_slots,
+    retired_slots,
 )
 from ketaref.content.pack import Library
 from ketaref.content.problems import ContentError, ContentProblem
@@ -80,7 +81,8 @@ def slots_of(library: Library) -> dict[str, DeclaredSlot]:
 
 def check_rules_file(raw: bytes, display: str, library: Library) -> LocalRulesCheck:
     """Check the bytes of a local-rules file against the pack in use."""
-    return check_local_rules(raw, display, slots_of(library), library.version)
+    retired = retired_slots(item for _, item in library.items())
+    return check_local_rules(raw, display, slots_of(library), library.version, retired)
 
 
 def read_rules_file(path: Path) -> bytes:

@@ -439,6 +439,31 @@ class WeightLimits(Frozen):
         return self
 
 
+class LocalHighestDose(Frozen):
+    """Where a clinic's local rule may lower a regimen's highest dose, never raise it.
+
+    The slot is a ``choice`` whose options are doses the regimen itself states and cites (a
+    published dose, the standard dose, the top of the accepted range): a clinic picks one, it
+    never types a new number. The regimen checks that every option is in its unit and inside what
+    it accepts; the calculator then refuses a dose above the clinic's choice, naming the rule.
+    """
+
+    slot: Slot
+    options: Annotated[tuple[QuantityText, ...], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _a_choice_of_doses(self) -> LocalHighestDose:
+        if self.slot.type != "choice":
+            raise ValueError("a local highest dose is a choice slot")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("local_highest_dose options repeat")
+        return self
+
+    def option_texts(self) -> tuple[str, ...]:
+        """The options as a local-rules file writes them: ``"56 mg"``."""
+        return tuple(str(option) for option in self.options)
+
+
 class FixedDoseRegimen(Frozen):
     """Fixed doses given as a number of devices (e.g. SPRAVATO 56 mg = 2 devices)."""
 
@@ -447,6 +472,7 @@ class FixedDoseRegimen(Frozen):
     standard_dose: CitedQuantity | None = None
     per_device: CitedQuantity
     device_interval: CitedQuantity | None = None
+    local_highest_dose: LocalHighestDose | None = None
 
     @model_validator(mode="after")
     def _units(self) -> FixedDoseRegimen:
@@ -469,6 +495,13 @@ class FixedDoseRegimen(Frozen):
                 )
         if self.device_interval and self.device_interval.value.unit not in TIME_UNITS:
             raise ValueError("device_interval must be a time")
+        allowed = {dose.value for dose in self.allowed_doses}
+        for option in self.local_highest_dose.options if self.local_highest_dose else ():
+            if option not in allowed:
+                raise ValueError(
+                    f"local_highest_dose option {option} is not one of allowed_doses"
+                    f" ({', '.join(str(dose) for dose in allowed)})"
+                )
         return self
 
 
@@ -549,6 +582,7 @@ class WeightBasedRegimen(Frozen):
     warn_above: CitedQuantity | None = None
     standard_duration: CitedQuantity | None = None
     duration_limits: DurationLimits
+    local_highest_dose: LocalHighestDose | None = None
 
     @model_validator(mode="after")
     def _units(self) -> WeightBasedRegimen:
@@ -574,12 +608,33 @@ class WeightBasedRegimen(Frozen):
             raise ValueError("standard_dose lies outside allowed_range")
         if self.standard_duration and self.standard_duration.value.unit not in TIME_UNITS:
             raise ValueError("standard_duration must be a time")
+        for option in self.local_highest_dose.options if self.local_highest_dose else ():
+            self._check_local_option(option, expected)
         if self.dose_unit == "mg/kg" and self.duration_limits.rapid_administration is None:
             # A dose given over a typed duration can be given too fast: the label warns of that.
             raise ValueError(
                 "a mg/kg regimen needs duration_limits.rapid_below and rapid_administration"
             )
         return self
+
+    def _check_local_option(self, option: Quantity, expected: Unit) -> None:
+        """A local highest dose the clinic may choose: in the regimen's unit, one it accepts."""
+        if option.unit is not expected:
+            raise ValueError(
+                f"local_highest_dose option {option} is in {option.unit}, but this regimen doses"
+                f" in {expected}"
+            )
+        if self.allowed_range is not None:
+            if not self.allowed_range.value.contains(option):
+                raise ValueError(
+                    f"local_highest_dose option {option} lies outside allowed_range"
+                    f" {self.allowed_range.value}"
+                )
+        elif self.standard_dose is None or option != self.standard_dose.value:
+            raise ValueError(
+                f"local_highest_dose option {option} is not the standard dose, the only dose"
+                " this regimen accepts"
+            )
 
 
 Regimen = Annotated[FixedDoseRegimen | WeightBasedRegimen, Field(discriminator="kind")]
@@ -746,6 +801,14 @@ TABLE_KINDS = frozenset({"timed-observation", "vitals-grid"})
 _ONLY_FOR = re.compile(r"\bfor\s+[\w-]+\s+only\b", re.IGNORECASE)
 
 
+class RetiredSlot(Frozen):
+    """A slot id the content no longer declares: a clinic's rule for it is reported, never used."""
+
+    id: Identifier
+    #: Why it went and where its meaning now lives, for the clinic re-approving its rules.
+    reason: Text
+
+
 class ChecklistItem(Frozen):
     """One line a nurse ticks or fills in.
 
@@ -786,12 +849,26 @@ class ChecklistItem(Frozen):
     #: On a cited item that states a minimum time: the slot a clinic's local rule may lengthen
     #: it in (the slot of a site-defined item lives in its ``site_defined``).
     slot: Slot | None = None
+    #: On a site-defined item whose value each protocol states itself: the sheet takes the local
+    #: rule of that slot of the protocol it is printed for (``observation``: the protocol's
+    #: minimum observation), so one meaning has one value, set in one place.
+    protocol_slot: Literal["observation"] | None = None
+    #: Slot ids this item declared in earlier content: a clinic's rule naming one is reported and
+    #: not used, while its other rules stay in force.
+    retired_slots: tuple[RetiredSlot, ...] = ()
     #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
     #: a change unless this is new in the version); shown to reviewers, not to users.
     change_reason: Text | None = None
 
-    def local_slot(self) -> Slot | None:
-        """The slot a clinic's local rule fills for this item, if any."""
+    def local_slot(self, protocol: Protocol | None = None) -> Slot | None:
+        """The slot a clinic's local rule fills for this item, if any.
+
+        An item with ``protocol_slot`` has none of its own: on the sheet of ``protocol`` it takes
+        that protocol's slot (none without a protocol, e.g. the checklist read on its own).
+        """
+        if self.protocol_slot == "observation":
+            site = protocol.observation.site_defined if protocol and protocol.observation else None
+            return site.slot if site else None
         if self.site_defined is not None:
             return self.site_defined.slot
         return self.slot
@@ -811,6 +888,13 @@ class ChecklistItem(Frozen):
             raise ValueError(
                 "a slot on the item itself is for a cited minimum a clinic may lengthen (with"
                 " at_least); a site-defined item's slot goes in its site_defined"
+            )
+        if self.protocol_slot is not None and (
+            self.site_defined is None or self.site_defined.slot is not None
+        ):
+            raise ValueError(
+                "protocol_slot is for a site-defined item that takes the protocol's own slot:"
+                " give it a site_defined entry without a slot of its own"
             )
         limited = _ONLY_FOR.search(self.text)
         if limited:

@@ -421,6 +421,8 @@ def _applies_to_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
             if isinstance(p.item, Protocol) and p.item.checklist == parsed.item.id
         }
         for item in parsed.item.items():
+            if item.protocol_slot is not None:
+                problems += _protocol_slot_problems(parsed, item, items)
             for protocol_id in sorted(set(item.applies_to) - users):
                 message = (
                     f"applies_to: “{protocol_id}” is not a protocol that uses this checklist"
@@ -429,6 +431,28 @@ def _applies_to_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
                 problems += _problems_at(
                     parsed.file, parsed.raw, "applies_to", protocol_id, message
                 )
+    return problems
+
+
+def _protocol_slot_problems(
+    parsed: _Parsed, item: ChecklistItem, items: Mapping[str, _Parsed]
+) -> list[ContentProblem]:
+    """An item taking the protocol's slot, on the sheet of a protocol that has no such slot."""
+    problems: list[ContentProblem] = []
+    for other in items.values():
+        protocol = other.item
+        if not isinstance(protocol, Protocol) or protocol.checklist != parsed.item.id:
+            continue
+        if item.applies_to and protocol.id not in item.applies_to:
+            continue
+        if item.local_slot(protocol) is None:
+            message = (
+                f"protocol_slot: the sheet of “{protocol.id}” carries this item, but that"
+                f" protocol has no site-defined {item.protocol_slot} slot to take"
+            )
+            problems += _problems_at(
+                parsed.file, parsed.raw, "protocol_slot", str(item.protocol_slot), message
+            )
     return problems
 
 

@@ -169,6 +169,9 @@ def _item_line(library: Library, item: ChecklistItem) -> str:
     box = "[ ]" if item.kind == "tick" else "___"
     details = item_details(item)
     extra = f" ({'; '.join(details)})" if details else ""
+    if item.site_defined and item.protocol_slot:
+        taken = f"the {item.protocol_slot} slot of the protocol it is printed for"
+        return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)} [{taken}]"
     if item.site_defined:
         return f"{box} {item.text}{extra} — {_site_defined(item.site_defined)}"
     slot = f" [{slot_text(item.slot)}]" if item.slot else ""
@@ -208,6 +211,12 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
                     f"  shorter than {durations.rapid_below} ({durations.rapid_below_basis})"
                     f" · {rapid}"
                 )
+        if regimen.local_highest_dose is not None:
+            highest = regimen.local_highest_dose
+            lines.append(
+                f"  clinic's highest dose, one of {', '.join(highest.option_texts())}"
+                f" [{slot_text(highest.slot)}]"
+            )
     if dosing.weight_limits:
         limits = dosing.weight_limits
         bounds = [limits.refuse_below, limits.warn_below, limits.warn_above, limits.refuse_above]

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import (
     UNKNOWN_SOURCE,
     Citation,
@@ -49,14 +50,9 @@ from ketaref.content.model import (
     WeightBasedRegimen,
 )
 from ketaref.content.pack import Library
-from ketaref.content.quantity import format_decimal
-from ketaref.dosing.calculator import (
-    DoseResult,
-    calculate,
-    cited,
-    range_text,
-    regimen_label,
-)
+from ketaref.content.quantity import Quantity, format_decimal
+from ketaref.dosing.calculator import calculate, local_ceiling, regimen_label
+from ketaref.dosing.result import DoseResult, LocalCeiling, cited, range_text
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.fitting_scroll import FittingScrollArea
 from ketaref.gui.palette import colors_for, theme_from, toggle_style_sheet
@@ -188,12 +184,20 @@ class DosePanel(QWidget):
     #: Emitted whenever the result, the refusal or the acknowledgement changes.
     resultChanged = Signal()
 
-    def __init__(self, library: Library, protocol: Protocol, parent: QWidget | None = None):
+    def __init__(
+        self,
+        library: Library,
+        protocol: Protocol,
+        parent: QWidget | None = None,
+        *,
+        local_rules: LocalRulesInForce = NO_LOCAL_RULES,
+    ):
         super().__init__(parent)
         if protocol.dosing is None:
             raise ValueError(f"{protocol.id} has no dose calculator")
         self._library = library
         self._protocol = protocol
+        self._local_rules = local_rules
         self._numbers = self._citation_numbers(library, protocol)
         self._fixed = next(
             (r for r in protocol.dosing.regimens if isinstance(r, FixedDoseRegimen)), None
@@ -271,13 +275,17 @@ class DosePanel(QWidget):
 
         if self._fixed is not None and not self._weight_based:
             doses = self._fixed.allowed_doses
+            ceiling = local_ceiling(self._fixed, self._local_rules)
             self.fixed_dose_choice = ChoiceButtons(
                 [self._choice_text(i, dose) for i, dose in enumerate(doses)],
                 "Dose",
                 "The fixed doses this protocol allows, each with its source",
                 vertical=True,
-                notes=[cited(dose, self.cite) for dose in doses],
+                notes=[
+                    cited(dose, self.cite) + self._above_note(dose.value, ceiling) for dose in doses
+                ],
             )
+            self._disable_above(self.fixed_dose_choice, [d.value for d in doses], ceiling)
             self.fixed_dose_choice.chosen.connect(self._recalculate)
             label = QLabel("Dose (choose one):")
             form.addRow(label)
@@ -343,6 +351,21 @@ class DosePanel(QWidget):
         )
         order.append(self.concentration_edit)
         return order
+
+    @staticmethod
+    def _above_note(dose: Quantity, ceiling: LocalCeiling | None) -> str:
+        """Beside a published dose above the clinic's highest: why it cannot be chosen."""
+        if ceiling is None or ceiling.allows(dose):
+            return ""
+        return f"; not offered: above this clinic's highest dose, {ceiling.dose} ({ceiling.attribution})"
+
+    @staticmethod
+    def _disable_above(
+        choices: ChoiceButtons, doses: Sequence[Quantity], ceiling: LocalCeiling | None
+    ) -> None:
+        """Grey out the buttons of doses above the clinic's highest (their note says why)."""
+        for button, dose in zip(choices.buttons, doses, strict=True):
+            button.setEnabled(ceiling is None or ceiling.allows(dose))
 
     @staticmethod
     def _choice_text(index: int, dose: CitedQuantity) -> str:
@@ -481,6 +504,7 @@ class DosePanel(QWidget):
                 if allowed
                 else "The calculator accepts only the standard dose."
             )
+            + self._ceiling_line(regimen)
             + f"\nDurations it accepts: {range_text(durations.value)} "
             + (
                 f"{cited(durations, self.cite)}: {durations.text}"
@@ -500,6 +524,11 @@ class DosePanel(QWidget):
             widget.blockSignals(False)
         self._recalculate()
 
+    def _ceiling_line(self, regimen: WeightBasedRegimen) -> str:
+        """The clinic's highest dose for ``regimen`` with its local rule, or "" when unset."""
+        ceiling = local_ceiling(regimen, self._local_rules)
+        return f"\n{ceiling.text()}" if ceiling else ""
+
     def _set_dose_choices(self, regimen: WeightBasedRegimen) -> None:
         """Offer the regimen's standard dose, with its source, as a button that fills the field."""
         layout = self._dose_choice_row.layout()
@@ -514,13 +543,18 @@ class DosePanel(QWidget):
         if standard is None:
             self._dose_choice_row.hide()
             return
+        ceiling = local_ceiling(regimen, self._local_rules)
         self.dose_choices = ChoiceButtons(
             [f"Use {self._choice_text(0, standard)}"],
             "Published dose",
             "The protocol's standard dose with its source; press to put it in the dose field",
             vertical=True,  # its source wraps beside it, no stretch squeezing it to a column
-            notes=[f"the protocol's standard dose {cited(standard, self.cite)}"],
+            notes=[
+                f"the protocol's standard dose {cited(standard, self.cite)}"
+                + self._above_note(standard.value, ceiling)
+            ],
         )
+        self._disable_above(self.dose_choices, [standard.value], ceiling)
         self.dose_choices.chosen.connect(lambda _: self._use_standard(standard))
         layout.addWidget(self.dose_choices)
         self._dose_choice_row.show()
@@ -586,7 +620,12 @@ class DosePanel(QWidget):
             )
         else:
             try:
-                self._result = calculate(self._protocol, **inputs, sources=self._library.sources)
+                self._result = calculate(
+                    self._protocol,
+                    **inputs,
+                    sources=self._library.sources,
+                    local_rules=self._local_rules,
+                )
             except DoseInputError as exc:
                 text = exc.without_citation()
                 if exc.basis is not None:

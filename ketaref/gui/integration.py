@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ketaref.content.local_rules import LocalRulesInForce
     from ketaref.content.model import Protocol
     from ketaref.content.pack import Library
-    from ketaref.dosing.calculator import DoseResult
+    from ketaref.dosing.result import DoseResult
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,13 @@ def machine_settings(policy: Policy) -> MachineSettings:
     )
 
 
-def make_dose_panel(library: Library, protocol: Protocol, parent: QWidget) -> QWidget:
-    """The dose calculator for a protocol that has ``dosing``."""
+def make_dose_panel(
+    library: Library, protocol: Protocol, parent: QWidget, local_rules: LocalRulesInForce
+) -> QWidget:
+    """The dose calculator for a protocol that has ``dosing``, with the clinic's local rules."""
     from ketaref.gui.dose_panel import DosePanel
 
-    return DosePanel(library, protocol, parent)
+    return DosePanel(library, protocol, parent, local_rules=local_rules)
 
 
 def open_print_dialog(

@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{item.title} — ketaref")
             if remember:
                 self._history.visit(item_id)
-            self._install_calculator(active.library)
+            self._install_calculator(active)
         index = self.proxy.find_item(item_id)
         if index.isValid() and self.tree.currentIndex() != index:
             self.tree.setCurrentIndex(index)
@@ -518,11 +518,13 @@ class MainWindow(QMainWindow):
         selected = self.item_view.sources.selected()
         actions["copy_url"].setEnabled(selected is not None and selected.source is not None)
 
-    def _install_calculator(self, library: Library) -> None:
+    def _install_calculator(self, active: ActiveContent) -> None:
         protocol = self.item_view.protocol
         if protocol is None or protocol.dosing is None:
             return
-        panel = integration.make_dose_panel(library, protocol, self.item_view.calculator_area)
+        panel = integration.make_dose_panel(
+            active.library, protocol, self.item_view.calculator_area, active.local_rules
+        )
         self.item_view.set_calculator(panel)
 
     def focus_calculator(self) -> None:

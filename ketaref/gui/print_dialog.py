@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.model import Protocol
 from ketaref.content.pack import Library
-from ketaref.dosing.calculator import DoseResult
+from ketaref.dosing.result import DoseResult
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.palette import colors_for
 from ketaref.gui.print_preview import PagePreview

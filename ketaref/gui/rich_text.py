@@ -455,16 +455,37 @@ def _used_by(library: Library, item_id: str, kind: Kind) -> list[str]:
     return [p.id for p in library.protocols.values() if item_id in linked_ids(p, kind)]
 
 
-def _checklist_item(writer: _Writer, item: ChecklistItem) -> str:
+def _checklist_item(writer: _Writer, item: ChecklistItem, checklist_id: str) -> str:
     box = "☐" if item.kind == "tick" else "✎"
     details = item_details(item)
     extra = f" <i>({escape('; '.join(details))})</i>" if details else ""
+    if item.site_defined is not None and item.protocol_slot is not None:
+        return f"{box} {escape(item.text)}{extra}<br>{_per_protocol(writer, item, checklist_id)}"
     if item.site_defined is not None:
         return f"{box} {escape(item.text)}{extra}<br>{writer.site_defined(item.site_defined)}"
     cited = f"{box} {escape(item.text)}{extra} {writer.citations.markers(item.citations())}"
     if item.slot is not None and (clinic := writer.local_value(item.slot, item.slot.meaning)):
         return f"{cited}<br>{clinic}"
     return cited
+
+
+def _per_protocol(writer: _Writer, item: ChecklistItem, checklist_id: str) -> str:
+    """An item each protocol's own slot fills: the value on the sheet of each protocol using it."""
+    assert item.site_defined is not None
+    site = item.site_defined
+    lines = [
+        f"<b>{escape(site.label)}</b>, set for each protocol <i>({escape(SITE_DEFINED_WORDS)})</i>"
+        f" {escape(site.reason)}"
+    ]
+    for protocol in writer.library.protocols.values():
+        slot = item.local_slot(protocol)
+        if slot is None or protocol.checklist != checklist_id or not item.applies(protocol.id):
+            continue
+        value = writer.local_value(slot, protocol.title) or (
+            f"{escape(protocol.title)}: {escape(NOT_SET)}"
+        )
+        lines.append(value)
+    return "<br>".join(lines)
 
 
 def _checklist(writer: _Writer, checklist: Checklist) -> None:
@@ -477,7 +498,9 @@ def _checklist(writer: _Writer, checklist: Checklist) -> None:
     for section in checklist.sections:
         writer.heading(section.pause_point.label)
         # The box (☐) or pen (✎) is the item's marker, so no bullet in front of it.
-        writer.parts += [f'<p class="item">{_checklist_item(writer, i)}</p>' for i in section.items]
+        writer.parts += [
+            f'<p class="item">{_checklist_item(writer, i, checklist.id)}</p>' for i in section.items
+        ]
 
 
 def _contraindications(writer: _Writer, entries: ContraindicationList) -> None:

@@ -475,7 +475,7 @@ class Layout:
         """The clinic's value for the item's slot: tagged, attributed, set apart from sources."""
         from reportlab.platypus import Spacer, Table
 
-        slot = item.local_slot()
+        slot = item.local_slot(self.sheet.protocol)
         assert slot is not None
         label = item.site_defined.label if item.site_defined else slot.meaning
         attribution = self.sheet.local_rules.attribution()

@@ -6,22 +6,19 @@ each TrueType font it draws with, so the PDF looks the same on every printer and
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
-from ketaref import paths
+from ketaref import glyphs, paths
 from ketaref.printing.errors import PrintError
-from ketaref.safe_read import FileRefused, read_file
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
-FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+#: Each face's file, as ``glyphs`` checks them: regular, then bold.
+FONT_FILES = dict(zip((REGULAR, BOLD), glyphs.FONT_FILES, strict=True))
 LICENCE_FILE = "LICENSE-DejaVu.txt"
 #: Characters the content and the printout use that a substitute font must also have.
 REQUIRED_GLYPHS = "≥≤°µ–—“”‘’→·•×"
-#: DejaVu Sans is about 750 KiB; a font file far larger than that is not one of ours.
-MAX_FONT_BYTES = 32 * 1024 * 1024
 
 _registered = False
 
@@ -46,28 +43,20 @@ def register_fonts() -> None:
 
 
 def load_font(name: str, path: Path) -> Any:
-    """The TrueType font in ``path`` as a reportlab ``TTFont``; PrintError if it cannot be used.
-
-    The file is read through ``safe_read`` (a plain file of at most MAX_FONT_BYTES): a named pipe
-    put in place of a font never makes printing or the self-test wait.
-    """
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+    """The TrueType font in ``path`` as a reportlab ``TTFont``; PrintError if it cannot be used
+    (read as ``glyphs.read_font`` reads every font: a named pipe in its place never waits)."""
+    from reportlab.pdfbase.ttfonts import TTFont
 
     try:
-        data = read_file(path, MAX_FONT_BYTES, what="a font")
-        return TTFont(name, io.BytesIO(data))
-    except FileRefused as refused:
-        raise PrintError(f"the font {refused}") from None
-    except TTFError as exc:
-        raise PrintError(
-            f"the font {path} is not a TrueType font ketaref can use ({exc})"
-        ) from None
+        return glyphs.read_font(path, lambda data: TTFont(name, data))
+    except glyphs.FontUnavailable as exc:
+        raise PrintError(str(exc)) from None
 
 
 def missing_glyphs(text: str, font_name: str = REGULAR) -> set[str]:
-    """The characters of ``text`` the registered font ``font_name`` has no glyph for."""
-    from reportlab.pdfbase import pdfmetrics
-
-    register_fonts()
-    face = pdfmetrics.getFont(font_name).face
-    return {char for char in set(text) if not char.isspace() and ord(char) not in face.charToGlyph}
+    """The characters of ``text`` the font ``font_name`` has no glyph for; PrintError if the
+    font cannot be read (the rule itself is ``ketaref.glyphs``)."""
+    try:
+        return glyphs.missing_glyphs(text, FONT_FILES[font_name])
+    except glyphs.FontUnavailable as exc:
+        raise PrintError(f"{exc}; reinstall ketaref") from None

@@ -130,7 +130,7 @@ def _observation(
         slot
         for entry in checklist.items()
         if entry.applies(protocol.id)
-        and (slot := entry.local_slot()) is not None
+        and (slot := entry.local_slot(protocol)) is not None
         and slot.type == "duration"
     ]
     for slot in slots:

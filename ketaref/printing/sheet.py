@@ -119,7 +119,7 @@ class Sheet:
 
     def clinic_value(self, item: ChecklistItem) -> str | None:
         """The clinic's value for the item's slot, None when no local rule sets it."""
-        slot = item.local_slot()
+        slot = item.local_slot(self.protocol)
         rule = self.local_rules.rule(slot.id) if slot else None
         return rule.value if rule else None
 

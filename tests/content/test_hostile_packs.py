@@ -81,6 +81,7 @@ def changes(pack: Path, name: str, path: DataPath, written: str, fragment: str) 
 FIRST_ADMINISTRATION = ("administration", 0)
 PER_DEVICE = ("dosing", "regimens", 0, "per_device", "value")
 SECOND_ALLOWED_DOSE = ("dosing", "regimens", 0, "allowed_doses", 1, "value")
+HIGHEST_DOSE_OPTIONS = ("dosing", "regimens", 0, "local_highest_dose", "options")
 FIRST_SOURCE = ("sources", 0)
 
 
@@ -995,6 +996,8 @@ def test_seal_refuses_changed_content_under_the_version_it_was_sealed_under(
     assert run_cli_in_process("content", "seal", pack_copy).returncode == 0  # records the version
     manifest = (pack_copy / MANIFEST).read_bytes()
     set_value(pack_copy, PROTOCOL, SECOND_ALLOWED_DOSE, '"112 mg"')
+    # The clinic's highest-dose options are doses the regimen allows: they follow the change.
+    set_value(pack_copy, PROTOCOL, HIGHEST_DOSE_OPTIONS, '["56 mg", "112 mg"]')
     reported = refused(pack_copy, "content", "seal")
     problem = one_about(reported, "raise content_version", MANIFEST)
     assert problem.line == line_of(pack_copy, MANIFEST, "content_version:")

@@ -101,6 +101,7 @@ def test_standard_dose_in_kg() -> None:
         "warnings": [],
         "dose_chosen_by": "protocol standard dose",
         "dilute_first": None,
+        "local_highest_dose": None,
         "default_dose_source": [
             {
                 "parameter": "dose",

@@ -50,7 +50,7 @@ def test_a_site_defined_item_shows_the_clinic_value_or_not_set(
     text = visible_text(window)
     assert "Local rule Blood-pressure threshold for IV ketamine: 171/93 mmHg" in text
     assert text.count(ATTRIBUTION) == 4  # staffing, blood pressure, weight basis, interval
-    assert "Minimum observation after the infusion: not set by this clinic" in text
+    assert "Discharge criteria: not set by this clinic" in text
 
 
 def test_without_local_rules_every_slot_says_not_set(window: object) -> None:
@@ -131,3 +131,22 @@ def test_a_refused_local_rules_file_shows_a_banner_and_no_values(
     text = visible_text(window)
     assert "171/93" not in text
     assert "Blood-pressure threshold for IV ketamine: not set by this clinic" in text
+
+
+def test_the_iv_sheet_shows_each_protocols_own_observation_time(
+    make_window: WindowFactory, bundled_library: Library
+) -> None:
+    values = {"iv-trd-observation-time": "47 min", "iv-chronic-pain-observation-time": "73 min"}
+    check = check_rules_file(
+        rules_text(values, library=bundled_library).encode(), "t.yaml", bundled_library
+    )
+    assert check.rules is not None
+    rules = LocalRulesInForce(check.rules, "test folder")
+    window = make_window(ActiveContent(bundled_library, "bundled", local_rules=rules))
+    window.open_item("iv-ketamine-session")
+    text = visible_text(window)
+    trd = bundled_library.protocols["iv-ketamine-trd"].title
+    pain = bundled_library.protocols["iv-ketamine-chronic-pain"].title
+    assert "Minimum observation after the infusion, set for each protocol" in text
+    assert f"Local rule {trd}: 47 min" in text
+    assert f"Local rule {pain}: 73 min" in text

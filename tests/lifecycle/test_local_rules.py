@@ -44,18 +44,26 @@ def test_every_site_defined_value_of_the_bundled_pack_has_a_slot(cli: Cli) -> No
         entry
         for checklist in library.checklists.values()
         for entry in checklist.items()
-        if entry.site_defined is not None
+        if entry.site_defined is not None and entry.protocol_slot is None
     ]
     observations = [
         p.observation.site_defined
         for p in library.protocols.values()
         if p.observation and p.observation.site_defined
     ]
+    highest_doses = [
+        regimen.local_highest_dose
+        for p in library.protocols.values()
+        for regimen in (p.dosing.regimens if p.dosing else ())
+        if regimen.local_highest_dose
+    ]
+    # An item taking the protocol's own slot (the IV sheet's observation time) has none itself.
     assert all(entry.site_defined.slot for entry in site_defined)
     assert all(site.slot for site in observations)
     result = cli("local-rules", "template", "--json")
     slots = json.loads(result.stdout)
-    assert len(slots) == len(site_defined) + len(observations) + 1  # + SPRAVATO's 2-hour item
+    # + SPRAVATO's 2-hour item, whose slot is on the cited item itself
+    assert len(slots) == len(site_defined) + len(observations) + len(highest_doses) + 1
     for slot in slots:
         assert set(slot) >= {"id", "item", "meaning", "type", "unit", "options"}
         assert slot["type"] in {"blood-pressure", "duration", "interval", "choice", "text", "staff"}
@@ -105,7 +113,7 @@ HOSTILE_VALUES = [
     ("iv-vital-signs-interval", ".5 min", "leading zero"),
     ("iv-vital-signs-interval", "0 min", "more than zero"),
     ("iv-vital-signs-interval", "17 mg", "an interval is in min"),
-    ("iv-observation-time", "1-2 h", "en dash"),
+    ("iv-trd-observation-time", "1-2 h", "en dash"),
     ("iv-weight-basis", "lean", "not one of the options: actual, ideal, adjusted"),
     ("iv-staffing", "2 cc nurses", "cc"),
     ("iv-staffing", "nurse\x07", "control character"),
