@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.kinds import KINDS, Capability, Kind, linked_ids
+from ketaref.content.kinds import KINDS, Kind, linked_ids
 from ketaref.content.model import Checklist, ChecklistItem, ContentItem, Protocol, Statement
 from ketaref.content.pack import Library, cited_parts
 from ketaref.gui.item_view import ItemView
@@ -69,9 +69,10 @@ def test_every_cited_text_is_in_content_show(cli: Cli, bundled_library: Library)
 
 
 def printed(kind: Kind) -> bool:
-    """Whether items of ``kind`` are printed on the session checklist sheets."""
-    info = KINDS[kind]
-    return info.can(Capability.PRINTED_AS_SHEET) or info.can(Capability.PRINTED_AS_APPENDIX)
+    """Whether items of ``kind`` are printed on the session checklist sheets: every kind a
+    protocol links is (a checklist as the sheet's body, a contraindication list in full as its
+    appendix)."""
+    return KINDS[kind].link_field is not None
 
 
 def printed_with(library: Library, protocol: Protocol) -> list[Statement | ChecklistItem]:

@@ -1,8 +1,8 @@
-"""The kinds of content item, in one place: their folder, model, names, group and capabilities.
+"""The kinds of content item, in one place: their folder, model, names, group and link field.
 
 A pack holds protocols, session checklists and contraindication lists. Everything that depends on
 the kind of an item (where its files live, which model reads them, what screens and the CLI call
-it, where the navigation puts it, what can be done with it) is looked up here, never spelt out
+it, where the navigation puts it, which protocol field links it) is looked up here, never spelt out
 again as a string.
 
 Code that does something different per kind matches over ``Kind`` or over the item union
@@ -39,19 +39,6 @@ class Kind(StrEnum):
     CONTRAINDICATIONS = "contraindications"
 
 
-class Capability(StrEnum):
-    """What can be done with an item of a kind besides reading it on screen or in the CLI."""
-
-    #: A session checklist is printed for it (a protocol that links one).
-    PRINTS_CHECKLIST = "prints-checklist"
-    #: It may carry the numbers the dose calculator computes with.
-    DOSE_CALCULATOR = "dose-calculator"
-    #: It is the body of the printed session checklist sheets.
-    PRINTED_AS_SHEET = "printed-as-sheet"
-    #: It is printed in full as an appendix of the sheets of the protocols that link it.
-    PRINTED_AS_APPENDIX = "printed-as-appendix"
-
-
 @dataclass(frozen=True)
 class KindInfo:
     """Everything about one kind that is not in its items."""
@@ -69,11 +56,6 @@ class KindInfo:
     group: str | None
     #: The protocol field that links items of this kind (None: nothing links them).
     link_field: str | None
-    capabilities: frozenset[Capability]
-
-    def can(self, capability: Capability) -> bool:
-        """Whether items of this kind have ``capability``."""
-        return capability in self.capabilities
 
 
 def _describe(kind: Kind) -> KindInfo:
@@ -87,7 +69,6 @@ def _describe(kind: Kind) -> KindInfo:
                 heading="Protocol",
                 group=None,
                 link_field=None,
-                capabilities=frozenset({Capability.PRINTS_CHECKLIST, Capability.DOSE_CALCULATOR}),
             )
         case Kind.CHECKLIST:
             return KindInfo(
@@ -98,7 +79,6 @@ def _describe(kind: Kind) -> KindInfo:
                 heading="Session checklist",
                 group="Checklists",
                 link_field="checklist",
-                capabilities=frozenset({Capability.PRINTED_AS_SHEET}),
             )
         case Kind.CONTRAINDICATIONS:
             return KindInfo(
@@ -109,7 +89,6 @@ def _describe(kind: Kind) -> KindInfo:
                 heading="Contraindication list",
                 group="Contraindications",
                 link_field="contraindications",
-                capabilities=frozenset({Capability.PRINTED_AS_APPENDIX}),
             )
         case _:
             assert_never(kind)
