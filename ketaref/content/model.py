@@ -5,17 +5,19 @@ Every clinical statement is a ``Statement``: its text plus the ``source`` (an id
 are written as text (``"0.5 mg/kg"``) and parsed into exact decimals with a unit from a fixed list.
 Cross-references between files (source ids, checklist and contraindication ids) are checked by
 ``ketaref.content.pack`` once every file has been read.
+
+No ``from __future__ import annotations`` here: pydantic would have to evaluate every field's
+annotation back from text when it makes the classes (validators return ``Self`` instead).
 """
 
-from __future__ import annotations
-
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, TypeAlias, get_args
+from typing import Annotated, Any, Literal, Self, TypeAlias, get_args
 
 from pydantic import (
     AfterValidator,
@@ -42,6 +44,11 @@ from ketaref.content.quantity import (
     parse_quantity,
     parse_range,
 )
+
+# ketaref uses no pydantic plugins. Looking for them reads the metadata of every installed
+# distribution when the first model is built, on the way to the first screen; pydantic reads
+# this variable then, not at import.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 class Frozen(BaseModel):
@@ -301,7 +308,7 @@ class ScheduleRow(Statement):
     duration: QuantityText | None = None
 
     @model_validator(mode="after")
-    def _units_make_sense(self) -> ScheduleRow:
+    def _units_make_sense(self) -> Self:
         for dose in self.doses:
             if dose.unit not in DOSE_UNITS | RATE_UNITS:
                 raise ValueError(f"dose {dose} is not in a dose or rate unit")
@@ -346,7 +353,7 @@ class Slot(Frozen):
     at_least: QuantityText | None = None
 
     @model_validator(mode="after")
-    def _unit_fits_type(self) -> Slot:
+    def _unit_fits_type(self) -> Self:
         allowed = SLOT_UNITS[self.type]
         if allowed and self.unit not in allowed:
             raise ValueError(f"a {self.type} slot has the unit {' or '.join(allowed)}")
@@ -374,7 +381,7 @@ class SiteDefined(Frozen):
     slot: Slot | None = None
 
     @model_validator(mode="after")
-    def _slot_fits(self) -> SiteDefined:
+    def _slot_fits(self) -> Self:
         if self.slot is None:
             return self
         if (self.slot.type == "choice") != bool(self.options):
@@ -395,7 +402,7 @@ class Observation(Frozen):
     site_defined: SiteDefined | None = None
 
     @model_validator(mode="after")
-    def _one_basis(self) -> Observation:
+    def _one_basis(self) -> Self:
         if (self.statement is None) == (self.site_defined is None):
             raise ValueError("give either a cited statement or a site_defined entry, not both")
         if self.minimum is not None and self.statement is None:
@@ -426,7 +433,7 @@ class WeightLimits(Frozen):
     change_reason: Text | None = None
 
     @model_validator(mode="after")
-    def _ordered_in_kg(self) -> WeightLimits:
+    def _ordered_in_kg(self) -> Self:
         limits = [self.refuse_below, self.warn_below, self.warn_above, self.refuse_above]
         present = [q for q in limits if q is not None]
         if any(q.unit is not Unit.KG for q in present):
@@ -475,7 +482,7 @@ class FixedDoseRegimen(Frozen):
     local_highest_dose: LocalHighestDose | None = None
 
     @model_validator(mode="after")
-    def _units(self) -> FixedDoseRegimen:
+    def _units(self) -> Self:
         for dose in (*self.allowed_doses, *([self.standard_dose] if self.standard_dose else [])):
             if dose.value.unit is not Unit.MG:
                 raise ValueError(
@@ -535,7 +542,7 @@ class DurationLimits(Frozen):
     rapid_administration: Statement | None = None
 
     @model_validator(mode="after")
-    def _in_time_units(self) -> DurationLimits:
+    def _in_time_units(self) -> Self:
         accepted = self.accepted.value
         if accepted.unit not in TIME_UNITS or accepted.low <= 0:
             raise ValueError("accepted durations must be a time range above zero")
@@ -562,7 +569,7 @@ class ConcentrationLimits(Frozen):
     dilution: DilutionStatement
 
     @model_validator(mode="after")
-    def _in_mg_per_ml(self) -> ConcentrationLimits:
+    def _in_mg_per_ml(self) -> Self:
         accepted = self.accepted.value
         if accepted.unit is not Unit.MG_PER_ML or accepted.low <= 0:
             raise ValueError("accepted concentrations must be a mg/mL range above zero")
@@ -585,7 +592,7 @@ class WeightBasedRegimen(Frozen):
     local_highest_dose: LocalHighestDose | None = None
 
     @model_validator(mode="after")
-    def _units(self) -> WeightBasedRegimen:
+    def _units(self) -> Self:
         expected = Unit(self.dose_unit)
         named = {
             "standard_dose": self.standard_dose.value if self.standard_dose else None,
@@ -656,7 +663,7 @@ class Dosing(Frozen):
     rounding: Rounding = Rounding()
 
     @model_validator(mode="after")
-    def _one_regimen_per_unit(self) -> Dosing:
+    def _one_regimen_per_unit(self) -> Self:
         units = [r.dose_unit if isinstance(r, WeightBasedRegimen) else "mg" for r in self.regimens]
         if len(units) != len(set(units)):
             raise ValueError(
@@ -739,7 +746,7 @@ class Protocol(Frozen):
     contraindications: ContraindicationLinks = ()
 
     @model_validator(mode="after")
-    def _research_rules(self) -> Protocol:
+    def _research_rules(self) -> Self:
         if self.regulatory_status is RegulatoryStatus.RESEARCH_ONLY:
             if self.dosing is not None:
                 raise ValueError("a research-only protocol has no dose calculator")
@@ -874,7 +881,7 @@ class ChecklistItem(Frozen):
         return self.slot
 
     @model_validator(mode="after")
-    def _cited_or_site_defined(self) -> ChecklistItem:
+    def _cited_or_site_defined(self) -> Self:
         cited = self.source is not None and self.locator is not None
         if (self.source is None) != (self.locator is None):
             raise ValueError("source and locator go together")
@@ -905,7 +912,7 @@ class ChecklistItem(Frozen):
         return self
 
     @model_validator(mode="after")
-    def _fields_fit_the_kind(self) -> ChecklistItem:
+    def _fields_fit_the_kind(self) -> Self:
         """Rows, fields and the weight-basis slot belong to the kinds that print them."""
         if self.kind in TABLE_KINDS and not self.fields:
             raise ValueError(f"a {self.kind} needs fields to record (e.g. Time, Blood pressure)")
@@ -979,7 +986,7 @@ class Checklist(Frozen):
     sections: Annotated[tuple[ChecklistSection, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _pause_points_in_order(self) -> Checklist:
+    def _pause_points_in_order(self) -> Self:
         order = [s.pause_point for s in self.sections]
         if order != sorted(order, key=list(PausePoint).index) or len(order) != len(set(order)):
             raise ValueError(
@@ -1071,7 +1078,7 @@ class Glossary(Frozen):
     entries: Annotated[tuple[GlossaryEntry, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _terms_once(self) -> Glossary:
+    def _terms_once(self) -> Self:
         terms = [entry.term for entry in self.entries]
         repeated = sorted({term for term in terms if terms.count(term) > 1})
         if repeated:
