@@ -412,14 +412,14 @@ def _slot_id_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
 def _applies_to_problems(items: Mapping[str, _Parsed]) -> list[ContentProblem]:
     """Checklist items limited (``applies_to``) to a protocol that does not use the checklist."""
     problems: list[ContentProblem] = []
+    users_of: dict[str, set[str]] = {}  # checklist id → the protocols that use it, in one pass
+    for parsed in items.values():
+        if isinstance(parsed.item, Protocol) and parsed.item.checklist:
+            users_of.setdefault(parsed.item.checklist, set()).add(parsed.item.id)
     for parsed in items.values():
         if not isinstance(parsed.item, Checklist):
             continue
-        users = {
-            p.item.id
-            for p in items.values()
-            if isinstance(p.item, Protocol) and p.item.checklist == parsed.item.id
-        }
+        users = users_of.get(parsed.item.id, set())
         for item in parsed.item.items():
             if item.protocol_slot is not None:
                 problems += _protocol_slot_problems(parsed, item, items)
