@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.pack import KIND_DIRS, Library, load_pack
-from ketaref.content.seal import seal
+from ketaref.content.format.pack import KIND_DIRS, Library, load_pack
+from ketaref.content.lifecycle.seal import seal
 
 LINK_KEYS = ("id", "checklist", "contraindications")
 

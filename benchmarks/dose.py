@@ -14,8 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ketaref import paths
-from ketaref.content.model import WeightBasedRegimen
-from ketaref.content.pack import load_pack
+from ketaref.content.format.model import WeightBasedRegimen
+from ketaref.content.format.pack import load_pack
 from ketaref.dosing.calculator import calculate
 
 

@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.active import load_active_content
-from ketaref.content.local_rules import DeclaredSlot
-from ketaref.content.local_rules_gate import sign_local_rules, slots_of
-from ketaref.content.pack import load_pack
-from ketaref.content.signing import generate_keypair
+from ketaref.content.format.local_rules import DeclaredSlot
+from ketaref.content.format.pack import load_pack
+from ketaref.content.in_use.active import load_active_content
+from ketaref.content.lifecycle.local_rules_gate import sign_local_rules, slots_of
+from ketaref.content.lifecycle.signing import generate_keypair
 from ketaref.policy import load_policy
 
 GOAL_MS = 5.0

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 from ketaref.printing.patient import PatientDetails
 

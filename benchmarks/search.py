@@ -10,9 +10,9 @@ import statistics
 import time
 from types import MappingProxyType
 
-from ketaref.content.active import load_active_content
-from ketaref.content.pack import Library
-from ketaref.content.search import SearchIndex
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import load_active_content
+from ketaref.content.in_use.search import SearchIndex
 
 QUERIES = (
     "esketamine",

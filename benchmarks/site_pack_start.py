@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.active import load_active_content
-from ketaref.content.signing import generate_keypair, sign_pack
+from ketaref.content.in_use.active import load_active_content
+from ketaref.content.lifecycle.signing import generate_keypair, sign_pack
 from ketaref.policy import load_policy
 
 

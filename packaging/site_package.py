@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ketaref.content.local_rules import LOCAL_RULES  # noqa: E402
-from ketaref.content.local_rules_gate import read_rules_file, signature_path  # noqa: E402
-from ketaref.content.pack import MANIFEST, SIGNATURE  # noqa: E402
-from ketaref.content.problems import ContentError  # noqa: E402
-from ketaref.content.signing import (  # noqa: E402
+from ketaref.content.format.local_rules import LOCAL_RULES  # noqa: E402
+from ketaref.content.format.pack import MANIFEST, SIGNATURE  # noqa: E402
+from ketaref.content.format.problems import ContentError  # noqa: E402
+from ketaref.content.lifecycle.local_rules_gate import read_rules_file, signature_path  # noqa: E402
+from ketaref.content.lifecycle.signing import (  # noqa: E402
     SignatureRefused,
     SigningError,
     check_signature,

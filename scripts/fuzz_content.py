@@ -27,12 +27,12 @@ import yaml  # noqa: F401
 
 with atheris.instrument_imports(include=["ketaref"]):
     from ketaref import paths
-    from ketaref.content.model import Manifest
-    from ketaref.content.pack import MANIFEST, load_pack, pack_files, parse_model
-    from ketaref.content.problems import ContentError
-    from ketaref.content.seal import replace_files_block
-    from ketaref.content.signing import SignatureRefused, parse_signature
-    from ketaref.content.yaml_source import YamlProblem, parse
+    from ketaref.content.format.model import Manifest
+    from ketaref.content.format.pack import MANIFEST, load_pack, pack_files, parse_model
+    from ketaref.content.format.problems import ContentError
+    from ketaref.content.format.yaml_source import YamlProblem, parse
+    from ketaref.content.lifecycle.seal import replace_files_block
+    from ketaref.content.lifecycle.signing import SignatureRefused, parse_signature
 
 WORK = Path(tempfile.mkdtemp(prefix="ketaref-fuzz-")) / "pack"
 shutil.copytree(paths.bundled_content_dir(), WORK)

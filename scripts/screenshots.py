@@ -26,8 +26,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from ketaref import paths
-from ketaref.content.active import ActiveContent, load_active_content
-from ketaref.content.model import Route
+from ketaref.content.format.model import Route
+from ketaref.content.in_use.active import ActiveContent, load_active_content
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.page_html import section_anchor
 from ketaref.gui.palette import dark_palette

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 
 from ketaref import paths
-from ketaref.content.pack import Library, load_pack
+from ketaref.content.format.pack import Library, load_pack
 
 # No wall-clock thresholds in tests: Hypothesis's default 200 ms deadline per example failed a
 # calculator property on a loaded 2-core machine (255 ms once, 10 ms on the rerun).

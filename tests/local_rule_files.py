@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.local_rules_gate import signature_path, slots_of
-from ketaref.content.pack import Library, load_pack
-from ketaref.content.signing import load_private_key, signature_text
+from ketaref.content.format.pack import Library, load_pack
+from ketaref.content.lifecycle.local_rules_gate import signature_path, slots_of
+from ketaref.content.lifecycle.signing import load_private_key, signature_text
 from tests.conftest import Cli
 
 #: Values chosen to be recognisable in output, not advice (TEST DATA, not from any source).

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.kinds import KINDS, Kind, linked_ids
-from ketaref.content.model import Checklist, ChecklistItem, ContentItem, Protocol, Statement
-from ketaref.content.pack import Library, cited_parts
+from ketaref.content.format.kinds import KINDS, Kind, linked_ids
+from ketaref.content.format.model import Checklist, ChecklistItem, ContentItem, Protocol, Statement
+from ketaref.content.format.pack import Library, cited_parts
 from ketaref.gui.item_view import ItemView
 from tests.conftest import Cli
 from tests.printing.pdf_tools import pdf_text_in_drawing_order

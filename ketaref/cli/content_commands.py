@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, assert_never
 
 from ketaref.cli.common import EXIT_OK, CliError, notice, print_json, report_invalid
-from ketaref.content.kinds import KINDS, kinds_in_words
-from ketaref.content.problems import ContentError
+from ketaref.content.format.kinds import KINDS, kinds_in_words
+from ketaref.content.format.problems import ContentError
 from ketaref.text import plural
 
 if TYPE_CHECKING:
     from ketaref.cli.common import SubParsers
-    from ketaref.content.model import ContentItem
+    from ketaref.content.format.model import ContentItem
 
 
 def active_or_exit(policy: Any = None) -> Any:
@@ -23,7 +23,7 @@ def active_or_exit(policy: Any = None) -> Any:
 
     ``policy`` defaults to reading it now; a caller that needs it too passes its own reading.
     """
-    from ketaref.content.active import load_active_content
+    from ketaref.content.in_use.active import load_active_content
     from ketaref.policy import load_policy
 
     policy = policy if policy is not None else load_policy()
@@ -43,7 +43,7 @@ def active_or_exit(policy: Any = None) -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ketaref.content.pack import load_pack
+    from ketaref.content.format.pack import load_pack
 
     started = time.perf_counter()
     if args.directory:
@@ -68,7 +68,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _seal(args: argparse.Namespace) -> int:
-    from ketaref.content.seal import seal
+    from ketaref.content.lifecycle.seal import seal
 
     try:
         sealed = seal(Path(args.directory), same_version=args.same_version)
@@ -81,8 +81,8 @@ def _seal(args: argparse.Namespace) -> int:
 
 
 def _summary(item: ContentItem) -> dict[str, Any]:
-    from ketaref.content.kinds import kind_of
-    from ketaref.content.model import Checklist, ContraindicationList, Protocol
+    from ketaref.content.format.kinds import kind_of
+    from ketaref.content.format.model import Checklist, ContraindicationList, Protocol
 
     entry: dict[str, Any] = {"id": item.id, "kind": kind_of(item), "title": item.title}
     match item:
@@ -116,7 +116,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from ketaref.content.render_text import render_item
+    from ketaref.content.in_use.render_text import render_item
 
     library = active_or_exit().library
     found = library.item(args.id)
@@ -137,7 +137,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _schema(_args: argparse.Namespace) -> int:
-    from ketaref.content.schema import content_schema
+    from ketaref.content.format.schema import content_schema
 
     print_json(content_schema())
     return EXIT_OK

@@ -17,14 +17,14 @@ from ketaref.cli.common import (
     print_json,
     report_invalid,
 )
-from ketaref.content.problems import ContentError
+from ketaref.content.format.problems import ContentError
 
 if TYPE_CHECKING:
     from ketaref.cli.common import SubParsers
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from ketaref.content.signing import SigningError, generate_keypair
+    from ketaref.content.lifecycle.signing import SigningError, generate_keypair
     from ketaref.safe_read import path_trouble
 
     out = Path(args.out)
@@ -46,8 +46,8 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    from ketaref.content.pack import read_manifest
-    from ketaref.content.signing import SigningError, sign_pack
+    from ketaref.content.format.pack import read_manifest
+    from ketaref.content.lifecycle.signing import SigningError, sign_pack
 
     try:
         signer = sign_pack(Path(args.directory), Path(args.key))
@@ -69,7 +69,7 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ketaref.content.signing import (
+    from ketaref.content.lifecycle.signing import (
         SignatureRefused,
         SigningError,
         load_public_key,
@@ -96,8 +96,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ketaref.content.diff import as_json, diff_packs, render_text
-    from ketaref.content.pack import load_pack
+    from ketaref.content.format.pack import load_pack
+    from ketaref.content.lifecycle.diff import as_json, diff_packs, render_text
 
     libraries = []
     for directory in (args.old, args.new):

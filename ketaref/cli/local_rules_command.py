@@ -21,8 +21,8 @@ def _library() -> Any:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from ketaref.content.local_rules import template, template_json
-    from ketaref.content.local_rules_gate import slots_of
+    from ketaref.content.format.local_rules import template, template_json
+    from ketaref.content.lifecycle.local_rules_gate import slots_of
 
     library = _library()
     slots = slots_of(library)
@@ -34,7 +34,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> bytes:
-    from ketaref.content.local_rules_gate import read_rules_file
+    from ketaref.content.lifecycle.local_rules_gate import read_rules_file
     from ketaref.safe_read import FileRefused
 
     try:
@@ -44,7 +44,7 @@ def _read(path: Path) -> bytes:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ketaref.content.local_rules_gate import check_rules_file
+    from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 
     library = _library()
     check = check_rules_file(_read(Path(args.file)), args.file, library)
@@ -63,8 +63,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    from ketaref.content.local_rules_gate import RulesRefused, sign_local_rules, signature_path
-    from ketaref.content.signing import SigningError
+    from ketaref.content.lifecycle.local_rules_gate import (
+        RulesRefused,
+        sign_local_rules,
+        signature_path,
+    )
+    from ketaref.content.lifecycle.signing import SigningError
     from ketaref.safe_read import FileRefused
 
     library = _library()

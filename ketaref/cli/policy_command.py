@@ -50,8 +50,8 @@ def _json_value(value: object) -> object:
 def _local_rules(policy: Policy) -> tuple[str, object]:
     """The local rules in force under ``policy``: one line of text, and the JSON object."""
     from ketaref.cli.local_rules_command import in_force_json
-    from ketaref.content.active import load_active_content
-    from ketaref.content.problems import ContentError
+    from ketaref.content.format.problems import ContentError
+    from ketaref.content.in_use.active import load_active_content
 
     try:
         active = load_active_content(policy)

@@ -27,7 +27,7 @@ def chosen_format(out: str | None, given: str | None) -> str:
 
 def _review_sheet(args: argparse.Namespace) -> int:
     from ketaref.atomic import write_atomically
-    from ketaref.content.review_sheet import review_csv, review_rows
+    from ketaref.content.lifecycle.review_sheet import review_csv, review_rows
 
     if args.out is not None:
         output_file(args.out)  # an empty name is refused, not taken as standard output

@@ -61,8 +61,8 @@ class SelfTest:
 
 
 def _check_content(test: SelfTest) -> str:
-    from ketaref.content.active import load_active_content
-    from ketaref.content.problems import ContentError
+    from ketaref.content.format.problems import ContentError
+    from ketaref.content.in_use.active import load_active_content
 
     try:
         active = load_active_content()
@@ -246,7 +246,7 @@ def qt_probe() -> int:
 
 
 def _active_sample_checklist() -> tuple[str, bytes]:
-    from ketaref.content.active import load_active_content
+    from ketaref.content.in_use.active import load_active_content
 
     return _sample_checklist(load_active_content())
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact
 
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.model import (
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.model import (
     Citation,
     CitedQuantity,
     CitedRange,
@@ -33,7 +33,7 @@ from ketaref.content.model import (
     WeightBasedRegimen,
     WeightLimits,
 )
-from ketaref.content.quantity import Quantity, Unit, format_decimal, unit_text
+from ketaref.content.format.quantity import Quantity, Unit, format_decimal, unit_text
 from ketaref.dosing.result import (
     CHOSEN_BY_CLINICIAN,
     CHOSEN_BY_PROTOCOL,

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ketaref.content.model import UNKNOWN_SOURCE, Citation, Rounding, Statement, Verification
-from ketaref.content.quantity import Quantity, QuantityRange, Unit, format_decimal, unit_text
+from ketaref.content.format.model import UNKNOWN_SOURCE, Citation, Rounding, Statement, Verification
+from ketaref.content.format.quantity import Quantity, QuantityRange, Unit, format_decimal, unit_text
 from ketaref.dosing.units import Weight, minutes
 
 #: Weights are shown to 0.1 kg; the calculation always uses the exact weight.

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ketaref.content.model import Statement
-from ketaref.content.quantity import Quantity, Unit, format_decimal
+from ketaref.content.format.model import Statement
+from ketaref.content.format.quantity import Quantity, Unit, format_decimal
 
 #: The international avoirdupois pound, exactly (Weights and Measures Act 1963; NBS 1959).
 KG_PER_LB = Decimal("0.45359237")

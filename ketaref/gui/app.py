@@ -40,13 +40,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ketaref import __version__
-from ketaref.content.problems import ContentError
+from ketaref.content.format.problems import ContentError
 from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.error_log import ExceptionHandler, log_file_path
 from ketaref.gui.tasks import task_runner
 
 if TYPE_CHECKING:
-    from ketaref.content.active import ActiveContent
+    from ketaref.content.in_use.active import ActiveContent
     from ketaref.gui.main_window import MainWindow
     from ketaref.policy import Policy
 
@@ -206,7 +206,7 @@ class _Startup:
         task_runner().run_in_background(_remove_stale_printouts, self._printouts_removed)
 
     def _load(self) -> ActiveContent:  # in the worker
-        from ketaref.content.active import load_active_content
+        from ketaref.content.in_use.active import load_active_content
 
         return load_active_content(self.policy, today=self.today)
 

@@ -12,7 +12,7 @@ from ketaref.gui import accessibility
 from ketaref.gui.palette import colors_for
 
 if TYPE_CHECKING:  # the content model loads with the content, not at start-up
-    from ketaref.content.local_rules import LocalRulesInForce
+    from ketaref.content.format.local_rules import LocalRulesInForce
 
 
 def sentence(text: str) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from ketaref.gui.tasks import task_runner
 
 if TYPE_CHECKING:
-    from ketaref.content.active import ActiveContent
+    from ketaref.content.in_use.active import ActiveContent
 
 #: Loads the content to show (e.g. ``load_active_content`` with the start-up policy).
 ContentLoader = Callable[[], "ActiveContent"]

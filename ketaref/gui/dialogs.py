@@ -33,8 +33,8 @@ from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:  # for annotations only: the Shortcuts dialog opens while the content loads
-    from ketaref.content.active import ActiveContent
-    from ketaref.content.model import GlossaryEntry
+    from ketaref.content.format.model import GlossaryEntry
+    from ketaref.content.in_use.active import ActiveContent
 
 #: Third-party components shipped with ketaref and their licences.
 LICENCES = (
@@ -119,7 +119,7 @@ def _local_rules_line(active: ActiveContent) -> str:
 
 def local_rules_html(active: ActiveContent) -> str:
     """Every local rule in force, with its attribution, and every slot left unset or held back."""
-    from ketaref.content.local_rules_gate import slots_of
+    from ketaref.content.lifecycle.local_rules_gate import slots_of
 
     in_force = active.local_rules
     rules = in_force.rules

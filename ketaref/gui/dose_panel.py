@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.model import (
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     Citation,
     CitedQuantity,
@@ -49,8 +49,8 @@ from ketaref.content.model import (
     Protocol,
     WeightBasedRegimen,
 )
-from ketaref.content.pack import Library
-from ketaref.content.quantity import Quantity, format_decimal
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import Quantity, format_decimal
 from ketaref.dosing.calculator import calculate, local_ceiling, regimen_label
 from ketaref.dosing.result import DoseResult, LocalCeiling, cited, range_text
 from ketaref.dosing.units import DoseInputError

@@ -18,9 +18,9 @@ from ketaref.policy import USER_KEYS, Policy
 from ketaref.printing.paper import PrintDefaults, print_defaults
 
 if TYPE_CHECKING:
-    from ketaref.content.local_rules import LocalRulesInForce
-    from ketaref.content.model import Protocol
-    from ketaref.content.pack import Library
+    from ketaref.content.format.local_rules import LocalRulesInForce
+    from ketaref.content.format.model import Protocol
+    from ketaref.content.format.pack import Library
     from ketaref.dosing.result import DoseResult
 
 

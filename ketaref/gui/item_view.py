@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.kinds import kinds_in_words
-from ketaref.content.summary import ContentSummary
+from ketaref.content.format.kinds import kinds_in_words
+from ketaref.content.in_use.summary import ContentSummary
 from ketaref.gui.flow_layout import FlowLayout
 from ketaref.gui.link_browser import LinkBrowser
 from ketaref.gui.page_html import (
@@ -54,9 +54,9 @@ from ketaref.gui.page_html import (
 from ketaref.gui.palette import theme_from
 
 if TYPE_CHECKING:  # the content model is imported when the first item is shown, not at start-up
-    from ketaref.content.local_rules import LocalRulesInForce
-    from ketaref.content.model import ContentItem, Protocol
-    from ketaref.content.pack import Library
+    from ketaref.content.format.local_rules import LocalRulesInForce
+    from ketaref.content.format.model import ContentItem, Protocol
+    from ketaref.content.format.pack import Library
     from ketaref.gui.rich_text import CitedSource, RenderedItem
 
 Index = QModelIndex | QPersistentModelIndex
@@ -423,7 +423,7 @@ class ItemView(QWidget):
         item = self.item
         if item is None:  # the home page: the content model need not be imported yet
             return None
-        from ketaref.content.model import Checklist, ContraindicationList, Protocol
+        from ketaref.content.format.model import Checklist, ContraindicationList, Protocol
 
         match item:
             case Protocol():

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.kinds import Kind, kinds_in_words, linked_ids
-from ketaref.content.summary import NOT_REVIEWED, ContentSummary, summarize
+from ketaref.content.format.kinds import Kind, kinds_in_words, linked_ids
+from ketaref.content.in_use.summary import NOT_REVIEWED, ContentSummary, summarize
 from ketaref.gui import accessibility, integration
 from ketaref.gui.actions import ACTIONS, create_actions
 from ketaref.gui.banner import Banner, content_notice, sentence
@@ -57,8 +57,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent
 
-    from ketaref.content.active import ActiveContent
-    from ketaref.content.pack import Library
+    from ketaref.content.format.pack import Library
+    from ketaref.content.in_use.active import ActiveContent
 
 DEFAULT_SIZE = (1280, 800)
 NAVIGATION_WIDTH = 290

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.kinds import KINDS, Kind, kinds_in_words
-from ketaref.content.summary import CatalogueEntry, ContentSummary
+from ketaref.content.format.kinds import KINDS, Kind, kinds_in_words
+from ketaref.content.in_use.summary import CatalogueEntry, ContentSummary
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2

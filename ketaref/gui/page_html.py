@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ketaref.content.summary import ContentSummary
+from ketaref.content.in_use.summary import ContentSummary
 
 ITEM_SCHEME = "item"
 CITE_SCHEME = "cite"

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.model import Protocol
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.model import Protocol
+from ketaref.content.format.pack import Library
 from ketaref.dosing.result import DoseResult
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.palette import colors_for

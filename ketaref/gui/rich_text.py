@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import assert_never
 
-from ketaref.content.kinds import KINDS, Kind, linked_ids
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.model import (
+from ketaref.content.format.kinds import KINDS, Kind, linked_ids
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
@@ -36,8 +36,8 @@ from ketaref.content.model import (
     Statement,
     statements_in,
 )
-from ketaref.content.pack import Library
-from ketaref.content.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details, says
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.render_text import HEADINGS, SITE_DEFINED_WORDS, item_details, says
 from ketaref.gui.page_html import (
     CITE_SCHEME,
     Theme,

@@ -1,6 +1,6 @@
 """The search field and its results list: results as the user types, keys to move and open.
 
-The index (``ketaref.content.search``) is built the first time the user types, not at start-up,
+The index (``ketaref.content.in_use.search``) is built the first time the user types, not at start-up,
 from the library the window hands over then (loading it, if that has not happened yet).
 """
 
@@ -20,15 +20,15 @@ from PySide6.QtCore import Signal as QtSignal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 
-from ketaref.content.kinds import KINDS
+from ketaref.content.format.kinds import KINDS
 from ketaref.gui.navigation import ITEM_ID_ROLE, KIND_ROLE
 from ketaref.gui.search_roles import DETAIL_ROLE, MATCHED_ROLE, TITLE_ROLE
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent, QShowEvent
 
-    from ketaref.content.pack import Library
-    from ketaref.content.search import SearchHit, SearchIndex
+    from ketaref.content.format.pack import Library
+    from ketaref.content.in_use.search import SearchHit, SearchIndex
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -45,7 +45,9 @@ class SearchResultsModel(QAbstractListModel):
     def search(self, text: str) -> int:
         """Run a query and show its hits; return how many there are."""
         if self._index is None:
-            from ketaref.content.search import SearchIndex  # built on first use, not at start-up
+            from ketaref.content.in_use.search import (
+                SearchIndex,  # built on first use, not at start-up
+            )
 
             self._index = SearchIndex.for_library(self._library())
         self.beginResetModel()

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     ChecklistItem,
     ChecklistSection,
     ContraindicationList,
     PausePoint,
     Statement,
 )
-from ketaref.content.render_text import SITE_DEFINED_WORDS
+from ketaref.content.in_use.render_text import SITE_DEFINED_WORDS
 from ketaref.printing import fonts
 from ketaref.printing.dose_figures import needs_weight, verification_words
 from ketaref.printing.layout_parts import (

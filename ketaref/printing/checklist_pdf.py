@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import DoseResult
 from ketaref.printing import fonts
 from ketaref.printing.checklist_layout import Layout

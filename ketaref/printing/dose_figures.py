@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     FixedDoseRegimen,
     Protocol,
     WeightBasedRegimen,
 )
-from ketaref.content.pack import Library
-from ketaref.content.quantity import Quantity, Unit
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import Quantity, Unit
 from ketaref.dosing.calculator import Amount, DoseResult, printable_weight
 from ketaref.dosing.units import Weight
 from ketaref.printing.errors import PrintError

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape as _html_escape
 from typing import Any
 
-from ketaref.content.model import Citation
+from ketaref.content.format.model import Citation
 from ketaref.printing import fonts
 
 #: The tag beside a clinic's value, so it never passes for a published statement.

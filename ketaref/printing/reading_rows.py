@@ -16,9 +16,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.model import Checklist, ChecklistItem, Protocol, WeightBasedRegimen
-from ketaref.content.quantity import Quantity, QuantityError, Unit, parse_quantity
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.model import Checklist, ChecklistItem, Protocol, WeightBasedRegimen
+from ketaref.content.format.quantity import Quantity, QuantityError, Unit, parse_quantity
 from ketaref.dosing.calculator import DoseResult
 from ketaref.dosing.units import minutes
 

@@ -1,6 +1,6 @@
 """The reviewer's worksheet as a PDF: A4 landscape, one table row per statement and citation.
 
-The rows are ``ketaref.content.review_sheet.review_rows`` (secondary and abstract-only first); the
+The rows are ``ketaref.content.lifecycle.review_sheet.review_rows`` (secondary and abstract-only first); the
 first column is left empty for the reviewer's mark, and the first page has lines for the
 reviewer's name, signature and date.
 """
@@ -13,8 +13,8 @@ from html import escape as _html_escape
 from typing import Any
 
 from ketaref import __version__
-from ketaref.content.pack import Library
-from ketaref.content.review_sheet import review_rows
+from ketaref.content.format.pack import Library
+from ketaref.content.lifecycle.review_sheet import review_rows
 from ketaref.printing import fonts
 from ketaref.printing.errors import PrintError
 

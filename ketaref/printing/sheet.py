@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ketaref.content.kinds import KINDS, Kind
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.model import Checklist, ChecklistItem, ChecklistSection, Protocol
-from ketaref.content.pack import Library
-from ketaref.content.summary import NOT_REVIEWED
+from ketaref.content.format.kinds import KINDS, Kind
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.model import Checklist, ChecklistItem, ChecklistSection, Protocol
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.summary import NOT_REVIEWED
 from ketaref.dosing.calculator import DoseResult, weight_in_kg
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing.dose_figures import (

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from ketaref import __version__
-from ketaref.content.model import Protocol, statements_in
-from ketaref.content.pack import Library
+from ketaref.content.format.model import Protocol, statements_in
+from ketaref.content.format.pack import Library
 from tests.content.packs import run_cli
 
 VERSION_LINE = re.compile(

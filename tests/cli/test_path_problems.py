@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.signing import generate_keypair
+from ketaref.content.lifecycle.signing import generate_keypair
 from tests.lifecycle.conftest import write_policy
 from tests.local_rule_files import rules_text, write_rules
 from tests.processes import as_a_user

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ketaref.content.pack import Library
-from ketaref.content.review_sheet import COLUMNS, review_rows
+from ketaref.content.format.pack import Library
+from ketaref.content.lifecycle.review_sheet import COLUMNS, review_rows
 from tests.printing.pdf_tools import page_size, pdf_text
 
 
@@ -53,7 +53,7 @@ def test_csv_on_stdout_lists_every_statement_weakest_evidence_first(
 
 
 def _statements(item: object) -> list:  # type: ignore[type-arg]
-    from ketaref.content.model import statements_in
+    from ketaref.content.format.model import statements_in
 
     return statements_in(item)
 

@@ -9,7 +9,7 @@ import pytest
 
 from ketaref import paths
 from ketaref.cli import main
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 
 
 def run_self_test(capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:

@@ -30,7 +30,7 @@ LAYOUTS = [
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("keys")
-    from ketaref.content.signing import generate_keypair
+    from ketaref.content.lifecycle.signing import generate_keypair
 
     generate_keypair(folder)
     return folder
@@ -43,7 +43,7 @@ def unreadable_pack(
     target, mode, reported = request.param
     pack = tmp_path / "pack"
     shutil.copytree(BUNDLED, pack)
-    from ketaref.content.signing import sign_pack
+    from ketaref.content.lifecycle.signing import sign_pack
 
     sign_pack(pack, keys / "ketaref-content.key")
     (pack / target).chmod(mode)

@@ -12,9 +12,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketaref.content.pack import pack_files
-from ketaref.content.seal import replace_files_block
-from ketaref.content.yaml_source import DataPath, Document, parse
+from ketaref.content.format.pack import pack_files
+from ketaref.content.format.yaml_source import DataPath, Document, parse
+from ketaref.content.lifecycle.seal import replace_files_block
 
 PROTOCOL = "protocols/spravato-trd.yaml"
 CHECKLIST = "checklists/spravato-session.yaml"

@@ -18,13 +18,13 @@ import pytest
 from pydantic import BaseModel
 
 from ketaref import paths
-from ketaref.content.glossary import unexpanded_terms
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file
-from ketaref.content.model import FixedDoseRegimen, Protocol
-from ketaref.content.pack import load_pack
-from ketaref.content.quantity import Quantity
-from ketaref.content.render_text import render_item
+from ketaref.content.format.glossary import unexpanded_terms
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.model import FixedDoseRegimen, Protocol
+from ketaref.content.format.pack import load_pack
+from ketaref.content.format.quantity import Quantity
+from ketaref.content.in_use.render_text import render_item
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 from ketaref.printing.patient import PatientDetails

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     Checklist,
     CitedQuantity,
     CitedRange,
@@ -29,8 +29,8 @@ from ketaref.content.model import (
     WeightBasedRegimen,
     statements_in,
 )
-from ketaref.content.pack import Library, cited_sources
-from ketaref.content.render_text import render_item
+from ketaref.content.format.pack import Library, cited_sources
+from ketaref.content.in_use.render_text import render_item
 
 #: Protocol ids the CLI reference promises (docs/cli.md, "Protocol ids of the bundled pack").
 CONTRACT_PROTOCOLS = {

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.pack import load_pack
-from ketaref.content.problems import ContentError
-from ketaref.content.yaml_source import MAX_VALUES, DataPath, parse
+from ketaref.content.format.pack import load_pack
+from ketaref.content.format.problems import ContentError
+from ketaref.content.format.yaml_source import MAX_VALUES, DataPath, parse
 from tests.content.packs import (
     CHECKLIST,
     CONTRAINDICATIONS,

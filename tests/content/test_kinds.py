@@ -9,19 +9,19 @@ import sys
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.kinds import KINDS, Kind, kind_of, kinds_in_words, model_of
-from ketaref.content.pack import KIND_DIRS, Library
+from ketaref.content.format.kinds import KINDS, Kind, kind_of, kinds_in_words, model_of
+from ketaref.content.format.pack import KIND_DIRS, Library
 
 REPO = Path(__file__).resolve().parents[2]
 
 #: The modules that do something different per kind, each of which must notice a new one.
 DISPATCHING_MODULES = {
-    "ketaref/content/kinds.py",
-    "ketaref/content/pack.py",
-    "ketaref/content/local_rules.py",
-    "ketaref/content/summary.py",
-    "ketaref/content/search.py",
-    "ketaref/content/render_text.py",
+    "ketaref/content/format/kinds.py",
+    "ketaref/content/format/pack.py",
+    "ketaref/content/format/local_rules.py",
+    "ketaref/content/in_use/summary.py",
+    "ketaref/content/in_use/search.py",
+    "ketaref/content/in_use/render_text.py",
     "ketaref/cli/content_commands.py",
     "ketaref/gui/rich_text.py",
     "ketaref/gui/item_view.py",
@@ -67,12 +67,12 @@ def _with_a_new_kind(tree: Path) -> None:
         path.write_text(text.replace(old, new), encoding="utf-8")
 
     edit(
-        "ketaref/content/kinds.py",
+        "ketaref/content/format/kinds.py",
         '    CONTRAINDICATIONS = "contraindications"\n',
         '    CONTRAINDICATIONS = "contraindications"\n    FORGOTTEN = "forgotten"\n',
     )
     edit(
-        "ketaref/content/model.py",
+        "ketaref/content/format/model.py",
         "ContentItem: TypeAlias = Protocol | Checklist | ContraindicationList\n",
         "class ForgottenItem(Frozen):\n"
         "    id: Identifier\n"

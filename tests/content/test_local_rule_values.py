@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ketaref import paths
-from ketaref.content.local_rules import check_local_rules, value_problem
-from ketaref.content.local_rules_gate import slots_of
-from ketaref.content.pack import load_pack
+from ketaref.content.format.local_rules import check_local_rules, value_problem
+from ketaref.content.format.pack import load_pack
+from ketaref.content.lifecycle.local_rules_gate import slots_of
 
 SLOTS = slots_of(load_pack(paths.bundled_content_dir()))
 ONE_OF_EACH = {declared.slot.type: declared for declared in SLOTS.values()}

@@ -11,16 +11,16 @@ import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     Checklist,
     ContraindicationList,
     Manifest,
     Protocol,
     SourceList,
 )
-from ketaref.content.pack import Library
-from ketaref.content.schema import SCHEMA_FILES
-from ketaref.content.yaml_source import parse
+from ketaref.content.format.pack import Library
+from ketaref.content.format.schema import SCHEMA_FILES
+from ketaref.content.format.yaml_source import parse
 from tests.content.packs import run_cli
 
 

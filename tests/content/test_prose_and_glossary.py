@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.glossary import unexpanded_terms
-from ketaref.content.model import GlossaryEntry, SourceKind, statements_in
-from ketaref.content.pack import GLOSSARY, Library, load_pack
-from ketaref.content.problems import ContentError
-from ketaref.content.render_text import render_item as render_text_item
-from ketaref.content.seal import seal
+from ketaref.content.format.glossary import unexpanded_terms
+from ketaref.content.format.model import GlossaryEntry, SourceKind, statements_in
+from ketaref.content.format.pack import GLOSSARY, Library, load_pack
+from ketaref.content.format.problems import ContentError
+from ketaref.content.in_use.render_text import render_item as render_text_item
+from ketaref.content.lifecycle.seal import seal
 from tests.content.packs import edit, force_seal
 from tests.content.test_clinical_rules import CONTRACT_PROTOCOLS
 

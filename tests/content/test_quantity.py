@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ketaref.content.quantity import (
+from ketaref.content.format.quantity import (
     _PROSE_RULES,
     EN_DASH,
     FORBIDDEN_ABBREVIATIONS,

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ketaref.content.pack import Library
-from ketaref.content.search import SearchIndex, edit_distance, shorten_around, words
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.search import SearchIndex, edit_distance, shorten_around, words
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,15 @@ import re
 
 import pytest
 
-from ketaref.content.model import Checklist, ChecklistItem, PausePoint, Protocol, statements_in
-from ketaref.content.pack import Library
-from ketaref.content.render_text import render_item
+from ketaref.content.format.model import (
+    Checklist,
+    ChecklistItem,
+    PausePoint,
+    Protocol,
+    statements_in,
+)
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.render_text import render_item
 
 SPRAVATO_PROTOCOLS = ("spravato-trd", "spravato-mdsi")
 

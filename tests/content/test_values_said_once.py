@@ -14,9 +14,9 @@ import sys
 
 import pytest
 
-from ketaref.content.pack import Library
-from ketaref.content.quantity import prose_quantities
-from ketaref.content.render_text import render_item, says
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import prose_quantities
+from ketaref.content.in_use.render_text import render_item, says
 from tests.content.test_prose_and_glossary import ITEM_IDS
 
 #: Every bundled item: the protocols, contraindication lists and checklists.

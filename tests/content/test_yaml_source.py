@@ -11,7 +11,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from ketaref.content.yaml_source import (
+from ketaref.content.format.yaml_source import (
     _SPECIAL_FIRST,
     _YAML11,
     _YAML12_NUMBER,

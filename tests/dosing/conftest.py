@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ketaref import paths
-from ketaref.content.seal import seal
+from ketaref.content.lifecycle.seal import seal
 from tests.dosing.fake_protocols import BOLUS_OVER_TIME, RATE_RANGE, make_protocol
 
 TEST_SOURCE_IDS = (

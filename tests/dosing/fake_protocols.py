@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ketaref.content.model import Protocol
+from ketaref.content.format.model import Protocol
 
 
 def cited(value: str, source: str = "test-source", locator: str = "test §1") -> dict[str, Any]:

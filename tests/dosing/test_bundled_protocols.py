@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import NO_CALCULATOR, calculate
 from ketaref.dosing.units import DoseInputError
 

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from ketaref.content.model import Protocol
-from ketaref.content.pack import Library
-from ketaref.content.quantity import Unit, format_decimal
+from ketaref.content.format.model import Protocol
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import Unit, format_decimal
 from ketaref.dosing.calculator import (
     EXTRA_JSON_KEYS,
     JSON_KEYS,
@@ -319,7 +319,7 @@ def test_json_has_exactly_the_contract_keys() -> None:
 def test_pack_refuses_a_fixed_dose_that_is_not_whole_devices() -> None:
     from pydantic import ValidationError
 
-    from ketaref.content.model import FixedDoseRegimen
+    from ketaref.content.format.model import FixedDoseRegimen
     from tests.dosing.fake_protocols import cited
 
     with pytest.raises(ValidationError, match="70 mg is not a whole number of devices of 28 mg"):

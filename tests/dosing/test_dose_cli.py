@@ -254,7 +254,7 @@ def test_every_source_line_carries_its_verification(
     capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
 ) -> None:
     from ketaref import paths
-    from ketaref.content.pack import load_pack
+    from ketaref.content.format.pack import load_pack
 
     sources = load_pack(paths.bundled_content_dir()).sources
     _, out, _ = run(capsys, *args, "--json")

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketaref import paths
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file
-from ketaref.content.model import Protocol
-from ketaref.content.pack import load_pack
-from ketaref.content.quantity import Quantity, format_decimal
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.model import Protocol
+from ketaref.content.format.pack import load_pack
+from ketaref.content.format.quantity import Quantity, format_decimal
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import calculate
 from ketaref.dosing.units import DoseInputError
 from tests.local_rule_files import rules_text

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ketaref.content.model import Protocol
-from ketaref.content.quantity import format_decimal
+from ketaref.content.format.model import Protocol
+from ketaref.content.format.quantity import format_decimal
 from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.dosing.units import KG_PER_LB, DoseInputError, parse_dose, parse_weight
 from tests.dosing.fake_protocols import BOLUS_OVER_TIME, FIXED_BOLUS, RATE_RANGE, make_protocol

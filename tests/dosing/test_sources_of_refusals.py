@@ -14,15 +14,15 @@ import pytest
 
 from ketaref import paths
 from ketaref.cli import main
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     CitedRange,
     Protocol,
     SiteRange,
     Statement,
     WeightBasedRegimen,
 )
-from ketaref.content.pack import load_pack
-from ketaref.content.quantity import Quantity, QuantityRange, format_decimal
+from ketaref.content.format.pack import load_pack
+from ketaref.content.format.quantity import Quantity, QuantityRange, format_decimal
 from ketaref.dosing.calculator import DILUTE_FIRST, DoseResult, calculate
 from ketaref.dosing.units import DoseInputError
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ketaref.content.quantity import Unit
+from ketaref.content.format.quantity import Unit
 from ketaref.dosing.units import (
     DoseInputError,
     parse_concentration,

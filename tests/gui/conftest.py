@@ -11,8 +11,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import ActiveContent
 from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow

@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.problems import ContentError, ContentProblem
+from ketaref.content.format.problems import ContentError, ContentProblem
 from ketaref.gui import app, error_log
 from ketaref.gui.main_window import LOADING, MainWindow
 from tests.conftest import Cli
@@ -55,7 +55,7 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
         " print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'pypdfium2',"
         " 'PySide6.QtPdf', 'PySide6.QtPrintSupport', 'ketaref.printing.checklist_pdf',"
         " 'ketaref.printing.fonts', 'ketaref.gui.print_dialog',"
-        " 'ketaref.gui.pdf_pages', 'ketaref.content.schema', 'ketaref.content.search',"
+        " 'ketaref.gui.pdf_pages', 'ketaref.content.format.schema', 'ketaref.content.in_use.search',"
         " 'ketaref.gui.dialogs'))))",
         {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
     )
@@ -69,7 +69,7 @@ def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
     def broken(_policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("manifest.yaml", 2, 1, "“content_version” is missing")])
 
-    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
+    monkeypatch.setattr("ketaref.content.in_use.active.load_active_content", broken)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     assert app.run_app(exit_after_startup=True) == 1
     err = capsys.readouterr().err
@@ -127,7 +127,7 @@ def run_app_with_a_broken_pack(monkeypatch: pytest.MonkeyPatch) -> tuple[int, li
     def broken(_policy: object = None, **_: object) -> None:
         raise ContentError([ContentProblem("sources.yaml", 7, 3, "“url” is missing")])
 
-    monkeypatch.setattr("ketaref.content.active.load_active_content", broken)
+    monkeypatch.setattr("ketaref.content.in_use.active.load_active_content", broken)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own
     seen: list[str] = []
     QTimer.singleShot(20, lambda: read_and_close_message(seen))
@@ -181,7 +181,7 @@ def test_exit_after_startup_with_a_broken_site_pack_still_exits_zero(
 @pytest.fixture
 def held_content(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The app's content load waits for the returned event (set at the end of the test)."""
-    from ketaref.content import active
+    from ketaref.content.in_use import active
 
     gate = threading.Event()
     real = active.load_active_content

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.gui.print_dialog import PrintDialog
 from tests.processes import end_a_held_write, needs_proc
 
@@ -69,7 +69,7 @@ SAVE_FROM_THE_DIALOG = f"""
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.gui.print_dialog import PrintDialog
 
 app = QApplication([])
@@ -113,7 +113,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.gui.print_dialog import PrintDialog
 
 app = QApplication([])

@@ -23,7 +23,7 @@ from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from ketaref.gui.main_window import MainWindow
 window = MainWindow(load_active_content(), QSettings(sys.argv[1], QSettings.Format.IniFormat))
 window.show()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import DoseResult
 from ketaref.gui.dose_panel import (
     STATE_OK,

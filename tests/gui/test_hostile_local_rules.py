@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from ketaref.gui.main_window import MainWindow
 from tests.conftest import Cli
 from tests.gui.conftest import WindowFactory

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import ActiveContent
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.palette import colors_for

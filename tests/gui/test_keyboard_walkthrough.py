@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.gui.main_window import MainWindow
 
 PROTOCOL = "iv-ketamine-trd"

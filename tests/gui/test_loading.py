@@ -17,10 +17,10 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from ketaref.content import pack
-from ketaref.content.active import ActiveContent
-from ketaref.content.pack import Library
-from ketaref.content.problems import ContentError, ContentProblem
+from ketaref.content.format import pack
+from ketaref.content.format.pack import Library
+from ketaref.content.format.problems import ContentError, ContentProblem
+from ketaref.content.in_use.active import ActiveContent
 from ketaref.gui import app
 from ketaref.gui.content_load import ContentLoad
 from ketaref.gui.main_window import LOADING, MainWindow

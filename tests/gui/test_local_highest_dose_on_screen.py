@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import ActiveContent
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import calculate
 from ketaref.gui.dose_panel import STATE_OK, STATE_REFUSED, DosePanel
 from ketaref.printing.checklist_pdf import build_checklist_pdf

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file, slots_of
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import ActiveContent
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file, slots_of
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_main_window import open_dialog, told
 from tests.gui.test_main_window import visible_text as raw_text
@@ -117,7 +117,7 @@ def test_printing_from_the_window_carries_the_local_rules(
 def test_a_refused_local_rules_file_shows_a_banner_and_no_values(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, bundled_library: Library
 ) -> None:
-    from ketaref.content.active import load_active_content
+    from ketaref.content.in_use.active import load_active_content
 
     folder = tmp_path / "site"
     folder.mkdir()

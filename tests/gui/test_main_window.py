@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent, load_active_content
-from ketaref.content.pack import Library
-from ketaref.content.problems import ContentProblem
+from ketaref.content.format.pack import Library
+from ketaref.content.format.problems import ContentProblem
+from ketaref.content.in_use.active import ActiveContent, load_active_content
 from ketaref.gui import integration
 from ketaref.gui.banner import Banner, content_notice
 from ketaref.gui.integration import MachineSettings, machine_settings
@@ -604,7 +604,7 @@ def test_the_content_history_shows_reviews_and_changes(
 ) -> None:
     import datetime as dt
 
-    from ketaref.content.model import Review
+    from ketaref.content.format.model import Review
 
     window = make_window()
     window.actions_by_id["content_history"].trigger()
@@ -661,7 +661,7 @@ def test_the_glossary_lists_the_packs_abbreviations_from_the_help_menu(
 def test_the_content_banner_says_what_happened_and_what_to_do_in_plain_words(
     refused: bool, standard: bool, expired: bool, rules: str | None, words: str, severity: str
 ) -> None:
-    from ketaref.content.local_rules import LocalRules, LocalRulesInForce
+    from ketaref.content.format.local_rules import LocalRules, LocalRulesInForce
 
     kept = cast(LocalRules, object())  # only whether there are rules in force is read
     local_rules = {

@@ -12,8 +12,8 @@ from PySide6.QtGui import QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.active import ActiveContent
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
+from ketaref.content.in_use.active import ActiveContent
 from ketaref.gui import palette as app_palette
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow

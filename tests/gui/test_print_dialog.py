@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.dosing.units import DoseInputError
 from ketaref.gui.print_dialog import NO_PRINTER_MESSAGE, PrintDialog

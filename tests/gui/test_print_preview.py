@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QRect, Qt
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import PrintDialog
 from ketaref.gui.print_preview import ZOOM_STEPS
@@ -28,7 +28,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 app = QApplication([])
 import pypdfium2
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from ketaref.dosing.calculator import calculate
 from ketaref.gui.print_dialog import PrintDialog
 library = load_active_content().library

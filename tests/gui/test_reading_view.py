@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextBlockFormat, QTextTable
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.gui.dose_panel import DosePanel
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.navigation import GROUP, KIND_ROLE

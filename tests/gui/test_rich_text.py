@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QPalette
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.gui.palette import theme_from
 from ketaref.gui.rich_text import render_item
 

@@ -23,7 +23,7 @@ import json, os, sys
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtWidgets import QApplication, QAbstractButton
 app = QApplication([])
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.print_dialog import PrintDialog
 active = load_active_content()
@@ -96,7 +96,7 @@ import json, os, sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog
 app = QApplication([])
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from ketaref.gui.main_window import MainWindow
 window = MainWindow(load_active_content(), QSettings(sys.argv[1], QSettings.Format.IniFormat))
 window.show()

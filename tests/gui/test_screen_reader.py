@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.dosing.calculator import calculate
 from tests.gui.system_tools import require_commands, system_python_has
 

@@ -12,9 +12,9 @@ from html import unescape
 import pytest
 from PySide6.QtGui import QPalette
 
-from ketaref.content.pack import Library
-from ketaref.content.quantity import prose_quantities
-from ketaref.content.render_text import says
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import prose_quantities
+from ketaref.content.in_use.render_text import says
 from ketaref.gui.palette import theme_from
 from ketaref.gui.rich_text import render_item
 from tests.content.test_values_said_once import BUNDLED_IDS

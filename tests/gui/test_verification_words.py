@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.model import Citation, Verification
-from ketaref.content.pack import Library
+from ketaref.content.format.model import Citation, Verification
+from ketaref.content.format.pack import Library
 from ketaref.gui.main_window import MainWindow
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for
 from tests.content.packs import run_cli

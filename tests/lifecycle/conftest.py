@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.signing import generate_keypair, sign_pack
+from ketaref.content.lifecycle.signing import generate_keypair, sign_pack
 
 #: The one content item a small pack keeps besides sources.yaml.
 SMALL_PACK_ITEM = "contraindications/" + min(
@@ -50,7 +50,7 @@ def make_pack(
     if local_note:  # a different pack under the same version: one changed byte is enough
         with (target / "sources.yaml").open("a", encoding="utf-8") as stream:
             stream.write(f"# {local_note}\n")
-    from ketaref.content.seal import seal
+    from ketaref.content.lifecycle.seal import seal
 
     seal(target, same_version=True)  # a test pack, not a release: its version is the test's
     if key is not None:

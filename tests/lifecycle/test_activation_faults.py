@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from ketaref import paths
-from ketaref.content.active import load_active_content
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
+from ketaref.content.in_use.active import load_active_content
 from tests.lifecycle.conftest import Site
 
 #: Every os-level call activation makes that writes, moves, removes or syncs a file.

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketaref.content.diff import diff_packs
-from ketaref.content.pack import Library
-from ketaref.content.quantity import Quantity, format_decimal, prose_quantities
-from ketaref.content.seal import seal
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import Quantity, format_decimal, prose_quantities
+from ketaref.content.lifecycle.diff import diff_packs
+from ketaref.content.lifecycle.seal import seal
 from tests.conftest import Cli
 
 PROTOCOL = "protocols/spravato-trd.yaml"

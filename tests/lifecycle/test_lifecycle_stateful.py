@@ -23,9 +23,9 @@ from hypothesis.stateful import (
 )
 
 from ketaref import paths
-from ketaref.content.active import ActiveContent, load_active_content
-from ketaref.content.pack import Library, load_pack
-from ketaref.content.signing import PublicKey, load_public_key, verify_signed_pack
+from ketaref.content.format.pack import Library, load_pack
+from ketaref.content.in_use.active import ActiveContent, load_active_content
+from ketaref.content.lifecycle.signing import PublicKey, load_public_key, verify_signed_pack
 from tests.lifecycle.conftest import SMALL_PACK_ITEM, Keys, make_pack, state_record, write_policy
 
 TRUSTED_PACKS = ("v1", "v2", "v3", "v2-variant", "expired")

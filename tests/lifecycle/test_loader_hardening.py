@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.active import load_active_content
-from ketaref.content.model import Manifest
+from ketaref.content.format.model import Manifest
+from ketaref.content.in_use.active import load_active_content
 from tests.lifecycle.conftest import Site
 
 MANIFEST = {"released": "2026-01-01", "intended_use": "A reference.", "files": {}}

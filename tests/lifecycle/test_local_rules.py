@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.local_rules_gate import slots_of
-from ketaref.content.pack import load_pack
-from ketaref.content.seal import seal
-from ketaref.content.signing import sign_pack
+from ketaref.content.format.pack import load_pack
+from ketaref.content.lifecycle.local_rules_gate import slots_of
+from ketaref.content.lifecycle.seal import seal
+from ketaref.content.lifecycle.signing import sign_pack
 from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site, make_pack
 from tests.local_rule_files import (

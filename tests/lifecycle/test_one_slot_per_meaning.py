@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.pack import Library
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site

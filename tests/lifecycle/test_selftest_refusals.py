@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ketaref.cli import main
-from ketaref.content.active import load_active_content
+from ketaref.content.in_use.active import load_active_content
 from tests.lifecycle.conftest import Site
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.signing import SignatureRefused, parse_signature
+from ketaref.content.lifecycle.signing import SignatureRefused, parse_signature
 from tests.conftest import Cli
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.active import load_active_content
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
+from ketaref.content.in_use.active import load_active_content
 from tests.conftest import Cli
 from tests.lifecycle.conftest import Keys, Site, make_pack, state_record, write_policy
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.printing.checklist_pdf import printable_protocols
 from tests.lifecycle.conftest import Site
 from tests.local_rule_files import rules_text, write_rules

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.signing import generate_keypair
+from ketaref.content.lifecycle.signing import generate_keypair
 from tests.conftest import Cli
 from tests.lifecycle.conftest import make_pack
 from tests.local_rule_files import rules_text, write_rules

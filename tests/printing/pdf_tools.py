@@ -7,8 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from ketaref.content.model import Checklist, Protocol
-from ketaref.content.pack import Library
+from ketaref.content.format.model import Checklist, Protocol
+from ketaref.content.format.pack import Library
 
 
 def _run(*args: str) -> str:

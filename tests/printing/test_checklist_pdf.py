@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.model import Checklist, PausePoint, Review, Verification
-from ketaref.content.pack import Library, load_pack
+from ketaref.content.format.model import Checklist, PausePoint, Review, Verification
+from ketaref.content.format.pack import Library, load_pack
 from ketaref.dosing.calculator import calculate
 from ketaref.printing import fonts
 from ketaref.printing.checklist_pdf import (

@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from ketaref import paths
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     ChecklistItem,
     FixedDoseRegimen,
     PausePoint,
@@ -25,7 +25,7 @@ from ketaref.content.model import (
     WeightBasedRegimen,
     statements_in,
 )
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.dosing.calculator import DILUTE_FIRST, calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for, printable_protocols
 from ketaref.printing.errors import PrintError
@@ -175,8 +175,8 @@ def test_item_text_may_not_limit_itself_to_a_protocol() -> None:
 
 
 def test_applies_to_must_name_a_protocol_using_the_checklist(pack_copy: Path) -> None:
-    from ketaref.content.problems import ContentError
-    from ketaref.content.seal import seal
+    from ketaref.content.format.problems import ContentError
+    from ketaref.content.lifecycle.seal import seal
 
     path = pack_copy / "checklists" / "spravato-session.yaml"
     path.write_text(

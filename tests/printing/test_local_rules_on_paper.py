@@ -9,9 +9,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.local_rules_gate import check_rules_file
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.pack import Library
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
 from tests.local_rule_files import TEST_VALUES, rules_text

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.model import MAX_PAGE_FOOTER, PageFooter
-from ketaref.content.pack import Library
-from ketaref.content.problems import ContentError
-from ketaref.content.render_text import render_item
-from ketaref.content.seal import seal
+from ketaref.content.format.model import MAX_PAGE_FOOTER, PageFooter
+from ketaref.content.format.pack import Library
+from ketaref.content.format.problems import ContentError
+from ketaref.content.in_use.render_text import render_item
+from ketaref.content.lifecycle.seal import seal
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for
 from tests.printing.pdf_tools import page_count, pdf_text, with_checklist
 

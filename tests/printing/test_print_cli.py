@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from ketaref.dosing.units import DoseInputError
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails

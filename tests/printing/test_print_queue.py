@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.pack import load_pack
+from ketaref.content.format.pack import load_pack
 from tests.gui.system_tools import missing, require_commands
 from tests.printing.pdf_tools import page_count, page_size, pdf_info
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.local_rules import LocalRulesInForce
-from ketaref.content.pack import Library
+from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from tests.printing.pdf_tools import page_count, pdf_text, pdf_text_in_drawing_order
@@ -149,8 +149,8 @@ def test_spravato_blood_pressure_and_spo2_tables_continue_for_the_two_hours(
 
 
 def test_an_interval_slot_must_name_an_interval_slot_of_the_checklist(pack_copy: Path) -> None:
-    from ketaref.content.problems import ContentError
-    from ketaref.content.seal import seal
+    from ketaref.content.format.problems import ContentError
+    from ketaref.content.lifecycle.seal import seal
 
     path = pack_copy / "checklists" / "iv-ketamine-session.yaml"
     path.write_text(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.dosing.units import DoseInputError
 from ketaref.printing.checklist_pdf import build_checklist_pdf

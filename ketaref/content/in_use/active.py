@@ -4,7 +4,7 @@ The bundled pack, unless the machine policy names a site pack (``content_dir``).
 used only if it is complete, valid, signed by a trusted key (unless the policy lets unsigned packs
 through), not older than the newest site pack this machine trusted before, not a different pack
 under an already-trusted version number, and (with ``expired_content = "block"``) not expired; the
-checks and the verified copy in the user's state dir are in ``ketaref.content.site_pack``.
+checks and the verified copy in the user's state dir are in ``ketaref.content.lifecycle.site_pack``.
 
 A refused site pack falls back to the last good pack — the kept copy if it still verifies (a copy
 shown to be bad is removed; one that cannot be checked this time, e.g. while a trusted key cannot
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ketaref import paths
-from ketaref.content.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.pack import MANIFEST, Library, load_pack
-from ketaref.content.problems import ContentProblem
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.pack import MANIFEST, Library, load_pack
+from ketaref.content.format.problems import ContentProblem
 from ketaref.policy import Policy, load_policy
 
 
@@ -57,9 +57,9 @@ def load_active_content(
         library, expired, notice = _bundled_library(today)
         return ActiveContent(library, "bundled", (notice,) if notice else (), (), expired)
 
-    from ketaref.content.local_rules import LOCAL_RULES
-    from ketaref.content.local_rules_gate import RulesGate
-    from ketaref.content.site_pack import PackRefused, SiteGate, describe
+    from ketaref.content.format.local_rules import LOCAL_RULES
+    from ketaref.content.lifecycle.local_rules_gate import RulesGate
+    from ketaref.content.lifecycle.site_pack import PackRefused, SiteGate, describe
 
     gate = SiteGate(policy, today)
     with gate.exclusive():

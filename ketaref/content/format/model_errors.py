@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ketaref.content.model import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
-from ketaref.content.problems import ContentProblem
-from ketaref.content.yaml_source import DataPath, Document, character_name
+from ketaref.content.format.model import IDENTIFIER_PATTERN, NOT_BLANK_PATTERN
+from ketaref.content.format.problems import ContentProblem
+from ketaref.content.format.yaml_source import DataPath, Document, character_name
 
 #: Problems reported for one file; a file with more is broken as a whole, not in places.
 MAX_PROBLEMS_PER_FILE = 100

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ketaref.atomic import write_atomically
-from ketaref.content.pack import MANIFEST, SIGNATURE, Library, load_pack, read_limited
+from ketaref.content.format.pack import MANIFEST, SIGNATURE, Library, load_pack, read_limited
 from ketaref.safe_read import FileRefused, read_file
 
 DEFAULT_KEY_NAME = "ketaref-content"
@@ -158,7 +158,7 @@ def sign_pack(directory: Path, key_path: Path) -> str:
     Raises SigningError for an unusable key, ContentError if the pack cannot be sealed, OSError
     if the signature cannot be written.
     """
-    from ketaref.content.seal import seal
+    from ketaref.content.lifecycle.seal import seal
 
     private_key = load_private_key(key_path)
     directory = Path(directory)

@@ -4,7 +4,7 @@ Every clinical statement is a ``Statement``: its text plus the ``source`` (an id
 ``sources.yaml``) and ``locator`` (label section, table, page, question) it rests on. Quantities
 are written as text (``"0.5 mg/kg"``) and parsed into exact decimals with a unit from a fixed list.
 Cross-references between files (source ids, checklist and contraindication ids) are checked by
-``ketaref.content.pack`` once every file has been read.
+``ketaref.content.format.pack`` once every file has been read.
 
 No ``from __future__ import annotations`` here: pydantic would have to evaluate every field's
 annotation back from text when it makes the classes (validators return ``Self`` instead).
@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from ketaref.content.quantity import (
+from ketaref.content.format.quantity import (
     DOSE_UNITS,
     RATE_UNITS,
     TIME_UNITS,
@@ -324,7 +324,7 @@ class MonitoringPoint(Statement):
     after_dose: QuantityText | None = None
 
 
-#: The kinds of value a clinic's local rule may give a slot (see ``ketaref.content.local_rules``).
+#: The kinds of value a clinic's local rule may give a slot (see ``ketaref.content.format.local_rules``).
 SlotType = Literal["blood-pressure", "duration", "interval", "choice", "text", "staff"]
 #: The unit each slot type is written in (None: no unit).
 SLOT_UNITS: dict[str, tuple[str, ...]] = {
@@ -459,7 +459,7 @@ class LocalHighestDose(Frozen):
     options: Annotated[tuple[QuantityText, ...], Field(min_length=2)]
 
     @model_validator(mode="after")
-    def _a_choice_of_doses(self) -> LocalHighestDose:
+    def _a_choice_of_doses(self) -> Self:
         if self.slot.type != "choice":
             raise ValueError("a local highest dose is a choice slot")
         if len(set(self.options)) != len(self.options):
@@ -1047,7 +1047,7 @@ class ContraindicationList(Frozen):
     disagreements: tuple[Disagreement, ...] = ()
 
 
-#: Every kind of item a pack holds (``ketaref.content.kinds`` says what each is). Views match
+#: Every kind of item a pack holds (``ketaref.content.format.kinds`` says what each is). Views match
 #: over it with ``assert_never`` in the default arm, so a kind added here is a type error in
 #: every view that does not handle it.
 ContentItem: TypeAlias = Protocol | Checklist | ContraindicationList

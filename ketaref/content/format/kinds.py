@@ -6,7 +6,7 @@ it, where the navigation puts it, which protocol field links it) is looked up he
 again as a string.
 
 Code that does something different per kind matches over ``Kind`` or over the item union
-(``ketaref.content.model.ContentItem``) with ``typing.assert_never`` in the default arm, as
+(``ketaref.content.format.model.ContentItem``) with ``typing.assert_never`` in the default arm, as
 ``kind_of`` and ``model_of`` do: a kind added here that a view forgets is then a mypy --strict
 error, not a screen that shows it as something else.
 
@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, assert_never
 
 if TYPE_CHECKING:
-    from ketaref.content.model import ContentItem, Protocol
+    from ketaref.content.format.model import ContentItem, Protocol
 
 
 class Kind(StrEnum):
@@ -107,7 +107,7 @@ def kinds_in_words(conjunction: str = "and", *, plural: bool = False) -> str:
 
 def model_of(kind: Kind) -> type[ContentItem]:
     """The model the files of ``kind`` follow (imports the content model)."""
-    from ketaref.content.model import Checklist, ContraindicationList, Protocol
+    from ketaref.content.format.model import Checklist, ContraindicationList, Protocol
 
     match kind:
         case Kind.PROTOCOL:
@@ -122,7 +122,7 @@ def model_of(kind: Kind) -> type[ContentItem]:
 
 def kind_of(item: ContentItem) -> Kind:
     """The kind of a content item."""
-    from ketaref.content.model import Checklist, ContraindicationList, Protocol
+    from ketaref.content.format.model import Checklist, ContraindicationList, Protocol
 
     match item:
         case Protocol():

@@ -27,9 +27,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ketaref.content.model import Statement
-from ketaref.content.pack import Library
-from ketaref.content.quantity import (
+from ketaref.content.format.model import Statement
+from ketaref.content.format.pack import Library
+from ketaref.content.format.quantity import (
     DOSE_UNITS,
     RATE_UNITS,
     TIME_UNITS,

@@ -14,7 +14,7 @@ Two kinds of finding:
   update removed or changed (meaning, type or unit). Only that rule is left out; the others stay
   in force until the clinic re-approves it.
 
-Delivery (signatures, rollback, the kept copy) is ``ketaref.content.local_rules_gate``.
+Delivery (signatures, rollback, the kept copy) is ``ketaref.content.lifecycle.local_rules_gate``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, assert_never
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     SLOT_UNITS,
     Checklist,
     ContentItem,
@@ -35,14 +35,14 @@ from ketaref.content.model import (
     Protocol,
     Slot,
 )
-from ketaref.content.problems import ContentProblem
-from ketaref.content.quantity import (
+from ketaref.content.format.problems import ContentProblem
+from ketaref.content.format.quantity import (
     QuantityError,
     Unit,
     lint_prose,
     parse_quantity,
 )
-from ketaref.content.yaml_source import DataPath, Document, YamlProblem, parse
+from ketaref.content.format.yaml_source import DataPath, Document, YamlProblem, parse
 from ketaref.glyphs import FontUnavailable, first_unprintable
 
 LOCAL_RULES = "local-rules.yaml"

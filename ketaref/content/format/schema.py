@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ketaref.content.model import (
+from ketaref.content.format.model import (
     Checklist,
     ContraindicationList,
     Glossary,

@@ -23,7 +23,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from ketaref.atomic import write_atomically
-from ketaref.content.local_rules import (
+from ketaref.content.format.local_rules import (
     LOCAL_RULES,
     MAX_LOCAL_RULES_BYTES,
     NO_LOCAL_RULES,
@@ -35,9 +35,9 @@ from ketaref.content.local_rules import (
     declared_slots,
     retired_slots,
 )
-from ketaref.content.pack import Library
-from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.signing import (
+from ketaref.content.format.pack import Library
+from ketaref.content.format.problems import ContentError, ContentProblem
+from ketaref.content.lifecycle.signing import (
     SignatureRefused,
     check_signature,
     key_id,
@@ -45,7 +45,7 @@ from ketaref.content.signing import (
     parse_signature,
     signature_text,
 )
-from ketaref.content.site_pack import (
+from ketaref.content.lifecycle.site_pack import (
     SiteGate,
     TrustRecord,
     TrustStateError,

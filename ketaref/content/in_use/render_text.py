@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, assert_never
 
-from ketaref.content.kinds import kind_of
-from ketaref.content.model import (
+from ketaref.content.format.kinds import kind_of
+from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     Checklist,
     ChecklistItem,
@@ -28,9 +28,9 @@ from ketaref.content.model import (
     Statement,
     WeightBasedRegimen,
 )
-from ketaref.content.pack import Library, cited_sources
-from ketaref.content.quantity import prose_quantities
-from ketaref.content.summary import NOT_REVIEWED
+from ketaref.content.format.pack import Library, cited_sources
+from ketaref.content.format.quantity import prose_quantities
+from ketaref.content.in_use.summary import NOT_REVIEWED
 
 SITE_DEFINED_WORDS = "set by local policy — no source read for this pack gives a value"
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ketaref.content.kinds import KINDS
-from ketaref.content.model import GlossaryEntry
+from ketaref.content.format.kinds import KINDS
+from ketaref.content.format.model import GlossaryEntry
 
 #: Fields that hold ids, names, citations or search words rather than prose (a protocol's links
 #: to other items are ids too).

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from ketaref.content.kinds import KINDS, Kind
-from ketaref.content.model import (
+from ketaref.content.format.kinds import KINDS, Kind
+from ketaref.content.format.model import (
     Checklist,
     ContentItem,
     ContraindicationList,
@@ -36,7 +36,7 @@ from ketaref.content.model import (
     Statement,
     statements_in,
 )
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, assert_never
 
-from ketaref.content.kinds import Kind, kind_of
+from ketaref.content.format.kinds import Kind, kind_of
 
 if TYPE_CHECKING:
-    from ketaref.content.active import ActiveContent
-    from ketaref.content.model import ContentItem
+    from ketaref.content.format.model import ContentItem
+    from ketaref.content.in_use.active import ActiveContent
 
 #: Shown wherever content without a reviewer's sign-off appears (screen, status bar, paper).
 NOT_REVIEWED = "not yet clinically reviewed"
@@ -56,7 +56,7 @@ class ContentSummary:
 
 def catalogue_entry(item: ContentItem) -> CatalogueEntry:
     """How the navigation and the home page list ``item``."""
-    from ketaref.content.model import Checklist, ContraindicationList, Protocol
+    from ketaref.content.format.model import Checklist, ContraindicationList, Protocol
 
     match item:
         case Protocol():

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from ketaref import paths
 from ketaref.atomic import write_atomically
-from ketaref.content.model import Manifest
-from ketaref.content.pack import (
+from ketaref.content.format.model import Manifest
+from ketaref.content.format.pack import (
     MANIFEST,
     SIGNATURE,
     Library,
@@ -38,8 +38,8 @@ from ketaref.content.pack import (
     parse_model,
     read_limited,
 )
-from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.signing import (
+from ketaref.content.format.problems import ContentError, ContentProblem
+from ketaref.content.lifecycle.signing import (
     PublicKey,
     SignatureRefused,
     SigningError,

@@ -20,9 +20,9 @@ from typing import Any, assert_never
 
 from pydantic import BaseModel, ValidationError
 
-from ketaref.content.kinds import KINDS, Kind, linked_ids, model_of
-from ketaref.content.local_rules import LOCAL_RULES, slot_problems
-from ketaref.content.model import (
+from ketaref.content.format.kinds import KINDS, Kind, linked_ids, model_of
+from ketaref.content.format.local_rules import LOCAL_RULES, slot_problems
+from ketaref.content.format.model import (
     IDENTIFIER_PATTERN,
     Checklist,
     ChecklistItem,
@@ -37,9 +37,9 @@ from ketaref.content.model import (
     Statement,
     statements_in,
 )
-from ketaref.content.model_errors import identifier_problem, validation_problems
-from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.yaml_source import DataPath, YamlProblem, parse
+from ketaref.content.format.model_errors import identifier_problem, validation_problems
+from ketaref.content.format.problems import ContentError, ContentProblem
+from ketaref.content.format.yaml_source import DataPath, YamlProblem, parse
 from ketaref.safe_read import FileRefused, folder_trouble, read_file
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -52,7 +52,7 @@ GLOSSARY = "glossary.yaml"
 TOP_FILES: Mapping[str, type[BaseModel]] = MappingProxyType(
     {SOURCES: SourceList, GLOSSARY: Glossary}
 )
-#: Which model each folder's files follow (the folders of ``ketaref.content.kinds``).
+#: Which model each folder's files follow (the folders of ``ketaref.content.format.kinds``).
 KIND_DIRS: Mapping[str, type[BaseModel]] = MappingProxyType(
     {info.folder: model_of(kind) for kind, info in KINDS.items()}
 )

@@ -17,8 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ketaref.content.model import ChecklistItem, Citation, SiteDefined, Statement, Verification
-from ketaref.content.pack import Library
+from ketaref.content.format.model import (
+    ChecklistItem,
+    Citation,
+    SiteDefined,
+    Statement,
+    Verification,
+)
+from ketaref.content.format.pack import Library
 
 #: The column headings, in order; the first is left blank for the reviewer's mark.
 COLUMNS = (

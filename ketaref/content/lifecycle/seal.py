@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ketaref.atomic import write_atomically
-from ketaref.content.model import FileEntry, Manifest
-from ketaref.content.pack import (
+from ketaref.content.format.model import FileEntry, Manifest
+from ketaref.content.format.pack import (
     MANIFEST,
     check_manifest_path,
     model_for,
@@ -27,8 +27,8 @@ from ketaref.content.pack import (
     read_limited,
     read_manifest,
 )
-from ketaref.content.problems import ContentError, ContentProblem
-from ketaref.content.yaml_source import parse
+from ketaref.content.format.problems import ContentError, ContentProblem
+from ketaref.content.format.yaml_source import parse
 
 #: The note seal writes on the ``files:`` line, and how it is read back.
 _SEALED_UNDER = "# sealed under content_version "
