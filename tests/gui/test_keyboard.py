@@ -178,9 +178,9 @@ def test_every_alt_key_of_the_preferences_is_unique_and_works(qtbot: QtBot) -> N
         lambda active: AboutDialog(active, Path("ketaref.log")),
         LocalRulesDialog,
         ContentHistoryDialog,
-        lambda active: ShortcutsDialog(),
+        lambda _active: ShortcutsDialog(),
         lambda active: GlossaryDialog(active.library.glossary),
-        lambda active: TextReportDialog("Content problems", "Tell IT.", "1 problem"),
+        lambda _active: TextReportDialog("Content problems", "Tell IT.", "1 problem"),
     ],
     ids=["about", "local rules", "content history", "shortcuts", "glossary", "text report"],
 )
