@@ -11,23 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui.test_calculator_fit import WINDOW_FILLING_THE_SCREEN
 from tests.gui.test_screen_fit import run_probe
 
 #: Searches, then opens each protocol with a calculator, and reports the texts that are cut.
-PROBE = r"""
-import json, os, sys
-from PySide6.QtCore import QSettings, QSize
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QStyle, QStyleOptionFrame
-app = QApplication([])
-from ketaref.content.active import load_active_content
-from ketaref.gui.main_window import MainWindow
-window = MainWindow(load_active_content(), QSettings(sys.argv[1], QSettings.Format.IniFormat))
-window.show()
-window.setGeometry(app.primaryScreen().availableGeometry())
-def settle():
-    for _ in range(10):
-        app.processEvents()
+PROBE = (
+    WINDOW_FILLING_THE_SCREEN
+    + r"""
+from PySide6.QtWidgets import QLabel, QLineEdit, QStyle, QStyleOptionFrame
 def label_cut(label):
     # Not shown, shorter than its wrapped text, or partly hidden by the window's edge.
     settle()
@@ -67,6 +58,7 @@ found["hints cut"] = cut
 print(json.dumps(found), flush=True)
 os._exit(0)  # no teardown: only the report above is under test
 """
+)
 
 
 @pytest.mark.parametrize("scale", [1, 1.5, 2])
