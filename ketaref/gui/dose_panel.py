@@ -17,7 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
@@ -70,6 +72,32 @@ DETAILS_LEAST_HEIGHT = 30
 STATE_OK = "Calculated"
 STATE_UNACKNOWLEDGED = "Calculated: warnings not yet acknowledged"
 STATE_REFUSED = "Not calculated"
+
+
+class HintedLineEdit(QLineEdit):
+    """A line edit never narrower than its placeholder, so the hint is read whole at any scale."""
+
+    #: The least width for a short placeholder (device-independent pixels).
+    LEAST_WIDTH = 60
+
+    def minimumSizeHint(self) -> QSize:
+        """Qt's least size, widened to show the placeholder with this style's frame and padding."""
+        hint = super().minimumSizeHint()
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        margins = self.textMargins()
+        # Qt keeps 2 px free on each side of a line edit's text.
+        text_width = (
+            self.fontMetrics().horizontalAdvance(self.placeholderText())
+            + margins.left()
+            + margins.right()
+            + 4
+        )
+        contents = QSize(text_width, self.fontMetrics().height())
+        fitting = self.style().sizeFromContents(
+            QStyle.ContentsType.CT_LineEdit, option, contents, self
+        )
+        return QSize(max(self.LEAST_WIDTH, fitting.width()), hint.height())
 
 
 def _selectable_label(description: str) -> QLabel:
@@ -450,9 +478,8 @@ class DosePanel(QWidget):
         return card
 
     def _line_edit(self, placeholder: str, name: str, description: str) -> QLineEdit:
-        edit = QLineEdit()
+        edit = HintedLineEdit()
         edit.setPlaceholderText(placeholder)
-        edit.setMinimumWidth(60)
         self._describe(edit, name, description)
         edit.textChanged.connect(self._recalculate)
         return edit

@@ -115,6 +115,13 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.search_field)
+        # What the search found, under the field it answers, wrapped: in the status bar the
+        # content version beside it cut it at 200 %.
+        self.search_status = QLabel(self)
+        self.search_status.setObjectName("searchStatus")
+        self.search_status.setWordWrap(True)
+        self.search_status.hide()
+        left_layout.addWidget(self.search_status)
         left_layout.addWidget(self.left_stack, 1)
 
         self.item_view = ItemView(self)
@@ -463,25 +470,28 @@ class MainWindow(QMainWindow):
             current.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _search(self, text: str) -> None:
+        query = text.strip()
         if self.summary is None:  # typed while loading: searched when the content is there
-            if text.strip():
-                self.statusBar().showMessage(
-                    f"{LOADING} The search for “{text.strip()}” runs as soon as it has loaded."
-                )
-            else:
-                self.statusBar().clearMessage()
+            self._show_search_status(
+                f"{LOADING} The search for “{query}” runs as soon as it has loaded."
+                if query
+                else ""
+            )
             return
-        if not text.strip():
+        if not query:
             self.left_stack.setCurrentWidget(self.tree)
-            self.statusBar().clearMessage()
+            self._show_search_status("")
             return
         count = self.results.model().search(text)  # type: ignore[attr-defined]
         self.left_stack.setCurrentWidget(self.results)
-        self.statusBar().showMessage(
-            f"{plural(count, 'result')} for “{text.strip()}”"
-            if count
-            else f"Nothing found for “{text.strip()}”"
+        self._show_search_status(
+            f"{plural(count, 'result')} for “{query}”" if count else f"Nothing found for “{query}”"
         )
+
+    def _show_search_status(self, text: str) -> None:
+        """Say what the search found under the search field; hide the line when ``text`` is empty."""
+        self.search_status.setText(text)
+        self.search_status.setVisible(bool(text))
 
     def _enter_results(self) -> None:
         if self.left_stack.currentWidget() is self.results and self.results.model().rowCount():

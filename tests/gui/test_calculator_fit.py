@@ -14,12 +14,11 @@ from PySide6.QtCore import QRect
 
 from tests.gui.test_screen_fit import run_probe
 
-#: Picks a dose on the IV and the SPRAVATO calculator and reports, for each step, whether the
-#: card's state and dose are shown whole (not clipped by any scroll area or the window), and
-#: for SPRAVATO whether each dose's source beside its button is shown at its full height.
-PROBE = r"""
+#: The start of a probe: the main window filling the screen, as the screenshots script does,
+#: and settle() to let it lay itself out.
+WINDOW_FILLING_THE_SCREEN = r"""
 import json, os, sys
-from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -31,6 +30,14 @@ window.setGeometry(app.primaryScreen().availableGeometry())
 def settle():
     for _ in range(10):
         app.processEvents()
+"""
+
+#: Picks a dose on the IV and the SPRAVATO calculator and reports, for each step, whether the
+#: card's state and dose are shown whole (not clipped by any scroll area or the window), and
+#: for SPRAVATO whether each dose's source beside its button is shown at its full height.
+PROBE = (
+    WINDOW_FILLING_THE_SCREEN
+    + r"""
 def whole(widget):
     # Shown whole: visible, and no part of it clipped by a scroll area, the box or the window.
     settle()
@@ -66,6 +73,7 @@ found["window on screen"] = [screen.getRect(), [top_left.x(), top_left.y(), wind
 print(json.dumps(found), flush=True)
 os._exit(0)  # no teardown: only the report above is under test
 """
+)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ import contextlib
 import re
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, Qt
@@ -14,6 +16,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QDialog,
     QGroupBox,
     QLabel,
     QMainWindow,
@@ -24,6 +27,14 @@ from pytestqt.qtbot import QtBot
 
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.active import ActiveContent
+from ketaref.gui.dialogs import (
+    AboutDialog,
+    ContentHistoryDialog,
+    GlossaryDialog,
+    LocalRulesDialog,
+    ShortcutsDialog,
+    TextReportDialog,
+)
 from ketaref.gui.integration import MachineSettings
 from ketaref.gui.main_window import MainWindow
 from ketaref.gui.palette import colors_for
@@ -159,6 +170,27 @@ def test_every_alt_key_of_the_preferences_is_unique_and_works(qtbot: QtBot) -> N
     qtbot.addWidget(dialog)
     show_active(qtbot, dialog)
     assert assert_every_alt_key_works(qtbot, dialog) >= {"c", "p"}
+
+
+@pytest.mark.parametrize(
+    "make_dialog",
+    [
+        lambda active: AboutDialog(active, Path("ketaref.log")),
+        LocalRulesDialog,
+        ContentHistoryDialog,
+        lambda _active: ShortcutsDialog(),
+        lambda active: GlossaryDialog(active.library.glossary),
+        lambda _active: TextReportDialog("Content problems", "Tell IT.", "1 problem"),
+    ],
+    ids=["about", "local rules", "content history", "shortcuts", "glossary", "text report"],
+)
+def test_every_alt_key_of_the_other_dialogs_is_unique_and_works(
+    qtbot: QtBot, bundled_library: Library, make_dialog: Callable[[ActiveContent], QDialog]
+) -> None:
+    dialog = make_dialog(ActiveContent(library=bundled_library, origin="bundled"))
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+    assert_every_alt_key_works(qtbot, dialog)
 
 
 def test_enter_in_the_print_dialog_prints_rather_than_saves(

@@ -126,7 +126,7 @@ def test_a_search_typed_during_the_load_does_not_wait_and_runs_once_it_has_loade
     qtbot.keyClicks(window.search_field, "ptsd")
     assert_answers(qtbot)
     assert window.search_field.text() == "ptsd"
-    assert LOADING in window.statusBar().currentMessage()
+    assert LOADING in window.search_status.text()
     assert window.left_stack.currentWidget() is window.loading_note
     model = window.model
 
@@ -134,7 +134,7 @@ def test_a_search_typed_during_the_load_does_not_wait_and_runs_once_it_has_loade
     qtbot.waitUntil(lambda: window.active is not None)
     assert window.left_stack.currentWidget() is window.results
     assert window.results.model().rowCount() > 0
-    assert "result" in window.statusBar().currentMessage()
+    assert "result" in window.search_status.text()
     assert window.model is model
     assert window.model.rowCount() > 0
     assert "SPRAVATO" in window.item_view.document.toPlainText()  # the home page

@@ -201,7 +201,7 @@ def test_search_with_a_typo_from_the_keyboard(qtbot: QtBot, window: MainWindow) 
     rows = [results.model().index(r, 0).data() for r in range(results.model().rowCount())]
     assert rows
     assert all("SPRAVATO" in row for row in rows)
-    assert "result" in window.statusBar().currentMessage()
+    assert "result" in window.search_status.text()
 
     qtbot.keyClick(field, Qt.Key.Key_Down)
     assert results.hasFocus()
@@ -240,7 +240,7 @@ def test_search_finds_synonyms_and_says_when_nothing_matches(
     field.clear()
     qtbot.keyClicks(field, "zebra crossing")
     assert window.results.model().rowCount() == 0
-    assert window.statusBar().currentMessage() == "Nothing found for “zebra crossing”"
+    assert window.search_status.text() == "Nothing found for “zebra crossing”"
     qtbot.keyClick(field, Qt.Key.Key_Return)  # nothing to open: nothing happens
     assert field.hasFocus()
 
