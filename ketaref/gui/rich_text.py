@@ -110,7 +110,9 @@ class _Citations:
                     source=self._library.sources.get(citation.source),
                 )
             cited = self._numbers[key]
-            hint = escape(f"Source {cited.number}: {citation.source}, {citation.locator}")
+            # The tooltip names the source in its citation's words, never by its id in the pack.
+            named = cited.source.citation if cited.source else citation.source
+            hint = escape(f"Source {cited.number}: {named}, {citation.locator}", quote=True)
             marker = f'<a href="{CITE_SCHEME}:{cited.number}" title="{hint}">[{cited.number}]</a>'
             # The tag is a chip beside the marker, not part of the link: seen at a glance.
             parts.append(marker + (" " + chip_html(cited.tag, self._theme) if cited.tag else ""))

@@ -21,7 +21,7 @@ from ketaref.content.format.model import (
 )
 from ketaref.content.in_use.render_text import SITE_DEFINED_WORDS
 from ketaref.printing import fonts
-from ketaref.printing.dose_figures import needs_weight, verification_words
+from ketaref.printing.dose_figures import calculation_lines, needs_weight, verification_words
 from ketaref.printing.layout_parts import (
     BAR_FILL,
     GREY_TEXT,
@@ -86,8 +86,11 @@ class Layout:
         story = self.header()
         story += [self.paragraph(escape(sheet.reuse_note()), "small"), Spacer(1, 6)]
         story += self.notices()
-        if sheet.dose_lines:
-            story += self.dose_block(sheet.dose_lines)
+        if sheet.dose is not None:
+            lines = calculation_lines(
+                self.library, sheet.dose, sheet.dose_acknowledged, self.references.number
+            )
+            story += self.dose_block(lines)
         for number, section in enumerate(sheet.sections(), 1):
             story += self.section(number, section)
         story += self.continuation_pages()

@@ -9,10 +9,12 @@ weight the dose was worked out for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
+    Citation,
     FixedDoseRegimen,
     Protocol,
     WeightBasedRegimen,
@@ -128,22 +130,18 @@ def weight_value(dose: DoseResult | None) -> str:
     return _shown(dose.weight_kg) if dose is not None else ""
 
 
-def calculation_lines(library: Library, dose: DoseResult, acknowledged: bool) -> list[str]:
-    """The calculator's lines for the printout, every source line with its verification tag."""
-    sources = [
-        f"Source: {parameter.parameter} {parameter.value}: {citation.source}, {citation.locator}"
-        f" ({verification_words(library, citation.source)})"
-        for parameter in dose.sources
-        for citation in parameter.statement.citations()
-    ]
-    lines: list[str] = []
-    for line in dose.summary_lines(acknowledged):
-        if line.startswith("Source: "):
-            lines += sources
-            sources = []
-        else:
-            lines.append(line)
-    return lines + sources
+def calculation_lines(
+    library: Library, dose: DoseResult, acknowledged: bool, number: Callable[[Citation], int]
+) -> list[str]:
+    """The calculator's lines for the printout. Every citation is the sheet's own reference
+    number with its verification tag, ``[4, secondary source]``, as the calculator on screen
+    writes it; ``number`` gives a citation its number in the sheet's list of references."""
+
+    def cite(citation: Citation) -> str:
+        # A no-break space keeps a number with its tag when the line wraps.
+        return f"[{number(citation)},\u00a0{verification_words(library, citation.source)}]"
+
+    return dose.summary_lines(acknowledged, cite)
 
 
 def verification_words(library: Library, source_id: str) -> str:

@@ -51,11 +51,13 @@ class References:
     def __init__(self) -> None:
         self.numbers: dict[tuple[str, str], int] = {}
 
+    def number(self, citation: Citation) -> int:
+        """The citation's number on the sheet, given it now if the sheet has not cited it yet."""
+        return self.numbers.setdefault((citation.source, citation.locator), len(self.numbers) + 1)
+
     def cite(self, citations: Sequence[Citation]) -> str:
-        numbers = [
-            self.numbers.setdefault((c.source, c.locator), len(self.numbers) + 1) for c in citations
-        ]
-        return "[" + ", ".join(str(n) for n in numbers) + "]"
+        """The citations' marker as the sheet prints it after a statement: ``[2, 5]``."""
+        return "[" + ", ".join(str(self.number(c)) for c in citations) + "]"
 
 
 #: Styles of what was typed for one patient or worked out from it (names, weight, dose): their

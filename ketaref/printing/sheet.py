@@ -20,7 +20,6 @@ from ketaref.dosing.calculator import DoseResult, weight_in_kg
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing.dose_figures import (
     RegimenBoxes,
-    calculation_lines,
     dose_record,
     printed_weight,
     weight_value,
@@ -93,8 +92,8 @@ class Sheet:
     clinician: str
     session_date: dt.date | None
     dose: DoseResult | None
-    #: The calculator's working, one line each (none without a dose).
-    dose_lines: tuple[str, ...]
+    #: Whether the clinician acknowledged the dose's warnings on screen.
+    dose_acknowledged: bool
     marks: tuple[str, ...]
     printed: dt.datetime
     local_rules: LocalRulesInForce
@@ -196,7 +195,7 @@ def prepare_sheet(
         clinician=clinician,
         session_date=session_date,
         dose=dose,
-        dose_lines=tuple(calculation_lines(library, dose, dose_acknowledged) if dose else ()),
+        dose_acknowledged=dose_acknowledged,
         marks=tuple(warning_marks(library, printed.date())),
         printed=printed,
         local_rules=local_rules,

@@ -57,3 +57,15 @@ def test_a_checklists_page_footer_is_shown_with_its_citation(bundled_library: Li
     assert checklist.page_footer.text in rendered.html
     cited = {(c.source_id, c.locator) for c in rendered.citations}
     assert (checklist.page_footer.source, checklist.page_footer.locator) in cited
+
+
+def test_no_page_shows_a_source_id_not_even_in_a_markers_tooltip(bundled_library: Library) -> None:
+    items = [
+        *bundled_library.protocols.values(),
+        *bundled_library.checklists.values(),
+        *bundled_library.contraindications.values(),
+    ]
+    for item in items:
+        html = render_item(bundled_library, item, theme_from(QPalette())).html
+        shown = [source_id for source_id in bundled_library.sources if source_id in html]
+        assert shown == [], item.id

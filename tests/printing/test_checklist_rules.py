@@ -216,8 +216,10 @@ def test_every_source_line_carries_its_verification(tmp_path: Path, protocol_id:
     box = one_line(text[text.index("Dose calculation from") : text.index("Checked by (initials)")])
     source_lines = box.split("Source: ")[1:]
     assert source_lines
-    for line in source_lines:
-        assert sum(line.count(f"({tag})") for tag in TAGS) == 1, line
+    for line in source_lines:  # each citation is the sheet's [n] with its tag
+        citations = re.findall(r"\[\d+, ([^]]+)\]", line)
+        assert citations, line
+        assert all(tag in TAGS for tag in citations), line
     references = one_line(text[text.rindex("References") :])
     _, checklist = checklist_for(LIBRARY, protocol_id)
     if checklist.page_footer is not None:  # every page's footer, with its reference number
