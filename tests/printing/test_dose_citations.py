@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ketaref.content.pack import Library
+from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, checklist_for
 from tests.printing.pdf_tools import pdf_text, pdf_text_in_drawing_order
