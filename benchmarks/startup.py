@@ -11,7 +11,11 @@ window's):
   one). Every run is a *first start*: a new, empty state folder and settings, so nothing a
   previous run left can stand in for the load;
 * **…and an item opened**: the same, then the first protocol opened and painted (the render and
-  the dose calculator; printed for information, no limit).
+  the dose calculator; printed for information, no limit);
+* **first start after install**: time to usable from a fresh copy of the ``ketaref`` package that
+  has no compiled bytecode and never gets any (``PYTHONDONTWRITEBYTECODE``), so every module of
+  ours is compiled as on the very first start of an install that did not precompile it: the
+  worst case (pip and the packaged app ship compiled bytecode). Printed for information, no limit.
 
 Peak memory is each child's peak resident set (the kernel's accounting). CPU time (user + system)
 is printed too: on a busy machine the longer runs wait for a core more than the bare window does,
@@ -80,6 +84,7 @@ BARE = "bare window"
 FIRST_PAINT = "first paint"
 USABLE = "time to usable"
 ITEM = "…and an item opened"
+AFTER_INSTALL = "first start after install"
 PAINT_LIMIT, USABLE_LIMIT, USABLE_TARGET, PEAK_LIMIT_MIB = 2.0, 3.0, 2.5, 150
 
 
@@ -109,6 +114,20 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, flo
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
 
 
+def fresh_install(folder: Path) -> list[str]:
+    """A copy of the ketaref package in ``folder`` without bytecode, beside the repository's
+    resources; the command that starts it until usable."""
+    package = Path(__file__).resolve().parent.parent / "ketaref"
+    shutil.copytree(package, folder / "ketaref", ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "resources").symlink_to(package.parent / "resources", target_is_directory=True)
+    return [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(folder)!r}); "
+        "from ketaref.cli import main; sys.exit(main(['--exit-after-startup']))",
+    ]
+
+
 def main() -> int:
     """Measure, print medians, ratios and peak memory; exit 1 if a limit is broken."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -118,25 +137,31 @@ def main() -> int:
     # An installed ketaref has its bytecode compiled (as PySide6 does in site-packages); let the
     # unmeasured warm-up run write it rather than compile ketaref on every run.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    install = Path(tempfile.mkdtemp(prefix="ketaref-install-"))
     commands = {
         BARE: [sys.executable, "-c", BARE_WINDOW],
         FIRST_PAINT: ketaref_command("--exit-after-first-paint"),
         USABLE: ketaref_command("--exit-after-startup"),
         ITEM: [sys.executable, "-c", ITEM_OPENED],
+        AFTER_INSTALL: fresh_install(install),
     }
+    envs = dict.fromkeys(commands, env) | {AFTER_INSTALL: env | {"PYTHONDONTWRITEBYTECODE": "1"}}
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     load_before = os.getloadavg()[0]
-    for command in commands.values():  # warm the file cache once, unmeasured
-        run_once(command, env)
-    for _ in range(args.runs):
-        for name, command in commands.items():
-            results[name].append(run_once(command, env))
+    try:
+        for name, command in commands.items():  # warm the file cache once, unmeasured
+            run_once(command, envs[name])
+        for _ in range(args.runs):
+            for name, command in commands.items():
+                results[name].append(run_once(command, envs[name]))
+    finally:
+        shutil.rmtree(install)
     wall = {name: statistics.median(r[0] for r in runs) for name, runs in results.items()}
     cpu = {name: statistics.median(r[1] for r in runs) for name, runs in results.items()}
     peak = {name: max(r[2] for r in runs) for name, runs in results.items()}
     for name in commands:
         print(
-            f"{name:>20}: median wall {wall[name] * 1000:4.0f} ms ({wall[name] / wall[BARE]:.2f}×),"
+            f"{name:>25}: median wall {wall[name] * 1000:4.0f} ms ({wall[name] / wall[BARE]:.2f}×),"
             f" CPU {cpu[name] * 1000:4.0f} ms ({cpu[name] / cpu[BARE]:.2f}×),"
             f" peak {peak[name]:5.1f} MiB"
         )
