@@ -76,6 +76,8 @@ SOURCES_LEAST_LINES = 4
 #: Lines of text the sources panel needs to be of use beside the calculator: below that (a short
 #: screen, or 200 %) the calculator and the sources become two tabs, each with the whole height.
 SOURCES_USEFUL_LINES = 10
+#: The calculator box's title (its tab's, in a short column).
+CALCULATOR_TITLE = "Dose calculator"
 #: Text of ordinary width, to measure how wide 80 characters of the reading pane's font are.
 _SAMPLE_TEXT = "The APA consensus statement reviews off-label ketamine for mood disorders; "
 _SURNAME = re.compile(r"^([A-Z][\w'’-]+) [A-Z]{1,3}\b")
@@ -385,7 +387,7 @@ class ItemView(QWidget):
         self.sources = SourcesPanel(self)
         # The dose calculator goes here for protocols with a regimen; see set_calculator().
         # No mnemonic: Ctrl+4 goes to the calculator, and its fields have their own Alt keys.
-        self.calculator_area = QGroupBox("Dose calculator", self)
+        self.calculator_area = QGroupBox(CALCULATOR_TITLE, self)
         self.calculator_area.setAccessibleName("Dose calculator")
         # As tall as the panel wants, no taller: the sources panel gets the rest. Should the
         # column be too short, the panel's inputs scroll up and down (never sideways) and its
@@ -463,9 +465,11 @@ class ItemView(QWidget):
 
     def _arrange_side(self, tabbed: bool) -> None:
         """Put the calculator and the sources into the tabs, or back one above the other."""
+        # As a tab, the box's title would only repeat the tab's and take a line from the fields.
+        self.calculator_area.setTitle("" if tabbed else CALCULATOR_TITLE)
         if tabbed:
             self.calculator_area.setMaximumHeight(16777215)  # the tab's whole height
-            self.side_tabs.addTab(self.calculator_area, "Dose calculator")
+            self.side_tabs.addTab(self.calculator_area, CALCULATOR_TITLE)
             self.side_tabs.addTab(self.sources, "Sources")
             self.side_tabs.setCurrentIndex(0)
             self.side_tabs.show()

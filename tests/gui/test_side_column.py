@@ -25,6 +25,7 @@ found = {
     "current": view.side_tabs.tabText(view.side_tabs.currentIndex()) if view.tabbed else None,
     "tabs": [view.side_tabs.tabText(i) for i in range(view.side_tabs.count())],
     "tabs name": view.side_tabs.accessibleName(),
+    "box title": view.calculator_area.title(),
     # The calculator's fields get the height they need (they do not scroll).
     "fields": [fields.height(), fields.content_height(), view.side.height(), view.calculator_area.height()],
 }
@@ -56,6 +57,7 @@ def test_a_short_column_shows_the_calculator_and_the_sources_as_tabs(
     assert found["tabs"] == ["Dose calculator", "Sources"]
     assert found["current"] == "Dose calculator"
     assert found["tabs name"]
+    assert found["box title"] == ""  # the tab's title is not repeated above the fields
     fields, wanted, column, box = found["fields"]
     assert box >= column - 40, found  # the calculator box has (nearly) the whole column
     assert fields >= min(wanted, 150), found
@@ -71,5 +73,6 @@ def test_a_short_column_shows_the_calculator_and_the_sources_as_tabs(
 def test_a_tall_column_keeps_the_calculator_above_the_sources(tmp_path: Path) -> None:
     found = run_probe(PROBE, tmp_path, 1920, 1080, 1)
     assert found["tabbed"] is False, found
+    assert found["box title"] == "Dose calculator"
     assert found["sources shown"] is True, found
     assert found["calculator shown"] is True, found
