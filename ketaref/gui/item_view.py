@@ -472,6 +472,9 @@ class ItemView(QWidget):
             self.side_tabs.addTab(self.calculator_area, CALCULATOR_TITLE)
             self.side_tabs.addTab(self.sources, "Sources")
             self.side_tabs.setCurrentIndex(0)
+            # As wide as the calculator needs, as without tabs (the tab row alone would widen
+            # the column, and the calculator's form lays its rows out by the width it gets).
+            self.side_tabs.setMinimumWidth(self.calculator_area.minimumWidth())
             self.side_tabs.show()
             self._carry_alt_keys()
         else:
