@@ -23,8 +23,9 @@ from PySide6.QtCore import (
     QUrl,
 )
 from PySide6.QtCore import Signal as QtSignal
-from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QGroupBox,
     QLabel,
     QListView,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStyle,
+    QTabWidget,
     QTextBrowser,
     QTextEdit,
     QVBoxLayout,
@@ -71,6 +73,11 @@ SIDE_WIDTH = 340
 CALCULATOR_SHARE = 0.7
 #: The sources panel's least height, in lines of text: its title, a row of the list, the Copy button.
 SOURCES_LEAST_LINES = 4
+#: Lines of text the sources panel needs to be of use beside the calculator: below that (a short
+#: screen, or 200 %) the calculator and the sources become two tabs, each with the whole height.
+SOURCES_USEFUL_LINES = 10
+#: The calculator box's title (its tab's, in a short column).
+CALCULATOR_TITLE = "Dose calculator"
 #: Text of ordinary width, to measure how wide 80 characters of the reading pane's font are.
 _SAMPLE_TEXT = "The APA consensus statement reviews off-label ketamine for mood disorders; "
 _SURNAME = re.compile(r"^([A-Z][\w'’-]+) [A-Z]{1,3}\b")
@@ -241,6 +248,16 @@ class SourcesPanel(QWidget):
         )
 
 
+def _mnemonic_text(widget: QWidget) -> str | None:
+    """The text of a label with a buddy or of a button, if it claims an Alt key ("&Weight")."""
+    if not (isinstance(widget, QLabel) and widget.buddy() is not None) and not isinstance(
+        widget, QAbstractButton
+    ):
+        return None
+    text = widget.text()
+    return text if QKeySequence.mnemonic(text).count() else None
+
+
 def tab_stops_inside(widget: QWidget) -> list[QWidget]:
     """The widgets inside ``widget`` that Tab stops at, in their present Tab order."""
     stops: list[QWidget] = []
@@ -370,7 +387,7 @@ class ItemView(QWidget):
         self.sources = SourcesPanel(self)
         # The dose calculator goes here for protocols with a regimen; see set_calculator().
         # No mnemonic: Ctrl+4 goes to the calculator, and its fields have their own Alt keys.
-        self.calculator_area = QGroupBox("Dose calculator", self)
+        self.calculator_area = QGroupBox(CALCULATOR_TITLE, self)
         self.calculator_area.setAccessibleName("Dose calculator")
         # As tall as the panel wants, no taller: the sources panel gets the rest. Should the
         # column be too short, the panel's inputs scroll up and down (never sideways) and its
@@ -390,6 +407,16 @@ class ItemView(QWidget):
         self.sources.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         self.sources.setMinimumHeight(SOURCES_LEAST_LINES * self.fontMetrics().lineSpacing())
         self.side.installEventFilter(self)
+        self.calculator_area.installEventFilter(self)
+        # Two tabs in a column too short for both; built once, used only then (see _fit_side()).
+        self.side_tabs = QTabWidget(self.side)
+        self.side_tabs.setAccessibleName("Dose calculator and sources")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.hide()
+        side_layout.addWidget(self.side_tabs, 1)
+        self._side_layout = side_layout
+        #: Alt keys of the tab not shown, held by the tab shown (see _carry_alt_keys()).
+        self._tab_shortcuts: list[QShortcut] = []
         reading = QWidget(self)
         reading_layout = QVBoxLayout(reading)
         reading_layout.setContentsMargins(0, 0, 0, 0)
@@ -412,10 +439,82 @@ class ItemView(QWidget):
         self.order_tabs()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The side column was resized: the calculator may take its share of the new height."""
-        if watched is self.side and event.type() == QEvent.Type.Resize:
-            self.calculator_area.setMaximumHeight(int(self.side.height() * CALCULATOR_SHARE))
+        """The side column was resized, or the calculator's wanted height changed: the two
+        share the column, or become tabs when it is too short for both."""
+        if (watched is self.side and event.type() == QEvent.Type.Resize) or (
+            watched is self.calculator_area and event.type() == QEvent.Type.LayoutRequest
+        ):
+            self._fit_side()
         return super().eventFilter(watched, event)
+
+    @property
+    def tabbed(self) -> bool:
+        """Whether the calculator and the sources are shown as two tabs (a short column)."""
+        return self.side_tabs.isVisibleTo(self.side)
+
+    def _fit_side(self) -> None:
+        """One above the other when the column holds the calculator's fields and a useful
+        sources list; else two tabs, the calculator's first, so its fields get the whole height."""
+        sources_useful = SOURCES_USEFUL_LINES * self.fontMetrics().lineSpacing()
+        wanted = self.calculator_area.sizeHint().height() + sources_useful
+        tabbed = self._calculator is not None and self.side.height() < wanted
+        if tabbed != self.tabbed:
+            self._arrange_side(tabbed)
+        if not tabbed:
+            self.calculator_area.setMaximumHeight(int(self.side.height() * CALCULATOR_SHARE))
+
+    def _arrange_side(self, tabbed: bool) -> None:
+        """Put the calculator and the sources into the tabs, or back one above the other."""
+        # As a tab, the box's title would only repeat the tab's and take a line from the fields.
+        self.calculator_area.setTitle("" if tabbed else CALCULATOR_TITLE)
+        if tabbed:
+            self.calculator_area.setMaximumHeight(16777215)  # the tab's whole height
+            self.side_tabs.addTab(self.calculator_area, CALCULATOR_TITLE)
+            self.side_tabs.addTab(self.sources, "Sources")
+            self.side_tabs.setCurrentIndex(0)
+            # As wide as the calculator needs, as without tabs (the tab row alone would widen
+            # the column, and the calculator's form lays its rows out by the width it gets).
+            self.side_tabs.setMinimumWidth(self.calculator_area.minimumWidth())
+            self.side_tabs.show()
+            self._carry_alt_keys()
+        else:
+            for shortcut in self._tab_shortcuts:
+                shortcut.deleteLater()
+            self._tab_shortcuts = []
+            self.side_tabs.hide()
+            self.side_tabs.clear()
+            self._side_layout.insertWidget(0, self.calculator_area, 0)
+            self._side_layout.insertWidget(1, self.sources, 1)
+            self.calculator_area.show()
+            self.sources.show()
+        self.order_tabs()
+
+    def _carry_alt_keys(self) -> None:
+        """Each tab holds the Alt keys of the other: a hidden widget's own Alt key does nothing,
+        and a field or Sources must be reached by its key whichever tab is in front."""
+        pages = (self.calculator_area, self.sources)
+        for page, holder in (pages, pages[::-1]):
+            for widget in page.findChildren(QWidget):
+                text = _mnemonic_text(widget)
+                if text is None or not widget.isVisibleTo(page):
+                    continue
+                shortcut = QShortcut(QKeySequence.mnemonic(text), holder)
+                shortcut.activated.connect(lambda p=page, w=widget: self._reach(p, w))
+                self._tab_shortcuts.append(shortcut)
+
+    def _reach(self, page: QWidget, widget: QWidget) -> None:
+        """Do what ``widget``'s Alt key does, its tab brought in front first."""
+        self.side_tabs.setCurrentWidget(page)
+        if isinstance(widget, QLabel) and (buddy := widget.buddy()) is not None:
+            buddy.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif isinstance(widget, QAbstractButton) and widget.isEnabled():
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            widget.animateClick()
+
+    def show_side_part(self, part: QWidget) -> None:
+        """Bring ``part`` (the calculator area or the sources) into view if it is a tab."""
+        if self.tabbed:
+            self.side_tabs.setCurrentWidget(part)
 
     @property
     def protocol(self) -> Protocol | None:
@@ -510,12 +609,15 @@ class ItemView(QWidget):
             self.calculator_area.setMinimumWidth(widget.minimumSizeHint().width() + 24)
             self._calculator_layout.addWidget(widget)
             widget.show()
+        self._fit_side()
         self.order_tabs()
 
     def order_tabs(self) -> None:
         """Tab in screen order: section bar, text, calculator, sources list, citation, Copy URL."""
         chain: list[QWidget] = [self.tab_predecessor] if self.tab_predecessor else []
         chain += [*self.section_bar.buttons, self.document]
+        if self.tabbed:
+            chain.append(self.side_tabs.tabBar())
         if self._calculator is not None:
             chain += tab_stops_inside(self._calculator)
         chain += [self.sources.list, self.sources.detail, self.sources.copy_button]
@@ -532,4 +634,5 @@ class ItemView(QWidget):
         if scheme == ITEM_SCHEME:
             self.itemLinkActivated.emit(target)
         elif scheme == CITE_SCHEME and target.isdigit():
+            self.show_side_part(self.sources)
             self.sources.select(int(target))

@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             "copy_url": self.item_view.sources.copy_url,
             "focus_navigation": self.focus_navigation,
             "focus_content": self.item_view.document.setFocus,
-            "focus_sources": self.item_view.sources.list.setFocus,
+            "focus_sources": self.focus_sources,
             "focus_calculator": self.focus_calculator,
             "zoom_in": lambda: self.item_view.document.zoomIn(1),
             "zoom_out": lambda: self.item_view.document.zoomOut(1),
@@ -542,11 +542,17 @@ class MainWindow(QMainWindow):
         calculator = self.item_view.calculator
         if calculator is None:
             return
+        self.item_view.show_side_part(self.item_view.calculator_area)
         for child in calculator.findChildren(QWidget):
             focusable = child.focusPolicy() & Qt.FocusPolicy.TabFocus
             if focusable and child.isVisible() and child.isEnabled():
                 child.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return
+
+    def focus_sources(self) -> None:
+        """Put the cursor in the sources list (its tab brought forward in a short column)."""
+        self.item_view.show_side_part(self.item_view.sources)
+        self.item_view.sources.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def print_checklist(self) -> None:
         """Open the print dialog for the session checklist of the protocol on screen."""

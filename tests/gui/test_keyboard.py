@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -51,11 +52,21 @@ def mnemonic(text: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
+def on_a_tab_behind(widget: QWidget) -> bool:
+    """Shown but for a tab in front of its own (its Alt key still reaches it)."""
+    page = widget
+    while (parent := page.parentWidget()) is not None:
+        if isinstance(parent.parentWidget(), QTabWidget):  # a tab widget's pages are in a stack
+            return parent.parentWidget().isVisible() and widget.isVisibleTo(page)
+        page = parent
+    return False
+
+
 def mnemonics(top: QWidget) -> dict[str, list[QObject]]:
     """Every Alt key claimed in a window, by what claims it (visible widgets and menus)."""
     claimed: dict[str, list[QObject]] = defaultdict(list)
     for widget in top.findChildren(QWidget):
-        if not widget.isVisible() or widget.window() is not top:
+        if not (widget.isVisible() or on_a_tab_behind(widget)) or widget.window() is not top:
             continue
         if (isinstance(widget, QLabel) and widget.buddy() is not None) or isinstance(
             widget, QAbstractButton
