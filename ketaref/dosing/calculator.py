@@ -259,9 +259,13 @@ def _fixed_device(
     def cite(citation: Citation) -> str:
         return cite_text(citation, verification)
 
-    # The allowed doses, then where they come from, each source once with its verification.
-    where = dict.fromkeys(cite(c) for d in regimen.allowed_doses for c in d.citations())
-    choices = f"{one_of([str(d.value) for d in regimen.allowed_doses])} {' '.join(where)}"
+    # The allowed doses up to the clinic's highest, then where they come from, each source once
+    # with its verification, then the clinic's rule where it left a dose out.
+    offered = [d for d in regimen.allowed_doses if ceiling is None or ceiling.allows(d.value)]
+    where = dict.fromkeys(cite(c) for d in offered for c in d.citations())
+    choices = f"{one_of([str(d.value) for d in offered])} {' '.join(where)}"
+    if ceiling is not None and len(offered) < len(regimen.allowed_doses):
+        choices += f"; {ceiling.text()}"
     default_dose = None
     if dose is None:
         if regimen.standard_dose is None:

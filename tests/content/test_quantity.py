@@ -118,6 +118,13 @@ def test_trailing_zero_and_missing_space_are_refused(value: Decimal, unit: Unit)
         parse_quantity(f"{number}{unit.value}")
 
 
+@given(amounts)
+def test_a_number_without_a_unit_is_refused_as_one(value: Decimal) -> None:
+    """Never read as a number followed by a unit made of its last digits (“15”: unit “5”)."""
+    with pytest.raises(QuantityError, match="is not a quantity: write a number, one space and"):
+        parse_quantity(format_decimal(value))
+
+
 @given(st.integers(min_value=1, max_value=9999))
 def test_naked_decimal_point_is_refused(digits: int) -> None:
     with pytest.raises(QuantityError, match="leading zero"):

@@ -111,6 +111,23 @@ def test_a_standard_dose_above_the_clinics_highest_is_not_used_by_default(
     assert "no dose given, and the protocol's standard dose 84 mg is above 56 mg" in err
 
 
+def test_the_doses_offered_after_a_refusal_are_the_clinics(
+    site: Site, keys: Keys, cli: Cli
+) -> None:
+    """No dose typed, or one the content does not give: the doses offered stop at the clinic's
+    highest, so the one the advice names is one the calculator takes."""
+    publish_rules(
+        site.shared, rules_text({"spravato-trd-highest-dose": "56 mg"}), keys.private, cli
+    )
+    for typed in ([], ["--dose", "28 mg"]):
+        code, _, err = dose(cli, "--protocol", "spravato-trd", *typed)
+        assert code == 2
+        advice = err[err.index("; give ") :]
+        assert "84 mg" not in advice
+        assert advice.startswith("; give 56 mg [")
+        assert f"Clinic's highest dose: 56 mg ({ATTRIBUTION})" in advice
+
+
 def test_a_weight_based_highest_dose_narrows_the_studied_range(
     site: Site, keys: Keys, cli: Cli
 ) -> None:

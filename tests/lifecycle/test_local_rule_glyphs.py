@@ -71,3 +71,13 @@ def test_accented_latin_names_print_and_are_accepted(tmp_path: Path, cli: Cli) -
     text = _replace('"Test Clinic"', '"Clinique Émile-Zoë (test)"')
     result = cli("local-rules", "validate", write_rules(tmp_path / "rules.yaml", text))
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_a_values_problem_names_its_slot(tmp_path: Path, cli: Cli) -> None:
+    """The message says which value holds the character, as it does for the file's own texts."""
+    text = rules_text({**TEST_VALUES, "iv-staffing": "Test nurse ก (test data)"})
+    result = cli("local-rules", "validate", write_rules(tmp_path / "rules.yaml", text))
+    [line] = result.stdout.splitlines()
+    problem = PROBLEM.match(line)
+    assert problem, line
+    assert problem["message"].startswith("“iv-staffing” holds a character the printout's font")

@@ -346,7 +346,8 @@ def value_problem(declared: DeclaredSlot, value: str) -> str | None:
             note = f" ({declared.options_note})" if declared.options_note else ""
             return f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
         return None
-    return _text_problem(value)
+    problem = _text_problem(value)
+    return f"“{slot.id}” {problem}" if problem else None
 
 
 def _article(slot_type: str) -> str:

@@ -48,8 +48,9 @@ EN_DASH = "–"
 UP_TO = "up to "
 
 _NUMBER = r"\d+(?:\.\d+)?"
+# A unit never starts with a digit or a point: "15" is a number with no unit, not 1 and "5".
 _QUANTITY_RE = re.compile(
-    rf"^(?P<low>{_NUMBER})(?:{EN_DASH}(?P<high>{_NUMBER}))?(?P<space> ?)(?P<unit>\S+)$"
+    rf"^(?P<low>{_NUMBER})(?:{EN_DASH}(?P<high>{_NUMBER}))?(?P<space> ?)(?P<unit>[^\s\d.]\S*)$"
 )
 
 # Abbreviations ISMP lists as error-prone, with what to write instead.
