@@ -401,11 +401,19 @@ class Layout:
             ]
         if item.earliest_end_after is not None:
             start = f"{item.row_labels[0]} time" if item.row_labels else "first time above"
+            published = f"{start} + {item.earliest_end_after}"
+            clinic_time = self.sheet.clinic_observation()
+            # A clinic may lengthen the published minimum (never shorten it): the end the nurse
+            # works to is the clinic's, with the published one beside it.
+            basis = (
+                f"{start} + {clinic_time}, the clinic's local rule; published minimum: {published}"
+                if clinic_time is not None
+                else published
+            )
             parts += [
                 Spacer(1, 4),
                 self.paragraph(
-                    "Monitoring ends no earlier than ____________"
-                    f" &nbsp;({escape(start)} + {escape(str(item.earliest_end_after))})",
+                    f"Monitoring ends no earlier than ____________ &nbsp;({escape(basis)})",
                     "item_bold",
                 ),
             ]

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketaref.content.format.local_rules import LocalRulesInForce
-from ketaref.content.format.model import Checklist, ChecklistItem, Protocol, WeightBasedRegimen
+from ketaref.content.format.model import (
+    Checklist,
+    ChecklistItem,
+    Protocol,
+    Slot,
+    WeightBasedRegimen,
+)
 from ketaref.content.format.quantity import Quantity, QuantityError, Unit, parse_quantity
 from ketaref.dosing.calculator import DoseResult
 from ketaref.dosing.units import minutes
@@ -124,23 +130,40 @@ def _observation(
     """The observation the sheet is printed for: the clinic's time for the protocol's or the
     sheet's observation slot, else the published minimum the content states; None if neither."""
     observation = protocol.observation
-    site = observation.site_defined if observation else None
+    slots = _observation_slots(protocol, checklist)
+    clinic_time = clinic_observation(protocol, checklist, local_rules)
+    if clinic_time is not None:
+        return _parsed(clinic_time)
+    if observation is not None and observation.minimum is not None:
+        return _Span(observation.minimum, "observation")
+    minimum = next((slot.at_least for slot in slots if slot.at_least is not None), None)
+    return _Span(minimum, "observation") if minimum else None
+
+
+def clinic_observation(
+    protocol: Protocol, checklist: Checklist, local_rules: LocalRulesInForce
+) -> str | None:
+    """The clinic's observation time for the protocol the sheet is printed for (its local rule's
+    value, as written), or None when no local rule sets one."""
+    for slot in _observation_slots(protocol, checklist):
+        rule = local_rules.rule(slot.id)
+        if rule is not None:
+            return rule.value
+    return None
+
+
+def _observation_slots(protocol: Protocol, checklist: Checklist) -> list[Slot]:
+    """The slots that hold the observation time: the protocol's, then the sheet's duration slots
+    for this protocol."""
+    site = protocol.observation.site_defined if protocol.observation else None
     slots = [site.slot] if site is not None and site.slot is not None else []
-    slots += [
+    return slots + [
         slot
         for entry in checklist.items()
         if entry.applies(protocol.id)
         and (slot := entry.local_slot(protocol)) is not None
         and slot.type == "duration"
     ]
-    for slot in slots:
-        rule = local_rules.rule(slot.id)
-        if rule is not None:
-            return _parsed(rule.value)
-    if observation is not None and observation.minimum is not None:
-        return _Span(observation.minimum, "observation")
-    minimum = next((slot.at_least for slot in slots if slot.at_least is not None), None)
-    return _Span(minimum, "observation") if minimum else None
 
 
 def _parsed(value: str) -> _Span | None:

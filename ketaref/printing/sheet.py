@@ -27,7 +27,7 @@ from ketaref.printing.dose_figures import (
 from ketaref.printing.errors import PrintError
 from ketaref.printing.paper import PAPER_SIZES
 from ketaref.printing.patient import PatientDetails, check_typed_field
-from ketaref.printing.reading_rows import ReadingRows, reading_rows
+from ketaref.printing.reading_rows import ReadingRows, clinic_observation, reading_rows
 
 #: What the sheet is, as the app calls its kind ("Session checklist"), for the PDF's metadata.
 SHEET_KIND = KINDS[Kind.CHECKLIST].heading
@@ -145,6 +145,10 @@ class Sheet:
                 " the prescription."
             )
         return "Fill in the row of the regimen given." if rows > 1 else ""
+
+    def clinic_observation(self) -> str | None:
+        """The clinic's observation time for this protocol, as its local rule writes it."""
+        return clinic_observation(self.protocol, self.checklist, self.local_rules)
 
     def reading_rows(self, item: ChecklistItem, repeated: bool) -> ReadingRows:
         """The rows of a table of readings on this sheet (``reading_rows``)."""

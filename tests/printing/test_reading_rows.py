@@ -163,3 +163,19 @@ def test_an_interval_slot_must_name_an_interval_slot_of_the_checklist(pack_copy:
         seal(pack_copy, same_version=True)
     (problem,) = refused.value.problems
     assert "“iv-bp-threshold” is not an interval slot of this checklist" in problem.message
+
+
+@pytest.mark.parametrize("protocol", ["spravato-trd", "spravato-mdsi"])
+def test_the_monitoring_end_line_works_to_the_clinics_longer_time(
+    bundled_library: Library, tmp_path: Path, protocol: str
+) -> None:
+    # Without a local rule the line counts the published 2 hours from the first device.
+    text = text_of(sheet(bundled_library, protocol, tmp_path))
+    assert "Monitoring ends no earlier than ____________ (Device 1 time + 2 h)" in text
+    # A clinic that keeps patients longer: its time is the one worked to, the published beside it.
+    longer = in_force(bundled_library, {"spravato-observation-time": "150 min"})
+    text = text_of(sheet(bundled_library, protocol, tmp_path, longer))
+    assert (
+        "Monitoring ends no earlier than ____________ (Device 1 time + 150 min, the clinic's"
+        " local rule; published minimum: Device 1 time + 2 h)"
+    ) in text
