@@ -13,10 +13,17 @@ from dataclasses import dataclass, replace
 
 from ketaref.content.format.kinds import KINDS, Kind
 from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
-from ketaref.content.format.model import Checklist, ChecklistItem, ChecklistSection, Protocol
+from ketaref.content.format.model import (
+    Checklist,
+    ChecklistItem,
+    ChecklistSection,
+    FixedDoseRegimen,
+    Protocol,
+    WeightBasedRegimen,
+)
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.summary import NOT_REVIEWED
-from ketaref.dosing.calculator import DoseResult, weight_in_kg
+from ketaref.dosing.calculator import DoseResult, local_ceiling, weight_in_kg
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing.dose_figures import (
     RegimenBoxes,
@@ -145,6 +152,20 @@ class Sheet:
                 " the prescription."
             )
         return "Fill in the row of the regimen given." if rows > 1 else ""
+
+    def clinic_highest_doses(self) -> list[str]:
+        """One line per regimen whose highest dose the clinic's local rules lower, naming the
+        rule: the dose record says it even on a blank sheet, where no calculation refused."""
+        regimens = self.protocol.dosing.regimens if self.protocol.dosing else ()
+        return [
+            # A fixed-dose protocol has one regimen; an IV one names which regimen it is.
+            f"{regimen.name}: {ceiling.text()}"
+            if isinstance(regimen, WeightBasedRegimen)
+            else ceiling.text()
+            for regimen in regimens
+            if isinstance(regimen, FixedDoseRegimen | WeightBasedRegimen)
+            and (ceiling := local_ceiling(regimen, self.local_rules)) is not None
+        ]
 
     def clinic_observation(self) -> str | None:
         """The clinic's observation time for this protocol, as its local rule writes it."""

@@ -179,3 +179,26 @@ def test_the_monitoring_end_line_works_to_the_clinics_longer_time(
         "Monitoring ends no earlier than ____________ (Device 1 time + 150 min, the clinic's"
         " local rule; published minimum: Device 1 time + 2 h)"
     ) in text
+
+
+@pytest.mark.parametrize(
+    ("protocol", "slot", "value", "regimen"),
+    [
+        ("spravato-trd", "spravato-trd-highest-dose", "56 mg", ""),
+        (
+            "iv-ketamine-trd",
+            "iv-trd-highest-dose",
+            "0.5 mg/kg",
+            "Infusion over a set time (mg/kg): ",
+        ),
+    ],
+)
+def test_a_blank_dose_record_names_the_clinics_highest_dose(
+    bundled_library: Library, tmp_path: Path, protocol: str, slot: str, value: str, regimen: str
+) -> None:
+    # The published devices line stays (56 mg = 2 devices, 84 mg = 3 devices); the clinic's
+    # lower highest dose is said beside it, with its local rule, before anyone calculates.
+    assert "Clinic's highest dose" not in text_of(sheet(bundled_library, protocol, tmp_path))
+    rules = in_force(bundled_library, {slot: value})
+    text = text_of(sheet(bundled_library, protocol, tmp_path, rules))
+    assert f"{regimen}Clinic's highest dose: {value} (Local rule:" in text
