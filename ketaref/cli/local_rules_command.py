@@ -48,11 +48,19 @@ def _validate(args: argparse.Namespace) -> int:
 
     library = _library()
     check = check_rules_file(_read(Path(args.file)), args.file, library)
-    problems = check.problems + check.reconfirm
-    for problem in problems:
+    for problem in check.problems + check.reconfirm:
         print(problem)
-    if problems:
+    if check.problems:
         notice(f"{args.file}: not usable with content {library.version}: nothing from it is used")
+        return EXIT_CHECK_FAILED
+    if check.reconfirm:
+        # In force, a rule to re-confirm is held back and the others are used: say just that.
+        held = len(check.reconfirm)
+        notice(
+            f"{args.file}: {held} rule{'s' if held > 1 else ''} to re-confirm for content"
+            f" {library.version}: {'those are' if held > 1 else 'that one is'} not used until"
+            " re-approved; the other rules can be used"
+        )
         return EXIT_CHECK_FAILED
     assert check.rules is not None
     notice(

@@ -95,6 +95,10 @@ def test_a_file_naming_the_removed_slot_is_reported_at_that_line(tmp_path: Path,
     assert f'{REMOVED}: "61 min"' in path.read_text().splitlines()[number - 1]
     assert f"re-confirm “{REMOVED}”" in line
     assert "iv-trd-observation-time" in line  # where the meaning lives now
+    # The summary agrees with the line: that rule is held back, the others are used.
+    assert "1 rule to re-confirm" in result.stderr
+    assert "that one is not used until re-approved; the other rules can be used" in result.stderr
+    assert "nothing from it is used" not in result.stderr
 
 
 def test_in_force_the_removed_slots_rule_is_held_back_and_the_others_stay(
