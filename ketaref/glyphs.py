@@ -4,8 +4,9 @@ A patient's name, the clinician and clinic names, and a clinic's local-rule valu
 the printed sheet. Each is refused, naming the character's code point (never the text), when it
 holds a character that would not print as read: a control or format character (a bell, a bidi
 override), a character DejaVu Sans (the printout's font) has no glyph for, a character beyond
-U+FFFF (reportlab writes its text as another character) or right-to-left writing (the PDF lays
-text out left to right without shaping, so it would print reversed).
+U+FFFF (reportlab writes its text as another character), right-to-left writing (the PDF lays
+text out left to right without shaping, so it would print reversed) or a mark drawn over or
+around the letters (a strike-through, an enclosing circle), which can hide what they say.
 
 The glyph check reads the bundled fonts' character maps, once per process and only for text
 beyond ASCII (the fonts have every ASCII character), so loading content stays cheap.
@@ -36,7 +37,9 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 FontT = TypeVar("FontT")
-Trouble = Literal["control", "no-glyph", "beyond-bmp", "right-to-left"]
+Trouble = Literal["control", "no-glyph", "beyond-bmp", "right-to-left", "overlay"]
+#: Combining class of marks drawn through the letter before them (a stroke, a slash).
+OVERLAY_CLASS = 1
 
 
 class FontUnavailable(Exception):
@@ -66,6 +69,10 @@ class Unprintable:
             "right-to-left": (
                 f"right-to-left writing ({self.code}), which the printout would show reversed"
             ),
+            "overlay": (
+                f"a mark drawn over or around the letters ({self.code}), which can hide what they"
+                " say"
+            ),
         }[self.trouble]
 
 
@@ -85,6 +92,13 @@ def first_unprintable(text: str) -> Unprintable | None:
             trouble = "beyond-bmp"
         elif unicodedata.bidirectional(character) in RIGHT_TO_LEFT:
             trouble = "right-to-left"
+        elif (
+            unicodedata.combining(character) == OVERLAY_CLASS
+            or unicodedata.category(character) == "Me"
+        ):
+            # A strike-through or an enclosing circle over a name or a value can make it read
+            # as another; an accent (another combining class) is fine.
+            trouble = "overlay"
         if trouble is not None:
             return Unprintable(trouble, character, position)
     return None

@@ -41,6 +41,7 @@ def check_typed_field(label: str, text: str, limit: int) -> str:
         "no-glyph": by_hand,
         "beyond-bmp": f"leave it out, or {by_hand}",
         "right-to-left": by_hand,
+        "overlay": "type it again without it",
     }[found.trouble]
     reason = f"the {label} contains {found.describe()}"
     separator = "; " if found.trouble == "control" else ": "

@@ -47,6 +47,14 @@ CASES = [
         "font cannot show",
     ),
     (_replace('"Test committee"', '"لجنة"'), "approving_body:", "U+0644", "right-to-left"),
+    # Marks drawn through or around letters can make a value read as another.
+    (
+        rules_text({**TEST_VALUES, "iv-staffing": "Test nurse Z\u0336 (test data)"}),
+        "iv-staffing:",
+        "U+0336",
+        "drawn over or around the letters",
+    ),
+    (_replace('"Test Clinic"', '"Test x\u0489y"'), "clinic:", "U+0489", "drawn over or around"),
 ]
 
 

@@ -388,3 +388,20 @@ def test_every_typed_name_prints_composed(tmp_path: Path) -> None:
     for composed in ("Zoé Martin", "ID-é-7", "Dr Séverine Roy", "Café Street Clinic"):
         assert composed in text
     assert accent not in text
+
+
+# Marks the printout's font has (those it lacks are refused as such before this rule).
+@pytest.mark.parametrize("mark", ["\u0334", "\u0336", "\u0338", "\u0489"], ids=ascii)
+def test_a_mark_drawn_over_a_typed_name_is_refused(tmp_path: Path, mark: str) -> None:
+    # A strike-through or an enclosing circle can make a name read as another; an accent is fine.
+    target = tmp_path / "checklist.pdf"
+    result = run_print(
+        "--protocol", "spravato-trd", "--out", str(target), "--patient-name", f"Quillon{mark}x"
+    )
+    assert_refused(result, "the patient name")
+    assert f"U+{ord(mark):04X}" in result.stderr
+    assert "drawn over or around the letters" in result.stderr
+    accented = run_print(
+        "--protocol", "spravato-trd", "--out", str(target), "--patient-name", "Quille\u0301n"
+    )
+    assert accented.returncode == 0, accented.stderr
