@@ -76,6 +76,17 @@ def test_a_highest_dose_outside_the_options_is_refused_at_its_line(
     assert "never raise it above the content's" in problem["message"]
 
 
+@pytest.mark.parametrize("value", ["84 mg ", " 56 mg"])
+def test_an_option_with_spaces_around_it_is_refused_as_every_value_is(
+    tmp_path: Path, cli: Cli, value: str
+) -> None:
+    path = write_rules(tmp_path / "rules.yaml", rules_text({"spravato-trd-highest-dose": value}))
+    result = cli("local-rules", "validate", path)
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert f"“{value}” has spaces at its start or end" in line
+
+
 def test_a_dose_above_the_clinics_highest_is_refused_naming_the_rule(
     site: Site, keys: Keys, cli: Cli
 ) -> None:

@@ -342,6 +342,8 @@ def value_problem(declared: DeclaredSlot, value: str) -> str | None:
             )
         return None
     if slot.type == "choice":
+        if value != value.strip():  # said as for every other value, not "not an option"
+            return f"“{value}” has spaces at its start or end"
         if value not in declared.options:
             note = f" ({declared.options_note})" if declared.options_note else ""
             return f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
