@@ -404,12 +404,13 @@ class Layout:
         if item.earliest_end_after is not None:
             start = f"{item.row_labels[0]} time" if item.row_labels else "first time above"
             published = f"{start} + {item.earliest_end_after}"
-            clinic_time = self.sheet.clinic_observation()
-            # A clinic may lengthen the published minimum (never shorten it): the end the nurse
-            # works to is the clinic's, with the published one beside it.
+            # A clinic may lengthen the published minimum (never shorten it). Its time is printed
+            # once, with its attribution, where its slot is; this line sends the nurse there
+            # rather than let the published minimum read as the end.
             basis = (
-                f"{start} + {clinic_time}, the clinic's local rule; published minimum: {published}"
-                if clinic_time is not None
+                f"{published}, the published minimum; this clinic's local rule sets a longer"
+                " time: use the time in its LOCAL RULE box on this sheet"
+                if self.sheet.clinic_observation() is not None
                 else published
             )
             parts += [

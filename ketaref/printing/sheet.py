@@ -155,7 +155,10 @@ class Sheet:
 
     def clinic_highest_doses(self) -> list[str]:
         """One line per regimen whose highest dose the clinic's local rules lower, naming the
-        rule: the dose record says it even on a blank sheet, where no calculation refused."""
+        rule: the dose record says it even on a blank sheet, where no calculation refused. With
+        a calculation, its own lines say it (printed once)."""
+        if self.dose is not None:
+            return []
         regimens = self.protocol.dosing.regimens if self.protocol.dosing else ()
         return [
             # A fixed-dose protocol has one regimen; an IV one names which regimen it is.

@@ -172,13 +172,16 @@ def test_the_monitoring_end_line_works_to_the_clinics_longer_time(
     # Without a local rule the line counts the published 2 hours from the first device.
     text = text_of(sheet(bundled_library, protocol, tmp_path))
     assert "Monitoring ends no earlier than ____________ (Device 1 time + 2 h)" in text
-    # A clinic that keeps patients longer: its time is the one worked to, the published beside it.
+    # A clinic that keeps patients longer: the line sends the nurse to its time, which is printed
+    # once, with its attribution, where its slot is.
     longer = in_force(bundled_library, {"spravato-observation-time": "150 min"})
     text = text_of(sheet(bundled_library, protocol, tmp_path, longer))
     assert (
-        "Monitoring ends no earlier than ____________ (Device 1 time + 150 min, the clinic's"
-        " local rule; published minimum: Device 1 time + 2 h)"
+        "Monitoring ends no earlier than ____________ (Device 1 time + 2 h, the published"
+        " minimum; this clinic's local rule sets a longer time: use the time in its LOCAL RULE"
+        " box on this sheet)"
     ) in text
+    assert text.count("150 min") == 1
 
 
 @pytest.mark.parametrize(
