@@ -36,8 +36,14 @@ def test_a_published_minimum_is_never_shortened(amount: int, unit: str) -> None:
     assert minimum is not None
     floor = minimum.value * (60 if minimum.unit.value == "h" else 1)
     minutes = amount * 60 if unit == "h" else amount
-    accepted = value_problem(declared, f"{amount} {unit}") is None
-    assert accepted == (minutes >= floor)
+    check = declared.slot.input_check
+    assert check is not None
+    problem = value_problem(declared, f"{amount} {unit}")
+    # Below the minimum: its own message; above the pack's input check: that check's.
+    assert (problem is None) == (floor <= minutes <= check.accepted.high)
+    if minutes < floor:
+        assert problem is not None
+        assert "published minimum" in problem
 
 
 @given(st.binary(max_size=300))

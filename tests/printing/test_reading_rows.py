@@ -205,3 +205,33 @@ def test_a_blank_dose_record_names_the_clinics_highest_dose(
     rules = in_force(bundled_library, {slot: value})
     text = text_of(sheet(bundled_library, protocol, tmp_path, rules))
     assert f"{regimen}Clinic's highest dose: {value} (Local rule:" in text
+
+
+@pytest.mark.parametrize(
+    ("interval", "observation", "note"),
+    [
+        # The ends of the content pack's input checks (intervals 1–120 min, durations
+        # 1–1440 min): the count stays a count of readings a sheet can carry or send to a copy.
+        (
+            "1 min",
+            "1440 min",
+            "Rows for 40 min infusion + 1440 min observation at every 1 min: 1481 readings"
+            " (10 here, 50 continued); more: continue on a copy",
+        ),
+        (
+            "120 min",
+            "1 min",
+            "Rows for 40 min infusion + 1 min observation at every 120 min: 2 readings"
+            " (within the 10 rows here)",
+        ),
+    ],
+)
+def test_the_note_stays_sane_at_the_ends_of_the_input_checks(
+    bundled_library: Library, tmp_path: Path, interval: str, observation: str, note: str
+) -> None:
+    rules = in_force(
+        bundled_library,
+        {"iv-vital-signs-interval": interval, "iv-trd-observation-time": observation},
+    )
+    text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, rules))
+    assert note in text

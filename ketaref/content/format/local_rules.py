@@ -23,7 +23,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, assert_never
 
@@ -34,11 +33,12 @@ from ketaref.content.format.model import (
     ContraindicationList,
     Protocol,
     Slot,
+    SlotInputCheck,
+    in_minutes,
 )
 from ketaref.content.format.problems import ContentProblem
 from ketaref.content.format.quantity import (
     QuantityError,
-    Unit,
     lint_prose,
     parse_quantity,
 )
@@ -310,8 +310,12 @@ def _text_problem(value: str) -> str | None:
     return None
 
 
-def _minutes(value: Decimal, unit: Unit) -> Decimal:
-    return value * 60 if unit is Unit.H else value
+def input_check_text(slot_type: str, check: SlotInputCheck) -> str:
+    """The accepted range in words a clinic reads: a typing check, not a clinical limit."""
+    return (
+        f"{check.accepted}, the content pack's input check for this {slot_type} (it catches"
+        " typing errors; it is not a clinical limit)"
+    )
 
 
 def value_problem(declared: DeclaredSlot, value: str) -> str | None:
@@ -333,13 +337,14 @@ def value_problem(declared: DeclaredSlot, value: str) -> str | None:
         if quantity.value <= 0:
             return f"“{value}”: {_article(slot.type)} is longer than zero"
         minimum = slot.at_least
-        if minimum is not None and _minutes(quantity.value, quantity.unit) < _minutes(
-            minimum.value, minimum.unit
-        ):
+        if minimum is not None and in_minutes(quantity) < in_minutes(minimum):
             return (
                 f"“{value}” is shorter than the published minimum of {minimum} the content states"
                 f" for {declared.item}; a local rule may lengthen it, never shorten it"
             )
+        check = slot.input_check
+        if check is not None and check.refuses(quantity):
+            return f"“{value}” is outside {input_check_text(slot.type, check)}"
         return None
     if slot.type == "choice":
         if value != value.strip():  # said as for every other value, not "not an option"
@@ -621,6 +626,8 @@ def _describe(declared: DeclaredSlot) -> str:
         parts.append(f"options: {', '.join(declared.options)}")
     if slot.at_least is not None:
         parts.append(f"at least {slot.at_least} (published minimum)")
+    if slot.input_check is not None:
+        parts.append(f"accepted {input_check_text(slot.type, slot.input_check)}")
     parts.append(f"item {declared.item}")
     return "; ".join(parts)
 

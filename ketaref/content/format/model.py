@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
@@ -337,13 +338,41 @@ SLOT_UNITS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Slot types whose value is a typed time: they carry an input check (``SlotInputCheck``).
+TIMED_SLOT_TYPES = ("duration", "interval")
+
+
+def in_minutes(quantity: Quantity) -> Decimal:
+    """A time in minutes (min or h), for comparing times written in either unit."""
+    return quantity.value * 60 if quantity.unit is Unit.H else quantity.value
+
+
+class SlotInputCheck(Frozen):
+    """The values a clinic may type for a duration or interval slot: a check that catches typing
+    errors (``0.0001 min``, ``999999 min``), set by the site in its content pack.
+
+    No published source gives such limits; ``basis`` says so, in words an IT admin reads when a
+    value is refused.
+    """
+
+    accepted: RangeText
+    basis: Text
+
+    def refuses(self, quantity: Quantity) -> bool:
+        """Whether a typed time lies outside the accepted range (ends accepted)."""
+        low = Quantity(self.accepted.low, self.accepted.unit)
+        high = Quantity(self.accepted.high, self.accepted.unit)
+        return not in_minutes(low) <= in_minutes(quantity) <= in_minutes(high)
+
+
 class Slot(Frozen):
     """A place in the content that a clinic's local rules may fill, declared once, kept stable.
 
     ``id`` is what a local-rules file names; ``meaning``, ``type`` and ``unit`` are what the
     clinic approved its value against: a content update that changes any of them makes that rule
     ask to be re-confirmed. ``at_least`` (only on a cited item's slot) is the published minimum
-    the item states: a local value may lengthen it, never shorten it.
+    the item states: a local value may lengthen it, never shorten it. ``input_check`` (required on
+    duration and interval slots) is the range a typed value must lie in.
     """
 
     id: Identifier
@@ -351,6 +380,7 @@ class Slot(Frozen):
     type: SlotType
     unit: Literal["mmHg", "min", "h"] | None = None
     at_least: QuantityText | None = None
+    input_check: SlotInputCheck | None = None
 
     @model_validator(mode="after")
     def _unit_fits_type(self) -> Self:
@@ -364,7 +394,31 @@ class Slot(Frozen):
                 raise ValueError("at_least belongs to duration and interval slots")
             if self.at_least.unit not in TIME_UNITS:
                 raise ValueError("at_least must be a time")
+        self._input_check_fits()
         return self
+
+    def _input_check_fits(self) -> None:
+        timed = self.type in TIMED_SLOT_TYPES
+        check = self.input_check
+        if check is None:
+            if timed:
+                raise ValueError(
+                    "a duration or interval slot needs an input_check (accepted: the range a"
+                    " typed value must lie in; basis: why, e.g. a typing check set by the site)"
+                )
+            return
+        if not timed:
+            raise ValueError("input_check belongs to duration and interval slots")
+        if check.accepted.unit.value not in SLOT_UNITS[self.type] or check.accepted.ceiling_only:
+            raise ValueError(
+                f"input_check accepted must be a range in {' or '.join(SLOT_UNITS[self.type])}"
+                " starting above zero"
+            )
+        if self.at_least is not None and check.refuses(self.at_least):
+            raise ValueError(
+                f"at_least {self.at_least} lies outside input_check accepted {check.accepted}:"
+                " the published minimum could not be typed"
+            )
 
 
 class SiteDefined(Frozen):

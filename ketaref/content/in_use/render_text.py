@@ -126,10 +126,13 @@ def _site_defined(site: SiteDefined) -> str:
 
 
 def slot_text(slot: Slot) -> str:
-    """A slot as authors and IT read it: id, type, unit and any published minimum."""
+    """A slot as authors and IT read it: id, type, unit, any published minimum and the range a
+    typed value must lie in."""
     unit = f", {slot.unit}" if slot.unit else ""
     minimum = f", at least {slot.at_least}" if slot.at_least else ""
-    return f"local-rules slot {slot.id}: {slot.type}{unit}{minimum}"
+    check = slot.input_check
+    accepted = f", accepted {check.accepted} ({check.basis})" if check else ""
+    return f"local-rules slot {slot.id}: {slot.type}{unit}{minimum}{accepted}"
 
 
 def item_details(item: ChecklistItem) -> list[str]:
