@@ -44,6 +44,8 @@ from ketaref.dosing.result import (
     CiteFormat,
     DoseResult,
     LocalCeiling,
+    LocalLimit,
+    LocalWeightRule,
     Notice,
     ParameterSource,
     cite_text,
@@ -73,10 +75,12 @@ __all__ = [
     "Amount",
     "DoseResult",
     "LocalCeiling",
+    "LocalWeightRule",
     "calculate",
     "check_weight",
     "cited",
     "local_ceiling",
+    "local_weight_rule",
     "printable_weight",
     "range_text",
     "regimen_label",
@@ -119,7 +123,29 @@ def local_ceiling(
         return None
     # The rule's value is one of the slot's options (the local-rules check holds it to them).
     dose = next(option for option in highest.options if str(option) == rule.value)
-    return LocalCeiling(dose, highest.slot.id, local_rules.attribution())
+    return LocalCeiling(highest.slot.id, local_rules.attribution(), dose)
+
+
+def local_weight_rule(protocol: Protocol, local_rules: LocalRulesInForce) -> LocalWeightRule | None:
+    """The clinic's rule refusing weights outside ``protocol``'s warning levels, where its local
+    rules choose "refuse"; None where they choose "warn" or leave it unset."""
+    limits = protocol.dosing.weight_limits if protocol.dosing else None
+    slot = limits.local_outside_warning if limits else None
+    rule = local_rules.rule(slot.id) if slot else None
+    if rule is None or rule.value != "refuse":
+        return None
+    assert limits is not None and limits.warn_below and limits.warn_above  # the model checks it
+    return LocalWeightRule(
+        rule.slot_id, local_rules.attribution(), limits.warn_below, limits.warn_above
+    )
+
+
+def _refused_by_rule(
+    rule: LocalLimit, refused: str, limit: str, advice: str, field: str
+) -> DoseInputError:
+    """The refusal of ``refused`` (“dose “84 mg” is above 56 mg”) at a clinic's ``limit`` (“the
+    highest dose this clinic gives …”), naming the local rule, then what to give instead."""
+    return DoseInputError(f"{refused}, {limit} ({rule.attribution}); {advice}", field=field)
 
 
 def _above_ceiling(
@@ -133,10 +159,12 @@ def _above_ceiling(
         if defaulted
         else f"{noun} “{dose}”"
     )
-    return DoseInputError(
-        f"{what} is above {ceiling.dose}, the highest {noun} this clinic gives for this regimen"
-        f" ({ceiling.attribution}); give a {noun} up to {ceiling.dose}",
-        field="dose",
+    return _refused_by_rule(
+        ceiling,
+        f"{what} is above {ceiling.dose}",
+        f"the highest {noun} this clinic gives for this regimen",
+        f"give a {noun} up to {ceiling.dose}",
+        "dose",
     )
 
 
@@ -238,6 +266,7 @@ def calculate(
         regimen,
         limits,
         concentrations,
+        weight_rule=local_weight_rule(protocol, local_rules),
         weight=typed_weight,
         dose=typed_dose,
         duration=typed_duration,
@@ -317,10 +346,13 @@ def _fixed_device(
     )
 
 
-def check_weight(weight: Weight, limits: WeightLimits) -> list[Notice]:
+def check_weight(
+    weight: Weight, limits: WeightLimits, local_rule: LocalWeightRule | None = None
+) -> list[Notice]:
     """Refuse a weight outside the hard checks (DoseInputError); return the soft-check warnings.
 
-    The one weight rule: the calculator, ``ketaref print`` and the print dialog all use it.
+    The one weight rule: the calculator, ``ketaref print`` and the print dialog all use it. With
+    the clinic's ``local_rule``, a weight outside the warning levels is refused, naming the rule.
     """
     kg = weight.kg
     typed = weight.entered_text()
@@ -338,6 +370,17 @@ def check_weight(weight: Weight, limits: WeightLimits) -> list[Notice]:
             f"calculator accepts ({basis})",
             field="weight",
         )
+    if local_rule is not None and not (local_rule.lowest.value <= kg <= local_rule.highest.value):
+        low = kg < local_rule.lowest.value
+        limit = local_rule.lowest if low else local_rule.highest
+        raise _refused_by_rule(
+            local_rule,
+            f"weight {shown} is {'below' if low else 'above'} {limit}",
+            f"the {'lowest' if low else 'highest'} weight this clinic doses by with this"
+            " protocol's calculator",
+            f"check the weight: this clinic accepts weights from {local_rule.lowest} to {local_rule.highest}",
+            "weight",
+        )
     if limits.warn_below and kg < limits.warn_below.value:
         return [Notice(f"weight {shown} is below {limits.warn_below}; check it ({basis})")]
     if limits.warn_above and kg > limits.warn_above.value:
@@ -345,17 +388,24 @@ def check_weight(weight: Weight, limits: WeightLimits) -> list[Notice]:
     return []
 
 
-def printable_weight(protocol: Protocol | None, all_protocols: list[Protocol], text: str) -> Weight:
+def printable_weight(
+    protocol: Protocol | None,
+    all_protocols: list[Protocol],
+    text: str,
+    local_rules: LocalRulesInForce = NO_LOCAL_RULES,
+) -> Weight:
     """Read a weight typed for a printout and refuse it as the calculator would (DoseInputError).
 
-    The protocol's own weight checks apply; a protocol without them (a fixed-dose one) uses the
-    widest checks of the pack, so no printout carries a weight every calculator would refuse.
+    The protocol's own weight checks apply, with the clinic's weight rule; a protocol without
+    them (a fixed-dose one) uses the widest checks of the pack, so no printout carries a weight
+    every calculator would refuse.
     """
     weight = parse_weight(text)
     own = protocol.dosing.weight_limits if protocol and protocol.dosing else None
     every = [p.dosing.weight_limits for p in all_protocols if p.dosing and p.dosing.weight_limits]
     if own is not None:
-        check_weight(weight, own)
+        assert protocol is not None
+        check_weight(weight, own, local_weight_rule(protocol, local_rules))
     elif every:
         lowest = min(every, key=lambda limits: limits.refuse_below.value)
         highest = max(every, key=lambda limits: limits.refuse_above.value)
@@ -529,6 +579,7 @@ def _weight_based(
     limits: WeightLimits,
     concentrations: ConcentrationLimits,
     *,
+    weight_rule: LocalWeightRule | None,
     weight: Weight,
     dose: Quantity | None,
     duration: Quantity | None,
@@ -543,11 +594,11 @@ def _weight_based(
     def cite(citation: Citation) -> str:
         return cite_text(citation, verification)
 
-    warnings = check_weight(weight, limits)
+    warnings = check_weight(weight, limits, weight_rule)
     dose, basis, default_dose, dose_warnings = _check_dose(regimen, dose, cite, ceiling)
     warnings += dose_warnings
 
-    notes = [Notice(ceiling.text())] if ceiling else []
+    notes = [Notice(rule.text()) for rule in (weight_rule, ceiling) if rule is not None]
     if isinstance(basis, CitedQuantity):
         sources = [ParameterSource("dose", str(basis.value), basis)]
     else:
@@ -633,4 +684,5 @@ def _weight_based(
         verification=verification,
         dilute_first=dilute_first,
         local_ceiling=ceiling,
+        local_weight_rule=weight_rule,
     )

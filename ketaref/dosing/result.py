@@ -2,7 +2,8 @@
 
 ``ketaref.dosing.calculator`` works a dose out and returns a ``DoseResult``; this module holds
 that result and its parts (``Amount``: an exact value with its display step; ``ParameterSource``
-and ``Notice``: what a number rests on; ``LocalCeiling``: the clinic's highest dose) and every way
+and ``Notice``: what a number rests on; ``LocalCeiling``, ``LocalWeightRule``: a clinic's local
+limits) and every way
 of writing them: the headline, the result and working lines, the summary the command line and the
 printed checklist carry, and the JSON document of ``ketaref dose --json``. Nothing here computes
 a dose or refuses one.
@@ -40,7 +41,13 @@ JSON_KEYS = (
 )
 #: Keys added after the contract's: who chose the dose, the source of a default dose, and the
 #: concentration to dilute before a volume and pump rate are worked out.
-EXTRA_JSON_KEYS = ("dose_chosen_by", "default_dose_source", "dilute_first", "local_highest_dose")
+EXTRA_JSON_KEYS = (
+    "dose_chosen_by",
+    "default_dose_source",
+    "dilute_first",
+    "local_highest_dose",
+    "local_weight_rule",
+)
 
 #: ``dose_chosen_by`` values: typed by the clinician, or the protocol's single standard value.
 CHOSEN_BY_CLINICIAN = "clinician"
@@ -155,13 +162,19 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
-class LocalCeiling:
-    """The clinic's highest dose for a regimen: its local rule's value and where it comes from."""
+class LocalLimit:
+    """A limit a clinic's local rule sets on the calculator, named by its slot and attribution."""
 
-    dose: Quantity
     slot_id: str
     #: The rule's attribution: document, approver, approval and review dates.
     attribution: str
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCeiling(LocalLimit):
+    """The clinic's highest dose for a regimen: its local rule's value and where it comes from."""
+
+    dose: Quantity
 
     def text(self) -> str:
         """``Clinic's highest dose: 56 mg (Local rule: …, approved by …)``."""
@@ -174,6 +187,30 @@ class LocalCeiling:
     def json(self) -> dict[str, str]:
         """The ceiling in ``ketaref dose --json``: dose, slot and the rule's attribution."""
         return {"dose": str(self.dose), "slot": self.slot_id, "local_rule": self.attribution}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalWeightRule(LocalLimit):
+    """A clinic's rule that refuses a weight outside the protocol's warning levels."""
+
+    lowest: Quantity
+    highest: Quantity
+
+    def text(self) -> str:
+        """``Clinic's weight rule: weights below 40 kg or above 150 kg refused (Local rule: …)``."""
+        return (
+            f"Clinic's weight rule: a weight below {self.lowest} or above {self.highest} is"
+            f" refused ({self.attribution})"
+        )
+
+    def json(self) -> dict[str, str]:
+        """The rule in ``ketaref dose --json``: the weights accepted, slot and attribution."""
+        return {
+            "lowest": str(self.lowest),
+            "highest": str(self.highest),
+            "slot": self.slot_id,
+            "local_rule": self.attribution,
+        }
 
 
 @dataclass(frozen=True)
@@ -214,6 +251,8 @@ class DoseResult:
     dilute_first: Notice | None = None
     #: The clinic's highest dose for the regimen, where its local rules set one.
     local_ceiling: LocalCeiling | None = None
+    #: The clinic's rule refusing weights outside the warning levels, where it sets one.
+    local_weight_rule: LocalWeightRule | None = None
 
     @property
     def needs_acknowledgement(self) -> bool:
@@ -282,6 +321,9 @@ class DoseResult:
             if self.dilute_first
             else None,
             "local_highest_dose": self.local_ceiling.json() if self.local_ceiling else None,
+            "local_weight_rule": (
+                self.local_weight_rule.json() if self.local_weight_rule else None
+            ),
         }
 
     def headline(self) -> str:

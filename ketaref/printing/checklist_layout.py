@@ -359,7 +359,7 @@ class Layout:
         note = self.sheet.dose_record_note(len(rows))
         if note:
             parts += [Spacer(1, 2), self.paragraph(escape(note), "small_indented")]
-        for line in self.sheet.clinic_highest_doses():
+        for line in self.sheet.clinic_dose_rules():
             parts += [Spacer(1, 2), self.paragraph(f"<b>{escape(line)}</b>", "small_indented")]
         name_width = 64.0
         boxes_width = self.width - INDENT - name_width

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     Citation,
@@ -151,7 +152,11 @@ def verification_words(library: Library, source_id: str) -> str:
 
 
 def printed_weight(
-    library: Library, protocol: Protocol, typed: str, dose: DoseResult | None
+    library: Library,
+    protocol: Protocol,
+    typed: str,
+    dose: DoseResult | None,
+    local_rules: LocalRulesInForce = NO_LOCAL_RULES,
 ) -> Weight | None:
     """The one weight a printout carries: the one typed, else the dose's; None if neither.
 
@@ -169,7 +174,7 @@ def printed_weight(
     dose_weight = dose.weight if dose is not None else None
     if not typed.strip():
         return dose_weight
-    weight = printable_weight(protocol, list(library.protocols.values()), typed)
+    weight = printable_weight(protocol, list(library.protocols.values()), typed, local_rules)
     if dose_weight is not None and weight.kg != dose_weight.kg:
         raise PrintError(
             f"the weight {weight.entered_text()} differs from the {dose_weight.entered_text()}"

@@ -23,7 +23,12 @@ from ketaref.content.format.model import (
 )
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.summary import NOT_REVIEWED
-from ketaref.dosing.calculator import DoseResult, local_ceiling, weight_in_kg
+from ketaref.dosing.calculator import (
+    DoseResult,
+    local_ceiling,
+    local_weight_rule,
+    weight_in_kg,
+)
 from ketaref.policy import MAX_HEADER_TEXT
 from ketaref.printing.dose_figures import (
     RegimenBoxes,
@@ -153,14 +158,17 @@ class Sheet:
             )
         return "Fill in the row of the regimen given." if rows > 1 else ""
 
-    def clinic_highest_doses(self) -> list[str]:
-        """One line per regimen whose highest dose the clinic's local rules lower, naming the
-        rule: the dose record says it even on a blank sheet, where no calculation refused. With
-        a calculation, its own lines say it (printed once)."""
+    def clinic_dose_rules(self) -> list[str]:
+        """One line per limit the clinic's local rules set on the calculator, naming the rule:
+        its weight rule, then each regimen's highest dose. The dose record says them even on a
+        blank sheet, where no calculation refused. With a calculation, its own lines say them
+        (printed once)."""
         if self.dose is not None:
             return []
+        weight_rule = local_weight_rule(self.protocol, self.local_rules)
         regimens = self.protocol.dosing.regimens if self.protocol.dosing else ()
-        return [
+        lines = [weight_rule.text()] if weight_rule is not None else []
+        return lines + [
             # A fixed-dose protocol has one regimen; an IV one names which regimen it is.
             f"{regimen.name}: {ceiling.text()}"
             if isinstance(regimen, WeightBasedRegimen)
@@ -204,7 +212,7 @@ def prepare_sheet(
     arguments); PrintError or DoseInputError for what cannot be printed."""
     protocol, checklist = checklist_for(library, protocol_id)
     patient = patient or PatientDetails()
-    weight = printed_weight(library, protocol, patient.weight, dose)
+    weight = printed_weight(library, protocol, patient.weight, dose, local_rules)
     patient = replace(patient, weight=weight.entered_text() if weight else "")
     if paper not in PAPER_SIZES:
         raise PrintError(f"unknown paper size “{paper}”; use one of: {', '.join(PAPER_SIZES)}")

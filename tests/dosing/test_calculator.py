@@ -102,6 +102,7 @@ def test_standard_dose_in_kg() -> None:
         "dose_chosen_by": "protocol standard dose",
         "dilute_first": None,
         "local_highest_dose": None,
+        "local_weight_rule": None,
         "default_dose_source": [
             {
                 "parameter": "dose",

@@ -120,3 +120,65 @@ def test_the_printed_dose_record_names_the_clinics_highest(
     text = re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
     assert text.count("Clinic's highest dose: 56 mg") == 1
     assert f"Clinic's highest dose: 56 mg ({ATTRIBUTION})" in text
+
+
+WEIGHT_RULE = (
+    f"Clinic's weight rule: a weight below 40 kg or above 150 kg is refused ({ATTRIBUTION})"
+)
+
+
+def test_a_weight_outside_the_warning_levels_is_refused_under_the_clinics_rule(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    panel = panel_of(
+        make_window, bundled_library, "iv-ketamine-trd", {"iv-trd-weight-outside-warning": "refuse"}
+    )
+    assert panel.weight_edit is not None
+    assert panel.dose_edit is not None
+    qtbot.keyClicks(panel.dose_edit, "0.5")
+    qtbot.keyClicks(panel.weight_edit, "39")
+    assert panel.state() == STATE_REFUSED
+    assert "Weight “39 kg” is below 40 kg, the lowest weight this clinic doses by" in (
+        panel.message()
+    )
+    assert ATTRIBUTION in panel.message()
+    panel.weight_edit.clear()
+    qtbot.keyClicks(panel.weight_edit, "70")
+    assert panel.state() == STATE_OK
+    assert WEIGHT_RULE in shown_text(panel)
+
+
+def test_warn_keeps_the_weight_warning_in_the_panel(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    panel = panel_of(
+        make_window, bundled_library, "iv-ketamine-trd", {"iv-trd-weight-outside-warning": "warn"}
+    )
+    assert panel.weight_edit is not None
+    assert panel.dose_edit is not None
+    qtbot.keyClicks(panel.dose_edit, "0.5")
+    qtbot.keyClicks(panel.weight_edit, "39")
+    assert panel.state() != STATE_REFUSED
+    assert "is below 40 kg; check it" in shown_text(panel)
+    assert "Clinic's weight rule" not in shown_text(panel)
+
+
+def test_the_printed_dose_record_names_the_clinics_weight_rule_once(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    rules = in_force(bundled_library, {"iv-trd-weight-outside-warning": "refuse"})
+    protocol = bundled_library.protocols["iv-ketamine-trd"]
+    result = calculate(protocol, weight="70 kg", sources=bundled_library.sources, local_rules=rules)
+    for dose in (None, result):  # a blank sheet, and one filled from a calculation
+        data = build_checklist_pdf(
+            bundled_library,
+            "iv-ketamine-trd",
+            dose=dose,
+            local_rules=rules,
+            printed_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+        )
+        path = tmp_path / "sheet.pdf"
+        path.write_bytes(data)
+        text = re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+        assert text.count("Clinic's weight rule") == 1
+        assert WEIGHT_RULE in text

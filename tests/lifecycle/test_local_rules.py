@@ -57,13 +57,19 @@ def test_every_site_defined_value_of_the_bundled_pack_has_a_slot(cli: Cli) -> No
         for regimen in (p.dosing.regimens if p.dosing else ())
         if regimen.local_highest_dose
     ]
+    weight_rules = [
+        p.dosing.weight_limits.local_outside_warning
+        for p in library.protocols.values()
+        if p.dosing and p.dosing.weight_limits and p.dosing.weight_limits.local_outside_warning
+    ]
     # An item taking the protocol's own slot (the IV sheet's observation time) has none itself.
     assert all(entry.site_defined.slot for entry in site_defined)
     assert all(site.slot for site in observations)
     result = cli("local-rules", "template", "--json")
     slots = json.loads(result.stdout)
     # + SPRAVATO's 2-hour item, whose slot is on the cited item itself
-    assert len(slots) == len(site_defined) + len(observations) + len(highest_doses) + 1
+    declared = len(site_defined) + len(observations) + len(highest_doses) + len(weight_rules)
+    assert len(slots) == declared + 1
     for slot in slots:
         assert set(slot) >= {"id", "item", "meaning", "type", "unit", "options"}
         assert slot["type"] in {"blood-pressure", "duration", "interval", "choice", "text", "staff"}

@@ -28,6 +28,7 @@ from typing import Any, assert_never
 
 from ketaref.content.format.model import (
     SLOT_UNITS,
+    WEIGHT_OUTSIDE_WARNING_OPTIONS,
     Checklist,
     ContentItem,
     ContraindicationList,
@@ -147,6 +148,11 @@ def _slots_of(item: ContentItem) -> Iterator[DeclaredSlot]:
             site = item.observation.site_defined if item.observation else None
             if site is not None and site.slot is not None:
                 yield DeclaredSlot(site.slot, item.id, site.options)
+            limits = item.dosing.weight_limits if item.dosing else None
+            if limits is not None and limits.local_outside_warning is not None:
+                yield DeclaredSlot(
+                    limits.local_outside_warning, item.id, WEIGHT_OUTSIDE_WARNING_OPTIONS
+                )
             for regimen in item.dosing.regimens if item.dosing else ():
                 highest = regimen.local_highest_dose
                 if highest is not None:

@@ -474,14 +474,24 @@ class EvidenceFinding(Statement):
 # --- calculator parameters (what the dose calculator computes comes from here) ------------
 
 
+#: What a clinic's local rule may have the calculator do with a weight outside the warning
+#: levels: warn and ask for a check (the content's behaviour), or refuse it.
+WEIGHT_OUTSIDE_WARNING_OPTIONS = ("warn", "refuse")
+
+
 class WeightLimits(Frozen):
-    """Plausibility checks on a typed weight: input checks a site may set, not clinical limits."""
+    """Plausibility checks on a typed weight: input checks a site may set, not clinical limits.
+
+    ``local_outside_warning`` is a ``choice`` slot (options ``WEIGHT_OUTSIDE_WARNING_OPTIONS``):
+    with "refuse", a clinic's local rule narrows the accepted weights to the warning levels.
+    """
 
     refuse_below: QuantityText
     refuse_above: QuantityText
     warn_below: QuantityText | None = None
     warn_above: QuantityText | None = None
     basis: Text
+    local_outside_warning: Slot | None = None
     #: Why a number changed tenfold or more in this version (``ketaref content diff`` flags such
     #: a change unless this is new in the version); shown to reviewers, not to users.
     change_reason: Text | None = None
@@ -496,6 +506,14 @@ class WeightLimits(Frozen):
         if values != sorted(values) or len(set(values)) != len(values):
             raise ValueError(
                 "weight limits must rise: refuse_below < warn_below < warn_above < refuse_above"
+            )
+        slot = self.local_outside_warning
+        if slot is not None and (
+            slot.type != "choice" or self.warn_below is None or self.warn_above is None
+        ):
+            raise ValueError(
+                "local_outside_warning is a choice slot (warn or refuse) and needs warn_below"
+                " and warn_above"
             )
         return self
 

@@ -226,6 +226,11 @@ def _dosing_lines(library: Library, dosing: Dosing) -> list[str]:
         names = ["refuse below", "warn below", "warn above", "refuse above"]
         shown = ", ".join(f"{n} {q}" for n, q in zip(names, bounds, strict=True) if q)
         lines.append(f"Weight checks: {shown}. {limits.basis}")
+        if limits.local_outside_warning is not None:
+            lines.append(
+                "  outside the warning levels, the clinic's choice: warn or refuse"
+                f" [{slot_text(limits.local_outside_warning)}]"
+            )
     if dosing.concentration_limits:
         concentrations = dosing.concentration_limits
         lines.append(_accepted_line(library, "Accepted concentrations", concentrations.accepted))
