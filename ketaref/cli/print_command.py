@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ketaref.cli.common import SubParsers
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def parse_session_date(text: str) -> dt.date:

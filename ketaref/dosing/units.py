@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ketaref.content.format.model import Statement
-from ketaref.content.format.quantity import Quantity, Unit, format_decimal
+from ketaref.content.format.quantity import Quantity, Unit, format_decimal, other_digit_problem
 
 #: The international avoirdupois pound, exactly (Weights and Measures Act 1963; NBS 1959).
 KG_PER_LB = Decimal("0.45359237")
@@ -134,6 +134,8 @@ def _read(text: object, kind: _Kind) -> tuple[Decimal, str]:
     """Split ``text`` into a checked positive number and the canonical spelling of its unit."""
     if not isinstance(text, str) or not text.strip():
         raise kind.error(f"no {kind.name} given: type a number and a unit, e.g. {kind.example}")
+    if problem := other_digit_problem(text):
+        raise kind.error(f"{kind.name} {problem}")
     typed = " ".join(text.split())
     shown = f"{kind.name} “{typed}”"
     if _NON_FINITE.match(typed):

@@ -52,7 +52,7 @@ from ketaref.content.format.model import (
     WeightBasedRegimen,
 )
 from ketaref.content.format.pack import Library
-from ketaref.content.format.quantity import Quantity, format_decimal
+from ketaref.content.format.quantity import Quantity, format_decimal, other_digit_problem
 from ketaref.dosing.calculator import calculate, local_ceiling, regimen_label
 from ketaref.dosing.result import DoseResult, LocalCeiling, cited, range_text
 from ketaref.dosing.units import DoseInputError
@@ -627,12 +627,20 @@ class DosePanel(QWidget):
             self.duration_edit,
             self.concentration_edit,
         )
+        other_digits = [
+            f"In the {edit.accessibleName().lower()} field, {problem}."
+            for edit in number_fields
+            if edit is not None and (problem := other_digit_problem(edit.text().strip()))
+        ]
         with_letters = [
             edit.accessibleName().lower()
             for edit in number_fields
-            if edit is not None and re.search(r"[^\d.,\s-]", edit.text())
+            if edit is not None and re.search(r"[^0-9.,\s-]", edit.text())
         ]
-        if with_letters:
+        if other_digits:
+            self._message = other_digits[0]
+            self._refused = True
+        elif with_letters:
             self._message = (
                 f"Type only a number in the {with_letters[0]} field; its unit is beside it."
             )

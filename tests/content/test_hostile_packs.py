@@ -626,8 +626,10 @@ def zero_width_space_in_a_dose(pack: Path) -> Expected:
 
 @case
 def full_width_digits_in_a_dose(pack: Path) -> Expected:
-    # Read as "5.0 mg/kg", the ISMP check sees the trailing zero.
-    return _prose(pack, "５.０ mg/kg", "trailing zero")
+    # Its normal form would read "5.0 mg/kg": refused as written, quoted as typed.
+    return _prose(
+        pack, "５.０ mg/kg", "in “Each device delivers ５.０ mg/kg.”, a digit other than 0–9"
+    )
 
 
 @case

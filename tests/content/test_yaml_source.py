@@ -205,9 +205,18 @@ def test_controls_and_hidden_characters_in_keys_are_refused(raw: bytes, characte
 
 
 def test_compatibility_forms_are_read_as_their_normal_form() -> None:
-    # Full-width digits and a no-break space reach the ISMP checks as "5.0 mg", which they are.
-    document = parse("a: ５.０\u00a0mg\nｂ: ok\n".encode())
+    # A no-break space and a full-width letter reach the checks as what they are.
+    document = parse("a: 5.0\u00a0mg\nｂ: ok\n".encode())
     assert document.data == {"a": "5.0 mg", "b": "ok"}
+
+
+def test_full_width_digits_are_refused_as_written_not_read_as_0_to_9() -> None:
+    # Their normal form is 0–9, so "５.０ mg" was read, and quoted back, as "5.0 mg".
+    with pytest.raises(YamlProblem) as raised:
+        parse("a: ５.０ mg\n".encode())
+    assert "holds U+FF15 FULLWIDTH DIGIT FIVE in “５.０ mg”" in raised.value.message
+    assert "type the number with the digits 0–9" in raised.value.message
+    assert (raised.value.line, raised.value.column) == (1, 4)
 
 
 @given(st.text(max_size=30))

@@ -41,6 +41,7 @@ from ketaref.content.format.problems import ContentProblem
 from ketaref.content.format.quantity import (
     QuantityError,
     lint_prose,
+    other_digit_problem,
     parse_quantity,
 )
 from ketaref.content.format.yaml_source import DataPath, Document, YamlProblem, parse
@@ -52,7 +53,9 @@ MAX_LOCAL_RULES_BYTES = 256 * 1024
 #: The longest text value: a rule, not a policy document.
 MAX_TEXT_VALUE = 500
 _VERSION = re.compile(r"[0-9]+(\.[0-9]+){0,3}")
-_BLOOD_PRESSURE = re.compile(r"(?P<systolic>\d+)/(?P<diastolic>\d+)(?P<space> ?)(?P<unit>\S*)")
+_BLOOD_PRESSURE = re.compile(
+    r"(?P<systolic>[0-9]+)/(?P<diastolic>[0-9]+)(?P<space> ?)(?P<unit>\S*)"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TOP_KEYS = (
     "clinic",
@@ -276,7 +279,7 @@ class _Checker:
             self.at((key,) if key in data else (), f"“{key}” is missing; write it as YYYY-MM-DD")
             return None
         try:
-            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
                 raise ValueError
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -327,6 +330,10 @@ def input_check_text(slot_type: str, check: SlotInputCheck) -> str:
 def value_problem(declared: DeclaredSlot, value: str) -> str | None:
     """Why ``value`` cannot fill ``declared``'s slot (type, unit, ISMP style, limits), or None."""
     slot = declared.slot
+    if problem := other_digit_problem(value):
+        # Numbers, choices among numbers, and numbers in a text (staff) are printed for nurses
+        # who read 0–9; another script's digit would be taken, or read, as another text.
+        return problem
     if slot.type == "blood-pressure":
         return _blood_pressure_problem(value)
     if slot.type in ("duration", "interval"):

@@ -133,7 +133,7 @@ RangeText = Annotated[
 def _date_text(value: Any) -> Any:
     # Lax pydantic would also read a number as days since 1970; a date must be written as one.
     if isinstance(value, dt.date) or (
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+        isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)
     ):
         return value
     raise ValueError("must be a date written as YYYY-MM-DD")

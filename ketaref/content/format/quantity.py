@@ -47,11 +47,35 @@ EN_DASH = "–"
 #: How a range that is a ceiling only is written: “up to 0.35 mg/kg”.
 UP_TO = "up to "
 
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 # A unit never starts with a digit or a point: "15" is a number with no unit, not 1 and "5".
 _QUANTITY_RE = re.compile(
     rf"^(?P<low>{_NUMBER})(?:{EN_DASH}(?P<high>{_NUMBER}))?(?P<space> ?)(?P<unit>[^\s\d.]\S*)$"
 )
+
+
+#: Why a digit other than 0–9 is refused: the words of every number read from a person.
+OTHER_DIGIT = "a digit other than 0–9: type the number with the digits 0–9"
+
+
+def other_digit(text: str) -> str | None:
+    """The first digit in ``text`` that is not 0–9 (a full-width ８, an Arabic-Indic ٨, a
+    superscript ²), or None.
+
+    Python's ``Decimal``, ``float``, ``int`` and the regular expressions' ``\\d`` read such digits
+    as numbers, so a value typed with them would be taken, and quoted back, as another text.
+    """
+    return next((char for char in text if char.isdigit() and char not in "0123456789"), None)
+
+
+def other_digit_problem(text: str) -> str | None:
+    """Why ``text`` cannot be read as a number a person typed (a digit other than 0–9), quoting
+    it exactly as typed; None when every digit in it is 0–9."""
+    char = other_digit(text)
+    if char is None:
+        return None
+    return f"“{text}” has “{char}” (U+{ord(char):04X}), {OTHER_DIGIT}"
+
 
 # Abbreviations ISMP lists as error-prone, with what to write instead.
 FORBIDDEN_ABBREVIATIONS = {
@@ -162,24 +186,28 @@ def _number_problem(text: str) -> str | None:
     return None
 
 
-def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
-    if not isinstance(text, str):
-        raise QuantityError(f"expected a quantity as text such as “0.5 mg/kg”, got {text!r}")
-    stripped = text.strip()
-    if stripped != text:
-        raise QuantityError(f"“{text}” has spaces at its start or end")
+def _writing_problem(text: str) -> str | None:
+    """Why ``text`` is not written as a quantity is (spaces, digits, ISMP style), or None."""
+    if text.strip() != text:
+        return f"“{text}” has spaces at its start or end"
+    if problem := other_digit_problem(text):
+        return problem
     if abbreviations := _abbreviations(text):
         bad = abbreviations[0]
         advice = FORBIDDEN_ABBREVIATIONS[bad]
-        raise QuantityError(f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}")
+        return f"“{text}” uses “{bad}”, which ISMP lists as error-prone: {advice}"
     if _HYPHEN_RANGE.search(text):
-        raise QuantityError(
-            f"“{text}”: write a range with an en dash and the unit once, e.g. 0.5–2 mg/kg/h"
-        )
+        return f"“{text}”: write a range with an en dash and the unit once, e.g. 0.5–2 mg/kg/h"
     if _NO_LEADING_ZERO.search(text):
-        raise QuantityError(
-            f"“{text}”: write a leading zero before the decimal point (0.5, not .5)"
-        )
+        return f"“{text}”: write a leading zero before the decimal point (0.5, not .5)"
+    return None
+
+
+def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
+    if not isinstance(text, str):
+        raise QuantityError(f"expected a quantity as text such as “0.5 mg/kg”, got {text!r}")
+    if problem := _writing_problem(text):
+        raise QuantityError(problem)
     match = _QUANTITY_RE.match(text)
     if not match:
         raise QuantityError(

@@ -29,6 +29,8 @@ from typing import Any
 import yaml
 from yaml import events
 
+from ketaref.content.format.quantity import OTHER_DIGIT
+
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is the fallback.
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover
@@ -40,7 +42,7 @@ MAX_VALUES = 20_000
 DataPath = tuple[str | int, ...]
 
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _YAML11 = yaml.resolver.Resolver()
 #: Numbers YAML 1.2 tools read where YAML 1.1 sees text: 1e3, 0o17, .inf and the like.
 _YAML12_NUMBER = re.compile(
@@ -124,8 +126,10 @@ def _character_problem(char: str) -> str | None:
     normal = unicodedata.normalize("NFKC", char)
     if unicodedata.category(char) == "Zs" and normal != " ":
         return "an unusual space; write an ordinary space"
-    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in normal):
-        return "a digit of another script; write digits 0–9"
+    # A full-width ８ would be read as 8 by its normal form, and quoted back as 8: refused as
+    # typed, as every digit but 0–9 is.
+    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in (char, *normal)):
+        return OTHER_DIGIT
     return None
 
 
@@ -145,6 +149,8 @@ def content_text(value: str) -> str:
         for index, char in enumerate(value)
         if (problem := _character_problem(char))
     )
+    if problem == OTHER_DIGIT:  # a number: quoted as typed, so the writer finds it
+        raise TextRefused(index, f"holds {character_name(char)} in “{value}”, {problem}")
     raise TextRefused(index, f"holds {character_name(char)}, {problem}")
 
 
