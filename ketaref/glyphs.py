@@ -60,18 +60,19 @@ class Unprintable:
         """``U+05D0, character 3``: where the character is, never the text around it."""
         return f"U+{ord(self.character):04X}, character {self.position}"
 
-    def describe(self) -> str:
-        """What is wrong, in words: ``right-to-left writing (U+05D0, character 3), which …``."""
+    def describe(self, *, position: bool = True) -> str:
+        """What is wrong, in words: ``right-to-left writing (U+05D0, character 3), which …``.
+
+        ``position=False`` leaves out ``character 3``, for a message whose column points at it.
+        """
+        code = self.code if position else f"U+{ord(self.character):04X}"
         return {
-            "control": f"an invisible control character ({self.code})",
-            "no-glyph": f"a character the printout's font cannot show ({self.code})",
-            "beyond-bmp": f"a character the printout cannot carry as text ({self.code})",
-            "right-to-left": (
-                f"right-to-left writing ({self.code}), which the printout would show reversed"
-            ),
+            "control": f"an invisible control character ({code})",
+            "no-glyph": f"a character the printout's font cannot show ({code})",
+            "beyond-bmp": f"a character the printout cannot carry as text ({code})",
+            "right-to-left": f"right-to-left writing ({code}), which the printout would show reversed",
             "overlay": (
-                f"a mark drawn over or around the letters ({self.code}), which can hide what they"
-                " say"
+                f"a mark drawn over or around the letters ({code}), which can hide what they say"
             ),
         }[self.trouble]
 

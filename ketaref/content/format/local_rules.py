@@ -41,6 +41,7 @@ from ketaref.content.format.problems import ContentProblem
 from ketaref.content.format.quantity import (
     QuantityError,
     lint_prose,
+    other_digit,
     other_digit_problem,
     parse_quantity,
 )
@@ -244,6 +245,18 @@ class _Checker:
         line, column = position or (None, None)
         self.problems.append(ContentProblem(self.display, line, column, message))
 
+    def at_value(self, path: DataPath, value: str, problem: ValueProblem) -> None:
+        """Report ``problem`` in the text ``value`` at ``path``: at the character at fault where
+        the file writes the value as it reads, else at the value's start."""
+        position = None
+        if problem.index is not None:
+            position = self.document.character_position(path, value, problem.index)
+        if position is None:
+            self.at(path, problem.text(exact=False))
+            return
+        line, column = position
+        self.problems.append(ContentProblem(self.display, line, column, problem.text(exact=True)))
+
     def mapping(self, value: Any, path: DataPath, what: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
@@ -269,7 +282,7 @@ class _Checker:
             self.at(where, f"“{key}” must be text in quotes")
             return None
         if problem := _text_problem(value):
-            self.at(where, f"“{key}” {problem}")
+            self.at_value(where, value, problem.about(f"“{key}”"))
             return None
         return value
 
@@ -297,25 +310,52 @@ class _Checker:
         return Person(name, role) if name and role else None
 
 
-def _text_problem(value: str) -> str | None:
+@dataclass(frozen=True)
+class ValueProblem:
+    """Why a value cannot stand, and where in it when one character is at fault."""
+
+    message: str
+    #: The character at fault, counted from 0 in the value; None: the value as a whole.
+    index: int | None = None
+    #: The message for where the column cannot point at that character ("…, character 3").
+    located: str = ""
+
+    def text(self, *, exact: bool) -> str:
+        """The message; with ``exact`` False, the one that says where the character is."""
+        return self.message if exact or not self.located else self.located
+
+    def about(self, subject: str) -> ValueProblem:
+        """The same problem said of ``subject`` (“clinic” …)."""
+        located = f"{subject} {self.located}" if self.located else ""
+        return ValueProblem(f"{subject} {self.message}", self.index, located)
+
+
+def _text_problem(value: str) -> ValueProblem | None:
     """Why ``value`` cannot stand as a one-line text, or None."""
     if not value.strip():
-        return "is empty"
+        return ValueProblem("is empty")
     if value != value.strip():
-        return "has spaces at its start or end"
-    if _CONTROL.search(value):
-        return "holds a control character"
+        return ValueProblem("has spaces at its start or end")
+    if control := _CONTROL.search(value):
+        return ValueProblem("holds a control character", control.start())
     if len(value) > MAX_TEXT_VALUE:
-        return f"is longer than {MAX_TEXT_VALUE} characters"
+        return ValueProblem(f"is longer than {MAX_TEXT_VALUE} characters")
     # Every text of the file is printed (values with their attribution): the printout's rule.
     try:
         unprintable = first_unprintable(value)
     except FontUnavailable as exc:
-        return f"cannot be checked against the printout's fonts ({exc}); reinstall ketaref"
+        return ValueProblem(
+            f"cannot be checked against the printout's fonts ({exc}); reinstall ketaref"
+        )
     if unprintable is not None:
-        return f"holds {unprintable.describe()}; write it so the printout can show it"
+        advice = "; write it so the printout can show it"
+        return ValueProblem(
+            f"holds {unprintable.describe(position=False)}{advice}",
+            unprintable.position - 1,
+            f"holds {unprintable.describe()}{advice}",
+        )
     if problems := lint_prose(value):
-        return "; ".join(problems)
+        return ValueProblem("; ".join(problems))
     return None
 
 
@@ -329,45 +369,60 @@ def input_check_text(slot_type: str, check: SlotInputCheck) -> str:
 
 def value_problem(declared: DeclaredSlot, value: str) -> str | None:
     """Why ``value`` cannot fill ``declared``'s slot (type, unit, ISMP style, limits), or None."""
+    problem = placed_value_problem(declared, value)
+    return problem.text(exact=False) if problem else None
+
+
+def placed_value_problem(declared: DeclaredSlot, value: str) -> ValueProblem | None:
+    """As ``value_problem``, with the character at fault where one is."""
     slot = declared.slot
-    if problem := other_digit_problem(value):
+    if (digit := other_digit(value)) and (said := other_digit_problem(value)):
         # Numbers, choices among numbers, and numbers in a text (staff) are printed for nurses
         # who read 0–9; another script's digit would be taken, or read, as another text.
-        return problem
+        return ValueProblem(said, value.index(digit))
     if slot.type == "blood-pressure":
         return _blood_pressure_problem(value)
     if slot.type in ("duration", "interval"):
-        try:
-            quantity = parse_quantity(value)
-        except QuantityError as exc:
-            return f"{exc} ({_article(slot.type)} is {_written(slot.type)})"
-        allowed = SLOT_UNITS[slot.type]
-        if quantity.unit.value not in allowed:
-            return (
-                f"“{value}” is in {quantity.unit.value}; {_article(slot.type)} is"
-                f" {_written(slot.type)}"
-            )
-        if quantity.value <= 0:
-            return f"“{value}”: {_article(slot.type)} is longer than zero"
-        minimum = slot.at_least
-        if minimum is not None and in_minutes(quantity) < in_minutes(minimum):
-            return (
-                f"“{value}” is shorter than the published minimum of {minimum} the content states"
-                f" for {declared.item}; a local rule may lengthen it, never shorten it"
-            )
-        check = slot.input_check
-        if check is not None and check.refuses(quantity):
-            return f"“{value}” is outside {input_check_text(slot.type, check)}"
-        return None
+        return _time_problem(declared, value)
     if slot.type == "choice":
         if value != value.strip():  # said as for every other value, not "not an option"
-            return f"“{value}” has spaces at its start or end"
+            return ValueProblem(f"“{value}” has spaces at its start or end")
         if value not in declared.options:
             note = f" ({declared.options_note})" if declared.options_note else ""
-            return f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
+            return ValueProblem(
+                f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
+            )
         return None
-    problem = _text_problem(value)
-    return f"“{slot.id}” {problem}" if problem else None
+    text_problem = _text_problem(value)
+    return text_problem.about(f"“{slot.id}”") if text_problem else None
+
+
+def _time_problem(declared: DeclaredSlot, value: str) -> ValueProblem | None:
+    """Why ``value`` cannot fill a duration or interval slot, or None."""
+    slot = declared.slot
+    try:
+        quantity = parse_quantity(value)
+    except QuantityError as exc:
+        return ValueProblem(f"{exc} ({_article(slot.type)} is {_written(slot.type)})")
+    allowed = SLOT_UNITS[slot.type]
+    if quantity.unit.value not in allowed:
+        return ValueProblem(
+            f"“{value}” is in {quantity.unit.value}; {_article(slot.type)} is"
+            f" {_written(slot.type)}",
+            value.index(" ") + 1,  # a quantity is written number, one space, unit
+        )
+    if quantity.value <= 0:
+        return ValueProblem(f"“{value}”: {_article(slot.type)} is longer than zero")
+    minimum = slot.at_least
+    if minimum is not None and in_minutes(quantity) < in_minutes(minimum):
+        return ValueProblem(
+            f"“{value}” is shorter than the published minimum of {minimum} the content states"
+            f" for {declared.item}; a local rule may lengthen it, never shorten it"
+        )
+    check = slot.input_check
+    if check is not None and check.refuses(quantity):
+        return ValueProblem(f"“{value}” is outside {input_check_text(slot.type, check)}")
+    return None
 
 
 def _article(slot_type: str) -> str:
@@ -380,24 +435,30 @@ def _written(slot_type: str) -> str:
     return f"in {units}: a whole or decimal number, one space, then {units}"
 
 
-def _blood_pressure_problem(value: str) -> str | None:
+def _blood_pressure_problem(value: str) -> ValueProblem | None:
     match = _BLOOD_PRESSURE.fullmatch(value)
     if match is None:
-        return (
+        return ValueProblem(
             f"“{value}” is not a blood pressure: write systolic/diastolic in whole numbers, one"
             " space, then mmHg"
         )
     if match["unit"] != "mmHg":
-        return f"“{value}”: a blood pressure is in mmHg (systolic/diastolic mmHg)"
+        unit_at = match.start("unit") if match["unit"] else None
+        return ValueProblem(
+            f"“{value}”: a blood pressure is in mmHg (systolic/diastolic mmHg)", unit_at
+        )
     if not match["space"]:
-        return f"“{value}”: put one space before mmHg"
+        return ValueProblem(f"“{value}”: put one space before mmHg", match.start("unit"))
     for part in ("systolic", "diastolic"):
         number = match[part]
         if len(number) > 1 and number.startswith("0"):
-            return f"“{value}”: drop the leading zeros ({int(number)}, not {number})"
+            return ValueProblem(
+                f"“{value}”: drop the leading zeros ({int(number)}, not {number})",
+                match.start(part),
+            )
     systolic, diastolic = int(match["systolic"]), int(match["diastolic"])
     if not 0 < diastolic < systolic:
-        return f"“{value}”: the systolic figure comes first and is the higher one"
+        return ValueProblem(f"“{value}”: the systolic figure comes first and is the higher one")
     return None
 
 
@@ -529,8 +590,8 @@ def _rules(
             _hold_back(check, reconfirm, slot_id, message)
             continue
         assert declared is not None
-        if problem := value_problem(declared, value):
-            check.at(where, problem)
+        if problem := placed_value_problem(declared, value):
+            check.at_value(where, value, problem)
             continue
         rules[slot_id] = LocalRule(slot_id, declared.item, value, change, approved_against)
     return rules, reconfirm

@@ -171,6 +171,8 @@ class Document:
     data: Any
     value_marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    #: The text the document was read from (kept only where marks were recorded).
+    text: str = ""
 
     def position(self, path: DataPath) -> tuple[int, int] | None:
         """The (line, column) for ``path``: its value, its key, or the nearest parent."""
@@ -187,6 +189,22 @@ class Document:
     def key_position(self, path: DataPath) -> tuple[int, int] | None:
         """The (line, column) of the key that ends ``path``, else as ``position``."""
         return self.key_marks.get(path) or self.position(path)
+
+    def character_position(self, path: DataPath, value: str, index: int) -> tuple[int, int] | None:
+        """The (line, column) of ``value[index]``, the text value at ``path``, where it is written
+        on one line as it reads: a plain scalar, or a quoted one without escapes. None where the
+        written text differs from the value (escapes, a folded or block scalar)."""
+        mark = self.value_marks.get(path)
+        if mark is None or not self.text:
+            return None
+        line, column = mark
+        lines = _LINE_BREAK.split(self.text)
+        written = lines[line - 1][column - 1 :] if line <= len(lines) else ""
+        quote = written[:1] if written[:1] in ("'", '"') else ""
+        body = written[len(quote) :]
+        if not body.startswith(value) or (quote and body[len(value) : len(value) + 1] != quote):
+            return None
+        return line, column + len(quote) + index
 
 
 def decode(raw: bytes) -> str:
@@ -288,7 +306,7 @@ class _Builder:
     def __init__(self, raw: bytes, text: str, marks: bool):
         self.parser = _Parser(raw)  # UTF-8 bytes: libyaml reads them without a copy as text
         self.next: Callable[[], Any] = self.parser.get_event
-        self.doc = Document(None)
+        self.doc = Document(None, text=text if marks else "")
         self.text = text
         self.marks = marks
         self.value_marks = self.doc.value_marks
