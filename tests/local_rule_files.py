@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ketaref import paths
@@ -84,3 +86,31 @@ def sign_unchecked(path: Path, key: Path) -> None:
     signature, which the workstation must still refuse."""
     raw = path.read_bytes()
     signature_path(path).write_bytes(signature_text(load_private_key(key), raw))
+
+
+#: One problem line of `ketaref local-rules validate`: FILE:LINE:COL: message.
+PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+
+
+@dataclass(frozen=True)
+class OneProblem:
+    """The single problem `local-rules validate` reported, and the line of the file it names."""
+
+    column: int
+    message: str
+    #: The file's line the problem names, as written.
+    written: str
+    #: What validate said on stderr.
+    summary: str
+
+
+def one_problem(cli: Cli, path: Path) -> OneProblem:
+    """Validate ``path`` (exit 1 expected) and read its one problem line."""
+    result = cli("local-rules", "validate", path)
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    problem = PROBLEM.match(line)
+    assert problem, line
+    assert problem["file"] == str(path)
+    written = path.read_text(encoding="utf-8").splitlines()[int(problem["line"]) - 1]
+    return OneProblem(int(problem["column"]), problem["message"], written, result.stderr)

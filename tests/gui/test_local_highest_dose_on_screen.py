@@ -17,7 +17,7 @@ from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.active import ActiveContent
 from ketaref.content.lifecycle.local_rules_gate import check_rules_file
-from ketaref.dosing.calculator import calculate
+from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.gui.dose_panel import STATE_OK, STATE_REFUSED, DosePanel
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from tests.gui.conftest import WindowFactory
@@ -45,6 +45,26 @@ def panel_of(
     panel = window.item_view.calculator
     assert isinstance(panel, DosePanel)
     return panel
+
+
+def printed(
+    library: Library,
+    protocol: str,
+    tmp_path: Path,
+    rules: LocalRulesInForce,
+    dose: DoseResult | None,
+) -> str:
+    """The sheet's text as pdftotext reads it, wrapped lines joined."""
+    data = build_checklist_pdf(
+        library,
+        protocol,
+        dose=dose,
+        local_rules=rules,
+        printed_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+    )
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(data)
+    return re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
 
 
 def shown_text(panel: DosePanel) -> str:
@@ -108,16 +128,7 @@ def test_the_printed_dose_record_names_the_clinics_highest(
     rules = in_force(bundled_library, {"spravato-trd-highest-dose": "56 mg"})
     protocol = bundled_library.protocols["spravato-trd"]
     result = calculate(protocol, dose="56 mg", sources=bundled_library.sources, local_rules=rules)
-    data = build_checklist_pdf(
-        bundled_library,
-        "spravato-trd",
-        dose=result,
-        local_rules=rules,
-        printed_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
-    )
-    path = tmp_path / "sheet.pdf"
-    path.write_bytes(data)
-    text = re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+    text = printed(bundled_library, "spravato-trd", tmp_path, rules, result)
     assert text.count("Clinic's highest dose: 56 mg") == 1
     assert f"Clinic's highest dose: 56 mg ({ATTRIBUTION})" in text
 
@@ -127,16 +138,25 @@ WEIGHT_RULE = (
 )
 
 
-def test_a_weight_outside_the_warning_levels_is_refused_under_the_clinics_rule(
-    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
-) -> None:
+def weighed_39_kg(
+    qtbot: QtBot, make_window: WindowFactory, library: Library, choice: str
+) -> DosePanel:
+    """The IV TRD panel under the clinic's weight choice, with 0.5 mg/kg and 39 kg typed."""
     panel = panel_of(
-        make_window, bundled_library, "iv-ketamine-trd", {"iv-trd-weight-outside-warning": "refuse"}
+        make_window, library, "iv-ketamine-trd", {"iv-trd-weight-outside-warning": choice}
     )
     assert panel.weight_edit is not None
     assert panel.dose_edit is not None
     qtbot.keyClicks(panel.dose_edit, "0.5")
     qtbot.keyClicks(panel.weight_edit, "39")
+    return panel
+
+
+def test_a_weight_outside_the_warning_levels_is_refused_under_the_clinics_rule(
+    qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
+) -> None:
+    panel = weighed_39_kg(qtbot, make_window, bundled_library, "refuse")
+    assert panel.weight_edit is not None
     assert panel.state() == STATE_REFUSED
     assert "Weight “39 kg” is below 40 kg, the lowest weight this clinic doses by" in (
         panel.message()
@@ -151,13 +171,7 @@ def test_a_weight_outside_the_warning_levels_is_refused_under_the_clinics_rule(
 def test_warn_keeps_the_weight_warning_in_the_panel(
     qtbot: QtBot, make_window: WindowFactory, bundled_library: Library
 ) -> None:
-    panel = panel_of(
-        make_window, bundled_library, "iv-ketamine-trd", {"iv-trd-weight-outside-warning": "warn"}
-    )
-    assert panel.weight_edit is not None
-    assert panel.dose_edit is not None
-    qtbot.keyClicks(panel.dose_edit, "0.5")
-    qtbot.keyClicks(panel.weight_edit, "39")
+    panel = weighed_39_kg(qtbot, make_window, bundled_library, "warn")
     assert panel.state() != STATE_REFUSED
     assert "is below 40 kg; check it" in shown_text(panel)
     assert "Clinic's weight rule" not in shown_text(panel)
@@ -170,15 +184,6 @@ def test_the_printed_dose_record_names_the_clinics_weight_rule_once(
     protocol = bundled_library.protocols["iv-ketamine-trd"]
     result = calculate(protocol, weight="70 kg", sources=bundled_library.sources, local_rules=rules)
     for dose in (None, result):  # a blank sheet, and one filled from a calculation
-        data = build_checklist_pdf(
-            bundled_library,
-            "iv-ketamine-trd",
-            dose=dose,
-            local_rules=rules,
-            printed_at=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
-        )
-        path = tmp_path / "sheet.pdf"
-        path.write_bytes(data)
-        text = re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+        text = printed(bundled_library, "iv-ketamine-trd", tmp_path, rules, dose)
         assert text.count("Clinic's weight rule") == 1
         assert WEIGHT_RULE in text

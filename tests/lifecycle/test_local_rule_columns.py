@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
-from tests.local_rule_files import TEST_VALUES, rules_text, write_rules
+from tests.local_rule_files import TEST_VALUES, OneProblem, one_problem, rules_text, write_rules
 
-PROBLEM = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 CHARACTER_N = re.compile(r"character \d+")
 
 #: (slot, value, where in it the character at fault is, words of the message)
@@ -34,16 +33,10 @@ STYLES = {
 }
 
 
-def problem_of(tmp_path: Path, cli: Cli, slot: str, written: str) -> tuple[str, re.Match[str]]:
+def problem_of(tmp_path: Path, cli: Cli, slot: str, written: str) -> OneProblem:
     text = rules_text({**TEST_VALUES, slot: "placeholder"})
     text = text.replace(f'  {slot}: "placeholder"\n', f"  {slot}: {written}\n", 1)
-    path = write_rules(tmp_path / "rules.yaml", text)
-    result = cli("local-rules", "validate", path)
-    assert result.returncode == 1
-    [line] = result.stdout.splitlines()
-    problem = PROBLEM.match(line)
-    assert problem, line
-    return path.read_text(encoding="utf-8").splitlines()[int(problem["line"]) - 1], problem
+    return one_problem(cli, write_rules(tmp_path / "rules.yaml", text))
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
@@ -52,17 +45,17 @@ def test_the_column_is_the_characters_and_no_character_n_is_added(
     tmp_path: Path, cli: Cli, style: str, slot: str, value: str, index: int, words: str
 ) -> None:
     written = STYLES[style](value)
-    line, problem = problem_of(tmp_path, cli, slot, written)
+    problem = problem_of(tmp_path, cli, slot, written)
     quote = 0 if style == "plain" else 1
-    assert int(problem["column"]) - 1 == line.index(written) + quote + index
-    assert words in problem["message"]
-    assert not CHARACTER_N.search(problem["message"])
+    assert problem.column - 1 == problem.written.index(written) + quote + index
+    assert words in problem.message
+    assert not CHARACTER_N.search(problem.message)
 
 
 def test_an_escaped_value_keeps_the_values_start_and_says_which_character(
     tmp_path: Path, cli: Cli
 ) -> None:
     written = json.dumps("Nurse 李 on duty")  # "Nurse \u674e on duty": not the text as it reads
-    line, problem = problem_of(tmp_path, cli, "iv-staffing", written)
-    assert line[int(problem["column"]) - 1] == '"'
-    assert "U+674E, character 7" in problem["message"]
+    problem = problem_of(tmp_path, cli, "iv-staffing", written)
+    assert problem.written[problem.column - 1] == '"'
+    assert "U+674E, character 7" in problem.message

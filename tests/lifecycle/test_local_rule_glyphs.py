@@ -8,15 +8,12 @@ already refuses). The names and values are test data.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Cli
-from tests.local_rule_files import TEST_VALUES, rules_text, write_rules
-
-PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+from tests.local_rule_files import TEST_VALUES, one_problem, rules_text, write_rules
 
 
 def _replace(old: str, new: str) -> str:
@@ -63,16 +60,11 @@ def test_a_text_the_printout_cannot_show_is_refused_naming_the_code_point(
     tmp_path: Path, cli: Cli, text: str, where: str, code: str, reason: str
 ) -> None:
     path = write_rules(tmp_path / "rules.yaml", text)
-    result = cli("local-rules", "validate", path)
-    assert result.returncode == 1
-    [line] = result.stdout.splitlines()
-    problem = PROBLEM.match(line)
-    assert problem, line
-    assert problem["file"] == str(path)
-    assert where in path.read_text(encoding="utf-8").splitlines()[int(problem["line"]) - 1]
-    assert code in problem["message"]
-    assert reason in problem["message"]
-    assert "nothing from it is used" in result.stderr
+    problem = one_problem(cli, path)
+    assert where in problem.written
+    assert code in problem.message
+    assert reason in problem.message
+    assert "nothing from it is used" in problem.summary
 
 
 def test_accented_latin_names_print_and_are_accepted(tmp_path: Path, cli: Cli) -> None:
@@ -84,8 +76,5 @@ def test_accented_latin_names_print_and_are_accepted(tmp_path: Path, cli: Cli) -
 def test_a_values_problem_names_its_slot(tmp_path: Path, cli: Cli) -> None:
     """The message says which value holds the character, as it does for the file's own texts."""
     text = rules_text({**TEST_VALUES, "iv-staffing": "Test nurse ก (test data)"})
-    result = cli("local-rules", "validate", write_rules(tmp_path / "rules.yaml", text))
-    [line] = result.stdout.splitlines()
-    problem = PROBLEM.match(line)
-    assert problem, line
-    assert problem["message"].startswith("“iv-staffing” holds a character the printout's font")
+    problem = one_problem(cli, write_rules(tmp_path / "rules.yaml", text))
+    assert problem.message.startswith("“iv-staffing” holds a character the printout's font")

@@ -6,7 +6,6 @@ in its content pack, not clinical limits. Every value here is test data, not cli
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,9 +20,8 @@ from ketaref.content.format.quantity import format_decimal
 from ketaref.content.lifecycle.local_rules_gate import check_rules_file, slots_of
 from tests.conftest import Cli
 from tests.content.packs import force_seal
-from tests.local_rule_files import TEST_VALUES, rules_text, write_rules
+from tests.local_rule_files import TEST_VALUES, one_problem, rules_text, write_rules
 
-PROBLEM = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 INTERVAL = "iv-vital-signs-interval"
 DURATION = "iv-trd-observation-time"
 INPUT_CHECK = "the content pack's input check"
@@ -47,17 +45,12 @@ def test_a_value_outside_the_input_check_is_refused_at_its_line(
     tmp_path: Path, cli: Cli, slot: str, value: str, reason: str
 ) -> None:
     path = write_rules(tmp_path / "rules.yaml", rules_text({**TEST_VALUES, slot: value}))
-    result = cli("local-rules", "validate", path)
-    assert result.returncode == 1
-    [line] = result.stdout.splitlines()
-    problem = PROBLEM.match(line)
-    assert problem, line
-    written = path.read_text(encoding="utf-8").splitlines()[int(problem["line"]) - 1]
-    assert f"{slot}: " in written
-    assert reason in problem["message"]
+    problem = one_problem(cli, path)
+    assert f"{slot}: " in problem.written
+    assert reason in problem.message
     if "outside" in reason:
-        assert INPUT_CHECK in problem["message"]
-        assert NOT_CLINICAL in problem["message"]
+        assert INPUT_CHECK in problem.message
+        assert NOT_CLINICAL in problem.message
 
 
 @pytest.mark.parametrize(
