@@ -344,6 +344,71 @@ def test_a_content_update_that_changes_a_slot_holds_back_only_that_rule(
     assert "re-confirm “iv-bp-threshold”" in result.stdout
 
 
+def _narrowed_slot_pack(target: Path, keys: Keys, old: str, new: str) -> Path:
+    """The bundled pack as a later version in which one slot takes fewer values."""
+    pack = make_pack(target, "2026.12.0", None)
+    checklist = pack / "checklists" / "iv-ketamine-session.yaml"
+    text = checklist.read_text(encoding="utf-8")
+    assert old in text
+    checklist.write_text(text.replace(old, new), encoding="utf-8")
+    seal(pack, same_version=True)  # a test pack: its version is the one make_pack gave it
+    sign_pack(pack, keys.private)
+    return pack
+
+
+@pytest.mark.parametrize(
+    ("slot_id", "old", "new", "reason"),
+    [
+        (
+            "iv-vital-signs-interval",
+            'accepted: "1–120 min"',
+            'accepted: "1–15 min"',
+            "“17 min” is outside 1–15 min",
+        ),
+        (
+            "iv-weight-basis",
+            'options: ["actual", "ideal", "adjusted"]',
+            'options: ["actual", "adjusted"]',
+            "“ideal” is not one of the options",
+        ),
+    ],
+    ids=["input-check-narrowed", "option-removed"],
+)
+def test_a_content_update_that_narrows_a_slot_holds_back_only_that_rule(
+    tmp_path: Path, site: Site, keys: Keys, cli: Cli, slot_id: str, old: str, new: str, reason: str
+) -> None:
+    # The clinic's rules, approved against the bundled content, then a content update that no
+    # longer takes one of their values: that rule waits for its owner, the others stay in force.
+    bundled = load_pack(paths.bundled_content_dir())
+    rules = publish_rules(site.shared, rules_text(library=bundled), keys.private, cli)
+    signed = rules.read_bytes(), rules.with_name("local-rules.yaml.sig").read_bytes()
+    site.publish(_narrowed_slot_pack(tmp_path / "update", keys, old, new))
+    rules.write_bytes(signed[0])
+    rules.with_name("local-rules.yaml.sig").write_bytes(signed[1])
+    document, stderr = _refused(cli)
+    assert document["in_force"] is True
+    values = document["values"]
+    assert isinstance(values, dict)
+    assert set(values) == set(TEST_VALUES) - {slot_id}
+    reconfirm = document["reconfirm"]
+    assert isinstance(reconfirm, dict)
+    assert f"approved against content {bundled.version}" in reconfirm[slot_id]
+    assert reason in reconfirm[slot_id]
+    assert f"local rule not used: re-confirm “{slot_id}”" in stderr
+
+
+def test_a_rule_approved_against_this_content_with_a_value_it_refuses_refuses_the_file(
+    site: Site, keys: Keys, cli: Cli
+) -> None:
+    # Only a content update may hold a rule back: a file made against this content with a value
+    # outside its slot is simply wrong, and nothing of it is used.
+    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
+    sign_unchecked(write_rules(site.shared / "local-rules.yaml", rules_text(values)), keys.private)
+    document, _ = _refused(cli)
+    assert document["in_force"] is False
+    assert "“121 min” is outside 1–120 min" in str(document["refusal"])
+
+
 def test_a_slot_declared_twice_is_a_content_problem(pack_copy: Path, cli: Cli) -> None:
     checklist = pack_copy / "checklists" / "iv-ketamine-session.yaml"
     text = checklist.read_text(encoding="utf-8").replace(

@@ -319,6 +319,9 @@ class ValueProblem:
     index: int | None = None
     #: The message for where the column cannot point at that character ("…, character 3").
     located: str = ""
+    #: The value is refused by what the content declares for its slot (its options, published
+    #: minimum or input check), not by how it is written: a content update can cause it.
+    set_by_content: bool = False
 
     def text(self, *, exact: bool) -> str:
         """The message; with ``exact`` False, the one that says where the character is."""
@@ -327,7 +330,7 @@ class ValueProblem:
     def about(self, subject: str) -> ValueProblem:
         """The same problem said of ``subject`` (“clinic” …)."""
         located = f"{subject} {self.located}" if self.located else ""
-        return ValueProblem(f"{subject} {self.message}", self.index, located)
+        return ValueProblem(f"{subject} {self.message}", self.index, located, self.set_by_content)
 
 
 def _text_problem(value: str) -> ValueProblem | None:
@@ -390,7 +393,8 @@ def placed_value_problem(declared: DeclaredSlot, value: str) -> ValueProblem | N
         if value not in declared.options:
             note = f" ({declared.options_note})" if declared.options_note else ""
             return ValueProblem(
-                f"“{value}” is not one of the options: {', '.join(declared.options)}{note}"
+                f"“{value}” is not one of the options: {', '.join(declared.options)}{note}",
+                set_by_content=True,
             )
         return None
     text_problem = _text_problem(value)
@@ -417,11 +421,14 @@ def _time_problem(declared: DeclaredSlot, value: str) -> ValueProblem | None:
     if minimum is not None and in_minutes(quantity) < in_minutes(minimum):
         return ValueProblem(
             f"“{value}” is shorter than the published minimum of {minimum} the content states"
-            f" for {declared.item}; a local rule may lengthen it, never shorten it"
+            f" for {declared.item}; a local rule may lengthen it, never shorten it",
+            set_by_content=True,
         )
     check = slot.input_check
     if check is not None and check.refuses(quantity):
-        return ValueProblem(f"“{value}” is outside {input_check_text(slot.type, check)}")
+        return ValueProblem(
+            f"“{value}” is outside {input_check_text(slot.type, check)}", set_by_content=True
+        )
     return None
 
 
@@ -575,26 +582,55 @@ def _rules(
             continue
         if entry is None:
             continue
-        change, approved_against, recorded = entry
-        changed = _slot_change(declared, recorded)
-        if changed and approved_against == content_version:
-            check.at(
-                where, f"the rule for “{slot_id}” does not match its slot: {changed}", key=True
-            )
-            continue
-        if changed:
-            message = (
-                f"re-confirm “{slot_id}”: approved against content {approved_against}, and in"
-                f" content {content_version} {changed}; this rule is not used until re-approved"
-            )
-            _hold_back(check, reconfirm, slot_id, message)
-            continue
-        assert declared is not None
-        if problem := placed_value_problem(declared, value):
-            check.at_value(where, value, problem)
-            continue
-        rules[slot_id] = LocalRule(slot_id, declared.item, value, change, approved_against)
+        if rule := _rule_for(check, reconfirm, declared, slot_id, entry, value, content_version):
+            rules[slot_id] = rule
     return rules, reconfirm
+
+
+def _rule_for(
+    check: _Checker,
+    reconfirm: dict[str, str],
+    declared: DeclaredSlot | None,
+    slot_id: str,
+    entry: tuple[str, str, dict[str, Any]],
+    value: str,
+    content_version: str,
+) -> LocalRule | None:
+    """The rule for ``slot_id``, or None when it is refused or held back for re-confirmation.
+
+    A rule approved against another content version waits for its owner when that version's slot
+    changed, or no longer takes its value (an option removed, a minimum raised, an input check
+    narrowed); the rest of the file stays in force. Against the content in use, either is simply
+    a wrong file.
+    """
+    change, approved_against, recorded = entry
+    where = ("values", slot_id)
+    updated = approved_against != content_version
+    changed = _slot_change(declared, recorded)
+    if changed and not updated:
+        check.at(where, f"the rule for “{slot_id}” does not match its slot: {changed}", key=True)
+        return None
+    if changed:
+        why = f"in content {content_version} {changed}"
+        _hold_back(check, reconfirm, slot_id, _reconfirm_message(slot_id, approved_against, why))
+        return None
+    assert declared is not None
+    problem = placed_value_problem(declared, value)
+    if problem is None:
+        return LocalRule(slot_id, declared.item, value, change, approved_against)
+    if problem.set_by_content and updated:
+        why = f"content {content_version} does not take its value: {problem.message}"
+        _hold_back(check, reconfirm, slot_id, _reconfirm_message(slot_id, approved_against, why))
+    else:
+        check.at_value(where, value, problem)
+    return None
+
+
+def _reconfirm_message(slot_id: str, approved_against: str, why: str) -> str:
+    return (
+        f"re-confirm “{slot_id}”: approved against content {approved_against}, and {why};"
+        " this rule is not used until re-approved"
+    )
 
 
 def _hold_back(check: _Checker, reconfirm: dict[str, str], slot_id: str, message: str) -> None:
