@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QStyle,
     QTabWidget,
     QTextBrowser,
     QTextEdit,
@@ -291,8 +290,10 @@ class ReadingPane(LinkBrowser):
     def column_width(self) -> int:
         """The width lines wrap at: about 80 characters, or the pane's width if it is narrower."""
         cap = self._characters_width(READING_COLUMN_CHARACTERS)
-        # The vertical scroll bar's width is kept free, so it never pushes lines out of view.
-        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        # The vertical scroll bar's width is kept free, so it never pushes lines out of view. Its
+        # size hint is the style's scroll-bar extent, asked without making QStyle's Python type
+        # (which any style() call from Python makes, with its many enums: start-up time).
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
         room = self.width() - 2 * self.frameWidth() - scroll_bar - 2
         return max(1, int(min(cap, room)))
 

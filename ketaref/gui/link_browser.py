@@ -10,10 +10,14 @@ view of the app (reading pane, selected source, dialogs) is one.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFocusEvent, QPen, QTextCharFormat, QTextFormat
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from ketaref.gui.palette import colors_for
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent
 
 #: Width of the focus colour round a focused link's text, in pixels (WCAG 2.4.13: at least 2).
 FOCUS_WIDTH = 2
@@ -76,6 +80,9 @@ class LinkBrowser(QTextBrowser):
             if self.extraSelections():
                 self.setExtraSelections([])
             return
+        # Imported at the first link Tab moves to: making their Python types is start-up time.
+        from PySide6.QtGui import QColor, QPen, QTextCharFormat, QTextFormat
+
         colors = colors_for(self.palette())
         look = QTextCharFormat()
         look.setBackground(QColor(colors.focus))

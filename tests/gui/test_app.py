@@ -62,6 +62,21 @@ def test_startup_does_not_import_printing_schemas_or_search(tmp_path: Path) -> N
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
 
 
+def test_startup_makes_no_python_type_it_does_not_need(tmp_path: Path) -> None:
+    # PySide6 makes a class's Python type (with all its enums) when it is first touched: QStyle's
+    # alone is some 12 ms. A module's dict holds only the types made so far. QCalendarWidget
+    # stands for the 60 widget types made when a scroll area's viewport() is first asked for.
+    unneeded = ("QStyle", "QTextCharFormat", "QTextFormat", "QPen", "QCalendarWidget")
+    result = run_python(
+        "import sys; from ketaref.gui.app import run_app; run_app(True);"
+        " import PySide6.QtGui as gui, PySide6.QtWidgets as widgets;"
+        f" print(sorted(name for name in {unneeded!r}"
+        " if name in vars(widgets) or name in vars(gui)))",
+        {"KETAREF_STATE_DIR": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
+
+
 @pytest.mark.usefixtures("qapp")
 def test_content_that_fails_even_bundled_is_reported_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -11,7 +11,6 @@ annotation back from text when it makes the classes (validators return ``Self`` 
 """
 
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -33,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from ketaref.content.format import pydantic_setup  # noqa: F401  before the first model is made
 from ketaref.content.format.quantity import (
     DOSE_UNITS,
     RATE_UNITS,
@@ -45,11 +45,6 @@ from ketaref.content.format.quantity import (
     parse_quantity,
     parse_range,
 )
-
-# ketaref uses no pydantic plugins. Looking for them reads the metadata of every installed
-# distribution when the first model is built, on the way to the first screen; pydantic reads
-# this variable then, not at import.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 class Frozen(BaseModel):
