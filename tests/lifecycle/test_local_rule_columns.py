@@ -23,6 +23,10 @@ CASES = [
     ("iv-bp-threshold", "171/93 mm", 7, "a blood pressure is in mmHg"),
     ("iv-bp-threshold", "171/093 mmHg", 4, "drop the leading zeros"),
     ("iv-vital-signs-interval", "17 mg", 3, "an interval is in min"),
+    ("iv-vital-signs-interval", "17 hr", 3, "unknown unit “hr”"),
+    ("iv-vital-signs-interval", "17min", 2, "put one space between the number and the unit"),
+    ("iv-vital-signs-interval", "017 min", 0, "drop the leading zeros"),
+    ("iv-vital-signs-interval", "17.50 min", 4, "drop the trailing zero"),
     ("iv-staffing", "Nurse 李 on duty", 6, "the printout's font cannot show (U+674E)"),
     ("iv-staffing", "Nurse עברית", 6, "right-to-left writing (U+05E2)"),
 ]

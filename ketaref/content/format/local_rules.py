@@ -403,7 +403,7 @@ def _time_problem(declared: DeclaredSlot, value: str) -> ValueProblem | None:
     try:
         quantity = parse_quantity(value)
     except QuantityError as exc:
-        return ValueProblem(f"{exc} ({_article(slot.type)} is {_written(slot.type)})")
+        return ValueProblem(f"{exc} ({_article(slot.type)} is {_written(slot.type)})", exc.index)
     allowed = SLOT_UNITS[slot.type]
     if quantity.unit.value not in allowed:
         return ValueProblem(

@@ -117,7 +117,15 @@ def _abbreviations(text: str) -> list[str]:
 
 
 class QuantityError(ValueError):
-    """A quantity text that cannot be read; the message says how to write it."""
+    """A quantity text that cannot be read; the message says how to write it.
+
+    ``index``: the character at fault in the text (counted from 0) where one is, so a file's
+    problem can point at it; None: the text as a whole.
+    """
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def format_decimal(value: Decimal) -> str:
@@ -178,11 +186,13 @@ _HYPHEN_RANGE = re.compile(r"\d\s*-\s*\d")
 _NO_LEADING_ZERO = re.compile(rf"^\.\d|{EN_DASH}\.\d")
 
 
-def _number_problem(text: str) -> str | None:
+def _number_problem(text: str) -> tuple[str, int] | None:
+    """Why the number ``text`` is not written ISMP-style, and where in it, or None."""
     if "." in text and text.endswith("0"):
-        return f"drop the trailing zero ({format_decimal(Decimal(text))}, not {text})"
+        advice = f"drop the trailing zero ({format_decimal(Decimal(text))}, not {text})"
+        return advice, len(text) - 1
     if len(text) > 1 and text.startswith("0") and not text.startswith("0."):
-        return f"drop the leading zeros ({format_decimal(Decimal(text))}, not {text})"
+        return f"drop the leading zeros ({format_decimal(Decimal(text))}, not {text})", 0
     return None
 
 
@@ -215,15 +225,20 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
         )
     for part in ("low", "high"):
         number = match.group(part)
-        if number is not None and (problem := _number_problem(number)):
-            raise QuantityError(f"“{text}”: {problem}")
+        if number is not None and (written := _number_problem(number)):
+            advice, at = written
+            raise QuantityError(f"“{text}”: {advice}", match.start(part) + at)
     unit_text = match.group("unit")
     unit = _UNIT_BY_TEXT.get(unit_text)
     if unit is None:
         allowed = ", ".join(u.value for u in Unit)
-        raise QuantityError(f"“{text}”: unknown unit “{unit_text}”; allowed units: {allowed}")
+        raise QuantityError(
+            f"“{text}”: unknown unit “{unit_text}”; allowed units: {allowed}", match.start("unit")
+        )
     if not match.group("space"):
-        raise QuantityError(f"“{text}”: put one space between the number and the unit")
+        raise QuantityError(
+            f"“{text}”: put one space between the number and the unit", match.start("unit")
+        )
     try:
         low = Decimal(match.group("low"))
         high = Decimal(match.group("high")) if match.group("high") else None
