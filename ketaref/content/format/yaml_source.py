@@ -484,7 +484,10 @@ def _find_character(text: str, event: Any, char: str) -> tuple[int, int]:
     character was written as an escape (``"\\u200b"``) and so is not in the text itself."""
     starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
     start, end = event.start_mark, event.end_mark
-    offset = text.find(char, starts[start.line] + start.column, starts[end.line] + end.column)
+    begin = starts[start.line] + start.column
+    if event.style in ("|", ">") and start.line + 1 < len(starts):
+        begin = starts[start.line + 1]  # a block value's text starts below its indicator line
+    offset = text.find(char, begin, starts[end.line] + end.column)
     if offset < 0:
         return _mark(event)
     line = bisect.bisect_right(starts, offset) - 1
