@@ -9,9 +9,11 @@ notations the Institute for Safe Medication Practices (ISMP) lists.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
 
 
 class Unit(StrEnum):
@@ -60,12 +62,23 @@ OTHER_DIGIT = "a digit other than 0–9: type the number with the digits 0–9"
 
 def other_digit(text: str) -> str | None:
     """The first digit in ``text`` that is not 0–9 (a full-width ８, an Arabic-Indic ٨, a
-    superscript ²), or None.
+    superscript ²), or character whose normal form holds a digit (a circled ① or ⑩, a ⒈), or None.
 
     Python's ``Decimal``, ``float``, ``int`` and the regular expressions' ``\\d`` read such digits
-    as numbers, so a value typed with them would be taken, and quoted back, as another text.
+    as numbers, and content text is read in its NFKC normal form, so a value typed with them
+    would be taken, and quoted back, as another text.
     """
-    return next((char for char in text if char.isdigit() and char not in "0123456789"), None)
+    if text.isascii():  # nearly every text: its only digits are 0–9
+        return None
+    return next((char for char in text if _reads_as_digit(char)), None)
+
+
+@cache  # a text uses a few characters beyond ASCII, over and over
+def _reads_as_digit(char: str) -> bool:
+    """Whether a character beyond ASCII is a digit, or its normal form holds one."""
+    return not char.isascii() and (
+        char.isdigit() or any(c.isdigit() for c in unicodedata.normalize("NFKC", char))
+    )
 
 
 def other_digit_problem(text: str) -> str | None:

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from yaml import events
 
-from ketaref.content.format.quantity import OTHER_DIGIT
+from ketaref.content.format.quantity import OTHER_DIGIT, other_digit
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is the fallback.
     from yaml._yaml import CParser as _Parser
@@ -126,9 +126,9 @@ def _character_problem(char: str) -> str | None:
     normal = unicodedata.normalize("NFKC", char)
     if unicodedata.category(char) == "Zs" and normal != " ":
         return "an unusual space; write an ordinary space"
-    # A full-width ８ would be read as 8 by its normal form, and quoted back as 8: refused as
-    # typed, as every digit but 0–9 is.
-    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in (char, *normal)):
+    # A full-width ８ or a circled ① would be read as 8 or 1 by its normal form, and quoted back
+    # so: refused as typed, as every digit but 0–9 is.
+    if other_digit(char):
         return OTHER_DIGIT
     return None
 
