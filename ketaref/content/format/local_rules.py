@@ -707,7 +707,8 @@ def _describe(declared: DeclaredSlot) -> str:
 
 
 def template_json(slots: Mapping[str, DeclaredSlot]) -> list[dict[str, Any]]:
-    """The slots as the contract's JSON objects: id, item, meaning, type, unit, options."""
+    """The slots as the contract's JSON objects: id, item, meaning, type, unit, options, and the
+    published minimum and the input check's accepted range (or null)."""
     return [
         {
             "id": slot_id,
@@ -717,6 +718,7 @@ def template_json(slots: Mapping[str, DeclaredSlot]) -> list[dict[str, Any]]:
             "unit": declared.slot.unit,
             "options": list(declared.options) if declared.slot.type == "choice" else None,
             "at_least": str(declared.slot.at_least) if declared.slot.at_least else None,
+            "input_check": str(check.accepted) if (check := declared.slot.input_check) else None,
         }
         for slot_id, declared in slots.items()
     ]
