@@ -63,3 +63,19 @@ def test_an_escaped_value_keeps_the_values_start_and_says_which_character(
     problem = problem_of(tmp_path, cli, "iv-staffing", written)
     assert problem.written[problem.column - 1] == '"'
     assert "U+674E, character 7" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("slot", "written", "words"),
+    [
+        ("iv-bp-threshold", '"\\x31\\x371/93 mm"', "character 8 of the value"),
+        ("iv-vital-signs-interval", '"\\x31\\x37 hr"', "character 4 of the value"),
+        ("iv-vital-signs-interval", '"\\x30\\x317 min"', "character 1 of the value"),
+    ],
+)
+def test_an_escaped_number_or_unit_keeps_the_values_start_and_says_which_character(
+    tmp_path: Path, cli: Cli, slot: str, written: str, words: str
+) -> None:
+    problem = problem_of(tmp_path, cli, slot, written)
+    assert problem.written[problem.column - 1] == '"'
+    assert words in problem.message

@@ -322,7 +322,9 @@ class ValueProblem:
 
     def text(self, *, exact: bool) -> str:
         """The message; with ``exact`` False, the one that says where the character is."""
-        return self.message if exact or not self.located else self.located
+        if exact or self.index is None:
+            return self.message
+        return self.located or f"{self.message} (character {self.index + 1} of the value)"
 
     def about(self, subject: str) -> ValueProblem:
         """The same problem said of ``subject`` (“clinic” …)."""
