@@ -191,6 +191,15 @@ def test_a_character_written_as_an_escape_is_refused_at_its_text() -> None:
     assert (raised.value.line, raised.value.column) == (3, 5)
 
 
+@pytest.mark.parametrize("style", ["|", "|-", ">", ">+"])
+def test_a_line_break_in_a_block_value_is_placed_at_the_end_of_its_line(style: str) -> None:
+    # Not at the end of the indicator's line, past the last character the file shows there.
+    raw = f"id: x\nteam: {style}\n  one\n\n  two\n".encode()
+    with pytest.raises(YamlProblem, match=re.escape("U+000A LINE FEED")) as raised:
+        parse(raw)
+    assert (raised.value.line, raised.value.column) == (3, 6)
+
+
 @pytest.mark.parametrize(
     ("raw", "character"),
     [

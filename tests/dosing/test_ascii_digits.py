@@ -8,6 +8,7 @@ converted. Numbers here are test data, not clinical content.
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,11 @@ from tests.local_rule_files import TEST_VALUES, rules_text, write_rules
 
 DIGITS_0_TO_9 = "type the number with the digits 0–9"
 
-#: A digit of any script but 0–9 (Unicode category Nd: what ``\\d`` and ``Decimal`` read).
-other_digits = st.characters(categories=["Nd"]).filter(lambda c: c not in "0123456789")
+#: A digit of any script but 0–9 (Unicode category Nd: what ``\\d`` and ``Decimal`` read), or a
+#: character whose normal form holds one (a circled ①, a ⑩, a ⒈): read as a number by NFKC.
+other_digits = st.characters(categories=["Nd", "No"]).filter(
+    lambda c: c not in "0123456789" and any(d.isdigit() for d in unicodedata.normalize("NFKC", c))
+)
 
 
 @st.composite
@@ -107,7 +111,18 @@ def test_ketaref_dose_refuses_a_weight_in_other_digits_as_typed(cli: Cli, weight
 
 @pytest.mark.parametrize(
     ("value", "digit"),
-    [("８０ min", "８"), ("1٥ min", "٥"), ("2۰ min", "۰"), ("१5 min", "१"), ("171/9３ mmHg", "３")],
+    [
+        ("８０ min", "８"),
+        ("1٥ min", "٥"),
+        ("2۰ min", "۰"),
+        ("१5 min", "१"),
+        ("171/9３ mmHg", "３"),
+        # Not digits themselves, but their normal form is: ① reads 1, ⑩ 10, ⒈ "1.", ㉑ 21.
+        ("①0 min", "①"),
+        ("⑩ min", "⑩"),
+        ("⒈5 min", "⒈"),
+        ("1㉑/90 mmHg", "㉑"),
+    ],
 )
 def test_local_rules_validate_quotes_the_value_as_typed_at_the_digit(
     tmp_path: Path, cli: Cli, value: str, digit: str

@@ -23,6 +23,10 @@ CASES = [
     ("iv-bp-threshold", "171/93 mm", 7, "a blood pressure is in mmHg"),
     ("iv-bp-threshold", "171/093 mmHg", 4, "drop the leading zeros"),
     ("iv-vital-signs-interval", "17 mg", 3, "an interval is in min"),
+    ("iv-vital-signs-interval", "17 hr", 3, "unknown unit “hr”"),
+    ("iv-vital-signs-interval", "17min", 2, "put one space between the number and the unit"),
+    ("iv-vital-signs-interval", "017 min", 0, "drop the leading zeros"),
+    ("iv-vital-signs-interval", "17.50 min", 4, "drop the trailing zero"),
     ("iv-staffing", "Nurse 李 on duty", 6, "the printout's font cannot show (U+674E)"),
     ("iv-staffing", "Nurse עברית", 6, "right-to-left writing (U+05E2)"),
 ]
@@ -59,3 +63,19 @@ def test_an_escaped_value_keeps_the_values_start_and_says_which_character(
     problem = problem_of(tmp_path, cli, "iv-staffing", written)
     assert problem.written[problem.column - 1] == '"'
     assert "U+674E, character 7" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("slot", "written", "words"),
+    [
+        ("iv-bp-threshold", '"\\x31\\x371/93 mm"', "character 8 of the value"),
+        ("iv-vital-signs-interval", '"\\x31\\x37 hr"', "character 4 of the value"),
+        ("iv-vital-signs-interval", '"\\x30\\x317 min"', "character 1 of the value"),
+    ],
+)
+def test_an_escaped_number_or_unit_keeps_the_values_start_and_says_which_character(
+    tmp_path: Path, cli: Cli, slot: str, written: str, words: str
+) -> None:
+    problem = problem_of(tmp_path, cli, slot, written)
+    assert problem.written[problem.column - 1] == '"'
+    assert words in problem.message

@@ -6,6 +6,7 @@ in its content pack, not clinical limits. Every value here is test data, not cli
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,6 +93,15 @@ def test_the_template_and_content_show_give_the_accepted_range(cli: Cli) -> None
     assert "accepted 1–1440 min" in cli("content", "show", "iv-ketamine-trd").stdout
     schema = cli("content", "schema").stdout
     assert "input_check" in schema
+
+
+def test_the_json_template_gives_the_accepted_range_to_a_script(cli: Cli) -> None:
+    slots = {s["id"]: s for s in json.loads(cli("local-rules", "template", "--json").stdout)}
+    assert slots[INTERVAL]["input_check"] == "1–120 min"
+    assert slots[DURATION]["input_check"] == "1–1440 min"
+    assert slots["iv-bp-threshold"]["input_check"] is None
+    for slot in slots.values():
+        assert (slot["input_check"] is None) == (slot["type"] not in ("duration", "interval"))
 
 
 _LIBRARY = load_pack(paths.bundled_content_dir())

@@ -325,7 +325,9 @@ class ValueProblem:
 
     def text(self, *, exact: bool) -> str:
         """The message; with ``exact`` False, the one that says where the character is."""
-        return self.message if exact or not self.located else self.located
+        if exact or self.index is None:
+            return self.message
+        return self.located or f"{self.message} (character {self.index + 1} of the value)"
 
     def about(self, subject: str) -> ValueProblem:
         """The same problem said of ``subject`` (“clinic” …)."""
@@ -407,7 +409,7 @@ def _time_problem(declared: DeclaredSlot, value: str) -> ValueProblem | None:
     try:
         quantity = parse_quantity(value)
     except QuantityError as exc:
-        return ValueProblem(f"{exc} ({_article(slot.type)} is {_written(slot.type)})")
+        return ValueProblem(f"{exc} ({_article(slot.type)} is {_written(slot.type)})", exc.index)
     allowed = SLOT_UNITS[slot.type]
     if quantity.unit.value not in allowed:
         return ValueProblem(
@@ -743,7 +745,8 @@ def _describe(declared: DeclaredSlot) -> str:
 
 
 def template_json(slots: Mapping[str, DeclaredSlot]) -> list[dict[str, Any]]:
-    """The slots as the contract's JSON objects: id, item, meaning, type, unit, options."""
+    """The slots as the contract's JSON objects: id, item, meaning, type, unit, options, and the
+    published minimum and the input check's accepted range (or null)."""
     return [
         {
             "id": slot_id,
@@ -753,6 +756,7 @@ def template_json(slots: Mapping[str, DeclaredSlot]) -> list[dict[str, Any]]:
             "unit": declared.slot.unit,
             "options": list(declared.options) if declared.slot.type == "choice" else None,
             "at_least": str(declared.slot.at_least) if declared.slot.at_least else None,
+            "input_check": str(check.accepted) if (check := declared.slot.input_check) else None,
         }
         for slot_id, declared in slots.items()
     ]

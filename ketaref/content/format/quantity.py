@@ -9,9 +9,11 @@ notations the Institute for Safe Medication Practices (ISMP) lists.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
 
 
 class Unit(StrEnum):
@@ -60,12 +62,23 @@ OTHER_DIGIT = "a digit other than 0–9: type the number with the digits 0–9"
 
 def other_digit(text: str) -> str | None:
     """The first digit in ``text`` that is not 0–9 (a full-width ８, an Arabic-Indic ٨, a
-    superscript ²), or None.
+    superscript ²), or character whose normal form holds a digit (a circled ① or ⑩, a ⒈), or None.
 
     Python's ``Decimal``, ``float``, ``int`` and the regular expressions' ``\\d`` read such digits
-    as numbers, so a value typed with them would be taken, and quoted back, as another text.
+    as numbers, and content text is read in its NFKC normal form, so a value typed with them
+    would be taken, and quoted back, as another text.
     """
-    return next((char for char in text if char.isdigit() and char not in "0123456789"), None)
+    if text.isascii():  # nearly every text: its only digits are 0–9
+        return None
+    return next((char for char in text if _reads_as_digit(char)), None)
+
+
+@cache  # a text uses a few characters beyond ASCII, over and over
+def _reads_as_digit(char: str) -> bool:
+    """Whether a character beyond ASCII is a digit, or its normal form holds one."""
+    return not char.isascii() and (
+        char.isdigit() or any(c.isdigit() for c in unicodedata.normalize("NFKC", char))
+    )
 
 
 def other_digit_problem(text: str) -> str | None:
@@ -117,7 +130,15 @@ def _abbreviations(text: str) -> list[str]:
 
 
 class QuantityError(ValueError):
-    """A quantity text that cannot be read; the message says how to write it."""
+    """A quantity text that cannot be read; the message says how to write it.
+
+    ``index``: the character at fault in the text (counted from 0) where one is, so a file's
+    problem can point at it; None: the text as a whole.
+    """
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 def format_decimal(value: Decimal) -> str:
@@ -178,11 +199,13 @@ _HYPHEN_RANGE = re.compile(r"\d\s*-\s*\d")
 _NO_LEADING_ZERO = re.compile(rf"^\.\d|{EN_DASH}\.\d")
 
 
-def _number_problem(text: str) -> str | None:
+def _number_problem(text: str) -> tuple[str, int] | None:
+    """Why the number ``text`` is not written ISMP-style, and where in it, or None."""
     if "." in text and text.endswith("0"):
-        return f"drop the trailing zero ({format_decimal(Decimal(text))}, not {text})"
+        advice = f"drop the trailing zero ({format_decimal(Decimal(text))}, not {text})"
+        return advice, len(text) - 1
     if len(text) > 1 and text.startswith("0") and not text.startswith("0."):
-        return f"drop the leading zeros ({format_decimal(Decimal(text))}, not {text})"
+        return f"drop the leading zeros ({format_decimal(Decimal(text))}, not {text})", 0
     return None
 
 
@@ -215,15 +238,20 @@ def _parse_parts(text: str) -> tuple[Decimal, Decimal | None, Unit]:
         )
     for part in ("low", "high"):
         number = match.group(part)
-        if number is not None and (problem := _number_problem(number)):
-            raise QuantityError(f"“{text}”: {problem}")
+        if number is not None and (written := _number_problem(number)):
+            advice, at = written
+            raise QuantityError(f"“{text}”: {advice}", match.start(part) + at)
     unit_text = match.group("unit")
     unit = _UNIT_BY_TEXT.get(unit_text)
     if unit is None:
         allowed = ", ".join(u.value for u in Unit)
-        raise QuantityError(f"“{text}”: unknown unit “{unit_text}”; allowed units: {allowed}")
+        raise QuantityError(
+            f"“{text}”: unknown unit “{unit_text}”; allowed units: {allowed}", match.start("unit")
+        )
     if not match.group("space"):
-        raise QuantityError(f"“{text}”: put one space between the number and the unit")
+        raise QuantityError(
+            f"“{text}”: put one space between the number and the unit", match.start("unit")
+        )
     try:
         low = Decimal(match.group("low"))
         high = Decimal(match.group("high")) if match.group("high") else None

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 from yaml import events
 
-from ketaref.content.format.quantity import OTHER_DIGIT
+from ketaref.content.format.quantity import OTHER_DIGIT, other_digit
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python parser is the fallback.
     from yaml._yaml import CParser as _Parser
@@ -126,9 +126,9 @@ def _character_problem(char: str) -> str | None:
     normal = unicodedata.normalize("NFKC", char)
     if unicodedata.category(char) == "Zs" and normal != " ":
         return "an unusual space; write an ordinary space"
-    # A full-width ８ would be read as 8 by its normal form, and quoted back as 8: refused as
-    # typed, as every digit but 0–9 is.
-    if any(unicodedata.category(c) == "Nd" and not c.isascii() for c in (char, *normal)):
+    # A full-width ８ or a circled ① would be read as 8 or 1 by its normal form, and quoted back
+    # so: refused as typed, as every digit but 0–9 is.
+    if other_digit(char):
         return OTHER_DIGIT
     return None
 
@@ -484,7 +484,10 @@ def _find_character(text: str, event: Any, char: str) -> tuple[int, int]:
     character was written as an escape (``"\\u200b"``) and so is not in the text itself."""
     starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
     start, end = event.start_mark, event.end_mark
-    offset = text.find(char, starts[start.line] + start.column, starts[end.line] + end.column)
+    begin = starts[start.line] + start.column
+    if event.style in ("|", ">") and start.line + 1 < len(starts):
+        begin = starts[start.line + 1]  # a block value's text starts below its indicator line
+    offset = text.find(char, begin, starts[end.line] + end.column)
     if offset < 0:
         return _mark(event)
     line = bisect.bisect_right(starts, offset) - 1
