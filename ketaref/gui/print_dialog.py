@@ -36,6 +36,7 @@ from ketaref.content.format.model import Protocol
 from ketaref.content.format.pack import Library
 from ketaref.dosing.result import DoseResult
 from ketaref.dosing.units import DoseInputError
+from ketaref.gui.banner import sentence
 from ketaref.gui.palette import colors_for
 from ketaref.gui.print_preview import PagePreview
 from ketaref.gui.screen_fit import fit_to_screen
@@ -225,7 +226,7 @@ class PrintDialog(QDialog):
                 local_rules=self.local_rules,
             )
         except (PrintError, DoseInputError) as exc:
-            self._show_problem(str(exc))
+            self._show_problem(sentence(str(exc)))  # the core words it as a clause
             return
 
         self.pdf, self.printed_at = pdf, printed_at

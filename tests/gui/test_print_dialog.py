@@ -141,7 +141,7 @@ def test_a_name_the_font_cannot_show_is_explained_and_nothing_prints(
     dialog.patient_name.insert("李")  # as an input method commits it (no key sends it)
     qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)
     message = dialog.problem.text()
-    assert "the patient name contains a character the printout's font cannot show" in message
+    assert "The patient name contains a character the printout's font cannot show" in message
     assert "U+674E" in message
     assert "write it by hand on the printout" in message
     assert "Canary" not in message
@@ -155,7 +155,7 @@ def test_a_name_the_font_cannot_show_is_explained_and_nothing_prints(
 def test_a_bad_weight_is_explained_and_blocks_saving(qtbot: QtBot, dialog: PrintDialog) -> None:
     qtbot.keyClicks(dialog.weight, "70")
     qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)
-    assert "weight “70”" in dialog.problem.text()
+    assert dialog.problem.text().startswith("Weight “70”")  # a sentence, as the dose panel's
     assert not dialog.save_button.isEnabled()
     assert not dialog.print_button.isEnabled()
     # The pages still shown are not what would print: greyed out until the field is fixed.
@@ -313,7 +313,8 @@ def test_the_dialog_refuses_a_weight_in_the_words_of_the_core(
     qtbot.addWidget(dialog)
     dialog.weight.setText(typed)
     dialog.rebuild()
-    assert dialog.problem.text() == str(core.value)
+    said = str(core.value)
+    assert dialog.problem.text() == said[0].upper() + said[1:] + ("" if said.endswith(".") else ".")
     assert not dialog.save_button.isEnabled()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ketaref import paths
-from ketaref.content.format.pack import load_pack
+from ketaref.content.format.pack import Library, load_pack
 from ketaref.content.lifecycle.local_rules_gate import slots_of
 from ketaref.content.lifecycle.seal import seal
 from ketaref.content.lifecycle.signing import sign_pack
@@ -294,58 +294,8 @@ def test_past_review_date_is_marked_under_warn_and_refused_under_block(
     assert "review date 2021-01-01 has passed" in str(document["refusal"])
 
 
-def _renamed_slot_pack(target: Path, keys: Keys, *, meaning: bool = False) -> Path:
-    """The bundled pack as a later version in which one slot was renamed (or re-meant)."""
-    pack = make_pack(target, "2026.12.0", None)
-    checklist = pack / "checklists" / "iv-ketamine-session.yaml"
-    text = checklist.read_text(encoding="utf-8")
-    if meaning:
-        text = text.replace(
-            "Blood pressure at or above which an IV ketamine infusion is not started or is stopped",
-            "Blood pressure at or above which an IV ketamine infusion is stopped",
-        )
-    else:
-        text = text.replace("id: iv-bp-threshold", "id: iv-bp-stop-threshold")
-    checklist.write_text(text, encoding="utf-8")
-    seal(pack, same_version=True)  # a test pack: its version is the one make_pack gave it
-    sign_pack(pack, keys.private)
-    return pack
-
-
-@pytest.mark.parametrize("meaning", [False, True], ids=["renamed", "meaning-changed"])
-def test_a_content_update_that_changes_a_slot_holds_back_only_that_rule(
-    tmp_path: Path, site: Site, keys: Keys, cli: Cli, meaning: bool
-) -> None:
-    # The clinic's rules, approved and signed against the bundled content, in force first.
-    bundled = load_pack(paths.bundled_content_dir())
-    rules = publish_rules(site.shared, rules_text(library=bundled), keys.private, cli)
-    assert shown(cli)["in_force"] is True
-    signed = rules.read_bytes(), rules.with_name("local-rules.yaml.sig").read_bytes()
-    # Then a content update arrives in the same folder; the rules file is left as it was.
-    site.publish(_renamed_slot_pack(tmp_path / "update", keys, meaning=meaning))
-    rules.write_bytes(signed[0])
-    rules.with_name("local-rules.yaml.sig").write_bytes(signed[1])
-    document, stderr = _refused(cli)
-    assert document["in_force"] is True
-    values = document["values"]
-    assert isinstance(values, dict)
-    assert "iv-bp-threshold" not in values
-    assert set(values) == set(TEST_VALUES) - {"iv-bp-threshold"}
-    reconfirm = document["reconfirm"]
-    assert isinstance(reconfirm, dict)
-    why = reconfirm["iv-bp-threshold"]
-    assert f"approved against content {bundled.version}" in why
-    assert ("meaning changed" if meaning else "no longer exists") in why
-    assert "local rule not used: re-confirm “iv-bp-threshold”" in stderr
-    assert "re-confirmed" in cli("self-test").stdout
-    # `validate` against the updated content says the same and fails, so the clinic re-approves.
-    result = cli("local-rules", "validate", site.shared / "local-rules.yaml")
-    assert result.returncode == 1
-    assert "re-confirm “iv-bp-threshold”" in result.stdout
-
-
-def _narrowed_slot_pack(target: Path, keys: Keys, old: str, new: str) -> Path:
-    """The bundled pack as a later version in which one slot takes fewer values."""
+def _updated_pack(target: Path, keys: Keys, old: str, new: str) -> Path:
+    """The bundled pack as a later version whose IV session checklist says ``new`` for ``old``."""
     pack = make_pack(target, "2026.12.0", None)
     checklist = pack / "checklists" / "iv-ketamine-session.yaml"
     text = checklist.read_text(encoding="utf-8")
@@ -354,6 +304,56 @@ def _narrowed_slot_pack(target: Path, keys: Keys, old: str, new: str) -> Path:
     seal(pack, same_version=True)  # a test pack: its version is the one make_pack gave it
     sign_pack(pack, keys.private)
     return pack
+
+
+def _update_under_signed_rules(
+    site: Site, keys: Keys, cli: Cli, update: Path
+) -> tuple[Library, dict[str, object], str]:
+    """Rules approved and signed against the bundled content, in force; then ``update`` arrives
+    in the same folder, the rules file left as it was. Returns the bundled library and what
+    `local-rules show --json` then says (document, stderr)."""
+    bundled = load_pack(paths.bundled_content_dir())
+    rules = publish_rules(site.shared, rules_text(library=bundled), keys.private, cli)
+    assert shown(cli)["in_force"] is True
+    signed = rules.read_bytes(), rules.with_name("local-rules.yaml.sig").read_bytes()
+    site.publish(update)
+    rules.write_bytes(signed[0])
+    rules.with_name("local-rules.yaml.sig").write_bytes(signed[1])
+    document, stderr = _refused(cli)
+    return bundled, document, stderr
+
+
+def _held_back_alone(document: dict[str, object], slot_id: str) -> str:
+    """The re-confirm reason of ``slot_id``, checking every other test value stays in force."""
+    assert document["in_force"] is True
+    values = document["values"]
+    assert isinstance(values, dict)
+    assert set(values) == set(TEST_VALUES) - {slot_id}
+    reconfirm = document["reconfirm"]
+    assert isinstance(reconfirm, dict)
+    return str(reconfirm[slot_id])
+
+
+@pytest.mark.parametrize("meaning", [False, True], ids=["renamed", "meaning-changed"])
+def test_a_content_update_that_changes_a_slot_holds_back_only_that_rule(
+    tmp_path: Path, site: Site, keys: Keys, cli: Cli, meaning: bool
+) -> None:
+    renamed = ("id: iv-bp-threshold", "id: iv-bp-stop-threshold")
+    re_meant = (
+        "Blood pressure at or above which an IV ketamine infusion is not started or is stopped",
+        "Blood pressure at or above which an IV ketamine infusion is stopped",
+    )
+    update = _updated_pack(tmp_path / "update", keys, *(re_meant if meaning else renamed))
+    bundled, document, stderr = _update_under_signed_rules(site, keys, cli, update)
+    why = _held_back_alone(document, "iv-bp-threshold")
+    assert f"approved against content {bundled.version}" in why
+    assert ("meaning changed" if meaning else "no longer exists") in why
+    assert "local rule not used: re-confirm “iv-bp-threshold”" in stderr
+    assert "re-confirmed" in cli("self-test").stdout
+    # `validate` against the updated content says the same and fails, so the clinic re-approves.
+    result = cli("local-rules", "validate", site.shared / "local-rules.yaml")
+    assert result.returncode == 1
+    assert "re-confirm “iv-bp-threshold”" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -377,23 +377,13 @@ def _narrowed_slot_pack(target: Path, keys: Keys, old: str, new: str) -> Path:
 def test_a_content_update_that_narrows_a_slot_holds_back_only_that_rule(
     tmp_path: Path, site: Site, keys: Keys, cli: Cli, slot_id: str, old: str, new: str, reason: str
 ) -> None:
-    # The clinic's rules, approved against the bundled content, then a content update that no
-    # longer takes one of their values: that rule waits for its owner, the others stay in force.
-    bundled = load_pack(paths.bundled_content_dir())
-    rules = publish_rules(site.shared, rules_text(library=bundled), keys.private, cli)
-    signed = rules.read_bytes(), rules.with_name("local-rules.yaml.sig").read_bytes()
-    site.publish(_narrowed_slot_pack(tmp_path / "update", keys, old, new))
-    rules.write_bytes(signed[0])
-    rules.with_name("local-rules.yaml.sig").write_bytes(signed[1])
-    document, stderr = _refused(cli)
-    assert document["in_force"] is True
-    values = document["values"]
-    assert isinstance(values, dict)
-    assert set(values) == set(TEST_VALUES) - {slot_id}
-    reconfirm = document["reconfirm"]
-    assert isinstance(reconfirm, dict)
-    assert f"approved against content {bundled.version}" in reconfirm[slot_id]
-    assert reason in reconfirm[slot_id]
+    # A content update that no longer takes one of the clinic's values: that rule waits for its
+    # owner, the others stay in force.
+    update = _updated_pack(tmp_path / "update", keys, old, new)
+    bundled, document, stderr = _update_under_signed_rules(site, keys, cli, update)
+    why = _held_back_alone(document, slot_id)
+    assert f"approved against content {bundled.version}" in why
+    assert reason in why
     assert f"local rule not used: re-confirm “{slot_id}”" in stderr
 
 
