@@ -277,7 +277,8 @@ class Layout:
         elif item.site_defined:
             parts += self.local_rule(item)
         boxes: list[Any] = []
-        if item.kind == "write-in":
+        filled = value is not None and item.site_defined and item.site_defined.boxes_hold_the_value
+        if item.kind == "write-in" and not filled:  # a value printed above is not asked again
             boxes = [self.boxes_row(list(item.fields))]
         elif item.kind == "yes-no":
             boxes = [self.yes_no_row(list(item.fields) or ["Answer"])]

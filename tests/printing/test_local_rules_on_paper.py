@@ -8,8 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
 
 from ketaref.content.format.local_rules import LocalRulesInForce
+from ketaref.content.format.model import ChecklistItem
 from ketaref.content.format.pack import Library
 from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.printing.checklist_pdf import build_checklist_pdf
@@ -117,3 +122,46 @@ def test_the_dose_records_weight_names_the_clinics_weight_basis(
             )
         )
         assert expected in re.sub(r"\s+", " ", pdf_text_in_drawing_order(path))
+
+
+def test_a_box_for_a_value_the_clinic_has_set_is_not_printed_again(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    # Without local rules the nurse writes the threshold and interval in their boxes; with the
+    # clinic's values printed, those boxes would ask for the rule a second time. Boxes that
+    # record the session (the double-check's names and signatures) stay.
+    blank = printed(bundled_library, "iv-ketamine-trd", tmp_path, None)
+    assert "Local threshold" in blank
+    assert re.search(r"\bInterval\b", blank)
+    rules = in_force(bundled_library)
+    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, rules)
+    assert "171/93 mmHg" in text
+    assert "Local threshold" not in text
+    assert "Recording interval for vital signs: 17 min" in text
+    assert not re.search(r"\bInterval\b", text)
+    assert "First checker (name) Signature Second checker (name) Signature" in text
+    spravato_values = {"spravato-bp-decision-rule": "160/100 mmHg"}
+    spravato = printed(
+        bundled_library, "spravato-trd", tmp_path, in_force(bundled_library, spravato_values)
+    )
+    assert "160/100 mmHg" in spravato
+    assert "Local decision rule" not in spravato
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"kind": "tick"},  # no boxes to leave off
+        {"kind": "write-in", "fields": ("Threshold",), "slot": None},  # no value to fill them
+    ],
+    ids=["tick", "no-slot"],
+)
+def test_boxes_hold_the_value_belongs_to_a_write_in_with_a_slot(item: dict[str, Any]) -> None:
+    slot = {"id": "x-slot", "meaning": "A test slot", "type": "text"}
+    site = {"label": "Test", "reason": "test data", "boxes_hold_the_value": True}
+    if item.pop("slot", slot) is not None:
+        site["slot"] = slot
+    with pytest.raises(ValidationError, match="boxes_hold_the_value belongs to a write-in"):
+        ChecklistItem.model_validate(
+            {"id": "x", "text": "A test item", "site_defined": site, **item}
+        )

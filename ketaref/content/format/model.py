@@ -421,13 +421,17 @@ class SiteDefined(Frozen):
 
     ``options`` lists the values a site chooses between where the choice is closed (a weight
     basis: actual, ideal, adjusted); the printout offers them to circle. ``slot`` is where a
-    clinic's signed local rules put its value.
+    clinic's signed local rules put its value. ``boxes_hold_the_value`` says the item's own
+    write-in boxes are where the value itself is written by hand (a threshold, an interval): a
+    printout that carries the clinic's value leaves them off, so the nurse is not asked to write
+    the rule again; boxes that record the session (names, signatures, times) stay.
     """
 
     label: Label
     reason: Text
     options: tuple[Label, ...] = ()
     slot: Slot | None = None
+    boxes_hold_the_value: bool = False
 
     @model_validator(mode="after")
     def _slot_fits(self) -> Self:
@@ -1000,6 +1004,18 @@ class ChecklistItem(Frozen):
                 raise ValueError("earliest_end_after must be a time")
             if self.kind not in TABLE_KINDS or "Time" not in self.fields:
                 raise ValueError("earliest_end_after needs a table with a “Time” field")
+        return self
+
+    @model_validator(mode="after")
+    def _value_boxes_are_write_ins(self) -> Self:
+        site = self.site_defined
+        if site is None or not site.boxes_hold_the_value:
+            return self
+        if self.kind != "write-in" or not self.fields or site.slot is None:
+            raise ValueError(
+                "boxes_hold_the_value belongs to a write-in item with fields and a slot: the"
+                " boxes a clinic's value fills"
+            )
         return self
 
     def citations(self) -> tuple[Citation, ...]:
