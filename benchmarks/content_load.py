@@ -37,7 +37,7 @@ def build_copies(source: Path, target: Path, copies: int) -> Path:
     link = re.compile(rf"^({'|'.join(LINK_KEYS)}): ({'|'.join(map(re.escape, ids))})$", re.M)
     # Items limited to some protocols, and slot ids, which must be unique across the pack.
     applies_to = re.compile(r"^(\s*applies_to: \[)([^\]]*)\]", re.M)
-    slot_id = re.compile(r"^(\s*slot:\n\s*id: )([a-z0-9-]+)", re.M)
+    slot_id = re.compile(r"^(\s*(?:slot|local_outside_warning):\n\s*id: )([a-z0-9-]+)", re.M)
     slot_use = re.compile(r"^(\s*(?:weight_basis|interval)_slot: )([a-z0-9-]+)", re.M)
     linked_lists = re.compile(r"^(contraindications: \[)([^\]]*)\]", re.M)
     for folder in KIND_DIRS:

@@ -39,8 +39,10 @@ def benchmark_value(declared: DeclaredSlot) -> str:
     kind = declared.slot.type
     if kind == "blood-pressure":
         return "171/93 mmHg"
-    if kind in ("duration", "interval"):
-        return "150 min"
+    if kind == "duration":
+        return "150 min"  # above SPRAVATO's published 2-hour minimum
+    if kind == "interval":
+        return "17 min"
     if kind == "choice":
         return declared.options[0]
     return "Benchmark text, not clinical content"
