@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QDate, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -134,6 +134,7 @@ class PrintDialog(QDialog):
         )
         privacy.setWordWrap(True)
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.problem.setWordWrap(True)
         colors = colors_for(self.palette())
         self.problem.setStyleSheet(f"color: {colors.error_text}; font-weight: bold;")

@@ -166,6 +166,15 @@ def test_a_bad_weight_is_explained_and_blocks_saving(qtbot: QtBot, dialog: Print
     assert dialog.preview.pages_widget.isEnabled()
 
 
+def test_a_refusal_shows_what_was_typed_as_typed(qtbot: QtBot, dialog: PrintDialog) -> None:
+    # The refusal quotes the typed weight; Qt would take “<b>…</b>” in it as markup and show
+    # another weight than the one typed.
+    qtbot.keyClicks(dialog.weight, "<b>70</b> kg")
+    qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=5000)
+    assert dialog.problem.text().startswith("Weight “<b>70</b> kg”")
+    assert dialog.problem.textFormat() == Qt.TextFormat.PlainText
+
+
 def test_the_preview_page_fills_the_preview_and_follows_its_width(
     qtbot: QtBot, dialog: PrintDialog
 ) -> None:
