@@ -399,6 +399,27 @@ def test_a_rule_approved_against_this_content_with_a_value_it_refuses_refuses_th
     assert "“121 min” is outside 1–120 min" in str(document["refusal"])
 
 
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("x" * 600, "is longer than 500 characters"),
+        ("李", "holds a character the printout's font cannot show"),
+    ],
+    ids=["too-long", "unprintable"],
+)
+def test_a_choice_no_content_could_take_is_refused_though_approved_against_another_version(
+    site: Site, keys: Keys, cli: Cli, value: str, reason: str
+) -> None:
+    # Only what a content update can narrow is held back: a choice no option can ever be is
+    # simply wrong (and 600 characters were repeated in every notice of every command).
+    values = {**TEST_VALUES, "iv-weight-basis": value}
+    text = rules_text(values, approved_against="2000.1.1")
+    sign_unchecked(write_rules(site.shared / "local-rules.yaml", text), keys.private)
+    document, _ = _refused(cli)
+    assert document["in_force"] is False
+    assert f"“iv-weight-basis” {reason}" in " ".join(str(document["refusal"]).split())
+
+
 def test_a_slot_declared_twice_is_a_content_problem(pack_copy: Path, cli: Cli) -> None:
     checklist = pack_copy / "checklists" / "iv-ketamine-session.yaml"
     text = checklist.read_text(encoding="utf-8").replace(

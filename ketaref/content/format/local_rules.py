@@ -337,6 +337,15 @@ class ValueProblem:
 
 def _text_problem(value: str) -> ValueProblem | None:
     """Why ``value`` cannot stand as a one-line text, or None."""
+    if problem := _form_problem(value):
+        return problem
+    if problems := lint_prose(value):
+        return ValueProblem("; ".join(problems))
+    return None
+
+
+def _form_problem(value: str) -> ValueProblem | None:
+    """Why ``value`` cannot be printed as one line, or None (its wording is not checked)."""
     if not value.strip():
         return ValueProblem("is empty")
     if value != value.strip():
@@ -359,8 +368,6 @@ def _text_problem(value: str) -> ValueProblem | None:
             unprintable.position - 1,
             f"holds {unprintable.describe()}{advice}",
         )
-    if problems := lint_prose(value):
-        return ValueProblem("; ".join(problems))
     return None
 
 
@@ -392,13 +399,15 @@ def placed_value_problem(declared: DeclaredSlot, value: str) -> ValueProblem | N
     if slot.type == "choice":
         if value != value.strip():  # said as for every other value, not "not an option"
             return ValueProblem(f"“{value}” has spaces at its start or end")
-        if value not in declared.options:
-            note = f" ({declared.options_note})" if declared.options_note else ""
-            return ValueProblem(
-                f"“{value}” is not one of the options: {', '.join(declared.options)}{note}",
-                set_by_content=True,
-            )
-        return None
+        if value in declared.options:
+            return None
+        if form_problem := _form_problem(value):  # wrong in any version, not narrowed by one
+            return form_problem.about(f"“{slot.id}”")
+        note = f" ({declared.options_note})" if declared.options_note else ""
+        return ValueProblem(
+            f"“{value}” is not one of the options: {', '.join(declared.options)}{note}",
+            set_by_content=True,
+        )
     text_problem = _text_problem(value)
     return text_problem.about(f"“{slot.id}”") if text_problem else None
 
