@@ -420,6 +420,21 @@ def test_a_choice_no_content_could_take_is_refused_though_approved_against_anoth
     assert f"“iv-weight-basis” {reason}" in " ".join(str(document["refusal"]).split())
 
 
+@pytest.mark.parametrize("key", ["x" * 900, "Not A Slot", "iv_bp_threshold"])
+def test_a_key_that_is_no_slot_id_refuses_the_file_though_approved_against_another_version(
+    site: Site, keys: Keys, cli: Cli, key: str
+) -> None:
+    # A slot of an older version may be gone (its rule is held back), but a key that is not
+    # written as a slot id never was one: the file is wrong, and the key is not echoed back.
+    values = {**TEST_VALUES, key: "Test text"}
+    text = rules_text(values, approved_against="2000.1.1")
+    sign_unchecked(write_rules(site.shared / "local-rules.yaml", text), keys.private)
+    document, stderr = _refused(cli)
+    assert document["in_force"] is False
+    assert "is not a slot id" in str(document["refusal"])
+    assert key not in str(document) + stderr
+
+
 def test_a_slot_declared_twice_is_a_content_problem(pack_copy: Path, cli: Cli) -> None:
     checklist = pack_copy / "checklists" / "iv-ketamine-session.yaml"
     text = checklist.read_text(encoding="utf-8").replace(

@@ -27,6 +27,8 @@ from types import MappingProxyType
 from typing import Any, assert_never
 
 from ketaref.content.format.model import (
+    IDENTIFIER_PATTERN,
+    MAX_IDENTIFIER,
     SLOT_UNITS,
     WEIGHT_OUTSIDE_WARNING_OPTIONS,
     Checklist,
@@ -575,6 +577,16 @@ def _rules(
             check.at(where, f'the value of “{slot_id}” must be text in quotes, e.g. "60 min"')
             continue
         declared = slots.get(slot_id)
+        if declared is None and not _is_slot_id(slot_id):
+            # Never a slot of any version: the file is wrong, whatever it says it was approved
+            # against (and the id is not repeated back, however long).
+            check.at(
+                where,
+                "a key under “values” is not a slot id (lower-case words joined by hyphens, up to"
+                f" {MAX_IDENTIFIER} characters)",
+                key=True,
+            )
+            continue
         if declared is None and slot_id in retired:
             message = (
                 f"re-confirm “{slot_id}”: content {content_version} no longer has this slot"
@@ -596,6 +608,15 @@ def _rules(
         if rule := _rule_for(check, reconfirm, declared, slot_id, entry, value, content_version):
             rules[slot_id] = rule
     return rules, reconfirm
+
+
+def _is_slot_id(key: object) -> bool:
+    """Whether ``key`` has the form of a slot id, in any content version."""
+    return (
+        isinstance(key, str)
+        and len(key) <= MAX_IDENTIFIER
+        and re.fullmatch(IDENTIFIER_PATTERN, key) is not None
+    )
 
 
 def _rule_for(
