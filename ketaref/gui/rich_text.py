@@ -14,7 +14,7 @@ from html import escape
 from typing import assert_never
 
 from ketaref.content.format.kinds import KINDS, Kind, linked_ids
-from ketaref.content.format.local_rules import NO_LOCAL_RULES, LocalRulesInForce
+from ketaref.content.format.local_rules import HELD_BACK, NO_LOCAL_RULES, LocalRulesInForce
 from ketaref.content.format.model import (
     UNKNOWN_SOURCE,
     Checklist,
@@ -197,9 +197,13 @@ class _Writer:
         if clinic:
             return f"{clinic}<br><i>Why local: {escape(site.reason)}</i>"
         return (
-            f"<b>{escape(site.label)}:</b> {escape(NOT_SET)} <i>({escape(SITE_DEFINED_WORDS)})</i> "
-            f"{escape(site.reason)}"
+            f"<b>{escape(site.label)}:</b> {escape(self.unset(site.slot))}"
+            f" <i>({escape(SITE_DEFINED_WORDS)})</i> {escape(site.reason)}"
         )
+
+    def unset(self, slot: Slot | None) -> str:
+        """What a slot without a clinic value says: not set, or its rule held back."""
+        return HELD_BACK if slot and self.local_rules.held_back(slot.id) else NOT_SET
 
     def local_value(self, slot: Slot | None, label: str) -> str:
         """The clinic's value for ``slot`` with its tag and attribution, or "" when unset."""
@@ -484,7 +488,7 @@ def _per_protocol(writer: _Writer, item: ChecklistItem, checklist_id: str) -> st
         if slot is None or protocol.checklist != checklist_id or not item.applies(protocol.id):
             continue
         value = writer.local_value(slot, protocol.title) or (
-            f"{escape(protocol.title)}: {escape(NOT_SET)}"
+            f"{escape(protocol.title)}: {escape(writer.unset(slot))}"
         )
         lines.append(value)
     return "<br>".join(lines)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ketaref.content.format.local_rules import HELD_BACK
 from ketaref.content.format.model import (
     ChecklistItem,
     ChecklistSection,
@@ -524,7 +525,10 @@ class Layout:
         assert item.site_defined is not None
         site = item.site_defined
         reason = site.reason[:1].upper() + site.reason[1:]
-        why = self.paragraph(f"Why local: {escape(reason)}", "small_indented")
+        markup = f"Why local: {escape(reason)}"
+        if self.sheet.held_back(item):  # the clinic set it: a blank must not say it did not
+            markup = f"<b>{escape(HELD_BACK[:1].upper() + HELD_BACK[1:])}.</b> {markup}"
+        why = self.paragraph(markup, "small_indented")
         if item.fields:
             return [why]
         if site.options:

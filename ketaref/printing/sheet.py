@@ -134,6 +134,11 @@ class Sheet:
         rule = self.local_rules.rule(slot.id) if slot else None
         return rule.value if rule else None
 
+    def held_back(self, item: ChecklistItem) -> bool:
+        """Whether the clinic's rule for the item's slot waits for re-confirmation (not used)."""
+        slot = item.local_slot(self.protocol)
+        return slot is not None and self.local_rules.held_back(slot.id)
+
     def weight_with_basis(self, item: ChecklistItem) -> str:
         """The dose record's weight, with the clinic's weight basis where a local rule gives it;
         empty without a weight."""

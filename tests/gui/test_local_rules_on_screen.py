@@ -150,3 +150,28 @@ def test_the_iv_sheet_shows_each_protocols_own_observation_time(
     assert "Minimum observation after the infusion, set for each protocol" in text
     assert f"Local rule {trd}: 47 min" in text
     assert f"Local rule {pain}: 73 min" in text
+
+
+def test_a_rule_held_back_for_re_confirmation_is_not_shown_as_unset(
+    make_window: WindowFactory, bundled_library: Library
+) -> None:
+    # Approved against an older content version, with an interval this version's input check no
+    # longer takes: that rule waits for re-confirmation. A nurse who knows the clinic set an
+    # interval must not read that it did not.
+    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
+    text = rules_text(values, library=bundled_library, approved_against="2000.1.1")
+    check = check_rules_file(text.encode(), "t.yaml", bundled_library)
+    assert check.rules is not None
+    assert "iv-vital-signs-interval" in check.rules.reconfirm
+    active = ActiveContent(
+        bundled_library, "bundled", local_rules=LocalRulesInForce(check.rules, "test folder")
+    )
+    window = make_window(active)
+    window.open_item("iv-ketamine-session")
+    shown = visible_text(window)
+    assert (
+        "Recording interval for vital signs: the clinic's rule is held back for re-confirmation"
+        " after a content update and is not used" in shown
+    )
+    assert "Recording interval for vital signs: not set by this clinic" not in shown
+    assert "Discharge criteria: not set by this clinic" in shown

@@ -165,3 +165,23 @@ def test_boxes_hold_the_value_belongs_to_a_write_in_with_a_slot(item: dict[str, 
         ChecklistItem.model_validate(
             {"id": "x", "text": "A test item", "site_defined": site, **item}
         )
+
+
+def test_a_rule_held_back_for_re_confirmation_is_said_on_paper(
+    bundled_library: Library, tmp_path: Path
+) -> None:
+    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
+    text = rules_text(values, library=bundled_library, approved_against="2000.1.1")
+    check = check_rules_file(text.encode(), "t.yaml", bundled_library)
+    assert check.rules is not None
+    assert "iv-vital-signs-interval" in check.rules.reconfirm
+    sheet = printed(
+        bundled_library, "iv-ketamine-trd", tmp_path, LocalRulesInForce(check.rules, "test")
+    )
+    held = (
+        "The clinic's rule is held back for re-confirmation after a content update and is not"
+        " used. Why local:"
+    )
+    assert sheet.count(held) == 1
+    assert re.search(r"\bInterval\b", sheet)  # its box, to write the rule in force by hand
+    assert "121 min" not in sheet

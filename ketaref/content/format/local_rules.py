@@ -53,6 +53,11 @@ from ketaref.glyphs import FontUnavailable, first_unprintable
 LOCAL_RULES = "local-rules.yaml"
 #: A local-rules file holds a few dozen short values: anything near this is not one.
 MAX_LOCAL_RULES_BYTES = 256 * 1024
+#: What screen and paper say where the clinic's rule for a slot waits for re-confirmation: a
+#: nurse who knows the clinic set a value must not read that it did not.
+HELD_BACK = (
+    "the clinic's rule is held back for re-confirmation after a content update and is not used"
+)
 #: The longest text value: a rule, not a policy document.
 MAX_TEXT_VALUE = 500
 _VERSION = re.compile(r"[0-9]+(\.[0-9]+){0,3}")
@@ -808,6 +813,10 @@ class LocalRulesInForce:
     def rule(self, slot_id: str) -> LocalRule | None:
         """The clinic's rule for a slot, None when unset (or left out for re-confirmation)."""
         return self.rules.rules.get(slot_id) if self.rules else None
+
+    def held_back(self, slot_id: str) -> bool:
+        """Whether the clinic set this slot but its rule waits for re-confirmation (not used)."""
+        return self.rules is not None and slot_id in self.rules.reconfirm
 
     def attribution(self) -> str:
         """What each value is shown and printed with, marked when past its review date."""
