@@ -130,6 +130,10 @@ class Weight:
         return f"{self.entered_text()} × {format_decimal(KG_PER_LB)} = {format_decimal(self.kg)} kg"
 
 
+#: The longest text read as a quantity (``1234.5678 mg/kg/h`` is 17): beyond it, a slip.
+MAX_TYPED = 40
+
+
 def _read(text: object, kind: _Kind) -> tuple[Decimal, str]:
     """Split ``text`` into a checked positive number and the canonical spelling of its unit."""
     if not isinstance(text, str) or not text.strip():
@@ -137,6 +141,11 @@ def _read(text: object, kind: _Kind) -> tuple[Decimal, str]:
     if problem := other_digit_problem(text):
         raise kind.error(f"{kind.name} {problem}")
     typed = " ".join(text.split())
+    if len(typed) > MAX_TYPED:  # no value is this long; quoted whole it would fill the screen
+        raise kind.error(
+            f"the {kind.name} typed is {len(typed)} characters long, longer than any"
+            f" {kind.name}: type a number and a unit, e.g. {kind.example}"
+        )
     shown = f"{kind.name} “{typed}”"
     if _NON_FINITE.match(typed):
         raise kind.error(f"{shown} is not a finite number: type e.g. {kind.example}")

@@ -123,3 +123,13 @@ def test_concentration() -> None:
     assert parse_concentration("50 mg/ml").unit is Unit.MG_PER_ML
     with pytest.raises(DoseInputError, match="unknown unit “mg” for a concentration"):
         parse_concentration("10 mg")
+
+
+@pytest.mark.parametrize("typed", ["7" * 300 + " kg", "70 kg" + " " * 3 + "x" * 300])
+def test_a_weight_longer_than_any_weight_is_refused_without_being_quoted(typed: str) -> None:
+    # Quoted whole, 300 characters that cannot wrap stretched the print dialog past the screen.
+    with pytest.raises(DoseInputError) as refused:
+        parse_weight(typed)
+    message = str(refused.value)
+    assert "characters long, longer than any weight" in message
+    assert len(message) < 120

@@ -355,3 +355,16 @@ def test_the_dialog_opens_with_the_cores_print_defaults(
     (dialog,) = parent.findChildren(PrintDialog)
     assert (dialog.clinic_name, dialog.paper_key()) == ("North Clinic", "letter")
     dialog.close()
+
+
+def test_a_weight_longer_than_any_weight_keeps_the_dialog_on_the_screen(
+    qtbot: QtBot, dialog: PrintDialog
+) -> None:
+    width = dialog.width()
+    dialog.weight.setText("7" * 300)
+    dialog.rebuild()
+    assert dialog.problem.isVisible()
+    assert "300 characters long" in dialog.problem.text()
+    qtbot.waitUntil(lambda: dialog.problem.isVisible())
+    assert dialog.width() <= max(width, dialog.screen().availableGeometry().width())
+    assert not dialog.save_button.isEnabled()
