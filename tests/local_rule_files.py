@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ketaref import paths
+from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.pack import Library, load_pack
-from ketaref.content.lifecycle.local_rules_gate import signature_path, slots_of
+from ketaref.content.lifecycle.local_rules_gate import check_rules_file, signature_path, slots_of
 from ketaref.content.lifecycle.signing import load_private_key, signature_text
 from tests.conftest import Cli
 
@@ -62,6 +63,17 @@ def rules_text(
             f"    unit: {(slot.unit or 'null') if slot else 'null'}",
         ]
     return "\n".join(lines) + "\n" + extra
+
+
+def interval_held_back(library: Library) -> LocalRulesInForce:
+    """The test rules approved against an older content version, with an interval this version's
+    input check no longer takes: that rule is held back for re-confirmation, the rest in force."""
+    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
+    text = rules_text(values, library=library, approved_against="2000.1.1")
+    check = check_rules_file(text.encode(), "t.yaml", library)
+    assert check.rules is not None
+    assert "iv-vital-signs-interval" in check.rules.reconfirm
+    return LocalRulesInForce(check.rules, "test folder")
 
 
 def write_rules(path: Path, text: str) -> Path:

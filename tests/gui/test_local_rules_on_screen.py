@@ -19,7 +19,7 @@ from ketaref.content.lifecycle.local_rules_gate import check_rules_file, slots_o
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_main_window import open_dialog, told
 from tests.gui.test_main_window import visible_text as raw_text
-from tests.local_rule_files import TEST_VALUES, rules_text
+from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_text
 
 ATTRIBUTION = (
     "Local rule: Test policy TP-1 rev 1, approved by Test Approver, Medical director on"
@@ -155,16 +155,9 @@ def test_the_iv_sheet_shows_each_protocols_own_observation_time(
 def test_a_rule_held_back_for_re_confirmation_is_not_shown_as_unset(
     make_window: WindowFactory, bundled_library: Library
 ) -> None:
-    # Approved against an older content version, with an interval this version's input check no
-    # longer takes: that rule waits for re-confirmation. A nurse who knows the clinic set an
-    # interval must not read that it did not.
-    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
-    text = rules_text(values, library=bundled_library, approved_against="2000.1.1")
-    check = check_rules_file(text.encode(), "t.yaml", bundled_library)
-    assert check.rules is not None
-    assert "iv-vital-signs-interval" in check.rules.reconfirm
+    # A nurse who knows the clinic set an interval must not read that it did not.
     active = ActiveContent(
-        bundled_library, "bundled", local_rules=LocalRulesInForce(check.rules, "test folder")
+        bundled_library, "bundled", local_rules=interval_held_back(bundled_library)
     )
     window = make_window(active)
     window.open_item("iv-ketamine-session")

@@ -19,7 +19,7 @@ from ketaref.content.format.pack import Library
 from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
-from tests.local_rule_files import TEST_VALUES, rules_text
+from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_text
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
 PRINTED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
@@ -170,13 +170,8 @@ def test_boxes_hold_the_value_belongs_to_a_write_in_with_a_slot(item: dict[str, 
 def test_a_rule_held_back_for_re_confirmation_is_said_on_paper(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
-    text = rules_text(values, library=bundled_library, approved_against="2000.1.1")
-    check = check_rules_file(text.encode(), "t.yaml", bundled_library)
-    assert check.rules is not None
-    assert "iv-vital-signs-interval" in check.rules.reconfirm
     sheet = printed(
-        bundled_library, "iv-ketamine-trd", tmp_path, LocalRulesInForce(check.rules, "test")
+        bundled_library, "iv-ketamine-trd", tmp_path, interval_held_back(bundled_library)
     )
     held = (
         "The clinic's rule is held back for re-confirmation after a content update and is not"
