@@ -65,15 +65,24 @@ def rules_text(
     return "\n".join(lines) + "\n" + extra
 
 
+def rules_in_force(
+    library: Library, values: dict[str, str] | None = None, *, approved_against: str | None = None
+) -> LocalRulesInForce:
+    """The test rules for ``values`` (default: ``TEST_VALUES``), checked against ``library``
+    and put in force as a workstation would."""
+    text = rules_text(values, library=library, approved_against=approved_against)
+    check = check_rules_file(text.encode(), "t.yaml", library)
+    assert check.rules is not None, check.problems
+    return LocalRulesInForce(check.rules, "test folder")
+
+
 def interval_held_back(library: Library) -> LocalRulesInForce:
     """The test rules approved against an older content version, with an interval this version's
     input check no longer takes: that rule is held back for re-confirmation, the rest in force."""
     values = {**TEST_VALUES, "iv-vital-signs-interval": "121 min"}
-    text = rules_text(values, library=library, approved_against="2000.1.1")
-    check = check_rules_file(text.encode(), "t.yaml", library)
-    assert check.rules is not None
-    assert "iv-vital-signs-interval" in check.rules.reconfirm
-    return LocalRulesInForce(check.rules, "test folder")
+    in_force = rules_in_force(library, values, approved_against="2000.1.1")
+    assert in_force.held_back("iv-vital-signs-interval")
+    return in_force
 
 
 def write_rules(path: Path, text: str) -> Path:

@@ -19,16 +19,14 @@ from pydantic import BaseModel
 
 from ketaref import paths
 from ketaref.content.format.glossary import unexpanded_terms
-from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.model import FixedDoseRegimen, Protocol
 from ketaref.content.format.pack import load_pack
 from ketaref.content.format.quantity import Quantity
 from ketaref.content.in_use.render_text import render_item
-from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf, printable_protocols
 from ketaref.printing.patient import PatientDetails
-from tests.local_rule_files import rules_text
+from tests.local_rule_files import rules_in_force
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
 LIBRARY = load_pack(paths.bundled_content_dir())
@@ -195,11 +193,7 @@ def test_every_abbreviation_on_a_sheet_is_explained(tmp_path: Path, protocol_id:
         patient=PatientDetails(weight="70 kg"),
         dose=a_calculation(protocol),
     )
-    check = check_rules_file(rules_text(library=LIBRARY).encode(), "t.yaml", LIBRARY)
-    assert check.rules is not None
-    with_rules = build_checklist_pdf(
-        LIBRARY, protocol_id, local_rules=LocalRulesInForce(check.rules, "test")
-    )
+    with_rules = build_checklist_pdf(LIBRARY, protocol_id, local_rules=rules_in_force(LIBRARY))
     for data in (blank, filled, with_rules):
         path = tmp_path / "sheet.pdf"
         path.write_bytes(data)

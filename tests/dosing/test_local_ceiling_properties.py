@@ -17,10 +17,9 @@ from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.model import Protocol
 from ketaref.content.format.pack import load_pack
 from ketaref.content.format.quantity import Quantity, format_decimal
-from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import calculate
 from ketaref.dosing.units import DoseInputError
-from tests.local_rule_files import rules_text
+from tests.local_rule_files import rules_in_force
 
 LIBRARY = load_pack(paths.bundled_content_dir())
 #: (protocol, slot id, option, dose unit) for every choice a clinic may make.
@@ -34,9 +33,7 @@ CHOICES = [
 
 
 def in_force(slot: str, value: str) -> LocalRulesInForce:
-    check = check_rules_file(rules_text({slot: value}, library=LIBRARY).encode(), "t", LIBRARY)
-    assert check.rules is not None, check.problems
-    return LocalRulesInForce(check.rules, "test")
+    return rules_in_force(LIBRARY, {slot: value})
 
 
 def outcome(protocol_id: str, dose: str, rules: LocalRulesInForce | None) -> str:

@@ -16,12 +16,11 @@ from pytestqt.qtbot import QtBot
 from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.active import ActiveContent
-from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.dosing.calculator import DoseResult, calculate
 from ketaref.gui.dose_panel import STATE_OK, STATE_REFUSED, DosePanel
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from tests.gui.conftest import WindowFactory
-from tests.local_rule_files import rules_text
+from tests.local_rule_files import rules_in_force
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
 ATTRIBUTION = (
@@ -30,16 +29,10 @@ ATTRIBUTION = (
 )
 
 
-def in_force(library: Library, values: dict[str, str]) -> LocalRulesInForce:
-    check = check_rules_file(rules_text(values, library=library).encode(), "t.yaml", library)
-    assert check.rules is not None, check.problems
-    return LocalRulesInForce(check.rules, "test folder")
-
-
 def panel_of(
     make_window: WindowFactory, library: Library, protocol: str, values: dict[str, str]
 ) -> DosePanel:
-    active = ActiveContent(library, "bundled", local_rules=in_force(library, values))
+    active = ActiveContent(library, "bundled", local_rules=rules_in_force(library, values))
     window = make_window(active, size=(1200, 800))
     window.open_item(protocol)
     panel = window.item_view.calculator
@@ -125,7 +118,7 @@ def test_without_a_local_highest_the_panel_is_unchanged(
 def test_the_printed_dose_record_names_the_clinics_highest(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    rules = in_force(bundled_library, {"spravato-trd-highest-dose": "56 mg"})
+    rules = rules_in_force(bundled_library, {"spravato-trd-highest-dose": "56 mg"})
     protocol = bundled_library.protocols["spravato-trd"]
     result = calculate(protocol, dose="56 mg", sources=bundled_library.sources, local_rules=rules)
     text = printed(bundled_library, "spravato-trd", tmp_path, rules, result)
@@ -180,7 +173,7 @@ def test_warn_keeps_the_weight_warning_in_the_panel(
 def test_the_printed_dose_record_names_the_clinics_weight_rule_once(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    rules = in_force(bundled_library, {"iv-trd-weight-outside-warning": "refuse"})
+    rules = rules_in_force(bundled_library, {"iv-trd-weight-outside-warning": "refuse"})
     protocol = bundled_library.protocols["iv-ketamine-trd"]
     result = calculate(protocol, weight="70 kg", sources=bundled_library.sources, local_rules=rules)
     for dose in (None, result):  # a blank sheet, and one filled from a calculation

@@ -12,14 +12,13 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.pack import Library
 from ketaref.content.in_use.active import ActiveContent
-from ketaref.content.lifecycle.local_rules_gate import check_rules_file, slots_of
+from ketaref.content.lifecycle.local_rules_gate import slots_of
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_main_window import open_dialog, told
 from tests.gui.test_main_window import visible_text as raw_text
-from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_text
+from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_in_force, rules_text
 
 ATTRIBUTION = (
     "Local rule: Test policy TP-1 rev 1, approved by Test Approver, Medical director on"
@@ -36,9 +35,7 @@ def visible_text(window: object) -> str:
 def with_rules(
     library: Library, *, past_review: bool = False, notices: tuple[str, ...] = ()
 ) -> ActiveContent:
-    check = check_rules_file(rules_text(library=library).encode(), "t.yaml", library)
-    assert check.rules is not None
-    rules = LocalRulesInForce(check.rules, "test folder", notices, past_review=past_review)
+    rules = dataclasses.replace(rules_in_force(library), notices=notices, past_review=past_review)
     return ActiveContent(library, "bundled", notices, local_rules=rules)
 
 
@@ -137,11 +134,7 @@ def test_the_iv_sheet_shows_each_protocols_own_observation_time(
     make_window: WindowFactory, bundled_library: Library
 ) -> None:
     values = {"iv-trd-observation-time": "47 min", "iv-chronic-pain-observation-time": "73 min"}
-    check = check_rules_file(
-        rules_text(values, library=bundled_library).encode(), "t.yaml", bundled_library
-    )
-    assert check.rules is not None
-    rules = LocalRulesInForce(check.rules, "test folder")
+    rules = rules_in_force(bundled_library, values)
     window = make_window(ActiveContent(bundled_library, "bundled", local_rules=rules))
     window.open_item("iv-ketamine-session")
     text = visible_text(window)

@@ -16,10 +16,9 @@ from pydantic import ValidationError
 from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.model import ChecklistItem
 from ketaref.content.format.pack import Library
-from ketaref.content.lifecycle.local_rules_gate import check_rules_file
 from ketaref.printing.checklist_pdf import build_checklist_pdf
 from ketaref.printing.patient import PatientDetails
-from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_text
+from tests.local_rule_files import TEST_VALUES, interval_held_back, rules_in_force
 from tests.printing.pdf_tools import pdf_text_in_drawing_order
 
 PRINTED = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
@@ -27,12 +26,6 @@ ATTRIBUTION = (
     "Local rule: Test policy TP-1 rev 1, approved by Test Approver, Medical director on"
     " 2026-11-01, review due 2099-11-01"
 )
-
-
-def in_force(library: Library, values: dict[str, str] | None = None) -> LocalRulesInForce:
-    check = check_rules_file(rules_text(values, library=library).encode(), "t.yaml", library)
-    assert check.rules is not None, check.problems
-    return LocalRulesInForce(check.rules, "test")
 
 
 def printed(
@@ -49,7 +42,7 @@ def printed(
 def test_each_clinic_value_is_printed_once_with_its_tag_and_attribution(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, in_force(bundled_library))
+    text = printed(bundled_library, "iv-ketamine-trd", tmp_path, rules_in_force(bundled_library))
     iv_values = {k: v for k, v in TEST_VALUES.items() if k.startswith("iv-")}
     for value in iv_values.values():
         assert text.count(value) == 1, value
@@ -66,7 +59,7 @@ def test_each_clinic_value_is_printed_once_with_its_tag_and_attribution(
 def test_spravato_lengthened_observation_is_printed_beside_the_published_minimum(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    text = printed(bundled_library, "spravato-trd", tmp_path, in_force(bundled_library))
+    text = printed(bundled_library, "spravato-trd", tmp_path, rules_in_force(bundled_library))
     assert "Monitored for at least 2 hours after the first device" in text
     assert text.count("150 min") == 1
     assert "boxed warning's minimum: 150 min " + ATTRIBUTION in text
@@ -86,7 +79,7 @@ def test_without_local_rules_every_slot_is_blank_and_the_footer_says_so(
 def test_every_sheet_says_when_it_was_printed_and_to_check_versions_before_reuse(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    text = printed(bundled_library, "spravato-trd", tmp_path, in_force(bundled_library))
+    text = printed(bundled_library, "spravato-trd", tmp_path, rules_in_force(bundled_library))
     assert (
         f"Printed 2026-12-01 09:30 UTC. Before using a sheet printed in advance, check its"
         f" content version ({bundled_library.version}) and local rules (1) against ketaref"
@@ -96,7 +89,7 @@ def test_every_sheet_says_when_it_was_printed_and_to_check_versions_before_reuse
 def test_past_review_date_is_printed_with_the_values(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    rules = in_force(bundled_library)
+    rules = rules_in_force(bundled_library)
     late = LocalRulesInForce(rules.rules, "test", past_review=True)
     text = printed(bundled_library, "iv-ketamine-trd", tmp_path, late)
     assert text.count(ATTRIBUTION + " (past review date)") == 4
@@ -105,7 +98,7 @@ def test_past_review_date_is_printed_with_the_values(
 def test_the_dose_records_weight_names_the_clinics_weight_basis(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    rules = in_force(bundled_library)
+    rules = rules_in_force(bundled_library)
     path = tmp_path / "sheet.pdf"
     patient = PatientDetails(weight="70 kg")
     for weighed, expected in (
@@ -133,7 +126,7 @@ def test_a_box_for_a_value_the_clinic_has_set_is_not_printed_again(
     blank = printed(bundled_library, "iv-ketamine-trd", tmp_path, None)
     assert "Local threshold" in blank
     assert re.search(r"\bInterval\b", blank)
-    rules = in_force(bundled_library)
+    rules = rules_in_force(bundled_library)
     text = printed(bundled_library, "iv-ketamine-trd", tmp_path, rules)
     assert "171/93 mmHg" in text
     assert "Local threshold" not in text
@@ -142,7 +135,7 @@ def test_a_box_for_a_value_the_clinic_has_set_is_not_printed_again(
     assert "First checker (name) Signature Second checker (name) Signature" in text
     spravato_values = {"spravato-bp-decision-rule": "160/100 mmHg"}
     spravato = printed(
-        bundled_library, "spravato-trd", tmp_path, in_force(bundled_library, spravato_values)
+        bundled_library, "spravato-trd", tmp_path, rules_in_force(bundled_library, spravato_values)
     )
     assert "160/100 mmHg" in spravato
     assert "Local decision rule" not in spravato
