@@ -14,8 +14,9 @@ from ketaref.content.format.local_rules import LocalRulesInForce
 from ketaref.content.format.pack import Library
 from ketaref.dosing.calculator import calculate
 from ketaref.printing.checklist_pdf import build_checklist_pdf
+from tests.local_rule_files import rules_in_force
 from tests.printing.pdf_tools import page_count, pdf_text, pdf_text_in_drawing_order
-from tests.printing.test_local_rules_on_paper import PRINTED, in_force
+from tests.printing.test_local_rules_on_paper import PRINTED
 
 CONTINUED = "More readings: continued on page"
 
@@ -50,7 +51,7 @@ def text_of(path: Path) -> str:
 def test_the_iv_table_follows_the_interval_and_the_observation_time(
     bundled_library: Library, tmp_path: Path, paper: str
 ) -> None:
-    often = in_force(
+    often = rules_in_force(
         bundled_library, {"iv-vital-signs-interval": "5 min", "iv-trd-observation-time": "60 min"}
     )
     text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, often, paper))
@@ -61,7 +62,7 @@ def test_the_iv_table_follows_the_interval_and_the_observation_time(
     )
     assert text.count(line) == 2  # under the table and on its continuation page
     assert CONTINUED in text
-    seldom = in_force(
+    seldom = rules_in_force(
         bundled_library, {"iv-vital-signs-interval": "15 min", "iv-trd-observation-time": "1 h"}
     )
     text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, seldom, paper))
@@ -79,7 +80,7 @@ def test_the_calculators_duration_sizes_the_table(bundled_library: Library, tmp_
     dose = calculate(
         protocol, weight="80 kg", dose="1 mg/kg/h", duration="4 h", concentration="10 mg/mL"
     )
-    rules = in_force(
+    rules = rules_in_force(
         bundled_library,
         {"iv-vital-signs-interval": "15 min", "iv-chronic-pain-observation-time": "60 min"},
     )
@@ -94,14 +95,14 @@ def test_the_calculators_duration_sizes_the_table(bundled_library: Library, tmp_
 def test_without_an_infusion_duration_or_observation_time_the_fixed_rows_stay_and_say_why(
     bundled_library: Library, tmp_path: Path
 ) -> None:
-    rules = in_force(bundled_library, {"iv-vital-signs-interval": "5 min"})
+    rules = rules_in_force(bundled_library, {"iv-vital-signs-interval": "5 min"})
     text = text_of(sheet(bundled_library, "iv-ketamine-trd", tmp_path, rules))
     assert (
         "Rows as the content sets them (10 + 24 continued): no local observation time is set"
         " to size them by"
     ) in text
     assert CONTINUED in text
-    rules = in_force(
+    rules = rules_in_force(
         bundled_library,
         {"iv-vital-signs-interval": "5 min", "iv-chronic-pain-observation-time": "60 min"},
     )
@@ -127,7 +128,7 @@ def test_without_local_rules_the_fixed_grid_remains(
 def test_spravato_blood_pressure_and_spo2_tables_continue_for_the_two_hours(
     bundled_library: Library, tmp_path: Path, paper: str
 ) -> None:
-    rules = in_force(bundled_library, {"spravato-vital-signs-interval": "10 min"})
+    rules = rules_in_force(bundled_library, {"spravato-vital-signs-interval": "10 min"})
     path = sheet(bundled_library, "spravato-trd", tmp_path, rules, paper)
     text = text_of(path)
     # The boxed warning's 2 hours from the first device, every 10 minutes: 13 readings.
@@ -138,7 +139,7 @@ def test_spravato_blood_pressure_and_spo2_tables_continue_for_the_two_hours(
     assert any("Further blood-pressure readings" in p for p in continued)
     assert any("Respiratory status, including pulse oximetry" in p for p in continued)
     # A clinic that keeps patients longer sizes the tables by its own time.
-    longer = in_force(
+    longer = rules_in_force(
         bundled_library,
         {"spravato-vital-signs-interval": "10 min", "spravato-observation-time": "150 min"},
     )
@@ -174,7 +175,7 @@ def test_the_monitoring_end_line_works_to_the_clinics_longer_time(
     assert "Monitoring ends no earlier than ____________ (Device 1 time + 2 h)" in text
     # A clinic that keeps patients longer: the line sends the nurse to its time, which is printed
     # once, with its attribution, where its slot is.
-    longer = in_force(bundled_library, {"spravato-observation-time": "150 min"})
+    longer = rules_in_force(bundled_library, {"spravato-observation-time": "150 min"})
     text = text_of(sheet(bundled_library, protocol, tmp_path, longer))
     assert (
         "Monitoring ends no earlier than ____________ (Device 1 time + 2 h, the published"
@@ -202,7 +203,7 @@ def test_a_blank_dose_record_names_the_clinics_highest_dose(
     # The published devices line stays (56 mg = 2 devices, 84 mg = 3 devices); the clinic's
     # lower highest dose is said beside it, with its local rule, before anyone calculates.
     assert "Clinic's highest dose" not in text_of(sheet(bundled_library, protocol, tmp_path))
-    rules = in_force(bundled_library, {slot: value})
+    rules = rules_in_force(bundled_library, {slot: value})
     text = text_of(sheet(bundled_library, protocol, tmp_path, rules))
     assert f"{regimen}Clinic's highest dose: {value} (Local rule:" in text
 
@@ -229,7 +230,7 @@ def test_a_blank_dose_record_names_the_clinics_highest_dose(
 def test_the_note_stays_sane_at_the_ends_of_the_input_checks(
     bundled_library: Library, tmp_path: Path, interval: str, observation: str, note: str
 ) -> None:
-    rules = in_force(
+    rules = rules_in_force(
         bundled_library,
         {"iv-vital-signs-interval": interval, "iv-trd-observation-time": observation},
     )
